@@ -1,0 +1,34 @@
+#include "counter_table.hpp"
+
+#include "command_handlers.hpp"
+#include "logging.hpp"
+
+namespace ovo {
+
+counter_table_actor::behavior_type counter_table(
+    counter_table_actor::stateful_pointer<counter_table_state> self,
+    std::shared_ptr<const clock_source> clock, expiry_scheduler_actor scheduler,
+    uint32_t expiry_index) {
+  self->state.counters = std::make_unique<counter_space>(
+      std::move(clock), [self, scheduler, expiry_index](std::string_view key, int64_t deadline) {
+        self->send(scheduler, schedule_atom_v, deadline, std::string(key), expiry_index);
+      });
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    component_log("counters")->debug("counter table stops with {} counters",
+                                     self->state.counters->size());
+    self->quit(msg.reason);
+  });
+  auto runner = [self](const command& cmd, auto deliver) {
+    deliver(self->state.counters->execute(cmd));
+  };
+  return {
+      sink_handler(runner),
+      response_handler(self, runner),
+      [self](expire_atom, std::vector<std::string>& keys) {
+        const auto dropped = self->state.counters->expire(keys);
+        component_log("counters")->debug("expired {} of {} counters", dropped, keys.size());
+      },
+  };
+}
+
+}  // namespace ovo

@@ -1,0 +1,22 @@
+#pragma once
+#include <memory>
+
+#include "clock.hpp"
+#include "counter_space.hpp"
+#include "interfaces.hpp"
+
+namespace ovo {
+
+struct counter_table_state {
+  static inline const char* name = "counter_table";
+  std::unique_ptr<counter_space> counters;
+};
+
+/// Owns every counter of the node; increments are atomic because only this actor touches them.
+/// `expiry_index` is this actor's target index at the expiry scheduler.
+counter_table_actor::behavior_type counter_table(
+    counter_table_actor::stateful_pointer<counter_table_state> self,
+    std::shared_ptr<const clock_source> clock, expiry_scheduler_actor scheduler,
+    uint32_t expiry_index);
+
+}  // namespace ovo

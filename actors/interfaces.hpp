@@ -1,0 +1,112 @@
+#pragma once
+// Every actor's messages in one place: read this file to know the whole system.
+//
+//   REST thread --(exec, command, sink)--> shard | counter_table | keyspace | cluster_manager
+//   shard --(adopt, record)--> other shard            (updatekey across shards)
+//   shard, counter_table --(schedule, deadline, key, target)--> expiry_scheduler
+//   expiry_scheduler --(expire, keys)--> shard | counter_table
+//   keyspace --(exec, count/list command)--> every shard, then answers the sink
+
+#include <caf/all.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "object_record.hpp"
+
+namespace ovo {
+
+/// Where an actor delivers the answer to one command. The REST layer implements it over a
+/// moved Pistache ResponseWriter, so no REST thread ever waits for an actor.
+class reply_sink {
+ public:
+  virtual ~reply_sink() = default;
+  virtual void deliver(reply answer) = 0;
+};
+using reply_sink_ptr = std::shared_ptr<reply_sink>;
+
+// -- inspectors: every type that may cross the network ------------------------------------------
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_info& x) {
+  return f(caf::meta::type_name("node_info"), x.name, x.host, x.port, x.api_host, x.api_port,
+           x.active, x.hash_range, x.twins, x.joined_at_ms);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, command& x) {
+  return f(caf::meta::type_name("command"), x.kind, x.key, x.new_key, x.data, x.new_data,
+           x.collection, x.ttl_seconds, x.value);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reply& x) {
+  return f(caf::meta::type_name("reply"), x.code, x.kind, x.key, x.data, x.number, x.keys,
+           x.nodes, x.message);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, object_record& x) {
+  return f(caf::meta::type_name("object_record"), x.key, x.value, x.collection, x.remaining_ms);
+}
+
+}  // namespace ovo
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ovo::reply_sink_ptr)
+
+CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
+  CAF_ADD_TYPE_ID(ovo, (ovo::command))
+  CAF_ADD_TYPE_ID(ovo, (ovo::reply))
+  CAF_ADD_TYPE_ID(ovo, (ovo::node_info))
+  CAF_ADD_TYPE_ID(ovo, (ovo::object_record))
+  CAF_ADD_TYPE_ID(ovo, (std::vector<std::string>))
+  CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::node_info>))
+
+  /// A command for the receiver; answered through a sink or as a response.
+  CAF_ADD_ATOM(ovo, ovo, exec_atom, "exec")
+  /// Take over an object moved from another shard.
+  CAF_ADD_ATOM(ovo, ovo, adopt_atom, "adopt")
+  /// Drop these keys if their deadline has passed.
+  CAF_ADD_ATOM(ovo, ovo, expire_atom, "expire")
+  /// Remember a key's deadline.
+  CAF_ADD_ATOM(ovo, ovo, schedule_atom, "schedule")
+  /// The actors the expiry scheduler's target indices refer to.
+  CAF_ADD_ATOM(ovo, ovo, targets_atom, "targets")
+  /// The other shards of this node, by index.
+  CAF_ADD_ATOM(ovo, ovo, peers_atom, "peers")
+CAF_END_TYPE_ID_BLOCK(ovo)
+
+namespace ovo {
+
+/// Handles a command from REST (answers the sink) or from another actor (answers a response).
+using command_handling = caf::typed_actor<caf::reacts_to<exec_atom, command, reply_sink_ptr>,
+                                          caf::replies_to<exec_atom, command>::with<reply>>;
+
+/// Something the expiry scheduler can tell to drop keys.
+using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::vector<std::string>>>;
+
+/// Owns the objects of a disjoint set of slots.
+using shard_actor = command_handling::extend<
+    caf::replies_to<adopt_atom, object_record>::with<bool>,
+    caf::reacts_to<expire_atom, std::vector<std::string>>,
+    caf::reacts_to<peers_atom, std::vector<caf::actor_addr>>>;
+
+/// Owns every counter of the node (counters are their own namespace).
+using counter_table_actor =
+    command_handling::extend<caf::reacts_to<expire_atom, std::vector<std::string>>>;
+
+/// Keeps every deadline in order and tells the owners what to drop when it passes.
+using expiry_scheduler_actor = caf::typed_actor<
+    caf::reacts_to<schedule_atom, int64_t, std::string, uint32_t>,
+    caf::reacts_to<targets_atom, std::vector<expiry_target_actor>>,
+    caf::reacts_to<caf::tick_atom>,
+    caf::replies_to<caf::pending_atom>::with<uint64_t>>;
+
+/// Answers node-wide questions (key count, key list) by asking every shard.
+using keyspace_actor = command_handling;
+
+/// Holds the cluster view (a single node until nodes join).
+using cluster_manager_actor = command_handling;
+
+}  // namespace ovo

@@ -1,0 +1,15 @@
+#pragma once
+#include "interfaces.hpp"
+
+namespace ovo {
+
+struct keyspace_state {
+  static inline const char* name = "keyspace";
+  std::vector<shard_actor> shards;
+};
+
+/// Answers count_keys and list_keys for the whole node by asking every shard and merging.
+keyspace_actor::behavior_type keyspace(keyspace_actor::stateful_pointer<keyspace_state> self,
+                                       std::vector<shard_actor> shards);
+
+}  // namespace ovo

@@ -1,0 +1,88 @@
+#include "local_node.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include "cluster_manager.hpp"
+#include "counter_table.hpp"
+#include "expiry_scheduler.hpp"
+#include "keyspace.hpp"
+#include "shard.hpp"
+#include "slot_layout.hpp"
+
+namespace ovo {
+
+local_node::local_node(caf::actor_system& system, const server_config& config,
+                       std::shared_ptr<const clock_source> clock) {
+  const auto& settings = config.settings;
+  scheduler_ = system.spawn(expiry_scheduler, clock,
+                            std::chrono::milliseconds(settings.expiry_sweep_ms),
+                            defaults::expiry_batch);
+  std::vector<expiry_target_actor> targets;
+  std::vector<caf::actor_addr> peers;
+  for (uint32_t i = 0; i < settings.shards; ++i) {
+    shards_.push_back(system.spawn(shard, i, clock, scheduler_));
+    targets.emplace_back(shards_.back());
+    peers.push_back(shards_.back().address());
+  }
+  const auto counters_index = static_cast<uint32_t>(settings.shards);
+  counters_ = system.spawn(counter_table, clock, scheduler_, counters_index);
+  targets.emplace_back(counters_);
+  caf::anon_send(scheduler_, targets_atom_v, std::move(targets));
+  for (const auto& s : shards_) caf::anon_send(s, peers_atom_v, peers);
+  keyspace_ = system.spawn(keyspace, shards_);
+  cluster_ = system.spawn(cluster_manager, describe_self(config));
+}
+
+void local_node::route(command cmd, reply_sink_ptr sink) const {
+  switch (cmd.kind) {
+    case op::count_keys:
+    case op::list_keys:
+      caf::anon_send(keyspace_, exec_atom_v, std::move(cmd), std::move(sink));
+      return;
+    case op::cluster_view:
+    case op::cluster_me:
+      caf::anon_send(cluster_, exec_atom_v, std::move(cmd), std::move(sink));
+      return;
+    default:
+      break;
+  }
+  if (is_counter_op(cmd.kind)) {
+    caf::anon_send(counters_, exec_atom_v, std::move(cmd), std::move(sink));
+    return;
+  }
+  const auto& owner = shards_[shard_of_slot(slot_of(cmd.key), shards_.size())];
+  caf::anon_send(owner, exec_atom_v, std::move(cmd), std::move(sink));
+}
+
+void local_node::stop() const {
+  for (const auto& s : shards_) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(counters_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(scheduler_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(keyspace_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(cluster_, caf::exit_reason::user_shutdown);
+}
+
+node_info describe_self(const server_config& config) {
+  node_info me;
+  me.name = config.self.name;
+  me.host = config.self.host;
+  if (me.host.empty()) {
+    // Bound to every interface: publish the machine's name so clients have something to dial.
+    char hostname[256] = {};
+    me.host = ::gethostname(hostname, sizeof hostname - 1) == 0 ? hostname : "127.0.0.1";
+  }
+  me.port = config.self.port;
+  me.api_host = config.self.api_host.empty() ? me.host : config.self.api_host;
+  me.api_port = config.self.api_port;
+  me.active = true;
+  me.hash_range = balanced_layout(1).front();
+  me.twins = config.twins;
+  me.joined_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  return me;
+}
+
+}  // namespace ovo

@@ -1,0 +1,42 @@
+#pragma once
+// Spawns one node's actors and routes each command to the actor that owns it.
+
+#include <caf/all.hpp>
+#include <memory>
+
+#include "clock.hpp"
+#include "interfaces.hpp"
+#include "server_config.hpp"
+
+namespace ovo {
+
+class local_node {
+ public:
+  /// Spawns shards, the counter table, the expiry scheduler, the keyspace and the cluster
+  /// manager, and wires them together.
+  local_node(caf::actor_system& system, const server_config& config,
+             std::shared_ptr<const clock_source> clock);
+
+  /// Sends `cmd` to its owner; the answer arrives at `sink`. Thread-safe: it only reads
+  /// handles fixed at construction, so any REST thread may call it.
+  void route(command cmd, reply_sink_ptr sink) const;
+
+  /// Tells every actor to stop; ~actor_system then waits for them.
+  void stop() const;
+
+  const std::vector<shard_actor>& shards() const { return shards_; }
+  const counter_table_actor& counters() const { return counters_; }
+  const expiry_scheduler_actor& scheduler() const { return scheduler_; }
+
+ private:
+  std::vector<shard_actor> shards_;
+  counter_table_actor counters_;
+  expiry_scheduler_actor scheduler_;
+  keyspace_actor keyspace_;
+  cluster_manager_actor cluster_;
+};
+
+/// This node as the cluster API shows it, from its configuration.
+node_info describe_self(const server_config& config);
+
+}  // namespace ovo

@@ -1,0 +1,109 @@
+#include "shard.hpp"
+
+#include <variant>
+
+#include "command_handlers.hpp"
+#include "defaults.hpp"
+#include "logging.hpp"
+#include "slot_layout.hpp"
+
+namespace ovo {
+namespace {
+
+using self_ptr = shard_actor::stateful_pointer<shard_state>;
+
+/// updatekey / updatekeyvalueifequal: take the object out here, store it under the new key
+/// (here or in its shard), answer once it is stored. On failure the object goes back.
+template <class Deliver>
+void move_key(self_ptr self, const command& cmd, Deliver deliver) {
+  auto& st = self->state;
+  auto taken = st.objects->take_for_move(cmd);
+  if (auto* error = std::get_if<reply>(&taken)) {
+    deliver(std::move(*error));
+    return;
+  }
+  auto record = std::get<object_record>(std::move(taken));
+  const auto target_index = shard_of_slot(slot_of(record.key), st.peers.size());
+  if (st.peers.empty() || target_index == st.index) {
+    st.objects->adopt(record);
+    deliver(done());
+    return;
+  }
+  auto target = caf::actor_cast<shard_actor>(st.peers[target_index]);
+  if (!target) {
+    st.objects->restore(record, cmd.key);
+    deliver(failure(status::unavailable, "the shard of the new key is gone"));
+    return;
+  }
+  self->request(target, defaults::local_move_timeout, adopt_atom_v, record)
+      .then([deliver](bool) { deliver(done()); },
+            [self, record, key = cmd.key, deliver](caf::error& err) {
+              component_log("shard")->error("moving key to shard failed ({}); restored it",
+                                            self->system().render(err));
+              self->state.objects->restore(record, key);
+              deliver(failure(status::unavailable, "moving the key failed; nothing changed"));
+            });
+}
+
+template <class Deliver>
+void run(self_ptr self, const command& cmd, Deliver deliver) {
+  auto& objects = *self->state.objects;
+  switch (cmd.kind) {
+    case op::update_key:
+    case op::update_key_value_if_equal:
+      move_key(self, cmd, std::move(deliver));
+      return;
+    case op::count_keys: {
+      reply count;
+      count.kind = payload::number;
+      count.number = static_cast<int64_t>(objects.size());
+      deliver(std::move(count));
+      return;
+    }
+    case op::list_keys: {
+      reply list;
+      list.kind = payload::keys;
+      list.keys = objects.keys();
+      deliver(std::move(list));
+      return;
+    }
+    default:
+      deliver(objects.execute(cmd));
+  }
+}
+
+}  // namespace
+
+shard_actor::behavior_type shard(self_ptr self, uint32_t index,
+                                 std::shared_ptr<const clock_source> clock,
+                                 expiry_scheduler_actor scheduler) {
+  self->state.index = index;
+  self->state.objects = std::make_unique<object_space>(
+      std::move(clock), [self, index, scheduler](std::string_view key, int64_t deadline) {
+        self->send(scheduler, schedule_atom_v, deadline, std::string(key), index);
+      });
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    component_log("shard")->debug("shard {} stops with {} keys", self->state.index,
+                                  self->state.objects->size());
+    self->quit(msg.reason);
+  });
+  auto runner = [self](const command& cmd, auto deliver) { run(self, cmd, std::move(deliver)); };
+  return {
+      sink_handler(runner),
+      response_handler(self, runner),
+      [self](adopt_atom, object_record& record) {
+        self->state.objects->adopt(record);
+        return true;
+      },
+      [self](expire_atom, std::vector<std::string>& keys) {
+        const auto dropped = self->state.objects->expire(keys);
+        component_log("shard")->debug("shard {} expired {} of {} keys", self->state.index,
+                                      dropped, keys.size());
+      },
+      [self](peers_atom, std::vector<caf::actor_addr>& peers) {
+        self->state.peers = std::move(peers);
+      },
+  };
+}
+
+}  // namespace ovo

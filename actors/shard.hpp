@@ -1,0 +1,23 @@
+#pragma once
+#include <memory>
+
+#include "clock.hpp"
+#include "interfaces.hpp"
+#include "object_space.hpp"
+
+namespace ovo {
+
+struct shard_state {
+  static inline const char* name = "shard";
+  uint32_t index = 0;
+  std::unique_ptr<object_space> objects;
+  std::vector<caf::actor_addr> peers;  ///< every shard of the node, by index (self included)
+};
+
+/// A shard: owns the objects of the slots s with shard_of_slot(s) == index. Stores each TTL
+/// deadline with the expiry scheduler, and moves keys to other shards for updatekey.
+shard_actor::behavior_type shard(shard_actor::stateful_pointer<shard_state> self, uint32_t index,
+                                 std::shared_ptr<const clock_source> clock,
+                                 expiry_scheduler_actor scheduler);
+
+}  // namespace ovo

@@ -1,0 +1,38 @@
+#pragma once
+// Every named default and limit of the node, in one place.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace ovo::defaults {
+
+inline constexpr const char* config_path = "conf/serverconf.json";
+
+inline constexpr std::size_t shards = 8;           ///< shard actors per node
+inline constexpr std::size_t max_key_bytes = 64 * 1024;
+inline constexpr std::size_t max_value_bytes = 16 * 1024 * 1024;
+/// Enough for updatevalueifequal carrying two maximal values in base64 plus JSON framing.
+inline constexpr std::size_t max_body_bytes = 48 * 1024 * 1024;
+/// Room for the request line and headers on top of the body (Pistache counts them together).
+inline constexpr std::size_t max_header_bytes = 64 * 1024;
+inline constexpr int64_t expiry_sweep_ms = 1000;
+/// Most keys one sweep tick hands to the shards: bounds the pause a big expiry wave causes.
+inline constexpr std::size_t expiry_batch = 20'000;
+inline constexpr const char* log_level = "info";
+
+/// JSON nesting beyond this is refused (PROTOCOL.md, stricter).
+inline constexpr int max_json_depth = 64;
+
+/// A key move between two local shards; they never block, so this only trips on a dead shard.
+inline constexpr auto local_move_timeout = std::chrono::seconds(5);
+/// Gathering counts and key lists from every shard.
+inline constexpr auto node_query_timeout = std::chrono::seconds(10);
+
+/// How long a request may take to arrive in full before Pistache answers 408.
+inline constexpr auto header_timeout = std::chrono::seconds(10);
+inline constexpr auto body_timeout = std::chrono::seconds(60);
+/// On SIGTERM: how long in-flight requests get to finish before the server closes.
+inline constexpr auto drain_timeout = std::chrono::milliseconds(1500);
+
+}  // namespace ovo::defaults

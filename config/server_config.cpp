@@ -1,0 +1,278 @@
+#include "server_config.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "star_name.hpp"
+
+namespace ovo {
+namespace {
+
+using json = nlohmann::json;
+
+/// Reads typed fields out of JSON objects, recording every problem with file and field path.
+class field_reader {
+ public:
+  explicit field_reader(std::string origin) : origin_(std::move(origin)) {}
+
+  void fail(const std::string& field, const std::string& problem) {
+    errors_.push_back(origin_ + ": " + field + ": " + problem);
+  }
+
+  /// The object at `obj[key]`, or nullptr (absent is fine; a non-object is an error).
+  const json* object(const json& obj, const char* key, const std::string& field) {
+    auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return nullptr;
+    if (!it->is_object()) {
+      fail(field, "must be an object, got " + std::string(it->type_name()));
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  std::string string(const json& obj, const char* key, const std::string& field) {
+    auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return {};
+    if (!it->is_string()) {
+      fail(field, "must be a string, got " + it->dump());
+      return {};
+    }
+    return it->get<std::string>();
+  }
+
+  /// An integer in [low, high]; `fallback` when absent or invalid.
+  int64_t integer(const json& obj, const char* key, const std::string& field, int64_t low,
+                  int64_t high, int64_t fallback) {
+    auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return fallback;
+    if (!it->is_number_integer() || (it->is_number_unsigned() && it->get<uint64_t>() >
+                                                                     static_cast<uint64_t>(high))) {
+      fail(field, "must be an integer from " + std::to_string(low) + " to " +
+                      std::to_string(high) + ", got " + it->dump());
+      return fallback;
+    }
+    const auto value = it->get<int64_t>();
+    if (value < low || value > high) {
+      fail(field, "must be from " + std::to_string(low) + " to " + std::to_string(high) +
+                      ", got " + std::to_string(value));
+      return fallback;
+    }
+    return value;
+  }
+
+  std::vector<std::string> names(const json& obj, const char* key, const std::string& field) {
+    std::vector<std::string> out;
+    auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return out;
+    if (!it->is_array()) {
+      fail(field, "must be a list of node names, got " + it->dump());
+      return out;
+    }
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const auto& item = (*it)[i];
+      if (!item.is_string() || item.get<std::string>().empty())
+        fail(field + "[" + std::to_string(i) + "]", "must be a non-empty node name");
+      else
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+  }
+
+  bool boolean(const json& obj, const char* key, const std::string& field) {
+    auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return false;
+    if (!it->is_boolean()) {
+      fail(field, "must be true or false, got " + it->dump());
+      return false;
+    }
+    return it->get<bool>();
+  }
+
+  node_address address(const json& node, const std::string& field) {
+    node_address a;
+    a.name = string(node, "Name", field + ".Name");
+    a.host = string(node, "Host", field + ".Host");
+    a.port = static_cast<uint16_t>(integer(node, "Port", field + ".Port", 1, 65535, 0));
+    a.api_host = string(node, "APIHost", field + ".APIHost");
+    a.api_port = static_cast<uint16_t>(integer(node, "APIPort", field + ".APIPort", 1, 65535, 0));
+    if (node.find("Port") == node.end()) fail(field + ".Port", "is required");
+    return a;
+  }
+
+  std::vector<std::string>& errors() { return errors_; }
+
+ private:
+  std::string origin_;
+  std::vector<std::string> errors_;
+};
+
+node_settings read_settings(field_reader& in, const json& obj) {
+  static const std::set<std::string> known = {"Shards",        "RestThreads",   "MaxKeyBytes",
+                                              "MaxValueBytes", "MaxBodyBytes",  "ExpirySweepMs",
+                                              "LogLevel"};
+  for (const auto& item : obj.items())
+    if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
+  node_settings s;
+  constexpr int64_t max_int = std::numeric_limits<int32_t>::max();
+  s.shards = static_cast<std::size_t>(
+      in.integer(obj, "Shards", "Settings.Shards", 1, 128, static_cast<int64_t>(s.shards)));
+  s.rest_threads = static_cast<unsigned>(
+      in.integer(obj, "RestThreads", "Settings.RestThreads", 0, 256, s.rest_threads));
+  s.max_key_bytes = static_cast<std::size_t>(in.integer(
+      obj, "MaxKeyBytes", "Settings.MaxKeyBytes", 1, max_int, static_cast<int64_t>(s.max_key_bytes)));
+  s.max_value_bytes = static_cast<std::size_t>(
+      in.integer(obj, "MaxValueBytes", "Settings.MaxValueBytes", 0, max_int,
+                 static_cast<int64_t>(s.max_value_bytes)));
+  s.max_body_bytes = static_cast<std::size_t>(
+      in.integer(obj, "MaxBodyBytes", "Settings.MaxBodyBytes", 1024, max_int,
+                 static_cast<int64_t>(s.max_body_bytes)));
+  s.expiry_sweep_ms =
+      in.integer(obj, "ExpirySweepMs", "Settings.ExpirySweepMs", 10, 60'000, s.expiry_sweep_ms);
+  auto level = in.string(obj, "LogLevel", "Settings.LogLevel");
+  static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
+  if (!level.empty() && !levels.count(level))
+    in.fail("Settings.LogLevel", "must be one of trace, debug, info, warn, error, off");
+  else if (!level.empty())
+    s.log_level = level;
+  return s;
+}
+
+void check_unique_names(field_reader& in, const server_config& config) {
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < config.topology.size(); ++i) {
+    const auto& node = config.topology[i];
+    const auto field = "Topology.Nodes[" + std::to_string(i) + "].Node.Name";
+    if (node.name.empty()) {
+      in.fail(field, "a topology node needs a name");
+    } else if (!seen.insert(node.name).second) {
+      in.fail(field, "duplicate node name \"" + node.name + "\"");
+    } else if (node.name == config.self.name &&
+               (node.host != config.self.host || node.port != config.self.port)) {
+      in.fail(field, "\"" + node.name + "\" is this node's name but has another address");
+    }
+  }
+}
+
+json address_json(const node_address& a) {
+  return {{"Name", a.name},
+          {"Host", a.host},
+          {"Port", a.port},
+          {"APIHost", a.api_host},
+          {"APIPort", a.api_port}};
+}
+
+}  // namespace
+
+config_outcome parse_config(const std::string& text, const std::string& origin) {
+  config_outcome outcome;
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    outcome.errors.push_back(origin + ": not valid JSON: " + e.what());
+    return outcome;
+  }
+  field_reader in(origin);
+  if (!root.is_object()) {
+    in.fail("(top level)", "must be a JSON object");
+    outcome.errors = std::move(in.errors());
+    return outcome;
+  }
+  server_config config;
+  const json* server = in.object(root, "ServerNode", "ServerNode");
+  const json* self = server ? in.object(*server, "Node", "ServerNode.Node") : nullptr;
+  if (self == nullptr) {
+    in.fail("ServerNode.Node", "is required");
+  } else {
+    config.self = in.address(*self, "ServerNode.Node");
+    config.twins = in.names(*server, "Twins", "ServerNode.Twins");
+    config.stepbrothers = in.names(*server, "Stepbrothers", "ServerNode.Stepbrothers");
+  }
+  if (const json* topology = in.object(root, "Topology", "Topology")) {
+    auto nodes = topology->find("Nodes");
+    if (nodes != topology->end() && !nodes->is_null() && !nodes->is_array()) {
+      in.fail("Topology.Nodes", "must be a list");
+    } else if (nodes != topology->end() && nodes->is_array()) {
+      for (std::size_t i = 0; i < nodes->size(); ++i) {
+        const auto field = "Topology.Nodes[" + std::to_string(i) + "]";
+        const auto& entry = (*nodes)[i];
+        const json* node = entry.is_object() ? in.object(entry, "Node", field + ".Node") : nullptr;
+        if (node == nullptr)
+          in.fail(field, "must be {\"Node\":{...}}");
+        else
+          config.topology.push_back(in.address(*node, field + ".Node"));
+      }
+    }
+  }
+  config.debug = in.boolean(root, "Debug", "Debug");
+  if (const json* settings = in.object(root, "Settings", "Settings"))
+    config.settings = read_settings(in, *settings);
+  if (config.debug && (!root.contains("Settings") || !root["Settings"].contains("LogLevel")))
+    config.settings.log_level = "debug";
+  if (config.self.name.empty()) {
+    config.self.name = generate_star_name();
+    config.name_was_generated = true;
+  }
+  check_unique_names(in, config);
+  outcome.errors = std::move(in.errors());
+  if (outcome.errors.empty()) outcome.config = std::move(config);
+  return outcome;
+}
+
+config_outcome load_config(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    config_outcome outcome;
+    outcome.errors.push_back(path + ": cannot open the configuration file");
+    return outcome;
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  return parse_config(text.str(), path);
+}
+
+std::string render_config(const server_config& config) {
+  json nodes = json::array();
+  for (const auto& node : config.topology) nodes.push_back({{"Node", address_json(node)}});
+  const auto& s = config.settings;
+  json root = {
+      {"ServerNode",
+       {{"Node", address_json(config.self)},
+        {"Twins", config.twins},
+        {"Stepbrothers", config.stepbrothers}}},
+      {"Topology", {{"Nodes", nodes}}},
+      {"Debug", config.debug},
+      {"Settings",
+       {{"Shards", s.shards},
+        {"RestThreads", s.rest_threads},
+        {"MaxKeyBytes", s.max_key_bytes},
+        {"MaxValueBytes", s.max_value_bytes},
+        {"MaxBodyBytes", s.max_body_bytes},
+        {"ExpirySweepMs", s.expiry_sweep_ms},
+        {"LogLevel", s.log_level}}}};
+  return root.dump(2) + "\n";
+}
+
+std::optional<std::string> write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) return "cannot create " + temporary;
+    out << text;
+    out.flush();
+    if (!out) return "cannot write " + temporary;
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return "cannot rename " + temporary + " to " + path;
+  }
+  return std::nullopt;
+}
+
+}  // namespace ovo

@@ -1,0 +1,60 @@
+#pragma once
+// serverconf.json (PROTOCOL.md "Configuration file") plus our optional "Settings" object.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "defaults.hpp"
+
+namespace ovo {
+
+struct node_address {
+  std::string name;
+  std::string host;  ///< REST host; empty = all interfaces
+  uint16_t port = 0;
+  std::string api_host;  ///< node-to-node host
+  uint16_t api_port = 0;
+};
+
+struct node_settings {
+  std::size_t shards = defaults::shards;
+  unsigned rest_threads = 0;  ///< 0 = one per core
+  std::size_t max_key_bytes = defaults::max_key_bytes;
+  std::size_t max_value_bytes = defaults::max_value_bytes;
+  std::size_t max_body_bytes = defaults::max_body_bytes;
+  int64_t expiry_sweep_ms = defaults::expiry_sweep_ms;
+  std::string log_level = defaults::log_level;
+};
+
+struct server_config {
+  node_address self;
+  std::vector<std::string> twins;
+  std::vector<std::string> stepbrothers;
+  std::vector<node_address> topology;
+  bool debug = false;
+  node_settings settings;
+  bool name_was_generated = false;
+};
+
+/// Either a valid configuration or every problem found, each as "file: field: what is wrong".
+struct config_outcome {
+  std::optional<server_config> config;
+  std::vector<std::string> errors;
+};
+
+/// Parses and validates configuration text; `origin` names the file in error messages.
+config_outcome parse_config(const std::string& text, const std::string& origin);
+
+/// Reads and validates the file at `path`.
+config_outcome load_config(const std::string& path);
+
+/// The configuration in the original's format (what `<conf>.temp` holds).
+std::string render_config(const server_config& config);
+
+/// Writes `text` to `path` atomically (temporary file in the same folder, then rename).
+/// Returns an error description, or nothing on success.
+std::optional<std::string> write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace ovo

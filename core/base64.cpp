@@ -1,0 +1,81 @@
+#include "base64.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace ovo {
+namespace {
+
+constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr uint8_t not_base64 = 0xFF;
+
+constexpr std::array<uint8_t, 256> make_reverse_table() {
+  std::array<uint8_t, 256> table{};
+  for (auto& entry : table) entry = not_base64;
+  for (uint8_t i = 0; i < 64; ++i) table[static_cast<unsigned char>(alphabet[i])] = i;
+  return table;
+}
+constexpr auto reverse_table = make_reverse_table();
+
+std::string strip_line_breaks(std::string_view text) {
+  std::string cleaned;
+  cleaned.reserve(text.size());
+  for (char c : text)
+    if (c != '\r' && c != '\n') cleaned.push_back(c);
+  return cleaned;
+}
+
+}  // namespace
+
+void append_base64(std::string& out, std::string_view bytes) {
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t size = bytes.size(), start = out.size();
+  out.resize(start + (size + 2) / 3 * 4);
+  char* dst = out.data() + start;
+  std::size_t i = 0;
+  for (; i + 3 <= size; i += 3, dst += 4) {
+    const uint32_t n = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
+    dst[0] = alphabet[n >> 18];
+    dst[1] = alphabet[(n >> 12) & 63];
+    dst[2] = alphabet[(n >> 6) & 63];
+    dst[3] = alphabet[n & 63];
+  }
+  if (i < size) {
+    const uint32_t n = (in[i] << 16) | (i + 1 < size ? in[i + 1] << 8 : 0);
+    dst[0] = alphabet[n >> 18];
+    dst[1] = alphabet[(n >> 12) & 63];
+    dst[2] = i + 1 < size ? alphabet[(n >> 6) & 63] : '=';
+    dst[3] = '=';
+  }
+}
+
+std::optional<std::string> decode_base64(std::string_view text) {
+  if (text.find_first_of("\r\n") != std::string_view::npos) {
+    return decode_base64(strip_line_breaks(text));
+  }
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::size_t padding = 0;
+  if (!text.empty() && text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
+  std::string out;
+  out.resize(text.size() / 4 * 3 - padding);
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t written = 0;
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    const std::size_t data_chars = last ? 4 - padding : 4;
+    uint32_t n = 0;
+    for (std::size_t j = 0; j < 4; ++j) {
+      uint8_t v = 0;
+      if (j < data_chars) {
+        v = reverse_table[in[i + j]];
+        if (v == not_base64) return std::nullopt;
+      }
+      n = (n << 6) | v;
+    }
+    const std::size_t bytes = data_chars - 1;
+    for (std::size_t b = 0; b < bytes; ++b) out[written++] = static_cast<char>(n >> (16 - 8 * b));
+  }
+  return out;
+}
+
+}  // namespace ovo

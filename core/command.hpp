@@ -1,0 +1,82 @@
+#pragma once
+// What a REST request asks of the store, and what it gets back. One command is one actor message;
+// both structs are plain data so they can also cross the network between nodes.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "node_info.hpp"
+#include "status.hpp"
+
+namespace ovo {
+
+enum class op : uint8_t {
+  put,                        ///< set key = data (collection, ttl)
+  get,                        ///< read key
+  remove,                     ///< delete key (ok when missing)
+  get_and_remove,             ///< read then delete key
+  update_value_if_equal,      ///< key's value data -> new_data
+  update_key_value_if_equal,  ///< key with value data -> new_key with new_data
+  update_key,                 ///< key -> new_key
+  delete_value_if_equal,      ///< delete key when its value is data
+  counter_set,                ///< counter key = value
+  counter_add,                ///< counter key += value, created at 0
+  counter_get,                ///< read counter key
+  counter_remove,             ///< delete counter key
+  count_keys,                 ///< number of objects on this node
+  list_keys,                  ///< all object keys on this node
+  cluster_view,               ///< every node of the cluster
+  cluster_me,                 ///< this node
+};
+
+/// True for the operations on counters (their own namespace, owned by the counter table).
+inline bool is_counter_op(op kind) { return kind >= op::counter_set && kind <= op::counter_remove; }
+
+/// True for the operations that address no single key.
+inline bool is_node_wide_op(op kind) { return kind >= op::count_keys; }
+
+struct command {
+  op kind = op::get;
+  std::string key;
+  std::string new_key;
+  std::string data;      ///< raw bytes (already base64-decoded)
+  std::string new_data;  ///< raw bytes
+  std::string collection;
+  int64_t ttl_seconds = 0;  ///< 0 = no expiry
+  int64_t value = 0;        ///< counter operand
+};
+
+enum class payload : uint8_t {
+  none,     ///< Data: null (or the error message on errors)
+  object,   ///< Data: {"Key","Data"}
+  counter,  ///< Data: {"Key","Value"}
+  number,   ///< Data: an integer
+  keys,     ///< Data: {"Keys":[...]}
+  nodes,    ///< Data: {"Nodes":[...]}
+  node,     ///< Data: the one node in `nodes`
+};
+
+struct reply {
+  status code = status::ok;
+  payload kind = payload::none;
+  std::string key;
+  std::string data;  ///< raw bytes for objects
+  int64_t number = 0;
+  std::vector<std::string> keys;
+  std::vector<node_info> nodes;
+  std::string message;  ///< human-readable cause for errors
+};
+
+/// A successful reply with no data.
+inline reply done() { return {}; }
+
+/// An error reply with the table code and a message for the envelope.
+inline reply failure(status code, std::string message) {
+  reply r;
+  r.code = code;
+  r.message = std::move(message);
+  return r;
+}
+
+}  // namespace ovo

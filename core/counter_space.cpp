@@ -1,0 +1,63 @@
+#include "counter_space.hpp"
+
+#include "ttl.hpp"
+
+namespace ovo {
+namespace {
+
+reply counter_reply(std::string_view key, int64_t value) {
+  reply r;
+  r.kind = payload::counter;
+  r.key = key;
+  r.number = value;
+  return r;
+}
+
+}  // namespace
+
+counter_space::counter_space(std::shared_ptr<const clock_source> clock,
+                             deadline_listener on_deadline)
+    : clock_(std::move(clock)), on_deadline_(std::move(on_deadline)) {}
+
+reply counter_space::execute(const command& cmd) {
+  auto& table = tables_[slot_of(cmd.key)];
+  const auto now = clock_->now_ms();
+  auto it = table.find(cmd.key);
+  if (it != table.end() && is_expired(it->second.deadline, now)) {
+    table.erase(it);
+    it = table.end();
+  }
+  switch (cmd.kind) {
+    case op::counter_get:
+      if (it == table.end()) return failure(status::not_found, "counter not found");
+      return counter_reply(cmd.key, it->second.value);
+    case op::counter_remove:
+      if (it != table.end()) table.erase(it);
+      return done();
+    case op::counter_set:
+    case op::counter_add: {
+      const int64_t current = it == table.end() ? 0 : it->second.value;
+      int64_t next = cmd.value;
+      if (cmd.kind == op::counter_add && __builtin_add_overflow(current, cmd.value, &next))
+        return failure(status::bad_request, "counter would overflow int64");
+      if (it == table.end()) it = table.emplace(cmd.key, counter_entry{}).first;
+      it->second.value = next;
+      // A set always takes the request's TTL; an add only changes the deadline when given one.
+      if (cmd.kind == op::counter_set || cmd.ttl_seconds > 0) {
+        it->second.deadline = deadline_after(now, cmd.ttl_seconds);
+        if (it->second.deadline != no_deadline && on_deadline_)
+          on_deadline_(cmd.key, it->second.deadline);
+      }
+      return counter_reply(cmd.key, next);
+    }
+    default:
+      return failure(status::bad_request, "not a counter command");
+  }
+}
+
+std::size_t counter_space::expire(const std::vector<std::string>& keys) {
+  return drop_expired(tables_, keys, clock_->now_ms(),
+                      [](const auto& entry) { return entry.second.deadline; });
+}
+
+}  // namespace ovo

@@ -1,0 +1,34 @@
+#pragma once
+// The counter operations of PROTOCOL.md: int64 values in their own namespace, with TTLs.
+
+#include <memory>
+#include <string_view>
+
+#include "clock.hpp"
+#include "command.hpp"
+#include "object_space.hpp"
+#include "tables.hpp"
+
+namespace ovo {
+
+class counter_space {
+ public:
+  using deadline_listener = object_space::deadline_listener;
+
+  counter_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline);
+
+  /// Executes counter_set, counter_add, counter_get or counter_remove.
+  reply execute(const command& cmd);
+
+  /// Drops the given counters whose deadline has passed.
+  std::size_t expire(const std::vector<std::string>& keys);
+
+  std::size_t size() const { return tables_.total_size(); }
+
+ private:
+  std::shared_ptr<const clock_source> clock_;
+  deadline_listener on_deadline_;
+  per_slot<counter_map> tables_;
+};
+
+}  // namespace ovo

@@ -1,0 +1,21 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ovo {
+
+/// One node as the cluster publishes it (PROTOCOL.md "Cluster").
+struct node_info {
+  std::string name;
+  std::string host;  ///< REST address clients connect to
+  uint16_t port = 0;
+  std::string api_host;  ///< node-to-node address
+  uint16_t api_port = 0;
+  bool active = true;
+  std::vector<int> hash_range;  ///< owned slots
+  std::vector<std::string> twins;
+  int64_t joined_at_ms = 0;  ///< wall-clock join time: orders the balanced layout
+};
+
+}  // namespace ovo

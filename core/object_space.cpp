@@ -1,0 +1,128 @@
+#include "object_space.hpp"
+
+#include "ttl.hpp"
+
+namespace ovo {
+namespace {
+
+reply object_reply(std::string_view key, std::string_view value) {
+  reply r;
+  r.kind = payload::object;
+  r.key = key;
+  r.data = value;
+  return r;
+}
+
+reply not_found_reply() { return failure(status::not_found, "key not found"); }
+
+}  // namespace
+
+object_space::object_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline)
+    : clock_(std::move(clock)), on_deadline_(std::move(on_deadline)) {}
+
+const stored_object* object_space::find_live(object_set& table, std::string_view key) {
+  auto it = table.find(key);
+  if (it == table.end()) return nullptr;
+  if (is_expired(it->deadline(), clock_->now_ms())) {
+    table.erase(it);
+    return nullptr;
+  }
+  return &*it;
+}
+
+void object_space::store(object_set& table, std::string_view key, std::string_view value,
+                         std::string_view collection, int64_t deadline) {
+  auto replacement = stored_object::create(key, value, collection, deadline);
+  // Set elements are immutable: replacing means erase, then insert.
+  if (auto it = table.find(key); it != table.end()) table.erase(it);
+  table.insert(std::move(replacement));
+  if (deadline != no_deadline && on_deadline_) on_deadline_(key, deadline);
+}
+
+reply object_space::execute(const command& cmd) {
+  auto& table = tables_[slot_of(cmd.key)];
+  switch (cmd.kind) {
+    case op::put:
+      store(table, cmd.key, cmd.data, cmd.collection,
+            deadline_after(clock_->now_ms(), cmd.ttl_seconds));
+      return done();
+    case op::get: {
+      const auto* obj = find_live(table, cmd.key);
+      return obj ? object_reply(obj->key(), obj->value()) : not_found_reply();
+    }
+    case op::remove:
+      if (auto it = table.find(cmd.key); it != table.end()) table.erase(it);
+      return done();
+    case op::get_and_remove: {
+      const auto* obj = find_live(table, cmd.key);
+      if (!obj) return not_found_reply();
+      auto answer = object_reply(obj->key(), obj->value());
+      table.erase(table.find(cmd.key));
+      return answer;
+    }
+    case op::update_value_if_equal: {
+      const auto* obj = find_live(table, cmd.key);
+      if (!obj || obj->value() != cmd.data)
+        return failure(status::value_mismatch, obj ? "stored value differs" : "key not found");
+      // The deadline is kept, so the expiry entry already queued stays right.
+      auto updated = stored_object::create(obj->key(), cmd.new_data, obj->collection(),
+                                           obj->deadline());
+      table.erase(table.find(cmd.key));
+      table.insert(std::move(updated));
+      return done();
+    }
+    case op::delete_value_if_equal: {
+      const auto* obj = find_live(table, cmd.key);
+      if (!obj) return done();
+      if (obj->value() != cmd.data) return failure(status::value_mismatch, "stored value differs");
+      table.erase(table.find(cmd.key));
+      return done();
+    }
+    default:
+      return failure(status::bad_request, "not an object command");
+  }
+}
+
+std::variant<reply, object_record> object_space::take_for_move(const command& cmd) {
+  auto& table = tables_[slot_of(cmd.key)];
+  const auto* obj = find_live(table, cmd.key);
+  const bool check_value = cmd.kind == op::update_key_value_if_equal;
+  if (!obj)
+    return check_value ? failure(status::key_value_mismatch, "key not found")
+                       : failure(status::update_key_failed, "key not found");
+  if (check_value && obj->value() != cmd.data)
+    return failure(status::key_value_mismatch, "stored value differs");
+  object_record record{cmd.new_key, std::string(check_value ? cmd.new_data : obj->value()),
+                       std::string(obj->collection()),
+                       remaining_ms(obj->deadline(), clock_->now_ms())};
+  table.erase(table.find(cmd.key));
+  return record;
+}
+
+void object_space::adopt(const object_record& record) {
+  store(tables_[slot_of(record.key)], record.key, record.value, record.collection,
+        deadline_from_remaining(record.remaining_ms, clock_->now_ms()));
+}
+
+void object_space::restore(const object_record& record, const std::string& original_key) {
+  auto& table = tables_[slot_of(original_key)];
+  if (find_live(table, original_key)) return;
+  store(table, original_key, record.value, record.collection,
+        deadline_from_remaining(record.remaining_ms, clock_->now_ms()));
+}
+
+std::size_t object_space::expire(const std::vector<std::string>& keys) {
+  return drop_expired(tables_, keys, clock_->now_ms(),
+                      [](const stored_object& obj) { return obj.deadline(); });
+}
+
+std::vector<std::string> object_space::keys() const {
+  const auto now = clock_->now_ms();
+  std::vector<std::string> out;
+  for (int slot = 0; slot < slot_count; ++slot)
+    for (const auto& obj : tables_[slot])
+      if (!is_expired(obj.deadline(), now)) out.emplace_back(obj.key());
+  return out;
+}
+
+}  // namespace ovo

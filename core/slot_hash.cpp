@@ -1,0 +1,22 @@
+#include "slot_hash.hpp"
+
+#include "utf8.hpp"
+
+namespace ovo {
+
+int hash_slot(std::string_view key, int slots) {
+  // Go computes in int32 with wrapping; unsigned arithmetic gives the same bits without UB.
+  uint32_t h1 = 5381, h2 = 5381;
+  std::size_t index = 0;
+  for (std::size_t pos = 0; pos < key.size(); ++index) {
+    const auto rune = decode_rune(key, pos);
+    pos += rune.width;
+    uint32_t& half = (index % 2 == 0) ? h1 : h2;
+    half = (half * 33u) ^ static_cast<uint32_t>(rune.rune);
+  }
+  auto hash = static_cast<int32_t>(h1 + h2 * 1566083941u);
+  if (hash < 0) hash = static_cast<int32_t>(0u - static_cast<uint32_t>(hash));
+  return hash % slots;  // truncated remainder, as in Go (INT32_MIN stays negative there too)
+}
+
+}  // namespace ovo

@@ -1,0 +1,55 @@
+#include "stored_object.hpp"
+
+#include <cstdlib>
+#include <new>
+
+namespace ovo {
+namespace {
+
+void put_u32(char* at, std::size_t value) {
+  const auto v = static_cast<uint32_t>(value);
+  std::memcpy(at, &v, sizeof v);
+}
+
+}  // namespace
+
+stored_object stored_object::create(std::string_view key, std::string_view value,
+                                    std::string_view collection, int64_t deadline) {
+  const std::size_t size = header_size + key.size() + value.size() + collection.size();
+  char* block = static_cast<char*>(std::malloc(size));
+  if (block == nullptr) throw std::bad_alloc();
+  std::memcpy(block + deadline_at, &deadline, sizeof deadline);
+  put_u32(block + key_len_at, key.size());
+  put_u32(block + value_len_at, value.size());
+  put_u32(block + collection_len_at, collection.size());
+  char* bytes = block + header_size;
+  // memcpy from an empty view's null pointer is undefined, so skip empty parts.
+  if (!key.empty()) std::memcpy(bytes, key.data(), key.size());
+  if (!value.empty()) std::memcpy(bytes + key.size(), value.data(), value.size());
+  if (!collection.empty())
+    std::memcpy(bytes + key.size() + value.size(), collection.data(), collection.size());
+  return stored_object(block);
+}
+
+stored_object& stored_object::operator=(stored_object&& other) noexcept {
+  if (this != &other) {
+    std::free(block_);
+    block_ = other.block_;
+    other.block_ = nullptr;
+  }
+  return *this;
+}
+
+stored_object::~stored_object() { std::free(block_); }
+
+int64_t stored_object::deadline() const {
+  int64_t deadline;
+  std::memcpy(&deadline, block_ + deadline_at, sizeof deadline);
+  return deadline;
+}
+
+void stored_object::set_deadline(int64_t deadline) {
+  std::memcpy(block_ + deadline_at, &deadline, sizeof deadline);
+}
+
+}  // namespace ovo

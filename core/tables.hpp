@@ -1,0 +1,83 @@
+#pragma once
+// The hash tables behind shards and the counter table, and the per-slot split that lets a whole
+// slot be listed or moved without touching the others.
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+#include <absl/hash/hash.h>
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slot_hash.hpp"
+#include "stored_object.hpp"
+#include "ttl.hpp"
+
+namespace ovo {
+
+/// Hashes and compares stored objects by key, and lets a plain string_view look them up.
+struct object_key_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view key) const { return absl::Hash<std::string_view>{}(key); }
+  std::size_t operator()(const stored_object& obj) const { return (*this)(obj.key()); }
+};
+struct object_key_eq {
+  using is_transparent = void;
+  static std::string_view key_of(std::string_view key) { return key; }
+  static std::string_view key_of(const stored_object& obj) { return obj.key(); }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return key_of(a) == key_of(b);
+  }
+};
+
+/// The objects of one slot: the set holds one pointer per object.
+using object_set = absl::flat_hash_set<stored_object, object_key_hash, object_key_eq>;
+
+/// A counter's value and expiry deadline (0 = none).
+struct counter_entry {
+  int64_t value = 0;
+  int64_t deadline = 0;
+};
+
+/// The counters of one slot.
+using counter_map = absl::flat_hash_map<std::string, counter_entry>;
+
+/// One table per slot. Only the slots a holder owns ever get entries.
+template <class Table>
+class per_slot {
+ public:
+  Table& operator[](int slot) { return tables_[static_cast<std::size_t>(slot)]; }
+  const Table& operator[](int slot) const { return tables_[static_cast<std::size_t>(slot)]; }
+
+  /// Entries over all slots.
+  std::size_t total_size() const {
+    std::size_t total = 0;
+    for (const auto& table : tables_) total += table.size();
+    return total;
+  }
+
+ private:
+  std::array<Table, slot_count> tables_;
+};
+
+/// Erases those of `keys` whose deadline (read from an entry by `deadline_of`) has passed.
+/// Keys rewritten since they were scheduled carry a later deadline and stay.
+template <class Table, class DeadlineOf>
+std::size_t drop_expired(per_slot<Table>& tables, const std::vector<std::string>& keys,
+                         int64_t now_ms, DeadlineOf deadline_of) {
+  std::size_t dropped = 0;
+  for (const auto& key : keys) {
+    auto& table = tables[slot_of(key)];
+    auto it = table.find(key);
+    if (it != table.end() && is_expired(deadline_of(*it), now_ms)) {
+      table.erase(it);
+      ++dropped;
+    }
+  }
+  return dropped;
+}
+
+}  // namespace ovo

@@ -1,0 +1,62 @@
+#include "utf8.hpp"
+
+namespace ovo {
+namespace {
+
+bool in_range(unsigned char byte, unsigned char low, unsigned char high) {
+  return byte >= low && byte <= high;
+}
+
+constexpr decoded_rune invalid_rune{replacement_char, 1, false};
+
+}  // namespace
+
+decoded_rune decode_rune(std::string_view text, std::size_t pos) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data()) + pos;
+  const std::size_t left = text.size() - pos;
+  const unsigned char lead = bytes[0];
+  if (lead < 0x80) return {lead, 1, true};
+  std::size_t width = 0;
+  unsigned char second_low = 0x80, second_high = 0xBF;
+  char32_t rune = 0;
+  if (in_range(lead, 0xC2, 0xDF)) {
+    width = 2;
+    rune = lead & 0x1F;
+  } else if (in_range(lead, 0xE0, 0xEF)) {
+    width = 3;
+    rune = lead & 0x0F;
+    if (lead == 0xE0) second_low = 0xA0;   // overlong
+    if (lead == 0xED) second_high = 0x9F;  // surrogates
+  } else if (in_range(lead, 0xF0, 0xF4)) {
+    width = 4;
+    rune = lead & 0x07;
+    if (lead == 0xF0) second_low = 0x90;   // overlong
+    if (lead == 0xF4) second_high = 0x8F;  // above U+10FFFF
+  } else {
+    return invalid_rune;
+  }
+  if (left < 2 || !in_range(bytes[1], second_low, second_high)) return invalid_rune;
+  rune = (rune << 6) | (bytes[1] & 0x3F);
+  for (std::size_t i = 2; i < width; ++i) {
+    if (left <= i || !in_range(bytes[i], 0x80, 0xBF)) return invalid_rune;
+    rune = (rune << 6) | (bytes[i] & 0x3F);
+  }
+  return {rune, width, true};
+}
+
+bool is_valid_utf8(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    // ASCII fast path: most keys are plain ASCII.
+    if (static_cast<unsigned char>(text[pos]) < 0x80) {
+      ++pos;
+      continue;
+    }
+    const auto rune = decode_rune(text, pos);
+    if (!rune.valid) return false;
+    pos += rune.width;
+  }
+  return true;
+}
+
+}  // namespace ovo

@@ -1,0 +1,109 @@
+#include "envelope.hpp"
+
+#include "base64.hpp"
+
+namespace ovo {
+namespace {
+
+void append_node(std::string& out, const node_info& node) {
+  out += "{\"Name\":";
+  append_json_string(out, node.name);
+  out += ",\"HashRange\":[";
+  for (std::size_t i = 0; i < node.hash_range.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(node.hash_range[i]);
+  }
+  out += "],\"Host\":";
+  append_json_string(out, node.host);
+  out += ",\"Port\":" + std::to_string(node.port);
+  out += node.active ? ",\"State\":\"ACTIVE\"" : ",\"State\":\"INACTIVE\"";
+  out += ",\"Twins\":[";
+  for (std::size_t i = 0; i < node.twins.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, node.twins[i]);
+  }
+  out += "]}";
+}
+
+void append_data(std::string& out, const reply& answer) {
+  switch (answer.kind) {
+    case payload::none:
+      out += "null";
+      return;
+    case payload::object:
+      out += "{\"Key\":";
+      append_json_string(out, answer.key);
+      out += ",\"Data\":\"";
+      append_base64(out, answer.data);
+      out += "\"}";
+      return;
+    case payload::counter:
+      out += "{\"Key\":";
+      append_json_string(out, answer.key);
+      out += ",\"Value\":" + std::to_string(answer.number) + "}";
+      return;
+    case payload::number:
+      out += std::to_string(answer.number);
+      return;
+    case payload::keys:
+      out += "{\"Keys\":[";
+      for (std::size_t i = 0; i < answer.keys.size(); ++i) {
+        if (i) out += ',';
+        append_json_string(out, answer.keys[i]);
+      }
+      out += "]}";
+      return;
+    case payload::nodes:
+      out += "{\"Nodes\":[";
+      for (std::size_t i = 0; i < answer.nodes.size(); ++i) {
+        if (i) out += ',';
+        append_node(out, answer.nodes[i]);
+      }
+      out += "]}";
+      return;
+    case payload::node:
+      if (answer.nodes.empty())
+        out += "null";
+      else
+        append_node(out, answer.nodes.front());
+      return;
+  }
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += hex[byte >> 4];
+      out += hex[byte & 15];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string encode_envelope(const reply& answer) {
+  const auto row = status_table(answer.code);
+  std::string out;
+  out.reserve(48 + answer.key.size() + answer.data.size() * 4 / 3 + answer.message.size());
+  out += answer.code == status::ok ? "{\"Status\":\"done\",\"Code\":\"" : "{\"Status\":\"error\",\"Code\":\"";
+  out += row.code;
+  out += "\",\"Data\":";
+  if (answer.code == status::ok || answer.message.empty())
+    append_data(out, answer);
+  else
+    append_json_string(out, answer.message);
+  out += '}';
+  return out;
+}
+
+}  // namespace ovo

@@ -1,0 +1,36 @@
+#pragma once
+// Request body JSON -> command, with every check of PROTOCOL.md (types, base64, limits, the
+// stricter rows). Knows nothing of HTTP or actors.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "command.hpp"
+#include "routes.hpp"
+
+namespace ovo {
+
+/// The known top-level fields of a request body, as sent (base64 not yet decoded).
+struct body_fields {
+  std::optional<std::string> key, new_key, data, new_data, collection;
+  std::optional<int64_t> ttl, value;
+};
+
+/// Parses a body that must be a JSON object. Unknown fields are ignored, null means absent.
+/// Gives the fields, or a message saying what is wrong.
+std::variant<body_fields, std::string> parse_body(std::string_view body);
+
+struct request_limits {
+  std::size_t max_key_bytes;
+  std::size_t max_value_bytes;
+};
+
+/// Builds the command for `target` from the percent-decoded path key and the body.
+/// Gives the command, or the error reply (400/"10" or 413/"11").
+std::variant<command, reply> build_command(endpoint target, std::string path_key,
+                                           std::string_view body, const request_limits& limits);
+
+}  // namespace ovo
