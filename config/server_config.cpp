@@ -51,8 +51,9 @@ class field_reader {
                   int64_t high, int64_t fallback) {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return fallback;
-    if (!it->is_number_integer() || (it->is_number_unsigned() && it->get<uint64_t>() >
-                                                                     static_cast<uint64_t>(high))) {
+    constexpr auto int64_max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+    if (!it->is_number_integer() ||
+        (it->is_number_unsigned() && it->get<uint64_t>() > int64_max)) {
       fail(field, "must be an integer from " + std::to_string(low) + " to " +
                       std::to_string(high) + ", got " + it->dump());
       return fallback;

@@ -1,0 +1,206 @@
+// Actors through a real actor_system: commands go in through local_node exactly as the REST
+// layer sends them, answers come back through a sink.
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "interfaces.hpp"
+#include "local_node.hpp"
+#include "slot_hash.hpp"
+#include "slot_layout.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using ovo::op;
+using ovo::status;
+
+/// A sink a test can wait on.
+class future_sink final : public ovo::reply_sink {
+ public:
+  void deliver(ovo::reply answer) override { promise_.set_value(std::move(answer)); }
+  std::future<ovo::reply> future() { return promise_.get_future(); }
+
+ private:
+  std::promise<ovo::reply> promise_;
+};
+
+caf::actor_system_config& test_config() {
+  static caf::actor_system_config config = [] {
+    caf::actor_system_config c;
+    c.add_message_types<caf::id_block::ovo>();
+    return c;
+  }();
+  return config;
+}
+
+struct node_fixture {
+  caf::actor_system system{test_config()};
+  std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>();
+  ovo::server_config config = [] {
+    ovo::server_config c;
+    c.self.name = "test";
+    c.self.host = "127.0.0.1";
+    c.self.port = 1;
+    c.settings.shards = 4;
+    c.settings.expiry_sweep_ms = 10;
+    return c;
+  }();
+  ovo::local_node node{system, config, clock};
+
+  ~node_fixture() { node.stop(); }
+
+  ovo::reply ask(ovo::command cmd) {
+    auto sink = std::make_shared<future_sink>();
+    auto answer = sink->future();
+    node.route(std::move(cmd), sink);
+    REQUIRE(answer.wait_for(5s) == std::future_status::ready);
+    return answer.get();
+  }
+  ovo::reply ask(op kind, std::string key, std::string data = {}, int64_t ttl = 0) {
+    ovo::command cmd;
+    cmd.kind = kind;
+    cmd.key = std::move(key);
+    cmd.data = std::move(data);
+    cmd.ttl_seconds = ttl;
+    return ask(std::move(cmd));
+  }
+  ovo::reply move(std::string from, std::string to) {
+    ovo::command cmd;
+    cmd.kind = op::update_key;
+    cmd.key = std::move(from);
+    cmd.new_key = std::move(to);
+    return ask(std::move(cmd));
+  }
+  int64_t count() { return ask(op::count_keys, "").number; }
+};
+
+/// A key whose shard (of `shards`) is `shard`, distinct per `n`.
+std::string key_in_shard(std::size_t shard, std::size_t shards, int n) {
+  for (int i = 0;; ++i) {
+    auto key = "k" + std::to_string(n) + "-" + std::to_string(i);
+    if (ovo::shard_of_slot(ovo::slot_of(key), shards) == shard) return key;
+  }
+}
+
+/// Polls `condition` every 10 ms for up to 5 s.
+template <class Condition>
+bool eventually(Condition condition) {
+  for (int i = 0; i < 500; ++i) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("objects written through the node are read back from their shard") {
+  node_fixture f;
+  for (int i = 0; i < 100; ++i)
+    CHECK(f.ask(op::put, "key" + std::to_string(i), "value" + std::to_string(i)).code == status::ok);
+  for (int i = 0; i < 100; ++i)
+    CHECK(f.ask(op::get, "key" + std::to_string(i)).data == "value" + std::to_string(i));
+  CHECK(f.count() == 100);
+  CHECK(f.ask(op::list_keys, "").keys.size() == 100);
+}
+
+TEST_CASE("updatekey across shards moves the object exactly once") {
+  node_fixture f;
+  const auto from = key_in_shard(0, 4, 1), to = key_in_shard(3, 4, 2);
+  f.ask(op::put, from, "payload", 100);
+  CHECK(f.move(from, to).code == status::ok);
+  CHECK(f.ask(op::get, from).code == status::not_found);
+  CHECK(f.ask(op::get, to).data == "payload");
+  CHECK(f.count() == 1);
+  CHECK(f.move(from, to).code == status::update_key_failed);
+}
+
+TEST_CASE("concurrent cross-shard moves neither lose nor duplicate objects") {
+  node_fixture f;
+  constexpr int objects = 200;
+  std::vector<std::string> sources, targets;
+  for (int i = 0; i < objects; ++i) {
+    sources.push_back(key_in_shard(static_cast<std::size_t>(i) % 4, 4, i));
+    targets.push_back(key_in_shard((static_cast<std::size_t>(i) + 1) % 4, 4, i + objects));
+    f.ask(op::put, sources.back(), "v" + std::to_string(i));
+  }
+  std::vector<std::future<ovo::reply>> answers;
+  for (int i = 0; i < objects; ++i) {
+    auto sink = std::make_shared<future_sink>();
+    answers.push_back(sink->future());
+    ovo::command cmd;
+    cmd.kind = op::update_key;
+    cmd.key = sources[static_cast<std::size_t>(i)];
+    cmd.new_key = targets[static_cast<std::size_t>(i)];
+    f.node.route(std::move(cmd), sink);
+  }
+  for (auto& answer : answers) {
+    REQUIRE(answer.wait_for(5s) == std::future_status::ready);
+    CHECK(answer.get().code == status::ok);
+  }
+  CHECK(f.count() == objects);
+  for (int i = 0; i < objects; ++i)
+    CHECK(f.ask(op::get, targets[static_cast<std::size_t>(i)]).data == "v" + std::to_string(i));
+}
+
+TEST_CASE("the expiry scheduler drops due keys from shards without any read") {
+  node_fixture f;
+  for (int i = 0; i < 50; ++i) f.ask(op::put, "ttl" + std::to_string(i), "v", 1);
+  for (int i = 0; i < 50; ++i) f.ask(op::put, "keep" + std::to_string(i), "v");
+  caf::scoped_actor self{f.system};
+  auto pending = [&] {
+    uint64_t n = 0;
+    self->request(f.node.scheduler(), 5s, caf::pending_atom_v)
+        .receive([&](uint64_t value) { n = value; }, [](caf::error&) {});
+    return n;
+  };
+  CHECK(eventually([&] { return pending() == 50; }));
+  CHECK(f.count() == 100);
+  f.clock->advance_ms(1000);
+  CHECK(eventually([&] { return pending() == 0 && f.count() == 50; }));
+}
+
+TEST_CASE("counter increments from many senders are atomic") {
+  node_fixture f;
+  std::vector<std::future<ovo::reply>> answers;
+  for (int i = 0; i < 1000; ++i) {
+    auto sink = std::make_shared<future_sink>();
+    answers.push_back(sink->future());
+    ovo::command cmd;
+    cmd.kind = op::counter_add;
+    cmd.key = "hits";
+    cmd.value = 1;
+    f.node.route(std::move(cmd), sink);
+  }
+  for (auto& answer : answers) REQUIRE(answer.wait_for(5s) == std::future_status::ready);
+  CHECK(f.ask(op::counter_get, "hits").number == 1000);
+  CHECK(f.count() == 0);  // counters are not objects
+}
+
+TEST_CASE("a shard answers actor requests too, as remote nodes will use it") {
+  node_fixture f;
+  caf::scoped_actor self{f.system};
+  ovo::command put;
+  put.kind = op::put;
+  put.key = "direct";
+  put.data = "v";
+  const auto& owner = f.node.shards()[ovo::shard_of_slot(ovo::slot_of("direct"), 4)];
+  ovo::reply answer;
+  self->request(owner, 5s, ovo::exec_atom_v, put)
+      .receive([&](ovo::reply& r) { answer = r; }, [](caf::error& e) { FAIL(to_string(e)); });
+  CHECK(answer.code == status::ok);
+  CHECK(f.ask(op::get, "direct").data == "v");
+}
+
+TEST_CASE("the cluster view of a lone node owns all 128 slots") {
+  node_fixture f;
+  auto view = f.ask(op::cluster_view, "");
+  REQUIRE(view.nodes.size() == 1);
+  CHECK(view.nodes[0].name == "test");
+  CHECK(view.nodes[0].hash_range.size() == 128);
+  CHECK(f.ask(op::cluster_me, "").kind == ovo::payload::node);
+}

@@ -1,0 +1,122 @@
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+#include "server_config.hpp"
+
+namespace {
+
+const char* original_format = R"({
+  "ServerNode": {"Node": {"Name": "mizard", "Host": "127.0.0.1", "Port": 5050,
+                          "APIHost": "127.0.0.1", "APIPort": 5052},
+                 "Twins": ["alcor"], "Stepbrothers": []},
+  "Topology": {"Nodes": [{"Node": {"Name": "alcor", "Host": "127.0.0.1", "Port": 5060,
+                                   "APIHost": "127.0.0.1", "APIPort": 5062}}]},
+  "Debug": false
+})";
+
+bool has_error(const ovo::config_outcome& out, const std::string& part) {
+  for (const auto& e : out.errors)
+    if (e.find(part) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("the original serverconf.json loads unchanged with default settings") {
+  auto out = ovo::parse_config(original_format, "serverconf.json");
+  REQUIRE(out.errors.empty());
+  const auto& c = *out.config;
+  CHECK(c.self.name == "mizard");
+  CHECK(c.self.port == 5050);
+  CHECK(c.self.api_port == 5052);
+  CHECK(c.twins == std::vector<std::string>{"alcor"});
+  REQUIRE(c.topology.size() == 1);
+  CHECK(c.topology[0].port == 5060);
+  CHECK(c.settings.max_key_bytes == 64 * 1024);
+  CHECK(c.settings.max_value_bytes == 16 * 1024 * 1024);
+  CHECK(c.settings.log_level == "info");
+}
+
+TEST_CASE("Settings override the defaults") {
+  auto out = ovo::parse_config(
+      R"({"ServerNode":{"Node":{"Name":"n","Port":1}},
+          "Settings":{"Shards":4,"RestThreads":3,"MaxKeyBytes":100,"MaxValueBytes":1000,
+                      "MaxBodyBytes":5000,"ExpirySweepMs":50,"LogLevel":"warn"}})",
+      "c.json");
+  REQUIRE(out.errors.empty());
+  const auto& s = out.config->settings;
+  CHECK(s.shards == 4);
+  CHECK(s.rest_threads == 3);
+  CHECK(s.max_key_bytes == 100);
+  CHECK(s.max_value_bytes == 1000);
+  CHECK(s.max_body_bytes == 5000);
+  CHECK(s.expiry_sweep_ms == 50);
+  CHECK(s.log_level == "warn");
+}
+
+TEST_CASE("an empty Name gets a generated star name") {
+  auto out = ovo::parse_config(R"({"ServerNode":{"Node":{"Name":"","Port":5050}}})", "c.json");
+  REQUIRE(out.errors.empty());
+  CHECK_FALSE(out.config->self.name.empty());
+  CHECK(out.config->name_was_generated);
+  CHECK(out.config->self.name.find('-') != std::string::npos);
+}
+
+TEST_CASE("Debug turns on debug logging unless LogLevel says otherwise") {
+  auto out = ovo::parse_config(R"({"ServerNode":{"Node":{"Name":"n","Port":1}},"Debug":true})", "c");
+  CHECK(out.config->settings.log_level == "debug");
+}
+
+TEST_CASE("every problem is reported with file and field") {
+  auto out = ovo::parse_config(
+      R"({"ServerNode":{"Node":{"Name":"a","Host":7,"Port":70000,"APIPort":"x"},"Twins":"b"},
+          "Topology":{"Nodes":[{"Node":{"Name":"b","Port":1}},{"Node":{"Name":"b","Port":2}}]},
+          "Settings":{"Shards":0,"Colour":"red","LogLevel":"loud"}})",
+      "bad.json");
+  CHECK_FALSE(out.config);
+  CHECK(has_error(out, "bad.json: ServerNode.Node.Host: must be a string"));
+  CHECK(has_error(out, "bad.json: ServerNode.Node.Port: must be from 1 to 65535"));
+  CHECK(has_error(out, "bad.json: ServerNode.Node.APIPort: must be an integer"));
+  CHECK(has_error(out, "bad.json: ServerNode.Twins: must be a list"));
+  CHECK(has_error(out, "bad.json: Topology.Nodes[1].Node.Name: duplicate node name \"b\""));
+  CHECK(has_error(out, "bad.json: Settings.Shards: must be from 1 to 128"));
+  CHECK(has_error(out, "bad.json: Settings.Colour: unknown setting"));
+  CHECK(has_error(out, "bad.json: Settings.LogLevel: must be one of"));
+  CHECK(out.errors.size() == 8);
+}
+
+TEST_CASE("broken JSON, a missing node and a missing file are errors") {
+  CHECK(has_error(ovo::parse_config("{\"ServerNode\":", "x.json"), "x.json: not valid JSON"));
+  CHECK(has_error(ovo::parse_config("[]", "x.json"), "must be a JSON object"));
+  CHECK(has_error(ovo::parse_config("{}", "x.json"), "ServerNode.Node: is required"));
+  CHECK(has_error(ovo::parse_config(R"({"ServerNode":{"Node":{"Name":"a"}}})", "x.json"),
+                  "ServerNode.Node.Port: is required"));
+  CHECK(has_error(ovo::load_config("/nonexistent/serverconf.json"),
+                  "/nonexistent/serverconf.json: cannot open"));
+}
+
+TEST_CASE("a topology entry with this node's name must have its address") {
+  auto out = ovo::parse_config(
+      R"({"ServerNode":{"Node":{"Name":"a","Host":"127.0.0.1","Port":1}},
+          "Topology":{"Nodes":[{"Node":{"Name":"a","Host":"127.0.0.1","Port":2}}]}})",
+      "c");
+  CHECK(has_error(out, "is this node's name but has another address"));
+}
+
+TEST_CASE("rendered config loads back to the same values, written atomically") {
+  auto original = *ovo::parse_config(original_format, "c").config;
+  const std::string path = "/tmp/ovo-config-test-" + std::to_string(::getpid()) + ".json";
+  REQUIRE_FALSE(ovo::write_file_atomically(path, ovo::render_config(original)));
+  auto again = ovo::load_config(path);
+  std::remove(path.c_str());
+  REQUIRE(again.errors.empty());
+  CHECK(again.config->self.name == original.self.name);
+  CHECK(again.config->self.api_port == original.self.api_port);
+  CHECK(again.config->twins == original.twins);
+  CHECK(again.config->topology.size() == original.topology.size());
+  CHECK(again.config->settings.max_body_bytes == original.settings.max_body_bytes);
+  CHECK(ovo::write_file_atomically("/nonexistent-dir/x.json", "{}").has_value());
+}

@@ -1,0 +1,87 @@
+#include <doctest/doctest.h>
+
+#include <limits>
+
+#include "counter_space.hpp"
+
+namespace {
+
+using ovo::op;
+using ovo::status;
+
+struct fixture {
+  std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>();
+  int scheduled = 0;
+  ovo::counter_space counters{clock, [this](std::string_view, int64_t) { ++scheduled; }};
+
+  ovo::reply run(op kind, std::string key, int64_t value = 0, int64_t ttl = 0) {
+    ovo::command cmd;
+    cmd.kind = kind;
+    cmd.key = std::move(key);
+    cmd.value = value;
+    cmd.ttl_seconds = ttl;
+    return counters.execute(cmd);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("add creates at zero and returns the new total") {
+  fixture f;
+  CHECK(f.run(op::counter_add, "c", 5).number == 5);
+  CHECK(f.run(op::counter_add, "c", -8).number == -3);
+  auto read = f.run(op::counter_get, "c");
+  CHECK(read.code == status::ok);
+  CHECK(read.kind == ovo::payload::counter);
+  CHECK(read.number == -3);
+}
+
+TEST_CASE("set overwrites, get of a missing counter is 101, remove is idempotent") {
+  fixture f;
+  CHECK(f.run(op::counter_get, "c").code == status::not_found);
+  CHECK(f.run(op::counter_set, "c", 42).number == 42);
+  CHECK(f.run(op::counter_set, "c", 7).number == 7);
+  CHECK(f.run(op::counter_remove, "c").code == status::ok);
+  CHECK(f.run(op::counter_remove, "c").code == status::ok);
+  CHECK(f.run(op::counter_get, "c").code == status::not_found);
+}
+
+TEST_CASE("overflow past int64 is an error and changes nothing") {
+  fixture f;
+  constexpr auto max = std::numeric_limits<int64_t>::max();
+  constexpr auto min = std::numeric_limits<int64_t>::min();
+  f.run(op::counter_set, "c", max);
+  CHECK(f.run(op::counter_add, "c", 1).code == status::bad_request);
+  CHECK(f.run(op::counter_get, "c").number == max);
+  f.run(op::counter_set, "d", min);
+  CHECK(f.run(op::counter_add, "d", -1).code == status::bad_request);
+  CHECK(f.run(op::counter_get, "d").number == min);
+}
+
+TEST_CASE("counters expire with their TTL; add without TTL keeps the deadline") {
+  fixture f;
+  f.run(op::counter_set, "c", 1, 2);
+  f.clock->advance_ms(1000);
+  f.run(op::counter_add, "c", 1);
+  CHECK(f.scheduled == 1);
+  f.clock->advance_ms(1000);
+  CHECK(f.run(op::counter_get, "c").code == status::not_found);
+  CHECK(f.counters.size() == 0);
+}
+
+TEST_CASE("expire drops only due counters") {
+  fixture f;
+  f.run(op::counter_set, "due", 1, 1);
+  f.run(op::counter_set, "forever", 1);
+  f.clock->advance_ms(1000);
+  CHECK(f.counters.expire({"due", "forever"}) == 1);
+  CHECK(f.run(op::counter_get, "forever").number == 1);
+}
+
+TEST_CASE("counters live apart from objects of the same name") {
+  fixture f;
+  f.run(op::counter_set, "shared-name", 3);
+  CHECK(f.run(op::counter_get, "shared-name").number == 3);
+  // The object namespace is a different store (object_space); nothing here can reach it.
+  CHECK(f.counters.size() == 1);
+}

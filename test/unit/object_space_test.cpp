@@ -1,0 +1,186 @@
+#include <doctest/doctest.h>
+
+#include <variant>
+
+#include "object_space.hpp"
+
+namespace {
+
+using ovo::op;
+using ovo::status;
+
+struct fixture {
+  std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>();
+  std::vector<std::pair<std::string, int64_t>> scheduled;
+  ovo::object_space space{clock, [this](std::string_view key, int64_t deadline) {
+                            scheduled.emplace_back(std::string(key), deadline);
+                          }};
+
+  ovo::reply run(op kind, std::string key, std::string data = {}, std::string new_data = {}) {
+    ovo::command cmd;
+    cmd.kind = kind;
+    cmd.key = std::move(key);
+    cmd.data = std::move(data);
+    cmd.new_data = std::move(new_data);
+    return space.execute(cmd);
+  }
+  void put(std::string key, std::string value, int64_t ttl = 0, std::string collection = {}) {
+    ovo::command cmd;
+    cmd.kind = op::put;
+    cmd.key = std::move(key);
+    cmd.data = std::move(value);
+    cmd.ttl_seconds = ttl;
+    cmd.collection = std::move(collection);
+    REQUIRE(space.execute(cmd).code == status::ok);
+  }
+  std::string value_of(const std::string& key) {
+    auto r = run(op::get, key);
+    return r.code == status::ok ? r.data : "<" + std::string(ovo::status_table(r.code).code) + ">";
+  }
+  /// Runs a key move entirely inside this space, as a shard does for same-shard moves.
+  ovo::reply move(op kind, std::string key, std::string new_key, std::string data = {},
+                  std::string new_data = {}) {
+    ovo::command cmd;
+    cmd.kind = kind;
+    cmd.key = std::move(key);
+    cmd.new_key = std::move(new_key);
+    cmd.data = std::move(data);
+    cmd.new_data = std::move(new_data);
+    auto taken = space.take_for_move(cmd);
+    if (auto* error = std::get_if<ovo::reply>(&taken)) return *error;
+    space.adopt(std::get<ovo::object_record>(taken));
+    return ovo::done();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("put then get returns the bytes; overwrite replaces them") {
+  fixture f;
+  f.put("k", std::string("a\0b", 3));
+  CHECK(f.value_of("k") == std::string("a\0b", 3));
+  f.put("k", "second");
+  CHECK(f.value_of("k") == "second");
+  CHECK(f.space.size() == 1);
+  CHECK(f.value_of("missing") == "<101>");
+}
+
+TEST_CASE("remove succeeds whether or not the key existed") {
+  fixture f;
+  f.put("k", "v");
+  CHECK(f.run(op::remove, "k").code == status::ok);
+  CHECK(f.run(op::remove, "k").code == status::ok);
+  CHECK(f.value_of("k") == "<101>");
+}
+
+TEST_CASE("get_and_remove returns the object once") {
+  fixture f;
+  f.put("k", "v");
+  auto first = f.run(op::get_and_remove, "k");
+  CHECK(first.code == status::ok);
+  CHECK(first.data == "v");
+  CHECK(f.run(op::get_and_remove, "k").code == status::not_found);
+}
+
+TEST_CASE("an expired object is never returned, even before the sweep") {
+  fixture f;
+  f.put("k", "v", 2);
+  f.clock->advance_ms(1999);
+  CHECK(f.value_of("k") == "v");
+  f.clock->advance_ms(1);
+  CHECK(f.value_of("k") == "<101>");
+  CHECK(f.space.size() == 0);  // the read dropped it
+}
+
+TEST_CASE("a TTL write reports its deadline for scheduling") {
+  fixture f;
+  f.put("k", "v", 5);
+  f.put("no-ttl", "v");
+  REQUIRE(f.scheduled.size() == 1);
+  CHECK(f.scheduled[0].first == "k");
+  CHECK(f.scheduled[0].second == f.clock->now_ms() + 5000);
+}
+
+TEST_CASE("expire drops only keys whose deadline passed") {
+  fixture f;
+  f.put("old", "v", 1);
+  f.put("renewed", "v", 1);
+  f.clock->advance_ms(500);
+  f.put("renewed", "v", 10);  // rewritten: the stale schedule entry must not drop it
+  f.clock->advance_ms(600);
+  CHECK(f.space.expire({"old", "renewed", "unknown"}) == 1);
+  CHECK(f.value_of("renewed") == "v");
+  CHECK(f.space.size() == 1);
+}
+
+TEST_CASE("updatevalueifequal swaps the value only on a match and keeps the TTL") {
+  fixture f;
+  f.put("k", "old", 10, "coll");
+  CHECK(f.run(op::update_value_if_equal, "k", "wrong", "new").code == status::value_mismatch);
+  CHECK(f.value_of("k") == "old");
+  CHECK(f.run(op::update_value_if_equal, "k", "old", "new").code == status::ok);
+  CHECK(f.value_of("k") == "new");
+  CHECK(f.run(op::update_value_if_equal, "missing", "", "x").code == status::value_mismatch);
+  f.clock->advance_ms(10'000);
+  CHECK(f.value_of("k") == "<101>");  // the original deadline still applies
+}
+
+TEST_CASE("deletevalueifequal: mismatch 103, match deletes, missing is fine") {
+  fixture f;
+  f.put("k", "v");
+  CHECK(f.run(op::delete_value_if_equal, "k", "other").code == status::value_mismatch);
+  CHECK(f.value_of("k") == "v");
+  CHECK(f.run(op::delete_value_if_equal, "k", "v").code == status::ok);
+  CHECK(f.value_of("k") == "<101>");
+  CHECK(f.run(op::delete_value_if_equal, "k", "v").code == status::ok);
+}
+
+TEST_CASE("updatekey moves the object, keeps its TTL, and fails 105 when missing") {
+  fixture f;
+  f.put("from", "v", 3, "coll");
+  f.put("to", "overwritten");
+  CHECK(f.move(op::update_key, "from", "to").code == status::ok);
+  CHECK(f.value_of("from") == "<101>");
+  CHECK(f.value_of("to") == "v");
+  CHECK(f.space.size() == 1);
+  CHECK(f.move(op::update_key, "from", "elsewhere").code == status::update_key_failed);
+  f.clock->advance_ms(3000);
+  CHECK(f.value_of("to") == "<101>");
+}
+
+TEST_CASE("updatekeyvalueifequal moves with the new value only on a match") {
+  fixture f;
+  f.put("a", "v1");
+  CHECK(f.move(op::update_key_value_if_equal, "a", "b", "nope", "v2").code ==
+        status::key_value_mismatch);
+  CHECK(f.value_of("a") == "v1");
+  CHECK(f.move(op::update_key_value_if_equal, "a", "b", "v1", "v2").code == status::ok);
+  CHECK(f.value_of("a") == "<101>");
+  CHECK(f.value_of("b") == "v2");
+  CHECK(f.move(op::update_key_value_if_equal, "zz", "b", "", "x").code ==
+        status::key_value_mismatch);
+}
+
+TEST_CASE("restore puts a failed move back unless the key was rewritten") {
+  fixture f;
+  f.put("a", "v1");
+  ovo::command cmd;
+  cmd.kind = op::update_key;
+  cmd.key = "a";
+  cmd.new_key = "b";
+  auto record = std::get<ovo::object_record>(f.space.take_for_move(cmd));
+  CHECK(f.value_of("a") == "<101>");
+  f.space.restore(record, "a");
+  CHECK(f.value_of("a") == "v1");
+  f.put("a", "newer");
+  f.space.restore(record, "a");
+  CHECK(f.value_of("a") == "newer");
+}
+
+TEST_CASE("keys lists live keys of every slot") {
+  fixture f;
+  for (int i = 0; i < 300; ++i) f.put("key" + std::to_string(i), "v");
+  f.put("short-lived", "v", 1);
+  f.clock->advance_ms(1000);
+  CHECK(f.space.keys().size() == 300);
+}
