@@ -1,0 +1,159 @@
+#include "node_process.hpp"
+
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "http_client.hpp"
+
+namespace ovo::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+pid_t spawn(const std::vector<std::string>& args, const std::string& log_path) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(log, STDOUT_FILENO);
+    dup2(log, STDERR_FILENO);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(OVO_BINARY));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(OVO_BINARY, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+/// Waits up to `timeout` for `pid`; gives its exit code, or nullopt (still running / killed).
+std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout, bool* exited) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      *exited = true;
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      return std::nullopt;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(5ms);
+  }
+}
+
+}  // namespace
+
+uint16_t free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string make_temp_dir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "ovo-test-XXXXXX").string();
+  REQUIRE(mkdtemp(pattern.data()) != nullptr);
+  return pattern;
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+node_process::node_process(node_options options) {
+  dir_ = make_temp_dir();
+  config_path_ = dir_ + "/serverconf.json";
+  log_path_ = dir_ + "/node.log";
+  port_ = free_port();
+  const auto api_port = free_port();
+  write_file(config_path_,
+             R"({"ServerNode":{"Node":{"Name":")" + options.name +
+                 R"(","Host":"127.0.0.1","Port":)" + std::to_string(port_) +
+                 R"(,"APIHost":"127.0.0.1","APIPort":)" + std::to_string(api_port) +
+                 R"(},"Twins":[],"Stepbrothers":[]},"Topology":{"Nodes":[]},"Debug":false,)" +
+                 R"("Settings":)" + options.settings_json + "}");
+  pid_ = spawn({"-conf=" + config_path_}, log_path_);
+  http_client client;
+  for (int attempt = 0; attempt < 200; ++attempt) {  // up to 10 s
+    if (client.get(url("/ovo/cluster/me")).status == 200) return;
+    if (!running()) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  FAIL("node did not start; its log:\n" << log());
+}
+
+node_process::~node_process() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+std::string node_process::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+std::string node_process::log() const { return read_file(log_path_); }
+
+std::optional<int> node_process::stop(int signal, std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  kill(pid_, signal);
+  bool exited = false;
+  auto code = wait_exit(pid_, timeout, &exited);
+  if (exited) pid_ = -1;
+  return code;
+}
+
+bool node_process::running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+run_result run_ovo(const std::vector<std::string>& args) {
+  const auto dir = make_temp_dir();
+  const auto log_path = dir + "/out.log";
+  const pid_t pid = spawn(args, log_path);
+  bool exited = false;
+  auto code = wait_exit(pid, 10s, &exited);
+  if (!exited) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  run_result result{code.value_or(-1), read_file(log_path)};
+  std::filesystem::remove_all(dir);
+  return result;
+}
+
+}  // namespace ovo::test

@@ -1,0 +1,35 @@
+#pragma once
+// One node plus a keep-alive client, with the calls the tests make most.
+
+#include <string>
+
+#include "http_client.hpp"
+#include "node_process.hpp"
+
+namespace ovo::test {
+
+struct api_session {
+  explicit api_session(node_options options = {}) : node(std::move(options)) {}
+
+  node_process node;
+  http_client client;
+
+  http_response call(const std::string& method, const std::string& path,
+                     const std::string& body = "") {
+    return client.request(method, node.url(path), body);
+  }
+  http_response put_object(const std::string& key, const std::string& bytes, int ttl = 0) {
+    nlohmann::json body = {{"Key", key}, {"Data", to_base64(bytes)}, {"TTL", ttl},
+                           {"Collection", "tests"}, {"Hash", 0}};
+    return call("PUT", "/ovo/keystorage", body.dump());
+  }
+  /// The stored bytes of `key` (base64-decoded), or "<code>" when the read failed.
+  std::string value_of(const std::string& key);
+  /// Number of objects the node reports.
+  int64_t key_count() { return call("GET", "/ovo/keystorage").envelope()["Data"].get<int64_t>(); }
+};
+
+/// Percent-encodes every byte outside the unreserved set.
+std::string url_encode(const std::string& text);
+
+}  // namespace ovo::test

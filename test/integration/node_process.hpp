@@ -1,0 +1,59 @@
+#pragma once
+// Starts the real build/ovo on free loopback ports from a generated config, and stops it.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ovo::test {
+
+/// A free TCP port on 127.0.0.1 (bound, read, released).
+uint16_t free_port();
+
+struct node_options {
+  std::string name = "testnode";
+  std::string settings_json = "{}";  ///< the "Settings" object
+};
+
+class node_process {
+ public:
+  /// Writes the config, starts the node and waits until it answers HTTP (fails the test if not).
+  explicit node_process(node_options options = {});
+  ~node_process();
+  node_process(const node_process&) = delete;
+  node_process& operator=(const node_process&) = delete;
+
+  uint16_t port() const { return port_; }
+  std::string url(const std::string& path) const;
+  const std::string& config_path() const { return config_path_; }
+  std::string log() const;
+
+  /// Sends `signal` and waits up to `timeout` for the exit. Gives the exit code, or nullopt when
+  /// the process did not exit normally in time.
+  std::optional<int> stop(int signal, std::chrono::milliseconds timeout);
+  bool running();
+
+ private:
+  std::string dir_, config_path_, log_path_;
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+/// Runs build/ovo with `args` to completion (at most 10 s). Gives the exit code and output.
+struct run_result {
+  int exit_code;
+  std::string output;
+};
+run_result run_ovo(const std::vector<std::string>& args);
+
+/// A fresh temporary directory for a test.
+std::string make_temp_dir();
+
+/// Writes `text` to `path`.
+void write_file(const std::string& path, const std::string& text);
+std::string read_file(const std::string& path);
+
+}  // namespace ovo::test
