@@ -1,6 +1,7 @@
 #include "envelope.hpp"
 
 #include "base64.hpp"
+#include "utf8.hpp"
 
 namespace ovo {
 namespace {
@@ -75,9 +76,18 @@ void append_data(std::string& out, const reply& answer) {
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
   out += '"';
-  for (char c : text) {
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    const char c = text[pos];
     const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
+    if (byte >= 0x80) {
+      // Error messages may quote client bytes: keep the envelope valid JSON whatever they are.
+      const auto rune = decode_rune(text, pos);
+      if (rune.valid)
+        out.append(text.substr(pos, rune.width));
+      else
+        out += "\ufffd";
+      pos += rune.width - 1;
+    } else if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
     } else if (byte < 0x20) {

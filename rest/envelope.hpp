@@ -11,7 +11,7 @@ namespace ovo {
 /// The response body for `answer`. Errors carry their message as Data.
 std::string encode_envelope(const reply& answer);
 
-/// Appends `text` (valid UTF-8) as a JSON string literal.
+/// Appends `text` as a JSON string literal; invalid UTF-8 becomes U+FFFD.
 void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace ovo

@@ -1,8 +1,6 @@
 #pragma once
-// The REST front end: Pistache threads decode each request into one command, hand it to the
-// owning actor with a sink, and return at once. The actor answers through the sink.
+// The REST endpoint's lifecycle: bind and serve with our options, then drain and close.
 
-#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -15,11 +13,7 @@ class Endpoint;
 
 namespace ovo {
 
-/// Requests between arrival and answer, and whether new ones are still taken.
-struct request_tracker {
-  std::atomic<int64_t> in_flight{0};
-  std::atomic<bool> draining{false};
-};
+struct request_tracker;
 
 class http_server {
  public:

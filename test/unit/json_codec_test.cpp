@@ -153,4 +153,7 @@ TEST_CASE("envelopes match the protocol byte for byte") {
   std::string control;
   ovo::append_json_string(control, "a\nb\x01");
   CHECK(control == R"("a\u000ab\u0001")");
+  std::string mixed;
+  ovo::append_json_string(mixed, "ok \xc3\xbc bad \xff\xc3");
+  CHECK(mixed == "\"ok \xc3\xbc bad \xef\xbf\xbd\xef\xbf\xbd\"");  // U+FFFD twice
 }

@@ -1,0 +1,197 @@
+#include "http_handler.hpp"
+
+#include <pistache/peer.h>
+
+#include "envelope.hpp"
+#include "logging.hpp"
+#include "percent_decode.hpp"
+#include "routes.hpp"
+#include "utf8.hpp"
+
+namespace ovo {
+namespace {
+
+using namespace Pistache;
+
+const Http::Mime::MediaType& json_mime() {
+  static const auto mime = Http::Mime::MediaType::fromString("application/json; charset=utf-8");
+  return mime;
+}
+
+/// HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 only when asked.
+bool wants_keep_alive(const Http::Request& request) {
+  if (auto connection = request.headers().tryGet<Http::Header::Connection>())
+    return connection->control() != Http::ConnectionControl::Close;
+  return request.version() == Http::Version::Http11;
+}
+
+http_method method_of(Http::Method method) {
+  switch (method) {
+    case Http::Method::Get: return http_method::get;
+    case Http::Method::Post: return http_method::post;
+    case Http::Method::Put: return http_method::put;
+    case Http::Method::Delete: return http_method::del;
+    default: return http_method::other;
+  }
+}
+
+/// The Allow header of a 405, with the methods as routes.cpp lists them. (Pistache writes only
+/// typed headers; raw ones are dropped.)
+class allow_header final : public Http::Header::Header {
+ public:
+  NAME("Allow")
+  explicit allow_header(std::string_view methods) : methods_(methods) {}
+  void write(std::ostream& os) const override { os << methods_; }
+
+ private:
+  std::string_view methods_;
+};
+
+/// Answers one request through its moved ResponseWriter, from whichever thread delivers.
+class http_reply_sink final : public reply_sink {
+ public:
+  http_reply_sink(Http::ResponseWriter writer, bool keep_alive,
+                  std::shared_ptr<request_tracker> tracker)
+      : writer_(std::move(writer)), keep_alive_(keep_alive), tracker_(std::move(tracker)) {
+    ++tracker_->in_flight;
+  }
+
+  ~http_reply_sink() override {
+    // Every request gets an answer, even one whose message was dropped (an actor stopped).
+    if (!delivered_) deliver(failure(status::unavailable, "the node dropped the request"));
+  }
+
+  void allow(std::string_view methods) { allow_ = methods; }
+
+  void deliver(reply answer) override {
+    if (delivered_) return;
+    delivered_ = true;
+    try {
+      auto& headers = writer_.headers();
+      headers.remove<Http::Header::Connection>();
+      headers.add<Http::Header::Connection>(keep_alive_ ? Http::ConnectionControl::KeepAlive
+                                                        : Http::ConnectionControl::Close);
+      if (answer.code == status::wrong_method) headers.add<allow_header>(allow_);
+      const auto code = static_cast<Http::Code>(status_table(answer.code).http);
+      writer_.send(code, encode_envelope(answer), json_mime())
+          .then([](ssize_t) {}, Async::IgnoreException);
+    } catch (const std::exception& e) {
+      // The client went away or the server is closing: nobody is left to answer.
+      component_log("rest")->debug("could not send a response: {}", e.what());
+    }
+    --tracker_->in_flight;
+  }
+
+ private:
+  Http::ResponseWriter writer_;
+  bool keep_alive_;
+  bool delivered_ = false;
+  std::string_view allow_;
+  std::shared_ptr<request_tracker> tracker_;
+};
+
+/// Per-connection bookkeeping for the input guard.
+struct connection_guard {
+  std::size_t request_bytes = 0;  ///< received for the request being parsed
+  bool refused = false;
+};
+constexpr const char* guard_key = "ovo.guard";
+
+std::shared_ptr<connection_guard> guard_of(const std::shared_ptr<Tcp::Peer>& peer) {
+  if (auto existing = peer->tryGetData(guard_key))
+    return std::static_pointer_cast<connection_guard>(existing);
+  auto guard = std::make_shared<connection_guard>();
+  peer->putData(guard_key, guard);
+  return guard;
+}
+
+}  // namespace
+
+void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter writer) {
+  const auto& ctx = *context_;
+  auto sink = std::make_shared<http_reply_sink>(std::move(writer), wants_keep_alive(request),
+                                                ctx.tracker);
+  if (ctx.tracker->draining) {
+    sink->deliver(failure(status::unavailable, "the node is shutting down"));
+    return;
+  }
+  if (request.body().size() > ctx.max_body_bytes) {
+    sink->deliver(failure(status::too_large,
+                          "body is larger than " + std::to_string(ctx.max_body_bytes) + " bytes"));
+    return;
+  }
+  const auto match = match_route(method_of(request.method()), request.resource());
+  if (!match.target) {
+    sink->allow(match.allowed);
+    sink->deliver(match.allowed.empty()
+                      ? failure(status::unknown_path, "unknown path " + request.resource())
+                      : failure(status::wrong_method,
+                                "method not allowed; use " + std::string(match.allowed)));
+    return;
+  }
+  auto key = percent_decode(match.raw_key);
+  if (!key || !is_valid_utf8(*key)) {
+    sink->deliver(failure(status::bad_request,
+                          "the key in the path is not valid UTF-8 after percent-decoding"));
+    return;
+  }
+  auto built = build_command(*match.target, std::move(*key), request.body(), ctx.limits);
+  if (auto* error = std::get_if<reply>(&built)) {
+    sink->deliver(std::move(*error));
+    return;
+  }
+  ctx.node->route(std::get<command>(std::move(built)), std::move(sink));
+}
+
+void ovo_handler::onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) {
+  auto guard = guard_of(peer);
+  if (guard->refused) return;
+  auto parser = getParser(peer);
+  auto& request = parser->request;
+  const auto& ctx = *context_;
+  try {
+    guard->request_bytes += len;
+    if (!parser->feed(buffer, len)) {
+      refuse_connection(peer, failure(status::too_large, "request is larger than the limit"));
+      return;
+    }
+    const auto state = parser->parse();
+    if (state == Http::Private::State::Done) {
+      guard->request_bytes = 0;
+      Http::ResponseWriter response(request.version(), transport(), this, peer);
+      request.copyAddress(peer->address());
+      peer->setIdle(false);
+      onRequest(request, std::move(response));
+      parser->reset();
+      return;
+    }
+    const auto length = request.headers().tryGet<Http::Header::ContentLength>();
+    if (length && length->value() > ctx.max_body_bytes) {
+      refuse_connection(peer, failure(status::too_large, "body is larger than " +
+                                                             std::to_string(ctx.max_body_bytes) +
+                                                             " bytes"));
+    } else if (!length && !request.headers().has<Http::Header::TransferEncoding>() &&
+               guard->request_bytes > ctx.max_head_bytes) {
+      refuse_connection(peer, failure(status::bad_request, "request line and headers exceed " +
+                                                               std::to_string(ctx.max_head_bytes) +
+                                                               " bytes"));
+    }
+  } catch (const Http::HttpError& error) {
+    refuse_connection(peer, failure(status::bad_request, "malformed HTTP: " + error.reason()));
+  } catch (const std::exception& error) {
+    refuse_connection(peer, failure(status::bad_request, std::string("malformed HTTP: ") +
+                                                             error.what()));
+  }
+}
+
+void ovo_handler::refuse_connection(const std::shared_ptr<Tcp::Peer>& peer, reply answer) {
+  component_log("rest")->debug("refusing connection from {}: {}", peer->address().host(),
+                               answer.message);
+  guard_of(peer)->refused = true;
+  auto parser = getParser(peer);
+  Http::ResponseWriter writer(parser->request.version(), transport(), this, peer);
+  http_reply_sink(std::move(writer), false, context_->tracker).deliver(std::move(answer));
+  parser->reset();
+}
+
+}  // namespace ovo
