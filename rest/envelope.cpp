@@ -6,24 +6,31 @@
 namespace ovo {
 namespace {
 
+/// Appends `[a,b,…]`, each item written by `append_item`.
+template <class Items, class AppendItem>
+void append_list(std::string& out, const Items& items, AppendItem append_item) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    append_item(out, items[i]);
+  }
+  out += ']';
+}
+
+void append_string_item(std::string& out, const std::string& text) { append_json_string(out, text); }
+
 void append_node(std::string& out, const node_info& node) {
   out += "{\"Name\":";
   append_json_string(out, node.name);
-  out += ",\"HashRange\":[";
-  for (std::size_t i = 0; i < node.hash_range.size(); ++i) {
-    if (i) out += ',';
-    out += std::to_string(node.hash_range[i]);
-  }
-  out += "],\"Host\":";
+  out += ",\"HashRange\":";
+  append_list(out, node.hash_range, [](std::string& o, int slot) { o += std::to_string(slot); });
+  out += ",\"Host\":";
   append_json_string(out, node.host);
   out += ",\"Port\":" + std::to_string(node.port);
   out += node.active ? ",\"State\":\"ACTIVE\"" : ",\"State\":\"INACTIVE\"";
-  out += ",\"Twins\":[";
-  for (std::size_t i = 0; i < node.twins.size(); ++i) {
-    if (i) out += ',';
-    append_json_string(out, node.twins[i]);
-  }
-  out += "]}";
+  out += ",\"Twins\":";
+  append_list(out, node.twins, append_string_item);
+  out += '}';
 }
 
 void append_data(std::string& out, const reply& answer) {
@@ -47,20 +54,14 @@ void append_data(std::string& out, const reply& answer) {
       out += std::to_string(answer.number);
       return;
     case payload::keys:
-      out += "{\"Keys\":[";
-      for (std::size_t i = 0; i < answer.keys.size(); ++i) {
-        if (i) out += ',';
-        append_json_string(out, answer.keys[i]);
-      }
-      out += "]}";
+      out += "{\"Keys\":";
+      append_list(out, answer.keys, append_string_item);
+      out += '}';
       return;
     case payload::nodes:
-      out += "{\"Nodes\":[";
-      for (std::size_t i = 0; i < answer.nodes.size(); ++i) {
-        if (i) out += ',';
-        append_node(out, answer.nodes[i]);
-      }
-      out += "]}";
+      out += "{\"Nodes\":";
+      append_list(out, answer.nodes, append_node);
+      out += '}';
       return;
     case payload::node:
       if (answer.nodes.empty())

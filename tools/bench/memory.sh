@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Memory per key: loads TOTAL objects (16-byte keys, 32-byte values) into a fresh node through
+# the REST API and reports RSS growth per key and the overhead beyond the 48 bytes of key+value;
+# then the same with a TTL on every object.
+#   tools/bench/memory.sh              (TOTAL=1000000 by default)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source tools/bench/common.sh
+export TOTAL=${TOTAL:-1000000} THREADS=2
+NODE_PORT=${NODE_PORT:-17070}
+ensure_wrk
+tools/build.sh >/dev/null
+trap 'stop_node' EXIT
+printf '%-8s %10s %12s %14s %16s\n' ttl keys rss_mib bytes_per_key overhead_per_key
+for ttl in 0 3600; do
+  start_node "$NODE_PORT" '{}'
+  before=$(rss_kib "$NODE_PID")
+  TTL=$ttl wrk -t"$THREADS" -c50 -d600s -s tools/bench/load_unique.lua "http://127.0.0.1:$NODE_PORT" >/dev/null
+  sleep 1
+  keys=$(curl -s "http://127.0.0.1:$NODE_PORT/ovo/keystorage" | sed 's/.*"Data":\([0-9]*\).*/\1/')
+  after=$(rss_kib "$NODE_PID")
+  awk -v t="$ttl" -v k="$keys" -v b="$before" -v a="$after" 'BEGIN {
+    per = (a - b) * 1024 / k
+    printf "%-8s %10d %12.1f %14.1f %16.1f\n", t, k, a / 1024, per, per - 48 }'
+  stop_node
+done
