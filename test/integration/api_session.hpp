@@ -9,7 +9,9 @@
 namespace ovo::test {
 
 struct api_session {
-  explicit api_session(node_options options = {}) : node(std::move(options)) {}
+  api_session() : node(node_options{}) {}
+  api_session(std::string name, std::string settings_json, std::string host = "127.0.0.1")
+      : node(node_options{std::move(name), std::move(host), std::move(settings_json)}) {}
 
   node_process node;
   http_client client;

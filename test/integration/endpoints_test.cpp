@@ -141,7 +141,7 @@ TEST_CASE("counter overflow is 400/10 and leaves the counter as it was") {
 }
 
 TEST_CASE("cluster: a lone node lists itself with all 128 slots") {
-  api_session api({"solo", "{}"});
+  api_session api("solo", "{}");
   auto me = api.call("GET", "/ovo/cluster/me").envelope()["Data"];
   CHECK(me["Name"] == "solo");
   CHECK(me["Host"] == "127.0.0.1");
@@ -169,7 +169,7 @@ TEST_CASE("unknown paths are 404/12, wrong methods 405/13 with Allow") {
 }
 
 TEST_CASE("empty keys are 400/10; oversized keys and values 413/11") {
-  api_session api({"limits", R"({"MaxKeyBytes":16,"MaxValueBytes":64,"MaxBodyBytes":2048})"});
+  api_session api("limits", R"({"MaxKeyBytes":16,"MaxValueBytes":64,"MaxBodyBytes":2048})");
   CHECK(api.call("PUT", "/ovo/keystorage", R"({"Key":"","Data":"AA=="})").code() == "10");
   CHECK(api.call("PUT", "/ovo/keystorage", R"({"Data":"AA=="})").code() == "10");
   CHECK(api.call("POST", "/ovo/counters", R"({"Value":1})").code() == "10");
@@ -187,7 +187,7 @@ TEST_CASE("empty keys are 400/10; oversized keys and values 413/11") {
 }
 
 TEST_CASE("TTL: readable before, gone after, and swept from the count") {
-  api_session api({"ttl", R"({"ExpirySweepMs":50})"});
+  api_session api("ttl", R"({"ExpirySweepMs":50})");
   CHECK(api.put_object("short", "v", 1).status == 200);
   CHECK(api.put_object("long", "v", 600).status == 200);
   api.call("POST", "/ovo/counters", R"({"Key":"tick","Value":1,"TTL":1})");
@@ -200,7 +200,7 @@ TEST_CASE("TTL: readable before, gone after, and swept from the count") {
 }
 
 TEST_CASE("a value update keeps the TTL deadline; a key move too") {
-  api_session api({"ttl2", R"({"ExpirySweepMs":50})"});
+  api_session api("ttl2", R"({"ExpirySweepMs":50})");
   api.put_object("k", "v", 1);
   api.call("PUT", "/ovo/keystorage/k/updatevalueifequal",
            json{{"Data", to_base64("v")}, {"NewData", to_base64("w")}}.dump());

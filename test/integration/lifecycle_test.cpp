@@ -54,7 +54,7 @@ TEST_CASE("a port already in use is a clear error with exit code 1") {
 }
 
 TEST_CASE("the node writes <conf>.temp in the original format, listing itself") {
-  api_session api({"tempwriter", R"({"Shards":3})"});
+  api_session api("tempwriter", R"({"Shards":3})");
   const auto temp = nlohmann::json::parse(read_file(api.node.config_path() + ".temp"));
   CHECK(temp["ServerNode"]["Node"]["Name"] == "tempwriter");
   CHECK(temp["ServerNode"]["Node"]["Port"] == api.node.port());
@@ -64,11 +64,18 @@ TEST_CASE("the node writes <conf>.temp in the original format, listing itself") 
 }
 
 TEST_CASE("an empty Name gets a generated star name, shown by the cluster API") {
-  api_session api({"", "{}"});
+  api_session api("", "{}");
   auto name = api.call("GET", "/ovo/cluster/me").envelope()["Data"]["Name"].get<std::string>();
   CHECK(name.size() > 3);
   CHECK(name.find('-') != std::string::npos);
   CHECK(api.node.log().find("this node is " + name) != std::string::npos);
+}
+
+TEST_CASE("an empty Host binds every interface (reached here over loopback)") {
+  api_session api("everywhere", "{}", "");
+  CHECK(api.put_object("k", "v").status == 200);
+  CHECK(api.value_of("k") == "v");
+  CHECK(api.node.log().find("REST API on *:") != std::string::npos);
 }
 
 TEST_CASE("SIGTERM and SIGINT stop the node with exit code 0 within 2 seconds") {

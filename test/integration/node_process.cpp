@@ -93,7 +93,7 @@ node_process::node_process(node_options options) {
   const auto api_port = free_port();
   write_file(config_path_,
              R"({"ServerNode":{"Node":{"Name":")" + options.name +
-                 R"(","Host":"127.0.0.1","Port":)" + std::to_string(port_) +
+                 R"(","Host":")" + options.host + R"(","Port":)" + std::to_string(port_) +
                  R"(,"APIHost":"127.0.0.1","APIPort":)" + std::to_string(api_port) +
                  R"(},"Twins":[],"Stepbrothers":[]},"Topology":{"Nodes":[]},"Debug":false,)" +
                  R"("Settings":)" + options.settings_json + "}");

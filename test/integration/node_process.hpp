@@ -15,6 +15,7 @@ uint16_t free_port();
 
 struct node_options {
   std::string name = "testnode";
+  std::string host = "127.0.0.1";    ///< REST host; "" binds every interface
   std::string settings_json = "{}";  ///< the "Settings" object
 };
 

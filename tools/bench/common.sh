@@ -26,6 +26,9 @@ wait_for_http() {
   return 1
 }
 
+# Number of objects the node on port $1 holds.
+key_count() { curl -s "http://127.0.0.1:$1/ovo/keystorage" | sed 's/.*"Data":\([0-9]*\).*/\1/'; }
+
 # Resident memory of a process in KiB.
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 

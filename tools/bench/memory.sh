@@ -15,9 +15,20 @@ printf '%-8s %10s %12s %14s %16s\n' ttl keys rss_mib bytes_per_key overhead_per_
 for ttl in 0 3600; do
   start_node "$NODE_PORT" '{}'
   before=$(rss_kib "$NODE_PID")
-  TTL=$ttl wrk -t"$THREADS" -c50 -d600s -s tools/bench/load_unique.lua "http://127.0.0.1:$NODE_PORT" >/dev/null
+  # wrk sleeps its whole -d even after every thread stopped: watch the key count instead.
+  TTL=$ttl wrk -t"$THREADS" -c50 -d600s -s tools/bench/load_unique.lua \
+    "http://127.0.0.1:$NODE_PORT" >/dev/null &
+  wrk_pid=$!
+  keys=0
+  for _ in $(seq 600); do
+    sleep 1
+    keys=$(key_count "$NODE_PORT")
+    [ "$keys" -ge "$TOTAL" ] && break
+  done
   sleep 1
-  keys=$(curl -s "http://127.0.0.1:$NODE_PORT/ovo/keystorage" | sed 's/.*"Data":\([0-9]*\).*/\1/')
+  kill "$wrk_pid" 2>/dev/null || true
+  wait "$wrk_pid" 2>/dev/null || true
+  keys=$(key_count "$NODE_PORT")
   after=$(rss_kib "$NODE_PID")
   awk -v t="$ttl" -v k="$keys" -v b="$before" -v a="$after" 'BEGIN {
     per = (a - b) * 1024 / k
