@@ -114,7 +114,8 @@ class field_reader {
 };
 
 node_settings read_settings(field_reader& in, const json& obj) {
-  static const std::set<std::string> known = {"Shards",        "RestThreads",   "MaxKeyBytes",
+  static const std::set<std::string> known = {"Shards",        "RestThreads",   "ActorThreads",
+                                              "MaxKeyBytes",
                                               "MaxValueBytes", "MaxBodyBytes",  "ExpirySweepMs",
                                               "LogLevel"};
   for (const auto& item : obj.items())
@@ -125,6 +126,8 @@ node_settings read_settings(field_reader& in, const json& obj) {
       in.integer(obj, "Shards", "Settings.Shards", 1, 128, static_cast<int64_t>(s.shards)));
   s.rest_threads = static_cast<unsigned>(
       in.integer(obj, "RestThreads", "Settings.RestThreads", 0, 256, s.rest_threads));
+  s.actor_threads = static_cast<unsigned>(
+      in.integer(obj, "ActorThreads", "Settings.ActorThreads", 0, 256, s.actor_threads));
   s.max_key_bytes = static_cast<std::size_t>(in.integer(
       obj, "MaxKeyBytes", "Settings.MaxKeyBytes", 1, max_int, static_cast<int64_t>(s.max_key_bytes)));
   s.max_value_bytes = static_cast<std::size_t>(
@@ -252,6 +255,7 @@ std::string render_config(const server_config& config) {
       {"Settings",
        {{"Shards", s.shards},
         {"RestThreads", s.rest_threads},
+        {"ActorThreads", s.actor_threads},
         {"MaxKeyBytes", s.max_key_bytes},
         {"MaxValueBytes", s.max_value_bytes},
         {"MaxBodyBytes", s.max_body_bytes},

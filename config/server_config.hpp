@@ -20,7 +20,8 @@ struct node_address {
 
 struct node_settings {
   std::size_t shards = defaults::shards;
-  unsigned rest_threads = 0;  ///< 0 = one per core
+  unsigned rest_threads = 0;   ///< 0 = one per core
+  unsigned actor_threads = 0;  ///< CAF scheduler workers; 0 = half the cores
   std::size_t max_key_bytes = defaults::max_key_bytes;
   std::size_t max_value_bytes = defaults::max_value_bytes;
   std::size_t max_body_bytes = defaults::max_body_bytes;

@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <thread>
 
 #include "command_line.hpp"
 #include "http_server.hpp"
@@ -24,6 +25,11 @@ sigset_t block_stop_signals() {
   return signals;
 }
 
+unsigned actor_threads(const ovo::node_settings& settings) {
+  if (settings.actor_threads != 0) return settings.actor_threads;
+  return std::max(1u, std::thread::hardware_concurrency() / 2);
+}
+
 /// The live topology as `<conf>.temp` holds it: this node is always listed.
 ovo::server_config live_topology(ovo::server_config config) {
   bool listed = false;
@@ -42,6 +48,9 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
   const auto stop_signals = block_stop_signals();
   caf::actor_system_config caf_config;
   caf_config.add_message_types<caf::id_block::ovo>();
+  // CAF defaults to at least 4 polling workers; on small machines they steal CPU from the
+  // REST threads. Half the cores by default: measured best on 2 cores (README "Performance").
+  caf_config.set("scheduler.max-threads", static_cast<size_t>(actor_threads(config.settings)));
   caf::actor_system system{caf_config};
   ovo::local_node node(system, config, ovo::steady_clock_source());
   ovo::http_server server(node, config);

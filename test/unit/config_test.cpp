@@ -43,13 +43,14 @@ TEST_CASE("the original serverconf.json loads unchanged with default settings") 
 TEST_CASE("Settings override the defaults") {
   auto out = ovo::parse_config(
       R"({"ServerNode":{"Node":{"Name":"n","Port":1}},
-          "Settings":{"Shards":4,"RestThreads":3,"MaxKeyBytes":100,"MaxValueBytes":1000,
+          "Settings":{"Shards":4,"RestThreads":3,"ActorThreads":5,"MaxKeyBytes":100,"MaxValueBytes":1000,
                       "MaxBodyBytes":5000,"ExpirySweepMs":50,"LogLevel":"warn"}})",
       "c.json");
   REQUIRE(out.errors.empty());
   const auto& s = out.config->settings;
   CHECK(s.shards == 4);
   CHECK(s.rest_threads == 3);
+  CHECK(s.actor_threads == 5);
   CHECK(s.max_key_bytes == 100);
   CHECK(s.max_value_bytes == 1000);
   CHECK(s.max_body_bytes == 5000);
