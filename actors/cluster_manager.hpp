@@ -1,17 +1,38 @@
 #pragma once
+#include <functional>
+#include <map>
+#include <memory>
+
+#include "cluster_view.hpp"
 #include "interfaces.hpp"
-#include "node_info.hpp"
+#include "routing_table.hpp"
 
 namespace ovo {
 
-struct cluster_manager_state {
-  static inline const char* name = "cluster_manager";
-  std::vector<node_info> nodes;  ///< nodes[0] is this node
+/// The actors of this node that own data, for commands forwarded here by peers.
+struct local_targets {
+  std::vector<shard_actor> shards;
+  counter_table_actor counters;
 };
 
-/// Holds the cluster view and answers /ovo/cluster and /ovo/cluster/me. A lone node owns every
-/// slot; joining other nodes is the cluster work's job.
+/// Called with every new view (to rewrite `<conf>.temp`).
+using topology_listener = std::function<void(const std::vector<node_info>&)>;
+
+struct cluster_manager_state {
+  static inline const char* name = "cluster_manager";
+  std::unique_ptr<cluster_view> view;
+  local_targets local;
+  std::shared_ptr<routing_holder> routing;
+  std::map<std::string, peer_connection_actor> peers;
+  topology_listener on_change;
+};
+
+/// Keeps the cluster view: contacts `seeds` (configured peers), merges what peers report, keeps
+/// one peer_connection per known node, publishes the routing table on every change, and serves
+/// the commands peers forward to this node.
 cluster_manager_actor::behavior_type cluster_manager(
-    cluster_manager_actor::stateful_pointer<cluster_manager_state> self, node_info me);
+    cluster_manager_actor::stateful_pointer<cluster_manager_state> self, node_info me,
+    local_targets local, std::shared_ptr<routing_holder> routing, std::vector<node_info> seeds,
+    topology_listener on_change);
 
 }  // namespace ovo

@@ -6,6 +6,10 @@
 //   shard, counter_table --(schedule, deadline, key, target)--> expiry_scheduler
 //   expiry_scheduler --(expire, keys)--> shard | counter_table
 //   keyspace --(exec, count/list command)--> every shard, then answers the sink
+//   REST thread --(exec, command, sink)--> peer_connection --(forward, command)--> remote
+//       cluster_manager --> its shard or counter table     (the slot is owned by another node)
+//   peer_connection --(join, me)--> remote cluster_manager, which answers with its view
+//   cluster_manager --(update, view)--> peer_connection --(update, view)--> remote manager
 
 #include <caf/all.hpp>
 #include <memory>
@@ -75,6 +79,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_ATOM(ovo, ovo, targets_atom, "targets")
   /// The other shards of this node, by index.
   CAF_ADD_ATOM(ovo, ovo, peers_atom, "peers")
+  /// A peer connection went up (true) or down (false).
+  CAF_ADD_ATOM(ovo, ovo, peer_state_atom, "peerstate")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
@@ -106,7 +112,21 @@ using expiry_scheduler_actor = caf::typed_actor<
 /// Answers node-wide questions (key count, key list) by asking every shard.
 using keyspace_actor = command_handling;
 
-/// Holds the cluster view (a single node until nodes join).
-using cluster_manager_actor = command_handling;
+/// Holds the cluster view, publishes the routing table, and is what a node publishes on its
+/// APIPort: peers introduce themselves, share views, and forward commands to it.
+using cluster_manager_actor = command_handling::extend<
+    caf::replies_to<caf::forward_atom, command>::with<reply>,
+    caf::replies_to<adopt_atom, object_record>::with<bool>,
+    caf::replies_to<caf::join_atom, node_info>::with<std::vector<node_info>>,
+    caf::reacts_to<caf::update_atom, std::vector<node_info>>,
+    caf::reacts_to<peer_state_atom, std::string, bool>>;
+
+/// One remote node as seen from here: connects (and reconnects with backoff) to its cluster
+/// manager, forwards commands and key moves to it, fails fast while it is unreachable.
+using peer_connection_actor = caf::typed_actor<
+    caf::reacts_to<exec_atom, command, reply_sink_ptr>,
+    caf::replies_to<adopt_atom, object_record>::with<bool>,
+    caf::reacts_to<caf::update_atom, std::vector<node_info>>,
+    caf::reacts_to<caf::connect_atom>>;
 
 }  // namespace ovo

@@ -14,7 +14,9 @@
 namespace ovo {
 
 local_node::local_node(caf::actor_system& system, const server_config& config,
-                       std::shared_ptr<const clock_source> clock) {
+                       std::shared_ptr<const clock_source> clock,
+                       topology_listener on_topology_change)
+    : routing_(std::make_shared<routing_holder>()) {
   const auto& settings = config.settings;
   scheduler_ = system.spawn(expiry_scheduler, clock,
                             std::chrono::milliseconds(settings.expiry_sweep_ms),
@@ -22,7 +24,7 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   std::vector<expiry_target_actor> targets;
   std::vector<caf::actor_addr> peers;
   for (uint32_t i = 0; i < settings.shards; ++i) {
-    shards_.push_back(system.spawn(shard, i, clock, scheduler_));
+    shards_.push_back(system.spawn(shard, i, clock, scheduler_, routing_));
     targets.emplace_back(shards_.back());
     peers.push_back(shards_.back().address());
   }
@@ -32,7 +34,9 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   caf::anon_send(scheduler_, targets_atom_v, std::move(targets));
   for (const auto& s : shards_) caf::anon_send(s, peers_atom_v, peers);
   keyspace_ = system.spawn(keyspace, shards_);
-  cluster_ = system.spawn(cluster_manager, describe_self(config));
+  cluster_ = system.spawn(cluster_manager, describe_self(config),
+                         local_targets{shards_, counters_}, routing_, seed_nodes(config),
+                         std::move(on_topology_change));
 }
 
 void local_node::route(command cmd, reply_sink_ptr sink) const {
@@ -48,12 +52,15 @@ void local_node::route(command cmd, reply_sink_ptr sink) const {
     default:
       break;
   }
-  if (is_counter_op(cmd.kind)) {
+  const int slot = slot_of(cmd.key);
+  if (auto remote = routing_->remote_owner_of(slot)) {
+    caf::anon_send(remote, exec_atom_v, std::move(cmd), std::move(sink));
+  } else if (is_counter_op(cmd.kind)) {
     caf::anon_send(counters_, exec_atom_v, std::move(cmd), std::move(sink));
-    return;
+  } else {
+    const auto& owner = shards_[shard_of_slot(slot, shards_.size())];
+    caf::anon_send(owner, exec_atom_v, std::move(cmd), std::move(sink));
   }
-  const auto& owner = shards_[shard_of_slot(slot_of(cmd.key), shards_.size())];
-  caf::anon_send(owner, exec_atom_v, std::move(cmd), std::move(sink));
 }
 
 void local_node::stop() const {
@@ -62,6 +69,21 @@ void local_node::stop() const {
   caf::anon_send_exit(scheduler_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(keyspace_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(cluster_, caf::exit_reason::user_shutdown);
+}
+
+std::vector<node_info> seed_nodes(const server_config& config) {
+  std::vector<node_info> seeds;
+  for (const auto& node : config.topology) {
+    if (node.name == config.self.name) continue;
+    node_info seed;
+    seed.name = node.name;
+    seed.host = node.host;
+    seed.port = node.port;
+    seed.api_host = node.api_host.empty() ? node.host : node.api_host;
+    seed.api_port = node.api_port;
+    seeds.push_back(std::move(seed));
+  }
+  return seeds;
 }
 
 node_info describe_self(const server_config& config) {

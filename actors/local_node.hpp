@@ -5,7 +5,9 @@
 #include <memory>
 
 #include "clock.hpp"
+#include "cluster_manager.hpp"
 #include "interfaces.hpp"
+#include "routing_table.hpp"
 #include "server_config.hpp"
 
 namespace ovo {
@@ -13,12 +15,14 @@ namespace ovo {
 class local_node {
  public:
   /// Spawns shards, the counter table, the expiry scheduler, the keyspace and the cluster
-  /// manager, and wires them together.
+  /// manager, and wires them together. The cluster manager starts contacting the configured
+  /// peers at once; `on_topology_change` hears every new view.
   local_node(caf::actor_system& system, const server_config& config,
-             std::shared_ptr<const clock_source> clock);
+             std::shared_ptr<const clock_source> clock, topology_listener on_topology_change = {});
 
-  /// Sends `cmd` to its owner; the answer arrives at `sink`. Thread-safe: it only reads
-  /// handles fixed at construction, so any REST thread may call it.
+  /// Sends `cmd` to its owner (a local actor, or the connection to the owning node); the answer
+  /// arrives at `sink`. Thread-safe: it reads handles fixed at construction and the published
+  /// routing table, so any REST thread may call it.
   void route(command cmd, reply_sink_ptr sink) const;
 
   /// Tells every actor to stop; ~actor_system then waits for them.
@@ -27,8 +31,10 @@ class local_node {
   const std::vector<shard_actor>& shards() const { return shards_; }
   const counter_table_actor& counters() const { return counters_; }
   const expiry_scheduler_actor& scheduler() const { return scheduler_; }
+  const cluster_manager_actor& cluster() const { return cluster_; }
 
  private:
+  std::shared_ptr<routing_holder> routing_;
   std::vector<shard_actor> shards_;
   counter_table_actor counters_;
   expiry_scheduler_actor scheduler_;
@@ -38,5 +44,8 @@ class local_node {
 
 /// This node as the cluster API shows it, from its configuration.
 node_info describe_self(const server_config& config);
+
+/// The configured peers to contact at start (Topology.Nodes without this node).
+std::vector<node_info> seed_nodes(const server_config& config);
 
 }  // namespace ovo

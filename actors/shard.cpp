@@ -12,8 +12,23 @@ namespace {
 
 using self_ptr = shard_actor::stateful_pointer<shard_state>;
 
+/// Sends `record` to `target` (another shard, or the node owning the new key) and answers once
+/// it is stored there. If that fails the object goes back under its old key.
+template <class Target, class Deliver>
+void hand_over(self_ptr self, const Target& target, std::chrono::seconds timeout,
+               object_record record, std::string old_key, Deliver deliver) {
+  self->request(target, timeout, adopt_atom_v, record)
+      .then([deliver](bool) { deliver(done()); },
+            [self, record, old_key, deliver](caf::error& err) {
+              component_log("shard")->error("moving {} to {} failed ({}); restored it", old_key,
+                                            record.key, self->system().render(err));
+              self->state.objects->restore(record, old_key);
+              deliver(failure(status::unavailable, "moving the key failed; nothing changed"));
+            });
+}
+
 /// updatekey / updatekeyvalueifequal: take the object out here, store it under the new key
-/// (here or in its shard), answer once it is stored. On failure the object goes back.
+/// (here, in another shard, or on the node owning the new key), answer once it is stored.
 template <class Deliver>
 void move_key(self_ptr self, const command& cmd, Deliver deliver) {
   auto& st = self->state;
@@ -23,26 +38,25 @@ void move_key(self_ptr self, const command& cmd, Deliver deliver) {
     return;
   }
   auto record = std::get<object_record>(std::move(taken));
-  const auto target_index = shard_of_slot(slot_of(record.key), st.peers.size());
+  const int new_slot = slot_of(record.key);
+  if (auto remote = st.routing ? st.routing->remote_owner_of(new_slot) : peer_connection_actor{}) {
+    hand_over(self, remote, std::chrono::duration_cast<std::chrono::seconds>(defaults::forward_timeout),
+              std::move(record), cmd.key, std::move(deliver));
+    return;
+  }
+  const auto target_index = shard_of_slot(new_slot, st.peers.size());
   if (st.peers.empty() || target_index == st.index) {
     st.objects->adopt(record);
     deliver(done());
     return;
   }
-  auto target = caf::actor_cast<shard_actor>(st.peers[target_index]);
-  if (!target) {
+  if (auto target = caf::actor_cast<shard_actor>(st.peers[target_index])) {
+    hand_over(self, target, defaults::local_move_timeout, std::move(record), cmd.key,
+              std::move(deliver));
+  } else {
     st.objects->restore(record, cmd.key);
     deliver(failure(status::unavailable, "the shard of the new key is gone"));
-    return;
   }
-  self->request(target, defaults::local_move_timeout, adopt_atom_v, record)
-      .then([deliver](bool) { deliver(done()); },
-            [self, record, key = cmd.key, deliver](caf::error& err) {
-              component_log("shard")->error("moving key to shard failed ({}); restored it",
-                                            self->system().render(err));
-              self->state.objects->restore(record, key);
-              deliver(failure(status::unavailable, "moving the key failed; nothing changed"));
-            });
 }
 
 template <class Deliver>
@@ -76,8 +90,10 @@ void run(self_ptr self, const command& cmd, Deliver deliver) {
 
 shard_actor::behavior_type shard(self_ptr self, uint32_t index,
                                  std::shared_ptr<const clock_source> clock,
-                                 expiry_scheduler_actor scheduler) {
+                                 expiry_scheduler_actor scheduler,
+                                 std::shared_ptr<const routing_holder> routing) {
   self->state.index = index;
+  self->state.routing = std::move(routing);
   self->state.objects = std::make_unique<object_space>(
       std::move(clock), [self, index, scheduler](std::string_view key, int64_t deadline) {
         self->send(scheduler, schedule_atom_v, deadline, std::string(key), index);

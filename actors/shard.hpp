@@ -4,6 +4,7 @@
 #include "clock.hpp"
 #include "interfaces.hpp"
 #include "object_space.hpp"
+#include "routing_table.hpp"
 
 namespace ovo {
 
@@ -12,12 +13,14 @@ struct shard_state {
   uint32_t index = 0;
   std::unique_ptr<object_space> objects;
   std::vector<caf::actor_addr> peers;  ///< every shard of the node, by index (self included)
+  std::shared_ptr<const routing_holder> routing;  ///< which node owns a moved key's new slot
 };
 
 /// A shard: owns the objects of the slots s with shard_of_slot(s) == index. Stores each TTL
-/// deadline with the expiry scheduler, and moves keys to other shards for updatekey.
+/// deadline with the expiry scheduler, and moves keys to other shards or nodes for updatekey.
 shard_actor::behavior_type shard(shard_actor::stateful_pointer<shard_state> self, uint32_t index,
                                  std::shared_ptr<const clock_source> clock,
-                                 expiry_scheduler_actor scheduler);
+                                 expiry_scheduler_actor scheduler,
+                                 std::shared_ptr<const routing_holder> routing);
 
 }  // namespace ovo

@@ -29,6 +29,19 @@ inline constexpr auto local_move_timeout = std::chrono::seconds(5);
 /// Gathering counts and key lists from every shard.
 inline constexpr auto node_query_timeout = std::chrono::seconds(10);
 
+/// Connecting to a peer's APIPort (never block: CAF's remote_actor would wait forever).
+inline constexpr auto peer_connect_timeout = std::chrono::seconds(2);
+/// The membership handshake after connecting.
+inline constexpr auto peer_join_timeout = std::chrono::seconds(2);
+/// A command forwarded to the slot's owner, answered 503/"14" when it runs out.
+inline constexpr auto forward_timeout = std::chrono::seconds(3);
+/// Reconnect backoff towards an unreachable peer: doubles from the first to the last.
+inline constexpr auto reconnect_backoff_first = std::chrono::milliseconds(100);
+inline constexpr auto reconnect_backoff_last = std::chrono::milliseconds(2000);
+/// Middleman heartbeats, so a frozen peer (not just a closed socket) is detected.
+inline constexpr auto heartbeat_interval = std::chrono::milliseconds(500);
+inline constexpr auto connection_timeout = std::chrono::seconds(2);
+
 /// How long a request may take to arrive in full before Pistache answers 408.
 inline constexpr auto header_timeout = std::chrono::seconds(10);
 inline constexpr auto body_timeout = std::chrono::seconds(60);

@@ -1,6 +1,7 @@
 // The OVO node: load the configuration, start the actors and the REST API, serve until
 // SIGINT/SIGTERM, then drain and stop in order (REST first, so no reply targets a dead actor).
 
+#include <caf/io/middleman.hpp>
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -30,29 +31,67 @@ unsigned actor_threads(const ovo::node_settings& settings) {
   return std::max(1u, std::thread::hardware_concurrency() / 2);
 }
 
-/// The live topology as `<conf>.temp` holds it: this node is always listed.
-ovo::server_config live_topology(ovo::server_config config) {
-  bool listed = false;
-  for (const auto& node : config.topology) listed = listed || node.name == config.self.name;
-  if (!listed) config.topology.insert(config.topology.begin(), config.self);
+/// The configuration with the live topology, as `<conf>.temp` holds it.
+ovo::server_config live_topology(ovo::server_config config,
+                                 const std::vector<ovo::node_info>& nodes) {
+  config.topology.clear();
+  for (const auto& node : nodes)
+    config.topology.push_back({node.name, node.host, node.port, node.api_host, node.api_port});
   return config;
+}
+
+/// Writes `<conf>.temp`, so a restart from it rejoins the same cluster.
+void write_topology_file(const ovo::server_config& config, const std::string& config_path,
+                         const std::vector<ovo::node_info>& nodes) {
+  const auto path = config_path + ".temp";
+  if (auto error = ovo::write_file_atomically(path, ovo::render_config(live_topology(config, nodes))))
+    ovo::component_log("node")->warn("cannot write {}: {}; a restart from it will not rejoin",
+                                     path, *error);
+}
+
+/// Publishes the cluster manager on APIPort for the other nodes (and ovoctl).
+bool publish_cluster(caf::actor_system& system, const ovo::local_node& node,
+                     const ovo::server_config& config) {
+  const auto& self = config.self;
+  if (self.api_port == 0) {
+    ovo::component_log("node")->info("no APIPort configured: serving alone");
+    return true;
+  }
+  const char* host = self.api_host.empty() ? nullptr : self.api_host.c_str();
+  auto published = system.middleman().publish(node.cluster(), self.api_port, host, true);
+  if (!published) {
+    ovo::component_log("node")->error("cannot publish the cluster API on {}:{}: {}; is the port "
+                                      "free?", self.api_host, self.api_port,
+                                      system.render(published.error()));
+    return false;
+  }
+  ovo::component_log("node")->info("cluster API on {}:{}", host ? host : "*", *published);
+  return true;
 }
 
 int run_node(const ovo::server_config& config, const std::string& config_path) {
   auto log = ovo::component_log("node");
   if (config.name_was_generated) log->info("no Name configured; this node is {}", config.self.name);
-  if (auto error = ovo::write_file_atomically(config_path + ".temp",
-                                              ovo::render_config(live_topology(config))))
-    log->warn("cannot write the live topology file: {}; a restart from it will not work", *error);
-
   const auto stop_signals = block_stop_signals();
   caf::actor_system_config caf_config;
   caf_config.add_message_types<caf::id_block::ovo>();
+  caf_config.load<caf::io::middleman>();
+  // Off by default in CAF 0.17: without them a frozen peer is never noticed.
+  caf_config.set("middleman.heartbeat-interval", caf::timespan{ovo::defaults::heartbeat_interval});
+  caf_config.set("middleman.connection-timeout", caf::timespan{ovo::defaults::connection_timeout});
   // CAF defaults to at least 4 polling workers; on small machines they steal CPU from the
   // REST threads. Half the cores by default: measured best on 2 cores (README "Performance").
   caf_config.set("scheduler.max-threads", static_cast<size_t>(actor_threads(config.settings)));
   caf::actor_system system{caf_config};
-  ovo::local_node node(system, config, ovo::steady_clock_source());
+  ovo::local_node node(system, config, ovo::steady_clock_source(),
+                       [config, config_path](const std::vector<ovo::node_info>& nodes) {
+                         write_topology_file(config, config_path, nodes);
+                       });
+  write_topology_file(config, config_path, {ovo::describe_self(config)});
+  if (!publish_cluster(system, node, config)) {
+    node.stop();
+    return 1;
+  }
   ovo::http_server server(node, config);
   try {
     server.start();

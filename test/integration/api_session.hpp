@@ -11,10 +11,18 @@ namespace ovo::test {
 struct api_session {
   api_session() : node(node_options{}) {}
   api_session(std::string name, std::string settings_json, std::string host = "127.0.0.1")
-      : node(node_options{std::move(name), std::move(host), std::move(settings_json)}) {}
+      : node(options(std::move(name), std::move(settings_json), std::move(host))) {}
 
   node_process node;
   http_client client;
+
+  static node_options options(std::string name, std::string settings_json, std::string host) {
+    node_options o;
+    o.name = std::move(name);
+    o.settings_json = std::move(settings_json);
+    o.host = std::move(host);
+    return o;
+  }
 
   http_response call(const std::string& method, const std::string& path,
                      const std::string& body = "") {

@@ -53,6 +53,14 @@ std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout, bool*
   }
 }
 
+/// A serverconf.json for one test node on 127.0.0.1.
+std::string generated_config(const node_options& options, uint16_t port, uint16_t api_port) {
+  return R"({"ServerNode":{"Node":{"Name":")" + options.name + R"(","Host":")" + options.host +
+         R"(","Port":)" + std::to_string(port) + R"(,"APIHost":"127.0.0.1","APIPort":)" +
+         std::to_string(api_port) + R"(},"Twins":[],"Stepbrothers":[]},"Topology":)" +
+         options.topology_json + R"(,"Debug":false,"Settings":)" + options.settings_json + "}";
+}
+
 }  // namespace
 
 uint16_t free_port() {
@@ -89,14 +97,12 @@ node_process::node_process(node_options options) {
   dir_ = make_temp_dir();
   config_path_ = dir_ + "/serverconf.json";
   log_path_ = dir_ + "/node.log";
-  port_ = free_port();
-  const auto api_port = free_port();
-  write_file(config_path_,
-             R"({"ServerNode":{"Node":{"Name":")" + options.name +
-                 R"(","Host":")" + options.host + R"(","Port":)" + std::to_string(port_) +
-                 R"(,"APIHost":"127.0.0.1","APIPort":)" + std::to_string(api_port) +
-                 R"(},"Twins":[],"Stepbrothers":[]},"Topology":{"Nodes":[]},"Debug":false,)" +
-                 R"("Settings":)" + options.settings_json + "}");
+  port_ = options.port != 0 ? options.port : free_port();
+  const auto api_port = options.api_port != 0 ? options.api_port : free_port();
+  if (options.config_file.empty())
+    write_file(config_path_, generated_config(options, port_, api_port));
+  else
+    config_path_ = options.config_file;
   pid_ = spawn({"-conf=" + config_path_}, log_path_);
   http_client client;
   for (int attempt = 0; attempt < 200; ++attempt) {  // up to 10 s

@@ -17,6 +17,10 @@ struct node_options {
   std::string name = "testnode";
   std::string host = "127.0.0.1";    ///< REST host; "" binds every interface
   std::string settings_json = "{}";  ///< the "Settings" object
+  uint16_t port = 0;                 ///< REST port; 0 picks a free one
+  uint16_t api_port = 0;             ///< node-to-node port; 0 picks a free one
+  std::string topology_json = R"({"Nodes":[]})";  ///< the "Topology" object
+  std::string config_file;  ///< start from this file instead (port must be set)
 };
 
 class node_process {
@@ -29,6 +33,7 @@ class node_process {
 
   uint16_t port() const { return port_; }
   std::string url(const std::string& path) const;
+  const std::string& dir() const { return dir_; }
   const std::string& config_path() const { return config_path_; }
   std::string log() const;
 

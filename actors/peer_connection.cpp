@@ -1,0 +1,118 @@
+#include "peer_connection.hpp"
+
+#include <caf/io/middleman.hpp>
+
+#include "defaults.hpp"
+#include "logging.hpp"
+
+namespace ovo {
+namespace {
+
+using self_ptr = peer_connection_actor::stateful_pointer<peer_connection_state>;
+
+reply unreachable(const std::string& peer) {
+  return failure(status::unavailable, "node " + peer + " (owner of this key) is unreachable");
+}
+
+void retry_later(self_ptr self) {
+  auto& st = self->state;
+  st.connecting = false;
+  self->delayed_send(self, st.backoff, caf::connect_atom_v);
+  st.backoff = std::min(st.backoff * 2,
+                        std::chrono::milliseconds(defaults::reconnect_backoff_last));
+}
+
+/// Introduces this node to the peer's cluster manager; the answer is the peer's view.
+void join(self_ptr self, cluster_manager_actor remote) {
+  self->request(remote, defaults::peer_join_timeout, caf::join_atom_v, self->state.me)
+      .then(
+          [self, remote](std::vector<node_info>& view) {
+            auto& st = self->state;
+            st.remote = remote;
+            st.connecting = false;
+            st.backoff = defaults::reconnect_backoff_first;
+            self->monitor(remote);
+            component_log("cluster")->info("connected to {} at {}:{}", st.peer_name, st.api_host,
+                                           st.api_port);
+            self->send(st.local, caf::update_atom_v, std::move(view));
+            self->send(st.local, peer_state_atom_v, st.peer_name, true);
+          },
+          [self](caf::error& err) {
+            component_log("cluster")->warn("{} did not answer the handshake: {}; retrying",
+                                           self->state.peer_name, self->system().render(err));
+            retry_later(self);
+          });
+}
+
+void connect(self_ptr self) {
+  auto& st = self->state;
+  if (st.connecting || st.remote) return;
+  st.connecting = true;
+  auto middleman = self->system().middleman().actor_handle();
+  self->request(middleman, defaults::peer_connect_timeout, caf::connect_atom_v, st.api_host,
+                st.api_port)
+      .then(
+          [self](const caf::node_id&, caf::strong_actor_ptr& handle,
+                 const std::set<std::string>&) {
+            auto remote = caf::actor_cast<cluster_manager_actor>(std::move(handle));
+            if (!remote) {
+              component_log("cluster")->warn("{} published no cluster manager; retrying",
+                                             self->state.peer_name);
+              retry_later(self);
+              return;
+            }
+            join(self, std::move(remote));
+          },
+          [self](caf::error& err) {
+            component_log("cluster")->debug("cannot reach {} at {}:{}: {}", self->state.peer_name,
+                                            self->state.api_host, self->state.api_port,
+                                            self->system().render(err));
+            retry_later(self);
+          });
+}
+
+}  // namespace
+
+peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string peer_name,
+                                                     std::string api_host, uint16_t api_port,
+                                                     node_info me, cluster_manager_actor local) {
+  auto& st = self->state;
+  st.peer_name = std::move(peer_name);
+  st.api_host = std::move(api_host);
+  st.api_port = api_port;
+  st.me = std::move(me);
+  st.local = std::move(local);
+  st.backoff = defaults::reconnect_backoff_first;
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    if (msg.source != st.remote.address()) return;
+    component_log("cluster")->warn("lost {} ({}); reconnecting", st.peer_name,
+                                   self->system().render(msg.reason));
+    st.remote = nullptr;
+    self->send(st.local, peer_state_atom_v, st.peer_name, false);
+    retry_later(self);
+  });
+  self->send(self, caf::connect_atom_v);
+  return {
+      [self](exec_atom, command& cmd, reply_sink_ptr& sink) {
+        auto& st = self->state;
+        if (!st.remote) {
+          sink->deliver(unreachable(st.peer_name));
+          return;
+        }
+        self->request(st.remote, defaults::forward_timeout, caf::forward_atom_v, std::move(cmd))
+            .then([sink](reply& answer) { sink->deliver(std::move(answer)); },
+                  [self, sink](caf::error&) { sink->deliver(unreachable(self->state.peer_name)); });
+      },
+      [self](adopt_atom, object_record& record) -> caf::result<bool> {
+        if (!self->state.remote) return caf::make_error(caf::sec::request_receiver_down);
+        return self->delegate(self->state.remote, adopt_atom_v, std::move(record));
+      },
+      [self](caf::update_atom, std::vector<node_info>& view) {
+        if (self->state.remote) self->send(self->state.remote, caf::update_atom_v, std::move(view));
+      },
+      [self](caf::connect_atom) { connect(self); },
+  };
+}
+
+}  // namespace ovo

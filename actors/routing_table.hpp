@@ -1,0 +1,37 @@
+#pragma once
+// Where each slot's commands go. The cluster manager builds a new immutable table whenever the
+// view changes and swaps it in; REST threads and shards read the current one without waiting
+// for any actor.
+
+#include <array>
+#include <atomic>
+#include <memory>
+
+#include "interfaces.hpp"
+#include "slot_hash.hpp"
+
+namespace ovo {
+
+struct routing_table {
+  /// The connection to the slot's owner; an invalid handle means this node owns it.
+  std::array<peer_connection_actor, slot_count> remote_owner;
+};
+
+class routing_holder {
+ public:
+  std::shared_ptr<const routing_table> current() const { return std::atomic_load(&table_); }
+  void publish(std::shared_ptr<const routing_table> table) {
+    std::atomic_store(&table_, std::move(table));
+  }
+
+  /// The remote owner of `slot`, or an invalid handle when it is ours (or nothing is published).
+  peer_connection_actor remote_owner_of(int slot) const {
+    auto table = current();
+    return table ? table->remote_owner[static_cast<std::size_t>(slot)] : peer_connection_actor{};
+  }
+
+ private:
+  std::shared_ptr<const routing_table> table_;
+};
+
+}  // namespace ovo

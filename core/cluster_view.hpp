@@ -1,0 +1,42 @@
+#pragma once
+// The membership every node keeps: which nodes exist, their addresses and states, and the slot
+// layout derived from them. Plain logic: the cluster manager actor owns one.
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "node_info.hpp"
+#include "slot_hash.hpp"
+
+namespace ovo {
+
+class cluster_view {
+ public:
+  explicit cluster_view(node_info self);
+
+  /// Adds or updates what we know of a node. Returns true when the view changed. Facts about this
+  /// node come only from itself. ACTIVE means "reachable from here": a new node starts INACTIVE
+  /// and only set_active (our connection's report) changes that.
+  bool merge(const node_info& node);
+
+  /// Marks a node ACTIVE or INACTIVE; true when that changed.
+  bool set_active(const std::string& name, bool active);
+
+  /// Every node, this one first, with HashRange filled from the current layout.
+  const std::vector<node_info>& nodes() const { return nodes_; }
+  const node_info& self() const { return nodes_.front(); }
+  const node_info* find(const std::string& name) const;
+
+  /// The owner of every slot: index into nodes().
+  const std::array<std::size_t, slot_count>& owners() const { return owners_; }
+
+ private:
+  /// Recomputes the balanced layout over all known nodes ordered by join time, then name.
+  void relayout();
+
+  std::vector<node_info> nodes_;
+  std::array<std::size_t, slot_count> owners_{};
+};
+
+}  // namespace ovo

@@ -1,0 +1,209 @@
+// Several real nodes on loopback: membership converges, any node serves any key by forwarding
+// to its owner, a killed node is noticed and answered for with 503, a restarted node rejoins.
+
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <memory>
+#include <random>
+#include <thread>
+
+#include "api_session.hpp"
+#include "base64.hpp"
+#include "slot_hash.hpp"
+
+using namespace ovo::test;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+struct cluster {
+  static constexpr int size = 3;
+  std::vector<uint16_t> ports, api_ports;
+  std::vector<std::unique_ptr<node_process>> nodes;
+  std::vector<std::unique_ptr<http_client>> clients;
+
+  cluster() {
+    json topology = {{"Nodes", json::array()}};
+    for (int i = 0; i < size; ++i) {
+      ports.push_back(free_port());
+      api_ports.push_back(free_port());
+      topology["Nodes"].push_back({{"Node",
+                                    {{"Name", name(i)},
+                                     {"Host", "127.0.0.1"},
+                                     {"Port", ports.back()},
+                                     {"APIHost", "127.0.0.1"},
+                                     {"APIPort", api_ports.back()}}}});
+    }
+    for (int i = 0; i < size; ++i) {
+      node_options options;
+      options.name = name(i);
+      options.port = ports[static_cast<std::size_t>(i)];
+      options.api_port = api_ports[static_cast<std::size_t>(i)];
+      options.topology_json = topology.dump();
+      nodes.push_back(std::make_unique<node_process>(options));
+      clients.push_back(std::make_unique<http_client>());
+    }
+  }
+
+  static std::string name(int i) { return "node" + std::to_string(i); }
+
+  http_response call(int node, const std::string& method, const std::string& path,
+                     const std::string& body = "") {
+    auto i = static_cast<std::size_t>(node);
+    return clients[i]->request(method, nodes[i]->url(path), body);
+  }
+
+  /// The view node `i` publishes: name -> (state, hash range).
+  std::map<std::string, std::pair<std::string, json>> view(int i) {
+    std::map<std::string, std::pair<std::string, json>> out;
+    auto data = call(i, "GET", "/ovo/cluster").envelope();
+    if (!data.is_object()) return out;
+    for (const auto& node : data["Data"]["Nodes"])
+      out[node["Name"]] = {node["State"], node["HashRange"]};
+    return out;
+  }
+
+  /// Waits (at most 10 s) until the listed nodes publish one view with `expected_nodes` nodes,
+  /// all in state `state` when given.
+  bool converged(const std::vector<int>& on, std::size_t expected_nodes) {
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      auto first = view(on.front());
+      bool same = first.size() == expected_nodes;
+      for (int i : on) same = same && view(i) == first;
+      for (const auto& [name, entry] : first) same = same && entry.first == "ACTIVE";
+      if (same) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("three nodes converge to one view with the balanced layout") {
+  cluster c;
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  std::vector<std::size_t> sizes;
+  for (const auto& [name, entry] : c.view(0)) sizes.push_back(entry.second.size());
+  std::sort(sizes.begin(), sizes.end());
+  CHECK(sizes == std::vector<std::size_t>{42, 43, 43});
+  for (int i = 0; i < cluster::size; ++i) {
+    const auto temp = json::parse(read_file(c.nodes[static_cast<std::size_t>(i)]->config_path() + ".temp"));
+    CHECK(temp["Topology"]["Nodes"].size() == 3);
+  }
+}
+
+TEST_CASE("objects and counters written through random nodes read back through every node") {
+  cluster c;
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  std::mt19937 rng(7);
+  constexpr int objects = 10'000, counters = 1'000;
+  for (int i = 0; i < objects; ++i) {
+    const auto node = static_cast<int>(rng() % cluster::size);
+    auto response = c.call(node, "PUT", "/ovo/keystorage",
+                           json{{"Key", "obj-" + std::to_string(i)},
+                                {"Data", to_base64("value-" + std::to_string(i))}}
+                               .dump());
+    REQUIRE(response.status == 200);
+  }
+  for (int i = 0; i < counters; ++i)
+    for (int add = 1; add <= 2; ++add)
+      REQUIRE(c.call(static_cast<int>(rng() % cluster::size), "PUT", "/ovo/counters",
+                     json{{"Key", "ctr-" + std::to_string(i)}, {"Value", i + add}}.dump())
+                  .status == 200);
+  int64_t stored = 0;
+  for (int node = 0; node < cluster::size; ++node) {
+    stored += c.call(node, "GET", "/ovo/keystorage").envelope()["Data"].get<int64_t>();
+    int wrong = 0;
+    for (int i = 0; i < objects; ++i) {
+      auto response = c.call(node, "GET", "/ovo/keystorage/obj-" + std::to_string(i));
+      const auto data = response.envelope()["Data"];
+      if (response.status != 200 ||
+          ovo::decode_base64(data["Data"].get<std::string>()) != "value-" + std::to_string(i))
+        ++wrong;
+    }
+    CHECK(wrong == 0);
+    for (int i = 0; i < counters; ++i)
+      CHECK(c.call(node, "GET", "/ovo/counters/ctr-" + std::to_string(i)).envelope()["Data"]["Value"] ==
+            2 * i + 3);
+  }
+  CHECK(stored == objects);  // each object lives on exactly one node
+}
+
+TEST_CASE("errors from the owner are relayed unchanged, and key moves cross nodes") {
+  cluster c;
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  // Find a key that node 0 does not own, so the request is forwarded.
+  auto owned_by_0 = c.view(0)["node0"].second;
+  std::string remote_key;
+  for (int i = 0; remote_key.empty(); ++i) {
+    auto key = "probe-" + std::to_string(i);
+    bool mine = false;
+    for (const auto& slot : owned_by_0) mine = mine || slot == ovo::slot_of(key);
+    if (!mine) remote_key = key;
+  }
+  auto missing = c.call(0, "GET", "/ovo/keystorage/" + remote_key);
+  CHECK(missing.status == 404);
+  CHECK(missing.code() == "101");
+  for (int i = 0; i < 50; ++i)
+    REQUIRE(c.call(0, "PUT", "/ovo/keystorage",
+                   json{{"Key", "move-" + std::to_string(i)}, {"Data", to_base64("m")}}.dump())
+                .status == 200);
+  for (int i = 0; i < 50; ++i)
+    CHECK(c.call(1, "POST", "/ovo/keystorage/move-" + std::to_string(i) + "/updatekey",
+                 json{{"NewKey", "moved-" + std::to_string(i)}}.dump())
+              .status == 200);
+  int64_t total = 0;
+  for (int node = 0; node < cluster::size; ++node)
+    total += c.call(node, "GET", "/ovo/keystorage").envelope()["Data"].get<int64_t>();
+  CHECK(total == 50);
+  for (int i = 0; i < 50; ++i) {
+    CHECK(c.call(2, "GET", "/ovo/keystorage/moved-" + std::to_string(i)).status == 200);
+    CHECK(c.call(2, "GET", "/ovo/keystorage/move-" + std::to_string(i)).status == 404);
+  }
+}
+
+TEST_CASE("kill -9: survivors mark the node INACTIVE and answer its keys 503 at once") {
+  cluster c;
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  const auto started = std::chrono::steady_clock::now();
+  c.nodes[1]->stop(SIGKILL, 2s);
+  bool noticed = false;
+  for (int attempt = 0; attempt < 100 && !noticed; ++attempt) {
+    noticed = c.view(0)["node1"].first == "INACTIVE" && c.view(2)["node1"].first == "INACTIVE";
+    if (!noticed) std::this_thread::sleep_for(20ms);
+  }
+  CHECK(noticed);
+  MESSAGE("INACTIVE after " << std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now() - started)
+                                   .count()
+                            << " ms");
+  auto dead_slots = c.view(0)["node1"].second;
+  std::string dead_key;
+  for (int i = 0; dead_key.empty(); ++i) {
+    auto key = "dead-" + std::to_string(i);
+    for (const auto& slot : dead_slots)
+      if (slot == ovo::slot_of(key)) dead_key = key;
+  }
+  const auto asked = std::chrono::steady_clock::now();
+  auto unreachable = c.call(0, "GET", "/ovo/keystorage/" + dead_key);
+  CHECK(unreachable.status == 503);
+  CHECK(unreachable.code() == "14");
+  CHECK(std::chrono::steady_clock::now() - asked < 1s);
+  CHECK(c.call(2, "PUT", "/ovo/counters", R"({"Key":"still-alive","Value":1})").status != 0);
+}
+
+TEST_CASE("a node restarted from its .temp file rejoins the cluster") {
+  cluster c;
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  c.nodes[2]->stop(SIGKILL, 2s);
+  node_options restart;
+  restart.port = c.ports[2];
+  restart.config_file = c.nodes[2]->config_path() + ".temp";
+  // The old process's directory holds the .temp file; start the new one beside it.
+  node_process again(restart);
+  CHECK(c.converged({0, 1}, 3));
+  CHECK(again.running());
+}
