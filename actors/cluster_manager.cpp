@@ -24,7 +24,10 @@ void publish_routing(self_ptr self) {
   const auto& nodes = st.view->nodes();
   for (int slot = 0; slot < slot_count; ++slot) {
     const auto owner = st.view->owners()[static_cast<std::size_t>(slot)];
+    const auto replica = st.view->replicas()[static_cast<std::size_t>(slot)];
     if (owner != 0) table->remote_owner[static_cast<std::size_t>(slot)] = st.peers[nodes[owner].name];
+    if (replica != cluster_view::none && replica != 0)
+      table->replica[static_cast<std::size_t>(slot)] = st.peers[nodes[replica].name];
   }
   st.routing->publish(std::move(table));
 }
@@ -106,6 +109,12 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
       [self](adopt_atom, object_record& record) -> caf::result<bool> {
         auto shard = shard_for(self, record.key);
         return self->delegate(shard, adopt_atom_v, std::move(record));
+      },
+      [self](replicate_atom, replica_write& write) -> caf::result<bool> {
+        if (write.counter)
+          return self->delegate(self->state.local.counters, replicate_atom_v, std::move(write));
+        auto shard = shard_for(self, write.record.key);
+        return self->delegate(shard, replicate_atom_v, std::move(write));
       },
       [self](caf::join_atom, node_info& joiner) -> std::vector<node_info> {
         if (self->state.view->merge(joiner)) view_changed(self);

@@ -2,13 +2,15 @@
 
 #include "command_handlers.hpp"
 #include "logging.hpp"
+#include "replication.hpp"
 
 namespace ovo {
 
 counter_table_actor::behavior_type counter_table(
     counter_table_actor::stateful_pointer<counter_table_state> self,
     std::shared_ptr<const clock_source> clock, expiry_scheduler_actor scheduler,
-    uint32_t expiry_index) {
+    uint32_t expiry_index, std::shared_ptr<const routing_holder> routing) {
+  self->state.routing = std::move(routing);
   self->state.counters = std::make_unique<counter_space>(
       std::move(clock), [self, scheduler, expiry_index](std::string_view key, int64_t deadline) {
         self->send(scheduler, schedule_atom_v, deadline, std::string(key), expiry_index);
@@ -19,11 +21,22 @@ counter_table_actor::behavior_type counter_table(
     self->quit(msg.reason);
   });
   auto runner = [self](const command& cmd, auto deliver) {
-    deliver(self->state.counters->execute(cmd));
+    auto& st = self->state;
+    auto answer = st.counters->execute(cmd);
+    if (answer.code != status::ok || cmd.kind == op::counter_get) {
+      deliver(std::move(answer));
+      return;
+    }
+    replicate_then_deliver(self, st.routing.get(), {st.counters->snapshot(cmd.key)},
+                           std::move(answer), std::move(deliver));
   };
   return {
       sink_handler(runner),
       response_handler(self, runner),
+      [self](replicate_atom, replica_write& write) {
+        self->state.counters->apply(write);
+        return true;
+      },
       [self](expire_atom, std::vector<std::string>& keys) {
         const auto dropped = self->state.counters->expire(keys);
         component_log("counters")->debug("expired {} of {} counters", dropped, keys.size());

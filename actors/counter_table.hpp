@@ -4,12 +4,14 @@
 #include "clock.hpp"
 #include "counter_space.hpp"
 #include "interfaces.hpp"
+#include "routing_table.hpp"
 
 namespace ovo {
 
 struct counter_table_state {
   static inline const char* name = "counter_table";
   std::unique_ptr<counter_space> counters;
+  std::shared_ptr<const routing_holder> routing;  ///< where each slot's writes are replicated
 };
 
 /// Owns every counter of the node; increments are atomic because only this actor touches them.
@@ -17,6 +19,6 @@ struct counter_table_state {
 counter_table_actor::behavior_type counter_table(
     counter_table_actor::stateful_pointer<counter_table_state> self,
     std::shared_ptr<const clock_source> clock, expiry_scheduler_actor scheduler,
-    uint32_t expiry_index);
+    uint32_t expiry_index, std::shared_ptr<const routing_holder> routing);
 
 }  // namespace ovo

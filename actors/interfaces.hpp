@@ -10,6 +10,8 @@
 //       cluster_manager --> its shard or counter table     (the slot is owned by another node)
 //   peer_connection --(join, me)--> remote cluster_manager, which answers with its view
 //   cluster_manager --(update, view)--> peer_connection --(update, view)--> remote manager
+//   shard, counter_table --(replicate, state)--> peer_connection --> twin's cluster_manager
+//       --> its shard or counter table         (after every write, before the client's answer)
 
 #include <caf/all.hpp>
 #include <memory>
@@ -55,6 +57,11 @@ typename Inspector::result_type inspect(Inspector& f, object_record& x) {
   return f(caf::meta::type_name("object_record"), x.key, x.value, x.collection, x.remaining_ms);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replica_write& x) {
+  return f(caf::meta::type_name("replica_write"), x.counter, x.erase, x.record, x.counter_value);
+}
+
 }  // namespace ovo
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ovo::reply_sink_ptr)
@@ -64,6 +71,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(ovo, (ovo::reply))
   CAF_ADD_TYPE_ID(ovo, (ovo::node_info))
   CAF_ADD_TYPE_ID(ovo, (ovo::object_record))
+  CAF_ADD_TYPE_ID(ovo, (ovo::replica_write))
   CAF_ADD_TYPE_ID(ovo, (std::vector<std::string>))
   CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::node_info>))
 
@@ -79,6 +87,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_ATOM(ovo, ovo, targets_atom, "targets")
   /// The other shards of this node, by index.
   CAF_ADD_ATOM(ovo, ovo, peers_atom, "peers")
+  /// Apply the state of a key written on the slot's owner (this node holds the replica).
+  CAF_ADD_ATOM(ovo, ovo, replicate_atom, "replicate")
   /// A peer connection went up (true) or down (false).
   CAF_ADD_ATOM(ovo, ovo, peer_state_atom, "peerstate")
 CAF_END_TYPE_ID_BLOCK(ovo)
@@ -89,18 +99,23 @@ namespace ovo {
 using command_handling = caf::typed_actor<caf::reacts_to<exec_atom, command, reply_sink_ptr>,
                                           caf::replies_to<exec_atom, command>::with<reply>>;
 
+/// Something that holds replicas and applies the owner's writes to them.
+using replica_holding = caf::typed_actor<caf::replies_to<replicate_atom, replica_write>::with<bool>>;
+
 /// Something the expiry scheduler can tell to drop keys.
 using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::vector<std::string>>>;
 
 /// Owns the objects of a disjoint set of slots.
 using shard_actor = command_handling::extend<
     caf::replies_to<adopt_atom, object_record>::with<bool>,
+    caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::reacts_to<expire_atom, std::vector<std::string>>,
     caf::reacts_to<peers_atom, std::vector<caf::actor_addr>>>;
 
 /// Owns every counter of the node (counters are their own namespace).
 using counter_table_actor =
-    command_handling::extend<caf::reacts_to<expire_atom, std::vector<std::string>>>;
+    command_handling::extend<caf::reacts_to<expire_atom, std::vector<std::string>>,
+                             caf::replies_to<replicate_atom, replica_write>::with<bool>>;
 
 /// Keeps every deadline in order and tells the owners what to drop when it passes.
 using expiry_scheduler_actor = caf::typed_actor<
@@ -117,6 +132,7 @@ using keyspace_actor = command_handling;
 using cluster_manager_actor = command_handling::extend<
     caf::replies_to<caf::forward_atom, command>::with<reply>,
     caf::replies_to<adopt_atom, object_record>::with<bool>,
+    caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::replies_to<caf::join_atom, node_info>::with<std::vector<node_info>>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::reacts_to<peer_state_atom, std::string, bool>>;
@@ -126,6 +142,7 @@ using cluster_manager_actor = command_handling::extend<
 using peer_connection_actor = caf::typed_actor<
     caf::reacts_to<exec_atom, command, reply_sink_ptr>,
     caf::replies_to<adopt_atom, object_record>::with<bool>,
+    caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::reacts_to<caf::connect_atom>>;
 

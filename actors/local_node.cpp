@@ -29,7 +29,7 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
     peers.push_back(shards_.back().address());
   }
   const auto counters_index = static_cast<uint32_t>(settings.shards);
-  counters_ = system.spawn(counter_table, clock, scheduler_, counters_index);
+  counters_ = system.spawn(counter_table, clock, scheduler_, counters_index, routing_);
   targets.emplace_back(counters_);
   caf::anon_send(scheduler_, targets_atom_v, std::move(targets));
   for (const auto& s : shards_) caf::anon_send(s, peers_atom_v, peers);

@@ -108,6 +108,10 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
         if (!self->state.remote) return caf::make_error(caf::sec::request_receiver_down);
         return self->delegate(self->state.remote, adopt_atom_v, std::move(record));
       },
+      [self](replicate_atom, replica_write& write) -> caf::result<bool> {
+        if (!self->state.remote) return caf::make_error(caf::sec::request_receiver_down);
+        return self->delegate(self->state.remote, replicate_atom_v, std::move(write));
+      },
       [self](caf::update_atom, std::vector<node_info>& view) {
         if (self->state.remote) self->send(self->state.remote, caf::update_atom_v, std::move(view));
       },

@@ -15,6 +15,8 @@ namespace ovo {
 struct routing_table {
   /// The connection to the slot's owner; an invalid handle means this node owns it.
   std::array<peer_connection_actor, slot_count> remote_owner;
+  /// The connection to the node holding the slot's replica; invalid: no replica.
+  std::array<peer_connection_actor, slot_count> replica;
 };
 
 class routing_holder {
@@ -28,6 +30,12 @@ class routing_holder {
   peer_connection_actor remote_owner_of(int slot) const {
     auto table = current();
     return table ? table->remote_owner[static_cast<std::size_t>(slot)] : peer_connection_actor{};
+  }
+
+  /// Where `slot`'s writes are replicated, or an invalid handle.
+  peer_connection_actor replica_of(int slot) const {
+    auto table = current();
+    return table ? table->replica[static_cast<std::size_t>(slot)] : peer_connection_actor{};
   }
 
  private:

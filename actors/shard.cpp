@@ -5,6 +5,7 @@
 #include "command_handlers.hpp"
 #include "defaults.hpp"
 #include "logging.hpp"
+#include "replication.hpp"
 #include "slot_layout.hpp"
 
 namespace ovo {
@@ -18,7 +19,11 @@ template <class Target, class Deliver>
 void hand_over(self_ptr self, const Target& target, std::chrono::seconds timeout,
                object_record record, std::string old_key, Deliver deliver) {
   self->request(target, timeout, adopt_atom_v, record)
-      .then([deliver](bool) { deliver(done()); },
+      .then([self, old_key, deliver](bool) {
+              // The receiver replicated the new key; the old one is gone from our replica too.
+              replicate_then_deliver(self, self->state.routing.get(),
+                                     {self->state.objects->snapshot(old_key)}, done(), deliver);
+            },
             [self, record, old_key, deliver](caf::error& err) {
               component_log("shard")->error("moving {} to {} failed ({}); restored it", old_key,
                                             record.key, self->system().render(err));
@@ -47,7 +52,9 @@ void move_key(self_ptr self, const command& cmd, Deliver deliver) {
   const auto target_index = shard_of_slot(new_slot, st.peers.size());
   if (st.peers.empty() || target_index == st.index) {
     st.objects->adopt(record);
-    deliver(done());
+    replicate_then_deliver(self, st.routing.get(),
+                           {st.objects->snapshot(cmd.key), st.objects->snapshot(record.key)}, done(),
+                           std::move(deliver));
     return;
   }
   if (auto target = caf::actor_cast<shard_actor>(st.peers[target_index])) {
@@ -81,8 +88,15 @@ void run(self_ptr self, const command& cmd, Deliver deliver) {
       deliver(std::move(list));
       return;
     }
-    default:
-      deliver(objects.execute(cmd));
+    default: {
+      auto answer = objects.execute(cmd);
+      if (answer.code != status::ok || cmd.kind == op::get) {
+        deliver(std::move(answer));
+        return;
+      }
+      replicate_then_deliver(self, self->state.routing.get(), {objects.snapshot(cmd.key)},
+                             std::move(answer), std::move(deliver));
+    }
   }
 }
 
@@ -107,8 +121,19 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
   return {
       sink_handler(runner),
       response_handler(self, runner),
-      [self](adopt_atom, object_record& record) {
-        self->state.objects->adopt(record);
+      [self](adopt_atom, object_record& record) -> caf::result<bool> {
+        auto& st = self->state;
+        st.objects->adopt(record);
+        auto promise = self->make_response_promise<bool>();
+        replicate_then_deliver(self, st.routing.get(), {st.objects->snapshot(record.key)}, done(),
+                               [promise](reply) {
+                                 auto response = promise;
+                                 response.deliver(true);
+                               });
+        return promise;
+      },
+      [self](replicate_atom, replica_write& write) {
+        self->state.objects->apply(write);
         return true;
       },
       [self](expire_atom, std::vector<std::string>& keys) {

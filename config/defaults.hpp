@@ -35,6 +35,8 @@ inline constexpr auto peer_connect_timeout = std::chrono::seconds(2);
 inline constexpr auto peer_join_timeout = std::chrono::seconds(2);
 /// A command forwarded to the slot's owner, answered 503/"14" when it runs out.
 inline constexpr auto forward_timeout = std::chrono::seconds(3);
+/// A replica write to the twin; a twin slower than this is logged as lagging.
+inline constexpr auto replicate_timeout = std::chrono::seconds(2);
 /// Reconnect backoff towards an unreachable peer: doubles from the first to the last.
 inline constexpr auto reconnect_backoff_first = std::chrono::milliseconds(100);
 inline constexpr auto reconnect_backoff_last = std::chrono::milliseconds(2000);

@@ -49,6 +49,7 @@ bool cluster_view::set_active(const std::string& name, bool active) {
   for (auto& node : nodes_) {
     if (node.name == name && node.active != active) {
       node.active = active;
+      relayout();
       return true;
     }
   }
@@ -56,21 +57,33 @@ bool cluster_view::set_active(const std::string& name, bool active) {
 }
 
 void cluster_view::relayout() {
-  // Every known node keeps its slots, dead or alive: until failover to replicas exists, moving a
-  // dead node's slots would only turn "owner unreachable" (503) into silent misses.
   std::vector<std::size_t> order(nodes_.size());
   for (std::size_t i = 0; i < nodes_.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return std::tie(nodes_[a].joined_at_ms, nodes_[a].name) <
            std::tie(nodes_[b].joined_at_ms, nodes_[b].name);
   });
+  // The first ACTIVE node at or after `rank` in join order (this node is always active).
+  auto next_active = [&](std::size_t rank) {
+    for (std::size_t step = 0; step < order.size(); ++step) {
+      const auto candidate = order[(rank + step) % order.size()];
+      if (nodes_[candidate].active) return (rank + step) % order.size();
+    }
+    return rank;
+  };
   for (auto& node : nodes_) node.hash_range.clear();
   const auto layout = balanced_layout(order.size());
   for (std::size_t rank = 0; rank < order.size(); ++rank) {
-    auto& node = nodes_[order[rank]];
-    node.hash_range = layout[rank];
-    for (int slot : node.hash_range) owners_[static_cast<std::size_t>(slot)] = order[rank];
+    const auto serving_rank = next_active(rank);
+    const auto replica_rank = next_active(serving_rank + 1);
+    const auto serving = order[serving_rank];
+    for (int slot : layout[rank]) {
+      nodes_[serving].hash_range.push_back(slot);
+      owners_[static_cast<std::size_t>(slot)] = serving;
+      replicas_[static_cast<std::size_t>(slot)] =
+          replica_rank == serving_rank ? none : order[replica_rank];
+    }
   }
+  for (auto& node : nodes_) std::sort(node.hash_range.begin(), node.hash_range.end());
 }
-
 }  // namespace ovo

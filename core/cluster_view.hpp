@@ -20,7 +20,7 @@ class cluster_view {
   /// and only set_active (our connection's report) changes that.
   bool merge(const node_info& node);
 
-  /// Marks a node ACTIVE or INACTIVE; true when that changed.
+  /// Marks a node ACTIVE or INACTIVE (its slots fail over to its twin); true when that changed.
   bool set_active(const std::string& name, bool active);
 
   /// Every node, this one first, with HashRange filled from the current layout.
@@ -28,15 +28,25 @@ class cluster_view {
   const node_info& self() const { return nodes_.front(); }
   const node_info* find(const std::string& name) const;
 
-  /// The owner of every slot: index into nodes().
+  /// No replica for a slot (no other active node).
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+  /// The node serving every slot: index into nodes().
   const std::array<std::size_t, slot_count>& owners() const { return owners_; }
 
+  /// The node holding every slot's replica: index into nodes(), or `none`.
+  const std::array<std::size_t, slot_count>& replicas() const { return replicas_; }
+
  private:
-  /// Recomputes the balanced layout over all known nodes ordered by join time, then name.
+  /// Recomputes the layout. Nodes are ordered by join time, then name; the balanced layout deals
+  /// slots over all of them; a slot whose node is INACTIVE is served by the next ACTIVE node in
+  /// that order (its twin, which holds the replica); the replica lives on the next ACTIVE node
+  /// after the one serving.
   void relayout();
 
   std::vector<node_info> nodes_;
   std::array<std::size_t, slot_count> owners_{};
+  std::array<std::size_t, slot_count> replicas_{};
 };
 
 }  // namespace ovo

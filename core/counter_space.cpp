@@ -55,6 +55,32 @@ reply counter_space::execute(const command& cmd) {
   }
 }
 
+replica_write counter_space::snapshot(const std::string& key) {
+  replica_write write;
+  write.counter = true;
+  write.record.key = key;
+  auto& table = tables_[slot_of(key)];
+  const auto now = clock_->now_ms();
+  auto it = table.find(key);
+  write.erase = it == table.end() || is_expired(it->second.deadline, now);
+  if (!write.erase) {
+    write.counter_value = it->second.value;
+    write.record.remaining_ms = remaining_ms(it->second.deadline, now);
+  }
+  return write;
+}
+
+void counter_space::apply(const replica_write& write) {
+  auto& table = tables_[slot_of(write.record.key)];
+  if (write.erase) {
+    if (auto it = table.find(write.record.key); it != table.end()) table.erase(it);
+    return;
+  }
+  const auto deadline = deadline_from_remaining(write.record.remaining_ms, clock_->now_ms());
+  table[write.record.key] = counter_entry{write.counter_value, deadline};
+  if (deadline != no_deadline && on_deadline_) on_deadline_(write.record.key, deadline);
+}
+
 std::size_t counter_space::expire(const std::vector<std::string>& keys) {
   return drop_expired(tables_, keys, clock_->now_ms(),
                       [](const auto& entry) { return entry.second.deadline; });

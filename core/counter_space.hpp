@@ -6,6 +6,7 @@
 
 #include "clock.hpp"
 #include "command.hpp"
+#include "object_record.hpp"
 #include "object_space.hpp"
 #include "tables.hpp"
 
@@ -19,6 +20,12 @@ class counter_space {
 
   /// Executes counter_set, counter_add, counter_get or counter_remove.
   reply execute(const command& cmd);
+
+  /// The live state of counter `key` as a replica write (erase when absent).
+  replica_write snapshot(const std::string& key);
+
+  /// Applies a replica write from the slot's owner.
+  void apply(const replica_write& write);
 
   /// Drops the given counters whose deadline has passed.
   std::size_t expire(const std::vector<std::string>& keys);

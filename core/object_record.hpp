@@ -13,4 +13,14 @@ struct object_record {
   int64_t remaining_ms = 0;  ///< 0 = no expiry
 };
 
+/// The state of one key after a write, sent by the slot's owner to the node holding its replica.
+/// Sending the resulting state (not the command) keeps replicas exact for conditional updates,
+/// increments and key moves, and applying it twice changes nothing.
+struct replica_write {
+  bool counter = false;  ///< counter namespace instead of objects
+  bool erase = false;    ///< the key is gone
+  object_record record;  ///< key (always), value, collection, remaining TTL
+  int64_t counter_value = 0;
+};
+
 }  // namespace ovo

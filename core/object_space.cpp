@@ -111,6 +111,28 @@ void object_space::restore(const object_record& record, const std::string& origi
         deadline_from_remaining(record.remaining_ms, clock_->now_ms()));
 }
 
+replica_write object_space::snapshot(const std::string& key) {
+  replica_write write;
+  write.record.key = key;
+  const auto* obj = find_live(tables_[slot_of(key)], key);
+  write.erase = obj == nullptr;
+  if (obj) {
+    write.record.value = obj->value();
+    write.record.collection = obj->collection();
+    write.record.remaining_ms = remaining_ms(obj->deadline(), clock_->now_ms());
+  }
+  return write;
+}
+
+void object_space::apply(const replica_write& write) {
+  if (!write.erase) {
+    adopt(write.record);
+    return;
+  }
+  auto& table = tables_[slot_of(write.record.key)];
+  if (auto it = table.find(write.record.key); it != table.end()) table.erase(it);
+}
+
 std::size_t object_space::expire(const std::vector<std::string>& keys) {
   return drop_expired(tables_, keys, clock_->now_ms(),
                       [](const stored_object& obj) { return obj.deadline(); });

@@ -35,6 +35,12 @@ class object_space {
   /// again in the meantime.
   void restore(const object_record& record, const std::string& original_key);
 
+  /// The live state of `key` as a replica write (erase when absent).
+  replica_write snapshot(const std::string& key);
+
+  /// Applies a replica write from the slot's owner.
+  void apply(const replica_write& write);
+
   /// Drops the given keys whose deadline has passed (stale entries are ignored).
   std::size_t expire(const std::vector<std::string>& keys);
 

@@ -27,6 +27,8 @@ TEST_CASE("the layout orders nodes by join time, then name, whatever the merge o
   one.merge(node("a", 300));
   two.merge(node("a", 300));
   two.merge(node("b", 200));
+  for (auto* view : {&one, &two})
+    for (const char* name : {"a", "b", "c"}) view->set_active(name, true);
   CHECK(one.find("b")->hash_range.front() == 0);
   CHECK(one.find("c")->hash_range.front() == 43);
   CHECK(one.find("a")->hash_range.front() == 86);
@@ -46,7 +48,35 @@ TEST_CASE("a new node is INACTIVE until our own connection reports it up") {
   CHECK(view.merge(gossip));                // new facts are taken...
   CHECK(view.find("b")->port == 9);
   CHECK(view.find("b")->active);            // ...liveness is not
-  CHECK(view.find("b")->hash_range.size() == 64);  // a dead node keeps its slots (no failover yet)
+}
+
+TEST_CASE("each slot's replica is on the next active node; a dead node's slots pass to it") {
+  ovo::cluster_view view(node("a", 100));
+  view.merge(node("b", 200));
+  view.merge(node("c", 300));
+  CHECK(view.find("b")->hash_range.empty());  // INACTIVE until connected: served by its twin
+  view.set_active("b", true);
+  view.set_active("c", true);
+  const auto index = [&](const char* name) {
+    return static_cast<std::size_t>(view.find(name) - view.nodes().data());
+  };
+  CHECK(view.owners()[0] == index("a"));
+  CHECK(view.replicas()[0] == index("b"));
+  CHECK(view.replicas()[50] == index("c"));   // b's slot, replica on c
+  CHECK(view.replicas()[100] == index("a"));  // c's slot, replica wraps to a
+  view.set_active("b", false);
+  CHECK(view.find("b")->hash_range.empty());
+  CHECK(view.find("c")->hash_range.size() == 85);  // b's slots went to c, which holds them
+  CHECK(view.owners()[50] == index("c"));
+  CHECK(view.replicas()[50] == index("a"));
+  CHECK(view.replicas()[0] == index("c"));
+}
+
+TEST_CASE("a lone active node has no replica") {
+  ovo::cluster_view view(node("a", 100));
+  view.merge(node("b", 200));  // known but never reached
+  CHECK(view.self().hash_range.size() == 128);
+  CHECK(view.replicas()[0] == ovo::cluster_view::none);
 }
 
 TEST_CASE("merges are idempotent, never overwrite this node, and never go back in time") {

@@ -1,0 +1,47 @@
+#pragma once
+// The owner's side of replication: after a write, send the new state of each touched key to the
+// node holding its slot's replica, and answer the client only when every replica answered.
+
+#include <memory>
+#include <vector>
+
+#include "defaults.hpp"
+#include "interfaces.hpp"
+#include "logging.hpp"
+#include "routing_table.hpp"
+
+namespace ovo {
+
+/// Replicates `writes` (each to its slot's replica holder), then delivers `answer`. A twin that is
+/// unreachable or slower than replicate_timeout does not hold the client up: it is no longer a
+/// live copy, and is logged as lagging.
+template <class Self, class Deliver>
+void replicate_then_deliver(Self self, const routing_holder* routing,
+                            std::vector<replica_write> writes, reply answer, Deliver deliver) {
+  std::vector<std::pair<peer_connection_actor, replica_write>> sends;
+  for (auto& write : writes)
+    if (auto twin = routing ? routing->replica_of(slot_of(write.record.key))
+                            : peer_connection_actor{})
+      sends.emplace_back(std::move(twin), std::move(write));
+  if (sends.empty()) {
+    deliver(std::move(answer));
+    return;
+  }
+  auto pending = std::make_shared<std::size_t>(sends.size());
+  auto shared_answer = std::make_shared<reply>(std::move(answer));
+  auto one_done = [pending, shared_answer, deliver] {
+    if (--*pending == 0) deliver(std::move(*shared_answer));
+  };
+  for (auto& [twin, write] : sends) {
+    auto key = write.record.key;
+    self->request(twin, defaults::replicate_timeout, replicate_atom_v, std::move(write))
+        .then([one_done](bool) { one_done(); },
+              [self, one_done, key](caf::error& err) {
+                component_log("replication")->warn("replica of {} is lagging: {}", key,
+                                                   self->system().render(err));
+                one_done();
+              });
+  }
+}
+
+}  // namespace ovo
