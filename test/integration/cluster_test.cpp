@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include <future>
 #include <memory>
 #include <random>
 #include <thread>
@@ -204,6 +205,67 @@ TEST_CASE("kill -9: every acknowledged object and counter stays readable through
           << " ms after kill -9 (including the read-back of all keys)");
   CHECK(c.view(0)["node1"].first == "INACTIVE");
   CHECK(c.view(0)["node1"].second.empty());  // its slots passed to the twin
+}
+
+TEST_CASE("writes keep flowing during a kill -9; every write answered 200 is readable after") {
+  cluster c;
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  std::atomic<bool> stop{false};
+  // Two writers through the nodes that survive; bounded in count and time.
+  auto writer = [&](int node, std::string prefix) {
+    std::vector<std::string> acknowledged;
+    http_client client;
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    for (int i = 0; i < 5'000 && !stop && std::chrono::steady_clock::now() < deadline; ++i) {
+      const auto key = prefix + std::to_string(i);
+      auto response = client.request("PUT", c.nodes[static_cast<std::size_t>(node)]->url("/ovo/keystorage"),
+                                     json{{"Key", key}, {"Data", to_base64(key)}}.dump());
+      if (response.status == 200) acknowledged.push_back(key);
+    }
+    return acknowledged;
+  };
+  auto first = std::async(std::launch::async, writer, 0, "w0-");
+  auto second = std::async(std::launch::async, writer, 2, "w2-");
+  std::this_thread::sleep_for(500ms);
+  c.nodes[1]->stop(SIGKILL, 2s);
+  std::this_thread::sleep_for(1500ms);
+  stop = true;
+  auto acknowledged = first.get();
+  auto more = second.get();
+  acknowledged.insert(acknowledged.end(), more.begin(), more.end());
+  REQUIRE(acknowledged.size() > 100);
+  int lost = 0;
+  for (const auto& key : acknowledged)
+    for (int node : {0, 2}) {
+      auto response = c.call(node, "GET", "/ovo/keystorage/" + key);
+      if (response.status != 200 ||
+          ovo::decode_base64(response.envelope()["Data"]["Data"].get<std::string>()) != key)
+        ++lost;
+    }
+  MESSAGE(acknowledged.size() << " writes acknowledged around the kill");
+  CHECK(lost == 0);
+}
+
+TEST_CASE("a TTL set through one node expires on the twin after failover too") {
+  cluster c;
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  // Keys owned by node1, so they survive only as node1's replicas.
+  auto node1_slots = c.view(0)["node1"].second;
+  std::vector<std::string> keys;
+  for (int i = 0; keys.size() < 20; ++i) {
+    auto key = "ttl-" + std::to_string(i);
+    for (const auto& slot : node1_slots)
+      if (slot == ovo::slot_of(key)) keys.push_back(key);
+  }
+  for (const auto& key : keys)
+    REQUIRE(c.call(0, "PUT", "/ovo/keystorage",
+                   json{{"Key", key}, {"Data", to_base64("v")}, {"TTL", 2}}.dump())
+                .status == 200);
+  c.nodes[1]->stop(SIGKILL, 2s);
+  std::this_thread::sleep_for(300ms);
+  for (const auto& key : keys) CHECK(c.call(0, "GET", "/ovo/keystorage/" + key).status == 200);
+  std::this_thread::sleep_for(2200ms);
+  for (const auto& key : keys) CHECK(c.call(2, "GET", "/ovo/keystorage/" + key).status == 404);
 }
 
 TEST_CASE("a node restarted from its .temp file rejoins the cluster") {
