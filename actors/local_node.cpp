@@ -16,7 +16,7 @@ namespace ovo {
 local_node::local_node(caf::actor_system& system, const server_config& config,
                        std::shared_ptr<const clock_source> clock,
                        topology_listener on_topology_change)
-    : routing_(std::make_shared<routing_holder>()) {
+    : self_info_(describe_self(config)), routing_(std::make_shared<routing_holder>()) {
   const auto& settings = config.settings;
   scheduler_ = system.spawn(expiry_scheduler, clock,
                             std::chrono::milliseconds(settings.expiry_sweep_ms),
@@ -34,7 +34,7 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   caf::anon_send(scheduler_, targets_atom_v, std::move(targets));
   for (const auto& s : shards_) caf::anon_send(s, peers_atom_v, peers);
   keyspace_ = system.spawn(keyspace, shards_);
-  cluster_ = system.spawn(cluster_manager, describe_self(config),
+  cluster_ = system.spawn(cluster_manager, self_info_,
                          local_targets{shards_, counters_}, routing_, seed_nodes(config),
                          std::move(on_topology_change));
 }
@@ -101,9 +101,13 @@ node_info describe_self(const server_config& config) {
   me.active = true;
   me.hash_range = balanced_layout(1).front();
   me.twins = config.twins;
-  me.joined_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+  // A restart from <conf>.temp keeps the recorded join time, and so its place in the layout.
+  for (const auto& node : config.topology)
+    if (node.name == me.name && node.joined_at_ms != 0) me.joined_at_ms = node.joined_at_ms;
+  if (me.joined_at_ms == 0)
+    me.joined_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
   return me;
 }
 

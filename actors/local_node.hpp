@@ -32,8 +32,11 @@ class local_node {
   const counter_table_actor& counters() const { return counters_; }
   const expiry_scheduler_actor& scheduler() const { return scheduler_; }
   const cluster_manager_actor& cluster() const { return cluster_; }
+  /// This node as it introduced itself to the cluster (join time included).
+  const node_info& self_info() const { return self_info_; }
 
  private:
+  node_info self_info_;
   std::shared_ptr<routing_holder> routing_;
   std::vector<shard_actor> shards_;
   counter_table_actor counters_;

@@ -102,6 +102,8 @@ class field_reader {
     a.port = static_cast<uint16_t>(integer(node, "Port", field + ".Port", 1, 65535, 0));
     a.api_host = string(node, "APIHost", field + ".APIHost");
     a.api_port = static_cast<uint16_t>(integer(node, "APIPort", field + ".APIPort", 1, 65535, 0));
+    a.joined_at_ms = integer(node, "JoinedAt", field + ".JoinedAt", 0,
+                             std::numeric_limits<int64_t>::max(), 0);
     if (node.find("Port") == node.end()) fail(field + ".Port", "is required");
     return a;
   }
@@ -164,11 +166,13 @@ void check_unique_names(field_reader& in, const server_config& config) {
 }
 
 json address_json(const node_address& a) {
-  return {{"Name", a.name},
-          {"Host", a.host},
-          {"Port", a.port},
-          {"APIHost", a.api_host},
-          {"APIPort", a.api_port}};
+  json out = {{"Name", a.name},
+              {"Host", a.host},
+              {"Port", a.port},
+              {"APIHost", a.api_host},
+              {"APIPort", a.api_port}};
+  if (a.joined_at_ms != 0) out["JoinedAt"] = a.joined_at_ms;
+  return out;
 }
 
 }  // namespace

@@ -16,6 +16,9 @@ struct node_address {
   uint16_t port = 0;
   std::string api_host;  ///< node-to-node host
   uint16_t api_port = 0;
+  /// When the node first joined (ms since the epoch; 0 = unknown). Only `<conf>.temp` carries it,
+  /// so a node restarted from that file keeps its place in the slot layout.
+  int64_t joined_at_ms = 0;
 };
 
 struct node_settings {

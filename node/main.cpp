@@ -36,7 +36,8 @@ ovo::server_config live_topology(ovo::server_config config,
                                  const std::vector<ovo::node_info>& nodes) {
   config.topology.clear();
   for (const auto& node : nodes)
-    config.topology.push_back({node.name, node.host, node.port, node.api_host, node.api_port});
+    config.topology.push_back(
+        {node.name, node.host, node.port, node.api_host, node.api_port, node.joined_at_ms});
   return config;
 }
 
@@ -87,7 +88,7 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
                        [config, config_path](const std::vector<ovo::node_info>& nodes) {
                          write_topology_file(config, config_path, nodes);
                        });
-  write_topology_file(config, config_path, {ovo::describe_self(config)});
+  write_topology_file(config, config_path, {node.self_info()});
   if (!publish_cluster(system, node, config)) {
     node.stop();
     return 1;

@@ -271,6 +271,7 @@ TEST_CASE("a TTL set through one node expires on the twin after failover too") {
 TEST_CASE("a node restarted from its .temp file rejoins the cluster") {
   cluster c;
   REQUIRE(c.converged({0, 1, 2}, 3));
+  const auto slots_before = c.view(0)["node2"].second;
   c.nodes[2]->stop(SIGKILL, 2s);
   node_options restart;
   restart.port = c.ports[2];
@@ -279,4 +280,5 @@ TEST_CASE("a node restarted from its .temp file rejoins the cluster") {
   node_process again(restart);
   CHECK(c.converged({0, 1}, 3));
   CHECK(again.running());
+  CHECK(c.view(0)["node2"].second == slots_before);  // the recorded join time keeps its place
 }

@@ -109,6 +109,7 @@ TEST_CASE("a topology entry with this node's name must have its address") {
 
 TEST_CASE("rendered config loads back to the same values, written atomically") {
   auto original = *ovo::parse_config(original_format, "c").config;
+  original.topology[0].joined_at_ms = 1'700'000'000'123;
   const std::string path = "/tmp/ovo-config-test-" + std::to_string(::getpid()) + ".json";
   REQUIRE_FALSE(ovo::write_file_atomically(path, ovo::render_config(original)));
   auto again = ovo::load_config(path);
@@ -118,6 +119,7 @@ TEST_CASE("rendered config loads back to the same values, written atomically") {
   CHECK(again.config->self.api_port == original.self.api_port);
   CHECK(again.config->twins == original.twins);
   CHECK(again.config->topology.size() == original.topology.size());
+  CHECK(again.config->topology[0].joined_at_ms == original.topology[0].joined_at_ms);
   CHECK(again.config->settings.max_body_bytes == original.settings.max_body_bytes);
   CHECK(ovo::write_file_atomically("/nonexistent-dir/x.json", "{}").has_value());
 }
