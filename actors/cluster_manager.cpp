@@ -18,16 +18,21 @@ void ensure_peer(self_ptr self, const node_info& node) {
                                     st.view->self(), me);
 }
 
+/// The connection to node `index` of the view; invalid for this node (index 0) and `none`.
+/// view_changed() spawns a connection for every known node before routing is published.
+peer_connection_actor connection_to(self_ptr self, std::size_t index) {
+  auto& st = self->state;
+  if (index == 0 || index == cluster_view::none) return {};
+  auto it = st.peers.find(st.view->nodes()[index].name);
+  return it == st.peers.end() ? peer_connection_actor{} : it->second;
+}
+
 void publish_routing(self_ptr self) {
   auto& st = self->state;
   auto table = std::make_shared<routing_table>();
-  const auto& nodes = st.view->nodes();
-  for (int slot = 0; slot < slot_count; ++slot) {
-    const auto owner = st.view->owners()[static_cast<std::size_t>(slot)];
-    const auto replica = st.view->replicas()[static_cast<std::size_t>(slot)];
-    if (owner != 0) table->remote_owner[static_cast<std::size_t>(slot)] = st.peers[nodes[owner].name];
-    if (replica != cluster_view::none && replica != 0)
-      table->replica[static_cast<std::size_t>(slot)] = st.peers[nodes[replica].name];
+  for (std::size_t slot = 0; slot < slot_count; ++slot) {
+    table->remote_owner[slot] = connection_to(self, st.view->owners()[slot]);
+    table->replica[slot] = connection_to(self, st.view->replicas()[slot]);
   }
   st.routing->publish(std::move(table));
 }

@@ -16,7 +16,7 @@ using self_ptr = shard_actor::stateful_pointer<shard_state>;
 /// Sends `record` to `target` (another shard, or the node owning the new key) and answers once
 /// it is stored there. If that fails the object goes back under its old key.
 template <class Target, class Deliver>
-void hand_over(self_ptr self, const Target& target, std::chrono::seconds timeout,
+void hand_over(self_ptr self, const Target& target, std::chrono::milliseconds timeout,
                object_record record, std::string old_key, Deliver deliver) {
   self->request(target, timeout, adopt_atom_v, record)
       .then([self, old_key, deliver](bool) {
@@ -45,8 +45,8 @@ void move_key(self_ptr self, const command& cmd, Deliver deliver) {
   auto record = std::get<object_record>(std::move(taken));
   const int new_slot = slot_of(record.key);
   if (auto remote = st.routing ? st.routing->remote_owner_of(new_slot) : peer_connection_actor{}) {
-    hand_over(self, remote, std::chrono::duration_cast<std::chrono::seconds>(defaults::forward_timeout),
-              std::move(record), cmd.key, std::move(deliver));
+    hand_over(self, remote, defaults::forward_timeout, std::move(record), cmd.key,
+              std::move(deliver));
     return;
   }
   const auto target_index = shard_of_slot(new_slot, st.peers.size());
