@@ -1,7 +1,11 @@
 #include "request_decoder.hpp"
 
+#include <rapidjson/encodedstream.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
 #include <limits>
-#include <nlohmann/json.hpp>
 
 #include "base64.hpp"
 #include "defaults.hpp"
@@ -9,8 +13,6 @@
 
 namespace ovo {
 namespace {
-
-using json = nlohmann::json;
 
 enum class field { ignored, key, new_key, data, new_data, collection, ttl, value, hash };
 
@@ -26,61 +28,63 @@ field field_named(std::string_view name) {
   return field::ignored;
 }
 
-/// SAX consumer: keeps the known top-level fields, checks their types, bounds the depth.
+/// SAX consumer (RapidJSON's handler concept): keeps the known top-level fields, checks their
+/// types and UTF-8, bounds the depth.
 class body_reader {
  public:
   body_fields fields;
   std::string error;
 
-  bool null() { return scalar_seen(); }
-  bool boolean(bool) { return at_field() ? wrong_type() : scalar_seen(); }
-  bool number_integer(int64_t v) { return integer(v, false); }
-  bool number_unsigned(uint64_t v) {
+  bool Null() { return scalar_seen(); }
+  bool Bool(bool) { return at_field() ? wrong_type() : scalar_seen(); }
+  bool Int(int v) { return integer(v, false); }
+  bool Uint(unsigned v) { return integer(v, false); }
+  bool Int64(int64_t v) { return integer(v, false); }
+  bool Uint64(uint64_t v) {
     if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return integer(0, true);
     return integer(static_cast<int64_t>(v), false);
   }
-  bool number_float(double, const std::string&) {
-    if (!at_field()) return scalar_seen();
-    if (current_ == field::hash) return scalar_seen();  // Hash is ignored; any number will do
-    if (current_ == field::ttl || current_ == field::value) return fail(name_ + " must be a whole number");
+  bool Double(double) {
+    if (!at_field() || current_ == field::hash) return scalar_seen();  // Hash is ignored
+    if (current_ == field::ttl || current_ == field::value)
+      return fail(name_ + " must be a whole number within the signed 64-bit range");
     return wrong_type();
   }
-  bool string(std::string& s) {
+  bool RawNumber(const char*, rapidjson::SizeType, bool) { return fail("unexpected raw number"); }
+  bool String(const char* text, rapidjson::SizeType length, bool) {
+    const std::string_view value(text, length);
+    // RapidJSON 1.1 lets an escaped lone low surrogate through; PROTOCOL.md refuses it.
+    if (!is_valid_utf8(value)) return fail("text is not valid UTF-8");
     if (!at_field()) return scalar_seen();
     switch (current_) {
-      case field::key: fields.key = std::move(s); break;
-      case field::new_key: fields.new_key = std::move(s); break;
-      case field::data: fields.data = std::move(s); break;
-      case field::new_data: fields.new_data = std::move(s); break;
-      case field::collection: fields.collection = std::move(s); break;
+      case field::key: fields.key = std::string(value); break;
+      case field::new_key: fields.new_key = std::string(value); break;
+      case field::data: fields.data = std::string(value); break;
+      case field::new_data: fields.new_data = std::string(value); break;
+      case field::collection: fields.collection = std::string(value); break;
       default: return wrong_type();
     }
     return scalar_seen();
   }
-  bool binary(json::binary_t&) { return fail("binary values are not JSON"); }
-  bool start_object(std::size_t) {
+  bool StartObject() {
     if (depth_ == 0) return open();
     return nested();
   }
-  bool key(std::string& name) {
+  bool Key(const char* text, rapidjson::SizeType length, bool) {
+    const std::string_view name(text, length);
+    if (!is_valid_utf8(name)) return fail("text is not valid UTF-8");
     if (depth_ == 1) {
       current_ = field_named(name);
       name_ = name;
     }
     return true;
   }
-  bool end_object() { return close(); }
-  bool start_array(std::size_t) {
+  bool EndObject(rapidjson::SizeType) { return close(); }
+  bool StartArray() {
     if (depth_ == 0) return fail("body must be a JSON object, not an array");
     return nested();
   }
-  bool end_array() { return close(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
-    std::string what = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] " prefix: the rest says what and where.
-    if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    return fail("body is not valid JSON: " + what);
-  }
+  bool EndArray(rapidjson::SizeType) { return close(); }
 
  private:
   bool at_field() const { return depth_ == 1 && current_ != field::ignored; }
@@ -89,7 +93,6 @@ class body_reader {
     return true;
   }
   bool nested() {
-    if (depth_ == 0) return fail("body must be a JSON object");
     if (at_field()) return wrong_type();
     if (++depth_ > defaults::max_json_depth) return fail("JSON is nested too deeply");
     return true;
@@ -104,8 +107,7 @@ class body_reader {
     return true;
   }
   bool integer(int64_t v, bool out_of_range) {
-    if (!at_field()) return scalar_seen();
-    if (current_ == field::hash) return scalar_seen();
+    if (!at_field() || current_ == field::hash) return scalar_seen();
     if (current_ != field::ttl && current_ != field::value) return wrong_type();
     if (out_of_range) return fail(name_ + " is outside the signed 64-bit range");
     if (current_ == field::ttl) {
@@ -205,9 +207,18 @@ bool moves_key(op kind) { return kind == op::update_key || kind == op::update_ke
 
 std::variant<body_fields, std::string> parse_body(std::string_view body) {
   body_reader reader;
-  const bool ok = json::sax_parse(body.begin(), body.end(), &reader);
-  if (!ok) return reader.error.empty() ? std::string("body is not valid JSON") : reader.error;
-  return std::move(reader.fields);
+  rapidjson::MemoryStream memory(body.data(), body.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
+  rapidjson::Reader parser;
+  const auto result = parser.Parse<rapidjson::kParseValidateEncodingFlag>(input, reader);
+  // RapidJSON takes a NUL byte for the end of input; anything after it is still trailing data.
+  if (!result.IsError() && input.Tell() != body.size())
+    return "body is not valid JSON: data after the document (at byte " +
+           std::to_string(input.Tell()) + ")";
+  if (!result.IsError()) return std::move(reader.fields);
+  if (!reader.error.empty()) return reader.error;
+  return "body is not valid JSON: " + std::string(rapidjson::GetParseError_En(result.Code())) +
+         " (at byte " + std::to_string(result.Offset()) + ")";
 }
 
 std::variant<command, reply> build_command(endpoint target, std::string path_key,

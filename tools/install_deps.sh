@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   cmake g++ make pkg-config
-  libcaf-dev libpistache-dev nlohmann-json3-dev libspdlog-dev libabsl-dev
+  libcaf-dev libpistache-dev nlohmann-json3-dev rapidjson-dev libspdlog-dev libabsl-dev
   doctest-dev libcurl4-openssl-dev
 )
 missing=()

@@ -81,6 +81,12 @@ TEST_CASE("the stricter rows of PROTOCOL.md answer 400") {
 TEST_CASE("invalid UTF-8 and lone surrogates are refused") {
   CHECK(decode_status(endpoint::set_object, "{\"Key\":\"\xff\"}") == status::bad_request);
   CHECK(decode_status(endpoint::set_object, R"({"Key":"\ud800"})") == status::bad_request);
+  CHECK(decode_status(endpoint::set_object, R"({"Key":"\udc00"})") == status::bad_request);
+  CHECK(decode_status(endpoint::set_object, R"({"Key":"k","Other":"\udc00"})") ==
+        status::bad_request);
+  CHECK(decode_status(endpoint::set_object, std::string("{\"Key\":\"k\"}\0{}", 14)) ==
+        status::bad_request);
+  CHECK(decode_status(endpoint::set_object, R"({"Key":"k","TTL":1e400})") == status::bad_request);
   CHECK(decode_status(endpoint::set_object, R"({"Key":"\ud83d\ude00"})") == status::ok);
   CHECK(decode_status(endpoint::get_object, "", "\xc0\xaf") == status::bad_request);
 }
