@@ -1,3 +1,3 @@
--- GET of one key that the bench script stored beforehand (100-byte value).
+-- GET of one key stored beforehand (100-byte value); KEY (env) names it, default bench-hit.
 wrk.method = "GET"
-wrk.path = "/ovo/keystorage/bench-hit"
+wrk.path = "/ovo/keystorage/" .. (os.getenv("KEY") or "bench-hit")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throughput and latency of the node beside a bare Pistache server (the baseline), measured
-# alternately in the same run so machine noise hits both. Prints a table and writes JSON.
+# alternately in the same run so machine noise hits both. Single-node cases, then a 2-node
+# cluster (replicated PUT, forwarded GET). Prints a table and writes JSON with the git revision.
 #   tools/bench/run.sh                   (DURATION=10s CONNECTIONS=50 ROUNDS=3 by default)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,17 +12,26 @@ ROUNDS=${ROUNDS:-3}
 REST_THREADS=${REST_THREADS:-2}
 NODE_PORT=${NODE_PORT:-17050}
 HELLO_PORT=${HELLO_PORT:-17060}
+CLUSTER_PORT=${CLUSTER_PORT:-17100}
 OUT=${OUT:-bench-results}
 
 ensure_wrk
 tools/build.sh >/dev/null
+WORK=$(mktemp -d /tmp/ovo-bench-run-XXXXXX)
+CLUSTER_PIDS=()
+cleanup() {
+  stop_node
+  kill "$HELLO_PID" "${CLUSTER_PIDS[@]}" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 start_node "$NODE_PORT" "{\"RestThreads\":$REST_THREADS}"
 build/tools/bench/ovo_bench_hello "$HELLO_PORT" "$REST_THREADS" &
 HELLO_PID=$!
-trap 'stop_node; kill $HELLO_PID 2>/dev/null || true' EXIT
 wait_for_http "http://127.0.0.1:$HELLO_PORT/"
-curl -sf -X PUT "http://127.0.0.1:$NODE_PORT/ovo/keystorage" \
-  -d "{\"Key\":\"bench-hit\",\"Data\":\"$(head -c 100 /dev/zero | base64 -w0)\"}" >/dev/null
+VALUE_100=$(head -c 100 /dev/zero | base64 -w0)
+put_key() { curl -sf -X PUT "http://127.0.0.1:$1/ovo/keystorage" -d "{\"Key\":\"$2\",\"Data\":\"$VALUE_100\"}" >/dev/null; }
+put_key "$NODE_PORT" bench-hit
 
 # Runs wrk; prints "rps p50_ms p99_ms".
 measure() {
@@ -35,33 +45,61 @@ measure() {
       END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
 }
 
-# The median of ROUNDS values, each "rps p50 p99", by rps.
+# The median of ROUNDS lines "rps p50 p99", by rps.
 median() { sort -n | awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] }'; }
 
-cases=("get_hit:get.lua:" "get_miss:get_miss.lua:" "put_100B:put.lua:100" "put_4KiB:put.lua:4096"
-       "counter_add:counter.lua:")
 revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 mkdir -p "$OUT"
 json="$OUT/$(date -u +%Y%m%dT%H%M%SZ)-$revision.json"
-printf '%-12s %10s %8s %8s %10s %8s %8s %7s\n' case node_rps p50_ms p99_ms base_rps p50_ms p99_ms ratio
 echo "{\"revision\":\"$revision\",\"duration\":\"$DURATION\",\"connections\":$CONNECTIONS,\"cases\":[" >"$json"
-first=1
-for entry in "${cases[@]}"; do
-  IFS=: read -r name script value_bytes <<<"$entry"
-  export VALUE_BYTES=${value_bytes:-100}
-  node_runs=() base_runs=()
+first_case=1
+printf '%-20s %10s %8s %8s %10s %8s %8s %7s\n' case node_rps p50_ms p99_ms base_rps p50_ms p99_ms ratio
+
+# run_case NAME PORT SCRIPT: ROUNDS alternating runs against the node at PORT and the baseline.
+run_case() {
+  local name=$1 port=$2 script=$3 node_runs=() base_runs=()
   for _ in $(seq "$ROUNDS"); do
     base_runs+=("$(measure "$HELLO_PORT" "$script")")
-    node_runs+=("$(measure "$NODE_PORT" "$script")")
+    node_runs+=("$(measure "$port" "$script")")
   done
   read -r n_rps n_p50 n_p99 < <(printf '%s\n' "${node_runs[@]}" | median)
   read -r b_rps b_p50 b_p99 < <(printf '%s\n' "${base_runs[@]}" | median)
+  local ratio
   ratio=$(awk -v n="$n_rps" -v b="$b_rps" 'BEGIN { printf "%.2f", n / b }')
-  printf '%-12s %10s %8s %8s %10s %8s %8s %7s\n' "$name" "$n_rps" "$n_p50" "$n_p99" "$b_rps" "$b_p50" "$b_p99" "$ratio"
-  [ $first = 1 ] || echo "," >>"$json"
-  first=0
+  printf '%-20s %10s %8s %8s %10s %8s %8s %7s\n' "$name" "$n_rps" "$n_p50" "$n_p99" "$b_rps" "$b_p50" "$b_p99" "$ratio"
+  [ $first_case = 1 ] || echo "," >>"$json"
+  first_case=0
   printf '{"case":"%s","node":{"rps":%s,"p50_ms":%s,"p99_ms":%s},"baseline":{"rps":%s,"p50_ms":%s,"p99_ms":%s},"ratio":%s}' \
     "$name" "$n_rps" "$n_p50" "$n_p99" "$b_rps" "$b_p50" "$b_p99" "$ratio" >>"$json"
+}
+
+run_case get_hit "$NODE_PORT" get.lua
+KEY=bench-never-written run_case get_miss "$NODE_PORT" get.lua
+VALUE_BYTES=100 run_case put_100B "$NODE_PORT" put.lua
+VALUE_BYTES=4096 run_case put_4KiB "$NODE_PORT" put.lua
+run_case counter_add "$NODE_PORT" counter.lua
+stop_node
+
+# Two nodes: the first started joins first and so owns slots 0..63, the second 64..127.
+topology="{\"Nodes\":[{\"Node\":{\"Name\":\"b1\",\"Host\":\"127.0.0.1\",\"Port\":$CLUSTER_PORT,\"APIPort\":$((CLUSTER_PORT + 1))}},
+                      {\"Node\":{\"Name\":\"b2\",\"Host\":\"127.0.0.1\",\"Port\":$((CLUSTER_PORT + 10)),\"APIPort\":$((CLUSTER_PORT + 11))}}]}"
+for n in 1 2; do
+  port=$((CLUSTER_PORT + (n - 1) * 10))
+  echo "{\"ServerNode\":{\"Node\":{\"Name\":\"b$n\",\"Host\":\"127.0.0.1\",\"Port\":$port,\"APIHost\":\"127.0.0.1\",\"APIPort\":$((port + 1))}},
+         \"Topology\":$topology,\"Settings\":{\"RestThreads\":$REST_THREADS}}" >"$WORK/b$n.json"
+  build/ovo -conf="$WORK/b$n.json" >"$WORK/b$n.log" 2>&1 &
+  CLUSTER_PIDS+=($!)
+  wait_for_http "http://127.0.0.1:$port/ovo/cluster/me"
+  sleep 0.2
 done
+for _ in $(seq 100); do
+  curl -s "http://127.0.0.1:$CLUSTER_PORT/ovo/cluster" | grep -q '"State":"INACTIVE"' || break
+  sleep 0.1
+done
+build/tools/bench/ovo_bench_slot_keys 0 63 1000 owned-by-b1- >"$WORK/keys_b1"
+forwarded_key=$(build/tools/bench/ovo_bench_slot_keys 0 63 1 fwd-)
+put_key "$CLUSTER_PORT" "$forwarded_key"
+KEYS_FILE="$WORK/keys_b1" VALUE_BYTES=100 run_case put_100B_replicated "$CLUSTER_PORT" put.lua
+KEY=$forwarded_key run_case get_forwarded "$((CLUSTER_PORT + 10))" get.lua
 echo "]}" >>"$json"
 echo "results: $json"
