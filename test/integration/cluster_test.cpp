@@ -207,6 +207,28 @@ TEST_CASE("kill -9: every acknowledged object and counter stays readable through
   CHECK(c.view(0)["node1"].second.empty());  // its slots passed to the twin
 }
 
+TEST_CASE("a frozen node (SIGSTOP) is noticed by heartbeats, and rejoins when it thaws") {
+  cluster c;
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  for (int i = 0; i < 300; ++i)
+    REQUIRE(c.call(0, "PUT", "/ovo/keystorage",
+                   json{{"Key", "f" + std::to_string(i)}, {"Data", to_base64("v")}}.dump())
+                .status == 200);
+  c.nodes[1]->signal(SIGSTOP);
+  bool noticed = false;
+  for (int attempt = 0; attempt < 100 && !noticed; ++attempt) {  // at most ~5 s
+    noticed = c.view(0)["node1"].first == "INACTIVE" && c.view(2)["node1"].first == "INACTIVE";
+    if (!noticed) std::this_thread::sleep_for(50ms);
+  }
+  CHECK(noticed);
+  int readable = 0;
+  for (int i = 0; i < 300; ++i)
+    readable += c.call(2, "GET", "/ovo/keystorage/f" + std::to_string(i)).status == 200;
+  CHECK(readable == 300);
+  c.nodes[1]->signal(SIGCONT);
+  CHECK(c.converged({0, 1, 2}, 3));
+}
+
 TEST_CASE("writes keep flowing during a kill -9; every write answered 200 is readable after") {
   cluster c;
   REQUIRE(c.converged({0, 1, 2}, 3));

@@ -137,6 +137,10 @@ std::optional<int> node_process::stop(int signal, std::chrono::milliseconds time
   return code;
 }
 
+void node_process::signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
 bool node_process::running() {
   if (pid_ <= 0) return false;
   int status = 0;

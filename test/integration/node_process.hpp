@@ -41,6 +41,8 @@ class node_process {
   /// the process did not exit normally in time.
   std::optional<int> stop(int signal, std::chrono::milliseconds timeout);
   bool running();
+  /// Sends `signal` without waiting (SIGSTOP / SIGCONT to freeze and thaw the node).
+  void signal(int signal);
 
  private:
   std::string dir_, config_path_, log_path_;

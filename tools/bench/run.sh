@@ -22,6 +22,7 @@ CLUSTER_PIDS=()
 cleanup() {
   stop_node
   kill "$HELLO_PID" "${CLUSTER_PIDS[@]}" 2>/dev/null || true
+  wait "$HELLO_PID" "${CLUSTER_PIDS[@]}" 2>/dev/null || true  # they still write their logs
   rm -rf "$WORK"
 }
 trap cleanup EXIT
