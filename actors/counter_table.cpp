@@ -27,8 +27,8 @@ counter_table_actor::behavior_type counter_table(
       deliver(std::move(answer));
       return;
     }
-    replicate_then_deliver(self, st.routing.get(), {st.counters->snapshot(cmd.key)},
-                           std::move(answer), std::move(deliver));
+    replicate_then_deliver(self, st.routing.get(), *st.counters, {cmd.key}, std::move(answer),
+                           std::move(deliver));
   };
   return {
       sink_handler(runner),

@@ -2,7 +2,9 @@
 // The owner's side of replication: after a write, send the new state of each touched key to the
 // node holding its slot's replica, and answer the client only when every replica answered.
 
+#include <initializer_list>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "defaults.hpp"
@@ -12,17 +14,19 @@
 
 namespace ovo {
 
-/// Replicates `writes` (each to its slot's replica holder), then delivers `answer`. A twin that is
-/// unreachable or slower than replicate_timeout does not hold the client up: it is no longer a
-/// live copy, and is logged as lagging.
-template <class Self, class Deliver>
-void replicate_then_deliver(Self self, const routing_holder* routing,
-                            std::vector<replica_write> writes, reply answer, Deliver deliver) {
+/// Replicates the current state of `keys` (read from `space`, an object_space or counter_space)
+/// to each key's replica holder, then delivers `answer`. A key whose slot has no replica costs
+/// no snapshot, so a lone node copies nothing. A twin that is unreachable or slower than
+/// replicate_timeout does not hold the client up: it is no longer a live copy, and is logged as
+/// lagging.
+template <class Self, class Space, class Deliver>
+void replicate_then_deliver(Self self, const routing_holder* routing, Space& space,
+                            std::initializer_list<std::string_view> keys, reply answer,
+                            Deliver deliver) {
   std::vector<std::pair<peer_connection_actor, replica_write>> sends;
-  for (auto& write : writes)
-    if (auto twin = routing ? routing->replica_of(slot_of(write.record.key))
-                            : peer_connection_actor{})
-      sends.emplace_back(std::move(twin), std::move(write));
+  for (auto key : keys)
+    if (auto twin = routing ? routing->replica_of(slot_of(key)) : peer_connection_actor{})
+      sends.emplace_back(std::move(twin), space.snapshot(key));
   if (sends.empty()) {
     deliver(std::move(answer));
     return;

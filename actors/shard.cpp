@@ -21,8 +21,8 @@ void hand_over(self_ptr self, const Target& target, std::chrono::milliseconds ti
   self->request(target, timeout, adopt_atom_v, record)
       .then([self, old_key, deliver](bool) {
               // The receiver replicated the new key; the old one is gone from our replica too.
-              replicate_then_deliver(self, self->state.routing.get(),
-                                     {self->state.objects->snapshot(old_key)}, done(), deliver);
+              replicate_then_deliver(self, self->state.routing.get(), *self->state.objects,
+                                     {old_key}, done(), deliver);
             },
             [self, record, old_key, deliver](caf::error& err) {
               component_log("shard")->error("moving {} to {} failed ({}); restored it", old_key,
@@ -52,8 +52,7 @@ void move_key(self_ptr self, const command& cmd, Deliver deliver) {
   const auto target_index = shard_of_slot(new_slot, st.peers.size());
   if (st.peers.empty() || target_index == st.index) {
     st.objects->adopt(record);
-    replicate_then_deliver(self, st.routing.get(),
-                           {st.objects->snapshot(cmd.key), st.objects->snapshot(record.key)}, done(),
+    replicate_then_deliver(self, st.routing.get(), *st.objects, {cmd.key, record.key}, done(),
                            std::move(deliver));
     return;
   }
@@ -94,7 +93,7 @@ void run(self_ptr self, const command& cmd, Deliver deliver) {
         deliver(std::move(answer));
         return;
       }
-      replicate_then_deliver(self, self->state.routing.get(), {objects.snapshot(cmd.key)},
+      replicate_then_deliver(self, self->state.routing.get(), objects, {cmd.key},
                              std::move(answer), std::move(deliver));
     }
   }
@@ -125,7 +124,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
         auto& st = self->state;
         st.objects->adopt(record);
         auto promise = self->make_response_promise<bool>();
-        replicate_then_deliver(self, st.routing.get(), {st.objects->snapshot(record.key)}, done(),
+        replicate_then_deliver(self, st.routing.get(), *st.objects, {record.key}, done(),
                                [promise](reply) {
                                  auto response = promise;
                                  response.deliver(true);

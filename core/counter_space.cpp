@@ -55,13 +55,14 @@ reply counter_space::execute(const command& cmd) {
   }
 }
 
-replica_write counter_space::snapshot(const std::string& key) {
+replica_write counter_space::snapshot(std::string_view key) {
   replica_write write;
   write.counter = true;
   write.record.key = key;
   auto& table = tables_[slot_of(key)];
   const auto now = clock_->now_ms();
-  auto it = table.find(key);
+  // Debian's abseil has its own string_view type for heterogeneous lookup.
+  auto it = table.find(absl::string_view(key.data(), key.size()));
   write.erase = it == table.end() || is_expired(it->second.deadline, now);
   if (!write.erase) {
     write.counter_value = it->second.value;

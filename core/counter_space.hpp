@@ -22,7 +22,7 @@ class counter_space {
   reply execute(const command& cmd);
 
   /// The live state of counter `key` as a replica write (erase when absent).
-  replica_write snapshot(const std::string& key);
+  replica_write snapshot(std::string_view key);
 
   /// Applies a replica write from the slot's owner.
   void apply(const replica_write& write);

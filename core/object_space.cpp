@@ -111,7 +111,7 @@ void object_space::restore(const object_record& record, const std::string& origi
         deadline_from_remaining(record.remaining_ms, clock_->now_ms()));
 }
 
-replica_write object_space::snapshot(const std::string& key) {
+replica_write object_space::snapshot(std::string_view key) {
   replica_write write;
   write.record.key = key;
   const auto* obj = find_live(tables_[slot_of(key)], key);

@@ -36,7 +36,7 @@ class object_space {
   void restore(const object_record& record, const std::string& original_key);
 
   /// The live state of `key` as a replica write (erase when absent).
-  replica_write snapshot(const std::string& key);
+  replica_write snapshot(std::string_view key);
 
   /// Applies a replica write from the slot's owner.
   void apply(const replica_write& write);
