@@ -23,7 +23,7 @@ counter_table_actor::behavior_type counter_table(
   auto runner = [self](const command& cmd, auto deliver) {
     auto& st = self->state;
     auto answer = st.counters->execute(cmd);
-    if (answer.code != status::ok || cmd.kind == op::counter_get) {
+    if (answer.code != status::ok || !is_write_op(cmd.kind)) {
       deliver(std::move(answer));
       return;
     }

@@ -89,7 +89,7 @@ void run(self_ptr self, const command& cmd, Deliver deliver) {
     }
     default: {
       auto answer = objects.execute(cmd);
-      if (answer.code != status::ok || cmd.kind == op::get) {
+      if (answer.code != status::ok || !is_write_op(cmd.kind)) {
         deliver(std::move(answer));
         return;
       }

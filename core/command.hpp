@@ -36,6 +36,11 @@ inline bool is_counter_op(op kind) { return kind >= op::counter_set && kind <= o
 /// True for the operations that address no single key.
 inline bool is_node_wide_op(op kind) { return kind >= op::count_keys; }
 
+/// True for the single-key operations that may change what is stored (and so are replicated).
+inline bool is_write_op(op kind) {
+  return kind != op::get && kind != op::counter_get && !is_node_wide_op(kind);
+}
+
 struct command {
   op kind = op::get;
   std::string key;
