@@ -64,16 +64,25 @@ std::string generated_config(const node_options& options, uint16_t port, uint16_
 }  // namespace
 
 uint16_t free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+  // Asking the kernel for port 0 raced with parallel test processes (ctest -j2): a released port
+  // could be handed to another process before our node bound it. Ports below Linux's ephemeral
+  // range (32768+) are never chosen by the kernel, and each test process takes its own block.
+  constexpr int block_size = 40, blocks = 300, first_port = 20000;
+  static const int block_start = first_port + static_cast<int>(getpid() % blocks) * block_size;
+  static int next = 0;
+  for (int tries = 0; tries < block_size; ++tries) {
+    const auto port = static_cast<uint16_t>(block_start + next++ % block_size);
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_ANY);  // stricter than loopback: free on every address
+    addr.sin_port = htons(port);
+    const bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    if (free) return port;
+  }
+  FAIL("no free port in this test process's block");
+  return 0;
 }
 
 std::string make_temp_dir() {

@@ -10,7 +10,7 @@
 
 namespace ovo::test {
 
-/// A free TCP port on 127.0.0.1 (bound, read, released).
+/// A TCP port free on every address, from a block of ports no other test process uses.
 uint16_t free_port();
 
 struct node_options {
