@@ -14,6 +14,14 @@ reply unreachable(const std::string& peer) {
   return failure(status::unavailable, "node " + peer + " (owner of this key) is unreachable");
 }
 
+/// Hands a message to the peer's cluster manager, which answers the original sender; an error
+/// at once while the peer is unreachable.
+template <class Atom, class Payload>
+caf::result<bool> relay(self_ptr self, Atom atom, Payload& payload) {
+  if (!self->state.remote) return caf::make_error(caf::sec::request_receiver_down);
+  return self->delegate(self->state.remote, atom, std::move(payload));
+}
+
 void retry_later(self_ptr self) {
   auto& st = self->state;
   st.connecting = false;
@@ -104,14 +112,8 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
             .then([sink](reply& answer) { sink->deliver(std::move(answer)); },
                   [self, sink](caf::error&) { sink->deliver(unreachable(self->state.peer_name)); });
       },
-      [self](adopt_atom, object_record& record) -> caf::result<bool> {
-        if (!self->state.remote) return caf::make_error(caf::sec::request_receiver_down);
-        return self->delegate(self->state.remote, adopt_atom_v, std::move(record));
-      },
-      [self](replicate_atom, replica_write& write) -> caf::result<bool> {
-        if (!self->state.remote) return caf::make_error(caf::sec::request_receiver_down);
-        return self->delegate(self->state.remote, replicate_atom_v, std::move(write));
-      },
+      [self](adopt_atom atom, object_record& record) { return relay(self, atom, record); },
+      [self](replicate_atom atom, replica_write& write) { return relay(self, atom, write); },
       [self](caf::update_atom, std::vector<node_info>& view) {
         if (self->state.remote) self->send(self->state.remote, caf::update_atom_v, std::move(view));
       },

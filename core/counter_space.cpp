@@ -74,7 +74,7 @@ replica_write counter_space::snapshot(std::string_view key) {
 void counter_space::apply(const replica_write& write) {
   auto& table = tables_[slot_of(write.record.key)];
   if (write.erase) {
-    if (auto it = table.find(write.record.key); it != table.end()) table.erase(it);
+    table.erase(write.record.key);
     return;
   }
   const auto deadline = deadline_from_remaining(write.record.remaining_ms, clock_->now_ms());

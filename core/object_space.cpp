@@ -34,7 +34,7 @@ void object_space::store(object_set& table, std::string_view key, std::string_vi
                          std::string_view collection, int64_t deadline) {
   auto replacement = stored_object::create(key, value, collection, deadline);
   // Set elements are immutable: replacing means erase, then insert.
-  if (auto it = table.find(key); it != table.end()) table.erase(it);
+  table.erase(key);
   table.insert(std::move(replacement));
   if (deadline != no_deadline && on_deadline_) on_deadline_(key, deadline);
 }
@@ -51,13 +51,13 @@ reply object_space::execute(const command& cmd) {
       return obj ? object_reply(obj->key(), obj->value()) : not_found_reply();
     }
     case op::remove:
-      if (auto it = table.find(cmd.key); it != table.end()) table.erase(it);
+      table.erase(cmd.key);
       return done();
     case op::get_and_remove: {
       const auto* obj = find_live(table, cmd.key);
       if (!obj) return not_found_reply();
       auto answer = object_reply(obj->key(), obj->value());
-      table.erase(table.find(cmd.key));
+      table.erase(cmd.key);
       return answer;
     }
     case op::update_value_if_equal: {
@@ -67,7 +67,7 @@ reply object_space::execute(const command& cmd) {
       // The deadline is kept, so the expiry entry already queued stays right.
       auto updated = stored_object::create(obj->key(), cmd.new_data, obj->collection(),
                                            obj->deadline());
-      table.erase(table.find(cmd.key));
+      table.erase(cmd.key);
       table.insert(std::move(updated));
       return done();
     }
@@ -75,7 +75,7 @@ reply object_space::execute(const command& cmd) {
       const auto* obj = find_live(table, cmd.key);
       if (!obj) return done();
       if (obj->value() != cmd.data) return failure(status::value_mismatch, "stored value differs");
-      table.erase(table.find(cmd.key));
+      table.erase(cmd.key);
       return done();
     }
     default:
@@ -95,7 +95,7 @@ std::variant<reply, object_record> object_space::take_for_move(const command& cm
   object_record record{cmd.new_key, std::string(check_value ? cmd.new_data : obj->value()),
                        std::string(obj->collection()),
                        remaining_ms(obj->deadline(), clock_->now_ms())};
-  table.erase(table.find(cmd.key));
+  table.erase(cmd.key);
   return record;
 }
 
@@ -130,7 +130,7 @@ void object_space::apply(const replica_write& write) {
     return;
   }
   auto& table = tables_[slot_of(write.record.key)];
-  if (auto it = table.find(write.record.key); it != table.end()) table.erase(it);
+  table.erase(write.record.key);
 }
 
 std::size_t object_space::expire(const std::vector<std::string>& keys) {

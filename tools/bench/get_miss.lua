@@ -1,2 +1,0 @@
-wrk.method = "GET"
-wrk.path = "/ovo/keystorage/bench-never-written"
