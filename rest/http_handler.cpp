@@ -90,6 +90,10 @@ class http_reply_sink final : public reply_sink {
   std::shared_ptr<request_tracker> tracker_;
 };
 
+reply body_too_large(std::size_t limit) {
+  return failure(status::too_large, "body is larger than " + std::to_string(limit) + " bytes");
+}
+
 /// Per-connection bookkeeping for the input guard.
 struct connection_guard {
   std::size_t request_bytes = 0;  ///< received for the request being parsed
@@ -116,8 +120,8 @@ void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter w
     return;
   }
   if (request.body().size() > ctx.max_body_bytes) {
-    sink->deliver(failure(status::too_large,
-                          "body is larger than " + std::to_string(ctx.max_body_bytes) + " bytes"));
+    // Chunked bodies have no Content-Length for onInput to refuse early.
+    sink->deliver(body_too_large(ctx.max_body_bytes));
     return;
   }
   const auto match = match_route(method_of(request.method()), request.resource());
@@ -167,9 +171,7 @@ void ovo_handler::onInput(const char* buffer, size_t len, const std::shared_ptr<
     }
     const auto length = request.headers().tryGet<Http::Header::ContentLength>();
     if (length && length->value() > ctx.max_body_bytes) {
-      refuse_connection(peer, failure(status::too_large, "body is larger than " +
-                                                             std::to_string(ctx.max_body_bytes) +
-                                                             " bytes"));
+      refuse_connection(peer, body_too_large(ctx.max_body_bytes));
     } else if (!length && !request.headers().has<Http::Header::TransferEncoding>() &&
                guard->request_bytes > ctx.max_head_bytes) {
       refuse_connection(peer, failure(status::bad_request, "request line and headers exceed " +
