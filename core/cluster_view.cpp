@@ -9,8 +9,16 @@ namespace ovo {
 namespace {
 
 bool same_facts(const node_info& a, const node_info& b) {
-  return std::tie(a.host, a.port, a.api_host, a.api_port, a.twins, a.joined_at_ms) ==
-         std::tie(b.host, b.port, b.api_host, b.api_port, b.twins, b.joined_at_ms);
+  return std::tie(a.host, a.port, a.api_host, a.api_port, a.twins, a.joined_at_ms, a.incarnation,
+                  a.leaving) == std::tie(b.host, b.port, b.api_host, b.api_port, b.twins,
+                                         b.joined_at_ms, b.incarnation, b.leaving);
+}
+
+/// Reports about one node are ordered by join time, then process start: an older one (from a
+/// peer that has not heard of the restart yet) must not undo a newer one.
+bool older(const node_info& report, const node_info& known) {
+  return std::tie(report.joined_at_ms, report.incarnation) <
+         std::tie(known.joined_at_ms, known.incarnation);
 }
 
 }  // namespace
@@ -28,14 +36,16 @@ const node_info* cluster_view::find(const std::string& name) const {
 
 bool cluster_view::merge(const node_info& node) {
   if (node.name.empty() || node.name == self().name) return false;
+  if (auto gone = departed_.find(node.name);
+      gone != departed_.end() && node.incarnation <= gone->second)
+    return false;
   auto it = std::find_if(nodes_.begin(), nodes_.end(),
                          [&](const node_info& known) { return known.name == node.name; });
   if (it == nodes_.end()) {
     nodes_.push_back(node);
     nodes_.back().active = false;  // until our own connection to it is up
   } else {
-    // A restarted node reports a later join time; an older report must not undo it.
-    if (node.joined_at_ms < it->joined_at_ms || same_facts(*it, node)) return false;
+    if (older(node, *it) || same_facts(*it, node)) return false;
     // Liveness is judged by our own connection to the node, never taken from gossip.
     const bool active = it->active;
     *it = node;
@@ -43,6 +53,33 @@ bool cluster_view::merge(const node_info& node) {
   }
   relayout();
   return true;
+}
+
+bool cluster_view::forget(const std::string& name) {
+  auto it = std::find_if(nodes_.begin() + 1, nodes_.end(),
+                         [&](const node_info& known) { return known.name == name; });
+  if (it == nodes_.end()) return false;
+  departed_[name] = it->incarnation;
+  nodes_.erase(it);
+  relayout();
+  return true;
+}
+
+bool cluster_view::set_leaving() {
+  if (nodes_.front().leaving) return false;
+  nodes_.front().leaving = true;
+  relayout();
+  return true;
+}
+
+bool cluster_view::holds(int slot) const {
+  const auto s = static_cast<std::size_t>(slot);
+  return owners_[s] == 0 || replicas_[s] == 0;
+}
+
+std::string cluster_view::holder_id(std::size_t index) const {
+  if (index == none) return {};
+  return nodes_[index].name + "#" + std::to_string(nodes_[index].incarnation);
 }
 
 bool cluster_view::set_active(const std::string& name, bool active) {
@@ -57,8 +94,12 @@ bool cluster_view::set_active(const std::string& name, bool active) {
 }
 
 void cluster_view::relayout() {
-  std::vector<std::size_t> order(nodes_.size());
-  for (std::size_t i = 0; i < nodes_.size(); ++i) order[i] = i;
+  // Leaving nodes get no rank: their slots are dealt over the others. This node keeps its
+  // rank if it is the last one (there is nobody to hand over to).
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    if (!nodes_[i].leaving) order.push_back(i);
+  if (order.empty()) order.push_back(0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return std::tie(nodes_[a].joined_at_ms, nodes_[a].name) <
            std::tie(nodes_[b].joined_at_ms, nodes_[b].name);

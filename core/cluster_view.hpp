@@ -3,6 +3,7 @@
 // layout derived from them. Plain logic: the cluster manager actor owns one.
 
 #include <array>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,20 @@ class cluster_view {
   /// Marks a node ACTIVE or INACTIVE (its slots fail over to its twin); true when that changed.
   bool set_active(const std::string& name, bool active);
 
+  /// Removes a node that left for good; reports of it from peers that have not heard are
+  /// ignored until it comes back as a newer process. True when it was known.
+  bool forget(const std::string& name);
+
+  /// This node starts handing its slots over (graceful leave); true when that changed.
+  bool set_leaving();
+
+  /// Whether this node serves `slot` or holds its replica.
+  bool holds(int slot) const;
+
+  /// Names one process of node `index` (name and start time), or "" for `none`: a restarted
+  /// node is a different holder, whose data must be sent again.
+  std::string holder_id(std::size_t index) const;
+
   /// Every node, this one first, with HashRange filled from the current layout.
   const std::vector<node_info>& nodes() const { return nodes_; }
   const node_info& self() const { return nodes_.front(); }
@@ -38,13 +53,14 @@ class cluster_view {
   const std::array<std::size_t, slot_count>& replicas() const { return replicas_; }
 
  private:
-  /// Recomputes the layout. Nodes are ordered by join time, then name; the balanced layout deals
+  /// Recomputes the layout. Nodes are ordered by join time, then name (leaving nodes left out); the balanced layout deals
   /// slots over all of them; a slot whose node is INACTIVE is served by the next ACTIVE node in
   /// that order (its twin, which holds the replica); the replica lives on the next ACTIVE node
   /// after the one serving.
   void relayout();
 
   std::vector<node_info> nodes_;
+  std::map<std::string, int64_t> departed_;  ///< forgotten nodes: name -> last incarnation
   std::array<std::size_t, slot_count> owners_{};
   std::array<std::size_t, slot_count> replicas_{};
 };

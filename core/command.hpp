@@ -50,6 +50,9 @@ struct command {
   std::string collection;
   int64_t ttl_seconds = 0;  ///< 0 = no expiry
   int64_t value = 0;        ///< counter operand
+  /// Times the command was forwarded between nodes: a node whose view is newer than the
+  /// sender's passes it on once more, never twice (views that disagree cannot loop).
+  uint8_t hops = 0;
 };
 
 enum class payload : uint8_t {

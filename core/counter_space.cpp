@@ -82,6 +82,22 @@ void counter_space::apply(const replica_write& write) {
   if (deadline != no_deadline && on_deadline_) on_deadline_(write.record.key, deadline);
 }
 
+std::vector<replica_write> counter_space::dump(int slot) {
+  const auto now = clock_->now_ms();
+  std::vector<replica_write> out;
+  out.reserve(tables_[slot].size());
+  for (const auto& [key, entry] : tables_[slot]) {
+    if (is_expired(entry.deadline, now)) continue;
+    replica_write write;
+    write.counter = true;
+    write.record.key = key;
+    write.record.remaining_ms = remaining_ms(entry.deadline, now);
+    write.counter_value = entry.value;
+    out.push_back(std::move(write));
+  }
+  return out;
+}
+
 std::size_t counter_space::expire(const std::vector<std::string>& keys) {
   return drop_expired(tables_, keys, clock_->now_ms(),
                       [](const auto& entry) { return entry.second.deadline; });

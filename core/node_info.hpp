@@ -16,6 +16,10 @@ struct node_info {
   std::vector<int> hash_range;  ///< owned slots
   std::vector<std::string> twins;
   int64_t joined_at_ms = 0;  ///< wall-clock join time: orders the balanced layout
+  /// Start time of the node's current process: a restarted node (same name, same join time)
+  /// is a new, empty holder that must be given its slots' data again.
+  int64_t incarnation = 0;
+  bool leaving = false;  ///< handing its slots over before it exits; holds none in the layout
 };
 
 }  // namespace ovo

@@ -133,6 +133,20 @@ void object_space::apply(const replica_write& write) {
   table.erase(write.record.key);
 }
 
+std::vector<replica_write> object_space::dump(int slot) {
+  const auto now = clock_->now_ms();
+  std::vector<replica_write> out;
+  out.reserve(tables_[slot].size());
+  for (const auto& obj : tables_[slot]) {
+    if (is_expired(obj.deadline(), now)) continue;
+    replica_write write;
+    write.record = object_record{std::string(obj.key()), std::string(obj.value()),
+                                 std::string(obj.collection()), remaining_ms(obj.deadline(), now)};
+    out.push_back(std::move(write));
+  }
+  return out;
+}
+
 std::size_t object_space::expire(const std::vector<std::string>& keys) {
   return drop_expired(tables_, keys, clock_->now_ms(),
                       [](const stored_object& obj) { return obj.deadline(); });

@@ -44,6 +44,15 @@ class object_space {
   /// Drops the given keys whose deadline has passed (stale entries are ignored).
   std::size_t expire(const std::vector<std::string>& keys);
 
+  /// Every live entry of `slot`, as the writes that recreate it elsewhere (slot migration).
+  std::vector<replica_write> dump(int slot);
+
+  /// Forgets a slot this node no longer holds; returns how many entries it held.
+  std::size_t drop(int slot) { return tables_.clear(slot); }
+
+  /// Entries per slot (expired ones not yet swept included).
+  std::vector<uint32_t> slot_sizes() const { return tables_.sizes(); }
+
   std::size_t size() const { return tables_.total_size(); }
   std::vector<std::string> keys() const;
 

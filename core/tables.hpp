@@ -52,6 +52,22 @@ class per_slot {
   Table& operator[](int slot) { return tables_[static_cast<std::size_t>(slot)]; }
   const Table& operator[](int slot) const { return tables_[static_cast<std::size_t>(slot)]; }
 
+  /// Empties one slot and gives its memory back; returns how many entries it held.
+  std::size_t clear(int slot) {
+    auto& table = tables_[static_cast<std::size_t>(slot)];
+    const auto dropped = table.size();
+    Table{}.swap(table);
+    return dropped;
+  }
+
+  /// Entries of every slot, by slot.
+  std::vector<uint32_t> sizes() const {
+    std::vector<uint32_t> out;
+    out.reserve(tables_.size());
+    for (const auto& table : tables_) out.push_back(static_cast<uint32_t>(table.size()));
+    return out;
+  }
+
   /// Entries over all slots.
   std::size_t total_size() const {
     std::size_t total = 0;

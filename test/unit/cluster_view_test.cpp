@@ -89,3 +89,40 @@ TEST_CASE("merges are idempotent, never overwrite this node, and never go back i
   CHECK_FALSE(view.merge(node("b", 200, 5)));  // a stale report of the old incarnation
   CHECK(view.find("b")->joined_at_ms == 500);
 }
+
+TEST_CASE("a leaving node gets no slots; the others share them") {
+  ovo::cluster_view view(node("a", 100));
+  view.merge(node("b", 200));
+  view.set_active("b", true);
+  CHECK(view.set_leaving());
+  CHECK(view.self().leaving);
+  CHECK(view.self().hash_range.empty());
+  CHECK(view.nodes()[1].hash_range.size() == 128);
+  for (int slot = 0; slot < ovo::slot_count; ++slot) CHECK_FALSE(view.holds(slot));
+}
+
+TEST_CASE("a forgotten node stays gone until a newer process of it reports") {
+  ovo::cluster_view view(node("a", 100));
+  auto b = node("b", 200);
+  b.incarnation = 5;
+  view.merge(b);
+  CHECK(view.forget("b"));
+  CHECK_FALSE(view.merge(b));  // an old report from a peer that has not heard
+  CHECK(view.find("b") == nullptr);
+  b.incarnation = 6;
+  CHECK(view.merge(b));
+  CHECK(view.find("b") != nullptr);
+}
+
+TEST_CASE("a restarted node (same join time, later start) replaces the old report") {
+  ovo::cluster_view view(node("a", 100));
+  auto b = node("b", 200);
+  b.incarnation = 5;
+  view.merge(b);
+  const auto before = view.holder_id(1);
+  b.incarnation = 9;
+  CHECK(view.merge(b));
+  CHECK(view.holder_id(1) != before);
+  b.incarnation = 5;
+  CHECK_FALSE(view.merge(b));  // older news
+}

@@ -1,0 +1,49 @@
+#pragma once
+// Which slots this node must send where after the layout changed. Plain logic: the slot mover
+// actor carries the plan out.
+//
+// Each slot is held by its serving owner and its replica holder. After a change, the node that
+// served a slot at the last pass (or serves it now) sends the slot's data to every holder that
+// did not hold it at the last pass; a node left with data of a slot it no longer holds sends
+// it to the current holders. A node that is no holder any more drops the slot once every
+// receiver confirmed. Receivers keep what was written on them meanwhile (arrival_guard), so
+// sending too much is harmless and sending too little is what the rules prevent.
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "cluster_view.hpp"
+
+namespace ovo {
+
+/// The holders of one slot as holder ids (cluster_view::holder_id); replica "" when none.
+struct slot_holders {
+  std::string owner;
+  std::string replica;
+  bool operator==(const slot_holders& other) const {
+    return owner == other.owner && replica == other.replica;
+  }
+};
+using holder_map = std::array<slot_holders, slot_count>;
+
+/// The holders of every slot in `view`.
+holder_map holders_of(const cluster_view& view);
+
+/// One slot to send.
+struct slot_push {
+  int slot = 0;
+  std::vector<std::string> targets;  ///< holder ids to send the slot to
+  bool drop_after = false;           ///< this node no longer holds the slot
+};
+
+/// The pushes this node (`me`, a holder id) owes after the layout went from `last` to `now`,
+/// given which slots it has data for.
+std::vector<slot_push> plan_pushes(const holder_map& last, const holder_map& now,
+                                   const std::string& me,
+                                   const std::array<bool, slot_count>& has_data);
+
+/// The node name of a holder id.
+std::string holder_name(const std::string& holder_id);
+
+}  // namespace ovo
