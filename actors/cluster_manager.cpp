@@ -1,6 +1,7 @@
 #include "cluster_manager.hpp"
 
 #include "command_handlers.hpp"
+#include "defaults.hpp"
 #include "logging.hpp"
 #include "peer_connection.hpp"
 #include "slot_layout.hpp"
@@ -47,11 +48,29 @@ std::string describe(const cluster_view& view) {
   return text;
 }
 
+/// Tells the local holders which slots this node holds since the last view: their data is on
+/// its way, and what is written here before it arrives must win.
+void expect_new_slots(self_ptr self) {
+  auto& st = self->state;
+  std::vector<int> arriving;
+  for (int slot = 0; slot < slot_count; ++slot) {
+    const bool holds = st.view->holds(slot);
+    if (holds && !st.held[static_cast<std::size_t>(slot)]) arriving.push_back(slot);
+    st.held[static_cast<std::size_t>(slot)] = holds;
+  }
+  if (arriving.empty()) return;
+  for (const auto& shard : st.local.shards) self->send(shard, expect_atom_v, arriving);
+  self->send(st.local.counters, expect_atom_v, arriving);
+}
+
 /// Everything that follows a change of the view.
 void view_changed(self_ptr self) {
   auto& st = self->state;
   for (const auto& node : st.view->nodes()) ensure_peer(self, node);
+  // Before the new routing: the holders must know before the first request that uses it.
+  expect_new_slots(self);
   publish_routing(self);
+  self->delayed_send(self, defaults::rebalance_delay, rebalance_atom_v);
   for (const auto& [name, peer] : st.peers) self->send(peer, caf::update_atom_v, st.view->nodes());
   component_log("cluster")->info("topology: {}", describe(*st.view));
   if (st.on_change) st.on_change(st.view->nodes());
@@ -78,6 +97,38 @@ shard_actor shard_for(self_ptr self, const std::string& key) {
   return shards[shard_of_slot(slot_of(key), shards.size())];
 }
 
+/// A node that has left for good: forget it, and stop connecting to it.
+void forget(self_ptr self, const std::string& name) {
+  auto& st = self->state;
+  if (!st.view->forget(name)) return;
+  if (auto it = st.peers.find(name); it != st.peers.end()) {
+    self->send_exit(it->second, caf::exit_reason::user_shutdown);
+    st.peers.erase(it);
+  }
+  component_log("cluster")->info("{} left the cluster", name);
+  view_changed(self);
+}
+
+/// Starts a graceful leave: the layout stops giving this node slots, passes hand them over,
+/// and the answer comes once nothing is held here.
+caf::result<bool> leave(self_ptr self) {
+  auto& st = self->state;
+  bool anyone_else = false;
+  for (const auto& node : st.view->nodes())
+    anyone_else = anyone_else || (node.name != st.view->self().name && node.active && !node.leaving);
+  if (!anyone_else) {
+    component_log("cluster")->warn("leaving: no other active node to hand the slots to");
+    return true;
+  }
+  auto promise = self->make_response_promise<bool>();
+  st.mover.leave_waiters.push_back(promise);
+  if (st.view->set_leaving()) {
+    component_log("cluster")->info("leaving: handing every slot over");
+    view_changed(self);
+  }
+  return promise;
+}
+
 }  // namespace
 
 cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me,
@@ -91,6 +142,15 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
   st.routing = std::move(routing);
   st.on_change = std::move(on_change);
   for (const auto& seed : seeds) ensure_peer(self, seed);
+  // Alone, this node holds every slot. When it has peers, their data may already be on its way.
+  st.held.fill(true);
+  if (!seeds.empty()) {
+    std::vector<int> all(slot_count);
+    for (int slot = 0; slot < slot_count; ++slot) all[static_cast<std::size_t>(slot)] = slot;
+    for (const auto& shard : st.local.shards) self->send(shard, expect_atom_v, all);
+    self->send(st.local.counters, expect_atom_v, all);
+  }
+  st.mover.last = holders_of(*st.view);
   publish_routing(self);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (const auto& [name, peer] : self->state.peers) self->send_exit(peer, msg.reason);
@@ -102,12 +162,18 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
       sink_handler(runner),
       response_handler(self, runner),
       [self](caf::forward_atom, command& cmd) -> caf::result<reply> {
-        // Served here whatever our view says: a second forward could loop between two nodes
-        // whose views briefly disagree.
-        if (is_counter_op(cmd.kind))
-          return self->delegate(self->state.local.counters, exec_atom_v, std::move(cmd));
         if (is_node_wide_op(cmd.kind))
           return failure(status::bad_request, "node-wide commands are not forwarded");
+        // The sender's view is older than ours: pass the command on once. The next node serves
+        // it whatever its view says, so views that disagree cannot make it loop.
+        if (cmd.hops == 0) {
+          if (auto owner = self->state.routing->remote_owner_of(slot_of(cmd.key))) {
+            cmd.hops = 1;
+            return self->delegate(owner, caf::forward_atom_v, std::move(cmd));
+          }
+        }
+        if (is_counter_op(cmd.kind))
+          return self->delegate(self->state.local.counters, exec_atom_v, std::move(cmd));
         auto shard = shard_for(self, cmd.key);
         return self->delegate(shard, exec_atom_v, std::move(cmd));
       },
@@ -131,8 +197,18 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
         if (changed) view_changed(self);
       },
       [self](peer_state_atom, std::string& name, bool up) {
+        const auto* node = self->state.view->find(name);
+        if (node && node->leaving && !up) {
+          forget(self, name);
+          return;
+        }
         if (self->state.view->set_active(name, up)) view_changed(self);
       },
+      [self](migrate_atom, int slot, std::vector<replica_write>& writes) {
+        return receive_slot(self, slot, std::move(writes));
+      },
+      [self](rebalance_atom) { run_rebalance(self); },
+      [self](leave_atom) { return leave(self); },
   };
 }
 

@@ -6,6 +6,7 @@
 #include "cluster_view.hpp"
 #include "interfaces.hpp"
 #include "routing_table.hpp"
+#include "slot_mover.hpp"
 
 namespace ovo {
 
@@ -25,6 +26,8 @@ struct cluster_manager_state {
   std::shared_ptr<routing_holder> routing;
   std::map<std::string, peer_connection_actor> peers;
   topology_listener on_change;
+  std::array<bool, slot_count> held{};  ///< slots this node held in the previous view
+  slot_mover_state mover;
 };
 
 /// Keeps the cluster view: contacts `seeds` (configured peers), merges what peers report, keeps

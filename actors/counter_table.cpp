@@ -3,6 +3,7 @@
 #include "command_handlers.hpp"
 #include "logging.hpp"
 #include "replication.hpp"
+#include "slot_handlers.hpp"
 
 namespace ovo {
 
@@ -11,6 +12,7 @@ counter_table_actor::behavior_type counter_table(
     std::shared_ptr<const clock_source> clock, expiry_scheduler_actor scheduler,
     uint32_t expiry_index, std::shared_ptr<const routing_holder> routing) {
   self->state.routing = std::move(routing);
+  self->state.clock = clock;
   self->state.counters = std::make_unique<counter_space>(
       std::move(clock), [self, scheduler, expiry_index](std::string_view key, int64_t deadline) {
         self->send(scheduler, schedule_atom_v, deadline, std::string(key), expiry_index);
@@ -27,6 +29,7 @@ counter_table_actor::behavior_type counter_table(
       deliver(std::move(answer));
       return;
     }
+    note_local_write(st, cmd.key);
     replicate_then_deliver(self, st.routing.get(), *st.counters, {cmd.key}, std::move(answer),
                            std::move(deliver));
   };
@@ -35,12 +38,18 @@ counter_table_actor::behavior_type counter_table(
       response_handler(self, runner),
       [self](replicate_atom, replica_write& write) {
         self->state.counters->apply(write);
+        note_local_write(self->state, write.record.key);
         return true;
       },
       [self](expire_atom, std::vector<std::string>& keys) {
         const auto dropped = self->state.counters->expire(keys);
         component_log("counters")->debug("expired {} of {} counters", dropped, keys.size());
       },
+      slot_sizes_handler(self),
+      slot_dump_handler(self),
+      slot_drop_handler(self),
+      slot_expect_handler(self),
+      slot_migrate_handler(self),
   };
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 #include <memory>
 
+#include "arrival_guard.hpp"
 #include "clock.hpp"
 #include "counter_space.hpp"
 #include "interfaces.hpp"
@@ -11,7 +12,10 @@ namespace ovo {
 struct counter_table_state {
   static inline const char* name = "counter_table";
   std::unique_ptr<counter_space> counters;
+  std::shared_ptr<const clock_source> clock;
+  arrival_guard arrivals;  ///< counters written here while their slot's data is on its way
   std::shared_ptr<const routing_holder> routing;  ///< where each slot's writes are replicated
+  counter_space& space() { return *counters; }
 };
 
 /// Owns every counter of the node; increments are atomic because only this actor touches them.

@@ -12,6 +12,10 @@
 //   cluster_manager --(update, view)--> peer_connection --(update, view)--> remote manager
 //   shard, counter_table --(replicate, state)--> peer_connection --> twin's cluster_manager
 //       --> its shard or counter table         (after every write, before the client's answer)
+//   cluster_manager (slot mover) --(dump / drop, slot)--> shard, counter_table
+//   cluster_manager --(migrate, slot, writes)--> peer_connection --> new holder's
+//       cluster_manager --> its shard and counter table      (after a layout change)
+//   cluster_manager --(expect, slots)--> shard, counter_table  (slots whose data is on its way)
 
 #include <caf/all.hpp>
 #include <memory>
@@ -37,13 +41,13 @@ using reply_sink_ptr = std::shared_ptr<reply_sink>;
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_info& x) {
   return f(caf::meta::type_name("node_info"), x.name, x.host, x.port, x.api_host, x.api_port,
-           x.active, x.hash_range, x.twins, x.joined_at_ms);
+           x.active, x.hash_range, x.twins, x.joined_at_ms, x.incarnation, x.leaving);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, command& x) {
   return f(caf::meta::type_name("command"), x.kind, x.key, x.new_key, x.data, x.new_data,
-           x.collection, x.ttl_seconds, x.value);
+           x.collection, x.ttl_seconds, x.value, x.hops);
 }
 
 template <class Inspector>
@@ -74,6 +78,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(ovo, (ovo::replica_write))
   CAF_ADD_TYPE_ID(ovo, (std::vector<std::string>))
   CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::node_info>))
+  CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::replica_write>))
+  CAF_ADD_TYPE_ID(ovo, (std::vector<int>))
+  CAF_ADD_TYPE_ID(ovo, (std::vector<uint32_t>))
 
   /// A command for the receiver; answered through a sink or as a response.
   CAF_ADD_ATOM(ovo, ovo, exec_atom, "exec")
@@ -91,6 +98,20 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_ATOM(ovo, ovo, replicate_atom, "replicate")
   /// A peer connection went up (true) or down (false).
   CAF_ADD_ATOM(ovo, ovo, peer_state_atom, "peerstate")
+  /// Entries per slot held by the receiver.
+  CAF_ADD_ATOM(ovo, ovo, sizes_atom, "sizes")
+  /// Every entry of one slot, to send it to a new holder.
+  CAF_ADD_ATOM(ovo, ovo, dump_atom, "dump")
+  /// Forget one slot (this node no longer holds it).
+  CAF_ADD_ATOM(ovo, ovo, drop_atom, "drop")
+  /// These slots' data is on its way: keep what is written here meanwhile over arriving copies.
+  CAF_ADD_ATOM(ovo, ovo, expect_atom, "expect")
+  /// Store a slot's entries sent by the node that held it.
+  CAF_ADD_ATOM(ovo, ovo, migrate_atom, "migrate")
+  /// Move slot data to match the current layout.
+  CAF_ADD_ATOM(ovo, ovo, rebalance_atom, "rebalance")
+  /// Hand every slot over, then answer (graceful leave).
+  CAF_ADD_ATOM(ovo, ovo, leave_atom, "leave")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
@@ -105,8 +126,16 @@ using replica_holding = caf::typed_actor<caf::replies_to<replicate_atom, replica
 /// Something the expiry scheduler can tell to drop keys.
 using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::vector<std::string>>>;
 
+/// Holds slot data that can be listed, sent to another node, dropped, and received.
+using slot_holding = caf::typed_actor<
+    caf::replies_to<sizes_atom>::with<std::vector<uint32_t>>,
+    caf::replies_to<dump_atom, int>::with<std::vector<replica_write>>,
+    caf::replies_to<drop_atom, int>::with<uint64_t>,
+    caf::reacts_to<expect_atom, std::vector<int>>,
+    caf::replies_to<migrate_atom, std::vector<replica_write>>::with<bool>>;
+
 /// Owns the objects of a disjoint set of slots.
-using shard_actor = command_handling::extend<
+using shard_actor = command_handling::extend_with<slot_holding>::extend<
     caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::reacts_to<expire_atom, std::vector<std::string>>,
@@ -114,7 +143,7 @@ using shard_actor = command_handling::extend<
 
 /// Owns every counter of the node (counters are their own namespace).
 using counter_table_actor =
-    command_handling::extend<caf::reacts_to<expire_atom, std::vector<std::string>>,
+    command_handling::extend_with<slot_holding>::extend<caf::reacts_to<expire_atom, std::vector<std::string>>,
                              caf::replies_to<replicate_atom, replica_write>::with<bool>>;
 
 /// Keeps every deadline in order and tells the owners what to drop when it passes.
@@ -135,7 +164,10 @@ using cluster_manager_actor = command_handling::extend<
     caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::replies_to<caf::join_atom, node_info>::with<std::vector<node_info>>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
-    caf::reacts_to<peer_state_atom, std::string, bool>>;
+    caf::reacts_to<peer_state_atom, std::string, bool>,
+    caf::replies_to<migrate_atom, int, std::vector<replica_write>>::with<bool>,
+    caf::reacts_to<rebalance_atom>,
+    caf::replies_to<leave_atom>::with<bool>>;
 
 /// One remote node as seen from here: connects (and reconnects with backoff) to its cluster
 /// manager, forwards commands and key moves to it, fails fast while it is unreachable.
@@ -143,6 +175,8 @@ using peer_connection_actor = caf::typed_actor<
     caf::reacts_to<exec_atom, command, reply_sink_ptr>,
     caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::replies_to<replicate_atom, replica_write>::with<bool>,
+    caf::replies_to<caf::forward_atom, command>::with<reply>,
+    caf::replies_to<migrate_atom, int, std::vector<replica_write>>::with<bool>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::reacts_to<caf::connect_atom>>;
 

@@ -104,10 +104,10 @@ node_info describe_self(const server_config& config) {
   // A restart from <conf>.temp keeps the recorded join time, and so its place in the layout.
   for (const auto& node : config.topology)
     if (node.name == me.name && node.joined_at_ms != 0) me.joined_at_ms = node.joined_at_ms;
-  if (me.joined_at_ms == 0)
-    me.joined_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  me.incarnation = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  if (me.joined_at_ms == 0) me.joined_at_ms = me.incarnation;
   return me;
 }
 

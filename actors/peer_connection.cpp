@@ -16,10 +16,10 @@ reply unreachable(const std::string& peer) {
 
 /// Hands a message to the peer's cluster manager, which answers the original sender; an error
 /// at once while the peer is unreachable.
-template <class Atom, class Payload>
-caf::result<bool> relay(self_ptr self, Atom atom, Payload& payload) {
+template <class Result, class Atom, class... Payload>
+caf::result<Result> relay(self_ptr self, Atom atom, Payload&... payload) {
   if (!self->state.remote) return caf::make_error(caf::sec::request_receiver_down);
-  return self->delegate(self->state.remote, atom, std::move(payload));
+  return self->delegate(self->state.remote, atom, std::move(payload)...);
 }
 
 void retry_later(self_ptr self) {
@@ -112,8 +112,14 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
             .then([sink](reply& answer) { sink->deliver(std::move(answer)); },
                   [self, sink](caf::error&) { sink->deliver(unreachable(self->state.peer_name)); });
       },
-      [self](adopt_atom atom, object_record& record) { return relay(self, atom, record); },
-      [self](replicate_atom atom, replica_write& write) { return relay(self, atom, write); },
+      [self](adopt_atom atom, object_record& record) { return relay<bool>(self, atom, record); },
+      [self](replicate_atom atom, replica_write& write) {
+        return relay<bool>(self, atom, write);
+      },
+      [self](caf::forward_atom atom, command& cmd) { return relay<reply>(self, atom, cmd); },
+      [self](migrate_atom atom, int slot, std::vector<replica_write>& writes) {
+        return relay<bool>(self, atom, slot, writes);
+      },
       [self](caf::update_atom, std::vector<node_info>& view) {
         if (self->state.remote) self->send(self->state.remote, caf::update_atom_v, std::move(view));
       },

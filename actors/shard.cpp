@@ -6,6 +6,7 @@
 #include "defaults.hpp"
 #include "logging.hpp"
 #include "replication.hpp"
+#include "slot_handlers.hpp"
 #include "slot_layout.hpp"
 
 namespace ovo {
@@ -43,6 +44,7 @@ void move_key(self_ptr self, const command& cmd, Deliver deliver) {
     return;
   }
   auto record = std::get<object_record>(std::move(taken));
+  note_local_write(st, cmd.key);
   const int new_slot = slot_of(record.key);
   if (auto remote = st.routing ? st.routing->remote_owner_of(new_slot) : peer_connection_actor{}) {
     hand_over(self, remote, defaults::forward_timeout, std::move(record), cmd.key,
@@ -52,6 +54,7 @@ void move_key(self_ptr self, const command& cmd, Deliver deliver) {
   const auto target_index = shard_of_slot(new_slot, st.peers.size());
   if (st.peers.empty() || target_index == st.index) {
     st.objects->adopt(record);
+    note_local_write(st, record.key);
     replicate_then_deliver(self, st.routing.get(), *st.objects, {cmd.key, record.key}, done(),
                            std::move(deliver));
     return;
@@ -93,6 +96,7 @@ void run(self_ptr self, const command& cmd, Deliver deliver) {
         deliver(std::move(answer));
         return;
       }
+      note_local_write(self->state, cmd.key);
       replicate_then_deliver(self, self->state.routing.get(), objects, {cmd.key},
                              std::move(answer), std::move(deliver));
     }
@@ -107,6 +111,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
                                  std::shared_ptr<const routing_holder> routing) {
   self->state.index = index;
   self->state.routing = std::move(routing);
+  self->state.clock = clock;
   self->state.objects = std::make_unique<object_space>(
       std::move(clock), [self, index, scheduler](std::string_view key, int64_t deadline) {
         self->send(scheduler, schedule_atom_v, deadline, std::string(key), index);
@@ -123,6 +128,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
       [self](adopt_atom, object_record& record) -> caf::result<bool> {
         auto& st = self->state;
         st.objects->adopt(record);
+        note_local_write(st, record.key);
         auto promise = self->make_response_promise<bool>();
         replicate_then_deliver(self, st.routing.get(), *st.objects, {record.key}, done(),
                                [promise](reply) {
@@ -133,6 +139,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
       },
       [self](replicate_atom, replica_write& write) {
         self->state.objects->apply(write);
+        note_local_write(self->state, write.record.key);
         return true;
       },
       [self](expire_atom, std::vector<std::string>& keys) {
@@ -143,6 +150,11 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
       [self](peers_atom, std::vector<caf::actor_addr>& peers) {
         self->state.peers = std::move(peers);
       },
+      slot_sizes_handler(self),
+      slot_dump_handler(self),
+      slot_drop_handler(self),
+      slot_expect_handler(self),
+      slot_migrate_handler(self),
   };
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 #include <memory>
 
+#include "arrival_guard.hpp"
 #include "clock.hpp"
 #include "interfaces.hpp"
 #include "object_space.hpp"
@@ -12,8 +13,11 @@ struct shard_state {
   static inline const char* name = "shard";
   uint32_t index = 0;
   std::unique_ptr<object_space> objects;
+  std::shared_ptr<const clock_source> clock;
+  arrival_guard arrivals;  ///< keys written here while their slot's data is on its way
   std::vector<caf::actor_addr> peers;  ///< every shard of the node, by index (self included)
   std::shared_ptr<const routing_holder> routing;  ///< which node owns a moved key's new slot
+  object_space& space() { return *objects; }
 };
 
 /// A shard: owns the objects of the slots s with shard_of_slot(s) == index. Stores each TTL

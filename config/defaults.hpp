@@ -44,6 +44,18 @@ inline constexpr auto reconnect_backoff_last = std::chrono::milliseconds(2000);
 inline constexpr auto heartbeat_interval = std::chrono::milliseconds(500);
 inline constexpr auto connection_timeout = std::chrono::seconds(2);
 
+/// How long after a layout change writes on a newly held slot win over arriving copies of it.
+inline constexpr auto arrival_window = std::chrono::milliseconds(30'000);
+/// Layout changes come in bursts (a joining node is first seen, then reachable): slot data
+/// moves this long after the last one.
+inline constexpr auto rebalance_delay = std::chrono::milliseconds(300);
+/// Fetching, sending and dropping one slot while rebalancing.
+inline constexpr auto migrate_timeout = std::chrono::seconds(30);
+/// A pass that could not hand every slot over tries again after this.
+inline constexpr auto rebalance_retry = std::chrono::seconds(5);
+/// A graceful leave that cannot hand its slots over in this time gives up.
+inline constexpr auto leave_timeout = std::chrono::seconds(60);
+
 /// How long a request may take to arrive in full before Pistache answers 408.
 inline constexpr auto header_timeout = std::chrono::seconds(10);
 inline constexpr auto body_timeout = std::chrono::seconds(60);

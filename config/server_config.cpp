@@ -119,7 +119,7 @@ node_settings read_settings(field_reader& in, const json& obj) {
   static const std::set<std::string> known = {"Shards",        "RestThreads",   "ActorThreads",
                                               "MaxKeyBytes",
                                               "MaxValueBytes", "MaxBodyBytes",  "ExpirySweepMs",
-                                              "LogLevel"};
+                                              "LogLevel",      "LeaveOnShutdown"};
   for (const auto& item : obj.items())
     if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
   node_settings s;
@@ -140,6 +140,7 @@ node_settings read_settings(field_reader& in, const json& obj) {
                  static_cast<int64_t>(s.max_body_bytes)));
   s.expiry_sweep_ms =
       in.integer(obj, "ExpirySweepMs", "Settings.ExpirySweepMs", 10, 60'000, s.expiry_sweep_ms);
+  s.leave_on_shutdown = in.boolean(obj, "LeaveOnShutdown", "Settings.LeaveOnShutdown");
   auto level = in.string(obj, "LogLevel", "Settings.LogLevel");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!level.empty() && !levels.count(level))
@@ -264,7 +265,8 @@ std::string render_config(const server_config& config) {
         {"MaxValueBytes", s.max_value_bytes},
         {"MaxBodyBytes", s.max_body_bytes},
         {"ExpirySweepMs", s.expiry_sweep_ms},
-        {"LogLevel", s.log_level}}}};
+        {"LogLevel", s.log_level},
+        {"LeaveOnShutdown", s.leave_on_shutdown}}}};
   return root.dump(2) + "\n";
 }
 

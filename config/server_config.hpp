@@ -30,6 +30,8 @@ struct node_settings {
   std::size_t max_body_bytes = defaults::max_body_bytes;
   int64_t expiry_sweep_ms = defaults::expiry_sweep_ms;
   std::string log_level = defaults::log_level;
+  /// On SIGTERM, hand every slot to the other nodes before exiting (graceful leave).
+  bool leave_on_shutdown = false;
 };
 
 struct server_config {

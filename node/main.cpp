@@ -70,6 +70,19 @@ bool publish_cluster(caf::actor_system& system, const ovo::local_node& node,
   return true;
 }
 
+/// Graceful leave: waits (bounded) until every slot is handed to the other nodes. REST keeps
+/// serving meanwhile; requests are forwarded to the slots' new owners.
+void leave_cluster(caf::actor_system& system, const ovo::local_node& node) {
+  auto log = ovo::component_log("node");
+  caf::scoped_actor self{system};
+  self->request(node.cluster(), ovo::defaults::leave_timeout, ovo::leave_atom_v)
+      .receive([&](bool) { log->info("left the cluster: every slot handed over"); },
+               [&](caf::error& err) {
+                 log->error("leaving the cluster did not finish: {}; stopping anyway",
+                            system.render(err));
+               });
+}
+
 int run_node(const ovo::server_config& config, const std::string& config_path) {
   auto log = ovo::component_log("node");
   if (config.name_was_generated) log->info("no Name configured; this node is {}", config.self.name);
@@ -105,6 +118,10 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
   log->info("node {} ready with {} shards", config.self.name, config.settings.shards);
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
+  if (config.settings.leave_on_shutdown && signal_number == SIGTERM) {
+    log->info("received {}; leaving the cluster first (LeaveOnShutdown)", strsignal(signal_number));
+    leave_cluster(system, node);
+  }
   log->info("received {}; draining requests and stopping", strsignal(signal_number));
   server.stop(ovo::defaults::drain_timeout);
   node.stop();

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "api_session.hpp"
+#include "test_cluster.hpp"
 #include "base64.hpp"
 #include "slot_hash.hpp"
 
@@ -17,92 +18,27 @@ using namespace ovo::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 
-namespace {
-
-struct cluster {
-  static constexpr int size = 3;
-  std::vector<uint16_t> ports, api_ports;
-  std::vector<std::unique_ptr<node_process>> nodes;
-  std::vector<std::unique_ptr<http_client>> clients;
-
-  cluster() {
-    json topology = {{"Nodes", json::array()}};
-    for (int i = 0; i < size; ++i) {
-      ports.push_back(free_port());
-      api_ports.push_back(free_port());
-      topology["Nodes"].push_back({{"Node",
-                                    {{"Name", name(i)},
-                                     {"Host", "127.0.0.1"},
-                                     {"Port", ports.back()},
-                                     {"APIHost", "127.0.0.1"},
-                                     {"APIPort", api_ports.back()}}}});
-    }
-    for (int i = 0; i < size; ++i) {
-      node_options options;
-      options.name = name(i);
-      options.port = ports[static_cast<std::size_t>(i)];
-      options.api_port = api_ports[static_cast<std::size_t>(i)];
-      options.topology_json = topology.dump();
-      nodes.push_back(std::make_unique<node_process>(options));
-      clients.push_back(std::make_unique<http_client>());
-    }
-  }
-
-  static std::string name(int i) { return "node" + std::to_string(i); }
-
-  http_response call(int node, const std::string& method, const std::string& path,
-                     const std::string& body = "") {
-    auto i = static_cast<std::size_t>(node);
-    return clients[i]->request(method, nodes[i]->url(path), body);
-  }
-
-  /// The view node `i` publishes: name -> (state, hash range).
-  std::map<std::string, std::pair<std::string, json>> view(int i) {
-    std::map<std::string, std::pair<std::string, json>> out;
-    auto data = call(i, "GET", "/ovo/cluster").envelope();
-    if (!data.is_object()) return out;
-    for (const auto& node : data["Data"]["Nodes"])
-      out[node["Name"]] = {node["State"], node["HashRange"]};
-    return out;
-  }
-
-  /// Waits (at most 10 s) until the listed nodes publish one view with `expected_nodes` nodes,
-  /// all in state `state` when given.
-  bool converged(const std::vector<int>& on, std::size_t expected_nodes) {
-    for (int attempt = 0; attempt < 200; ++attempt) {
-      auto first = view(on.front());
-      bool same = first.size() == expected_nodes;
-      for (int i : on) same = same && view(i) == first;
-      for (const auto& [name, entry] : first) same = same && entry.first == "ACTIVE";
-      if (same) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
-  }
-};
-
-}  // namespace
 
 TEST_CASE("three nodes converge to one view with the balanced layout") {
-  cluster c;
+  test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   std::vector<std::size_t> sizes;
   for (const auto& [name, entry] : c.view(0)) sizes.push_back(entry.second.size());
   std::sort(sizes.begin(), sizes.end());
   CHECK(sizes == std::vector<std::size_t>{42, 43, 43});
-  for (int i = 0; i < cluster::size; ++i) {
+  for (int i = 0; i < c.size(); ++i) {
     const auto temp = json::parse(read_file(c.nodes[static_cast<std::size_t>(i)]->config_path() + ".temp"));
     CHECK(temp["Topology"]["Nodes"].size() == 3);
   }
 }
 
 TEST_CASE("objects and counters written through random nodes read back through every node") {
-  cluster c;
+  test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   std::mt19937 rng(7);
   constexpr int objects = 10'000, counters = 1'000;
   for (int i = 0; i < objects; ++i) {
-    const auto node = static_cast<int>(rng() % cluster::size);
+    const auto node = static_cast<int>(rng() % c.size());
     auto response = c.call(node, "PUT", "/ovo/keystorage",
                            json{{"Key", "obj-" + std::to_string(i)},
                                 {"Data", to_base64("value-" + std::to_string(i))}}
@@ -111,11 +47,11 @@ TEST_CASE("objects and counters written through random nodes read back through e
   }
   for (int i = 0; i < counters; ++i)
     for (int add = 1; add <= 2; ++add)
-      REQUIRE(c.call(static_cast<int>(rng() % cluster::size), "PUT", "/ovo/counters",
+      REQUIRE(c.call(static_cast<int>(rng() % c.size()), "PUT", "/ovo/counters",
                      json{{"Key", "ctr-" + std::to_string(i)}, {"Value", i + add}}.dump())
                   .status == 200);
   int64_t stored = 0;
-  for (int node = 0; node < cluster::size; ++node) {
+  for (int node = 0; node < c.size(); ++node) {
     stored += c.call(node, "GET", "/ovo/keystorage").envelope()["Data"].get<int64_t>();
     int wrong = 0;
     for (int i = 0; i < objects; ++i) {
@@ -134,7 +70,7 @@ TEST_CASE("objects and counters written through random nodes read back through e
 }
 
 TEST_CASE("errors from the owner are relayed unchanged, and key moves cross nodes") {
-  cluster c;
+  test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   // Find a key that node 0 does not own, so the request is forwarded.
   auto owned_by_0 = c.view(0)["node0"].second;
@@ -157,7 +93,7 @@ TEST_CASE("errors from the owner are relayed unchanged, and key moves cross node
                  json{{"NewKey", "moved-" + std::to_string(i)}}.dump())
               .status == 200);
   int64_t total = 0;
-  for (int node = 0; node < cluster::size; ++node)
+  for (int node = 0; node < c.size(); ++node)
     total += c.call(node, "GET", "/ovo/keystorage").envelope()["Data"].get<int64_t>();
   CHECK(total == 2 * 50);  // owner and twin, old keys gone from both
   for (int i = 0; i < 50; ++i) {
@@ -167,17 +103,17 @@ TEST_CASE("errors from the owner are relayed unchanged, and key moves cross node
 }
 
 TEST_CASE("kill -9: every acknowledged object and counter stays readable through the survivors") {
-  cluster c;
+  test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   constexpr int objects = 2'000, counters = 200;
   for (int i = 0; i < objects; ++i)
-    REQUIRE(c.call(i % cluster::size, "PUT", "/ovo/keystorage",
+    REQUIRE(c.call(i % c.size(), "PUT", "/ovo/keystorage",
                    json{{"Key", "k" + std::to_string(i)}, {"Data", to_base64(std::to_string(i))},
                         {"TTL", i % 2 ? 600 : 0}}
                        .dump())
                 .status == 200);
   for (int i = 0; i < counters; ++i)
-    REQUIRE(c.call(i % cluster::size, "PUT", "/ovo/counters",
+    REQUIRE(c.call(i % c.size(), "PUT", "/ovo/counters",
                    json{{"Key", "c" + std::to_string(i)}, {"Value", i}}.dump())
                 .status == 200);
   const auto killed = std::chrono::steady_clock::now();
@@ -208,7 +144,7 @@ TEST_CASE("kill -9: every acknowledged object and counter stays readable through
 }
 
 TEST_CASE("a frozen node (SIGSTOP) is noticed by heartbeats, and rejoins when it thaws") {
-  cluster c;
+  test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   for (int i = 0; i < 300; ++i)
     REQUIRE(c.call(0, "PUT", "/ovo/keystorage",
@@ -230,7 +166,7 @@ TEST_CASE("a frozen node (SIGSTOP) is noticed by heartbeats, and rejoins when it
 }
 
 TEST_CASE("writes keep flowing during a kill -9; every write answered 200 is readable after") {
-  cluster c;
+  test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   std::atomic<bool> stop{false};
   // Two writers through the nodes that survive; bounded in count and time.
@@ -269,7 +205,7 @@ TEST_CASE("writes keep flowing during a kill -9; every write answered 200 is rea
 }
 
 TEST_CASE("a TTL set through one node expires on the twin after failover too") {
-  cluster c;
+  test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   // Keys owned by node1, so they survive only as node1's replicas.
   auto node1_slots = c.view(0)["node1"].second;
@@ -291,7 +227,7 @@ TEST_CASE("a TTL set through one node expires on the twin after failover too") {
 }
 
 TEST_CASE("a node restarted from its .temp file rejoins the cluster") {
-  cluster c;
+  test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   const auto slots_before = c.view(0)["node2"].second;
   c.nodes[2]->stop(SIGKILL, 2s);

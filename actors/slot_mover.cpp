@@ -1,0 +1,268 @@
+#include "slot_mover.hpp"
+
+#include <memory>
+
+#include "cluster_manager.hpp"
+#include "defaults.hpp"
+#include "logging.hpp"
+#include "slot_layout.hpp"
+
+namespace ovo {
+namespace {
+
+using self_ptr = cluster_manager_self;
+using clock_type = std::chrono::steady_clock;
+
+/// Calls `then(all_ok)` once `expected` callbacks reported.
+class join_counter {
+ public:
+  join_counter(std::size_t expected, std::function<void(bool)> then)
+      : pending_(expected), then_(std::move(then)) {
+    if (pending_ == 0) then_(true);
+  }
+  void report(bool ok) {
+    ok_ = ok_ && ok;
+    if (--pending_ == 0) then_(ok_);
+  }
+
+ private:
+  std::size_t pending_;
+  bool ok_ = true;
+  std::function<void(bool)> then_;
+};
+
+/// One pass: its plan and progress.
+struct pass {
+  holder_map now;
+  std::vector<slot_push> plan;
+  std::size_t next = 0;
+  std::size_t slots_moved = 0;
+  std::size_t failed = 0;
+  uint64_t entries_sent = 0;
+  clock_type::time_point started = clock_type::now();
+};
+using pass_ptr = std::shared_ptr<pass>;
+
+std::vector<slot_holding> local_holders(self_ptr self) {
+  std::vector<slot_holding> out;
+  for (const auto& shard : self->state.local.shards)
+    out.push_back(caf::actor_cast<slot_holding>(shard));
+  out.push_back(caf::actor_cast<slot_holding>(self->state.local.counters));
+  return out;
+}
+
+/// The local actors holding `slot`'s data: its shard and the counter table.
+std::vector<slot_holding> holders_of_slot(self_ptr self, int slot) {
+  const auto& shards = self->state.local.shards;
+  return {caf::actor_cast<slot_holding>(shards[shard_of_slot(slot, shards.size())]),
+          caf::actor_cast<slot_holding>(self->state.local.counters)};
+}
+
+void finish_pass(self_ptr self, const pass_ptr& p);
+void push_next(self_ptr self, const pass_ptr& p);
+
+void log_failure(self_ptr self, const std::string& what, int slot, const caf::error& err) {
+  component_log("rebalance")->warn("{} slot {} failed: {}", what, slot,
+                                   self->system().render(err));
+}
+
+/// Drops `push.slot` here if this node still does not hold it (the view may have changed).
+void drop_if_not_held(self_ptr self, const slot_push& push, std::function<void()> then) {
+  if (!push.drop_after || self->state.view->holds(push.slot)) {
+    then();
+    return;
+  }
+  auto dropped = std::make_shared<uint64_t>(0);
+  auto joined = std::make_shared<join_counter>(2, [then, dropped, slot = push.slot](bool) {
+    component_log("rebalance")->debug("dropped {} entries of slot {}", *dropped, slot);
+    then();
+  });
+  for (const auto& holder : holders_of_slot(self, push.slot))
+    self->request(holder, defaults::migrate_timeout, drop_atom_v, push.slot)
+        .then(
+            [joined, dropped](uint64_t n) {
+              *dropped += n;
+              joined->report(true);
+            },
+              [self, joined, slot = push.slot](caf::error& err) {
+                log_failure(self, "dropping", slot, err);
+                joined->report(false);
+              });
+}
+
+/// Sends the slot's entries to every target; `then(all_confirmed)`.
+void send_slot(self_ptr self, const pass_ptr& p, const slot_push& push,
+               std::shared_ptr<std::vector<replica_write>> entries,
+               std::function<void(bool)> then) {
+  auto joined = std::make_shared<join_counter>(push.targets.size(), then);
+  for (const auto& target : push.targets) {
+    auto it = self->state.peers.find(holder_name(target));
+    if (it == self->state.peers.end()) {
+      joined->report(false);
+      continue;
+    }
+    p->entries_sent += entries->size();
+    self->request(it->second, defaults::migrate_timeout, migrate_atom_v, push.slot, *entries)
+        .then([joined](bool) { joined->report(true); },
+              [self, joined, slot = push.slot, target](caf::error& err) {
+                log_failure(self, "sending to " + target + ":", slot, err);
+                joined->report(false);
+              });
+  }
+}
+
+/// Dumps the slot here, sends it, drops it when this node no longer holds it.
+void push_slot(self_ptr self, const pass_ptr& p, const slot_push& push) {
+  auto entries = std::make_shared<std::vector<replica_write>>();
+  auto on_sent = [self, p, push](bool confirmed) {
+    if (!confirmed) {
+      ++p->failed;
+      push_next(self, p);
+      return;
+    }
+    ++p->slots_moved;
+    self->state.mover.last[static_cast<std::size_t>(push.slot)] =
+        p->now[static_cast<std::size_t>(push.slot)];
+    drop_if_not_held(self, push, [self, p] { push_next(self, p); });
+  };
+  auto dumped = std::make_shared<join_counter>(2, [self, p, push, entries, on_sent](bool ok) {
+    if (!ok) {
+      ++p->failed;
+      push_next(self, p);
+      return;
+    }
+    send_slot(self, p, push, entries, on_sent);
+  });
+  for (const auto& holder : holders_of_slot(self, push.slot))
+    self->request(holder, defaults::migrate_timeout, dump_atom_v, push.slot)
+        .then(
+            [entries, dumped](std::vector<replica_write>& part) {
+              entries->insert(entries->end(), std::make_move_iterator(part.begin()),
+                              std::make_move_iterator(part.end()));
+              dumped->report(true);
+            },
+            [self, dumped, slot = push.slot](caf::error& err) {
+              log_failure(self, "reading", slot, err);
+              dumped->report(false);
+            });
+}
+
+void push_next(self_ptr self, const pass_ptr& p) {
+  if (p->next == p->plan.size()) {
+    finish_pass(self, p);
+    return;
+  }
+  const auto& push = p->plan[p->next++];
+  if (p->next % 16 == 0)
+    component_log("rebalance")->info("progress: {}/{} slots, {} entries sent", p->next,
+                                     p->plan.size(), p->entries_sent);
+  push_slot(self, p, push);
+}
+
+bool holds_nothing(self_ptr self) {
+  for (int slot = 0; slot < slot_count; ++slot)
+    if (self->state.view->holds(slot)) return false;
+  return true;
+}
+
+void finish_pass(self_ptr self, const pass_ptr& p) {
+  auto& mover = self->state.mover;
+  mover.running = false;
+  if (!p->plan.empty()) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() -
+                                                                          p->started)
+                        .count();
+    const auto rate = static_cast<double>(p->entries_sent) * 1000.0 / static_cast<double>(ms + 1);
+    component_log("rebalance")->info(
+        "pass done: {} slots handed over, {} failed, {} entries sent in {} ms ({:.0f} keys/s)",
+        p->slots_moved, p->failed, p->entries_sent, ms, rate);
+  }
+  if (p->failed > 0) self->delayed_send(self, defaults::rebalance_retry, rebalance_atom_v);
+  if (mover.again) {
+    run_rebalance(self);
+    return;
+  }
+  if (p->failed == 0 && self->state.view->self().leaving && holds_nothing(self)) {
+    for (auto& waiter : mover.leave_waiters) waiter.deliver(true);
+    mover.leave_waiters.clear();
+  }
+}
+
+/// Asks every local holder which slots have entries, then plans and runs the pushes.
+void start_pass(self_ptr self) {
+  auto& st = self->state;
+  st.mover.running = true;
+  st.mover.again = false;
+  auto p = std::make_shared<pass>();
+  p->now = holders_of(*st.view);
+  auto has_data = std::make_shared<std::array<bool, slot_count>>();
+  has_data->fill(false);
+  const auto holders = local_holders(self);
+  auto gathered = std::make_shared<join_counter>(holders.size(), [self, p, has_data](bool ok) {
+    auto& st = self->state;
+    const auto me = st.view->holder_id(0);
+    if (!ok) {
+      component_log("rebalance")->warn("a local holder did not report its slots; retrying");
+      p->failed = 1;
+      finish_pass(self, p);
+      return;
+    }
+    p->plan = plan_pushes(st.mover.last, p->now, me, *has_data);
+    // Slots that need no push are settled for this layout.
+    std::array<bool, slot_count> planned{};
+    for (const auto& push : p->plan) planned[static_cast<std::size_t>(push.slot)] = true;
+    for (std::size_t slot = 0; slot < slot_count; ++slot)
+      if (!planned[slot]) st.mover.last[slot] = p->now[slot];
+    if (!p->plan.empty())
+      component_log("rebalance")->info("pass starts: {} slots to hand over", p->plan.size());
+    push_next(self, p);
+  });
+  for (const auto& holder : holders)
+    self->request(holder, defaults::migrate_timeout, sizes_atom_v)
+        .then(
+            [has_data, gathered](std::vector<uint32_t>& sizes) {
+              for (std::size_t slot = 0; slot < sizes.size() && slot < slot_count; ++slot)
+                (*has_data)[slot] = (*has_data)[slot] || sizes[slot] > 0;
+              gathered->report(true);
+            },
+            [gathered](caf::error&) { gathered->report(false); });
+}
+
+}  // namespace
+
+void run_rebalance(self_ptr self) {
+  auto& mover = self->state.mover;
+  if (mover.running) {
+    mover.again = true;
+    return;
+  }
+  start_pass(self);
+}
+
+caf::result<bool> receive_slot(self_ptr self, int slot, std::vector<replica_write> writes) {
+  auto& st = self->state;
+  if (slot < 0 || slot >= slot_count) return caf::make_error(caf::sec::invalid_argument);
+  // Data for a slot this node does not hold (the sender's view differs): a pass passes it on.
+  if (!st.view->holds(slot)) self->delayed_send(self, defaults::rebalance_delay, rebalance_atom_v);
+  std::vector<replica_write> objects;
+  std::vector<replica_write> counters;
+  for (auto& write : writes) (write.counter ? counters : objects).push_back(std::move(write));
+  auto promise = self->make_response_promise<bool>();
+  auto joined = std::make_shared<join_counter>(2, [promise](bool ok) mutable {
+    if (ok)
+      promise.deliver(true);
+    else
+      promise.deliver(caf::make_error(caf::sec::request_timeout));
+  });
+  auto report = [joined](bool) { joined->report(true); };
+  auto failed = [joined](caf::error&) { joined->report(false); };
+  const auto& shards = st.local.shards;
+  self->request(shards[shard_of_slot(slot, shards.size())], defaults::migrate_timeout,
+                migrate_atom_v, std::move(objects))
+      .then(report, failed);
+  self->request(st.local.counters, defaults::migrate_timeout, migrate_atom_v, std::move(counters))
+      .then(report, failed);
+  return promise;
+}
+
+}  // namespace ovo

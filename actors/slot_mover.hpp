@@ -1,0 +1,34 @@
+#pragma once
+// Moves slot data after the layout changed: the cluster manager's rebalancing passes. Each pass
+// plans with plan_pushes, then sends one slot at a time (dump from the local shard and counter
+// table, migrate to every target, drop here once all confirmed) and logs its progress.
+
+#include <chrono>
+#include <vector>
+
+#include "interfaces.hpp"
+#include "migration_plan.hpp"
+
+namespace ovo {
+
+struct cluster_manager_state;
+
+/// The cluster manager's rebalancing bookkeeping.
+struct slot_mover_state {
+  holder_map last;       ///< holders of every slot whose data was handed over at the last pass
+  bool running = false;  ///< a pass is in progress
+  bool again = false;    ///< the layout changed during the pass: run another one after it
+  std::vector<caf::typed_response_promise<bool>> leave_waiters;  ///< answered when drained
+};
+
+using cluster_manager_self = cluster_manager_actor::stateful_pointer<cluster_manager_state>;
+
+/// Starts a pass now, or right after the running one.
+void run_rebalance(cluster_manager_self self);
+
+/// Stores a slot's entries sent by the node that held it (objects to the slot's shard,
+/// counters to the counter table); answers once both stored them.
+caf::result<bool> receive_slot(cluster_manager_self self, int slot,
+                               std::vector<replica_write> writes);
+
+}  // namespace ovo

@@ -1,0 +1,176 @@
+// Slot data follows the layout: a node joining live, a killed node coming back, and a node
+// leaving gracefully all end with every key readable and stored exactly on its owner and twin.
+
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <future>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "test_cluster.hpp"
+
+using namespace ovo::test;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+/// What a test wrote and expects back.
+struct written {
+  std::vector<std::string> keys;  ///< objects; each key's value is "v-" + key
+  int counters = 0;               ///< counter "ctr-i" holds i
+};
+
+written write_data(test_cluster& c, int objects, int counters) {
+  written out;
+  std::mt19937 rng(11);
+  for (int i = 0; i < objects; ++i) {
+    const auto key = "obj-" + std::to_string(i);
+    const int node = static_cast<int>(rng() % static_cast<unsigned>(c.size()));
+    REQUIRE(c.put(node, key, "v-" + key, i % 3 == 0 ? 600 : 0).status == 200);
+    out.keys.push_back(key);
+  }
+  for (int i = 0; i < counters; ++i)
+    REQUIRE(c.call(i % c.size(), "PUT", "/ovo/counters",
+                   json{{"Key", "ctr-" + std::to_string(i)}, {"Value", i}}.dump())
+                .status == 200);
+  out.counters = counters;
+  return out;
+}
+
+/// Writes keys "<prefix>N" through `node` until told to stop (at most 5,000 writes, 30 s);
+/// gives the keys answered 200.
+std::vector<std::string> keep_writing(test_cluster& c, int node, const std::string& prefix,
+                                      const std::atomic<bool>& stop) {
+  std::vector<std::string> acknowledged;
+  http_client client;
+  const auto url = c.nodes[static_cast<std::size_t>(node)]->url("/ovo/keystorage");
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  for (int i = 0; i < 5'000 && !stop && std::chrono::steady_clock::now() < deadline; ++i) {
+    const auto key = prefix + std::to_string(i);
+    auto body = json{{"Key", key}, {"Data", ovo::test::to_base64("v-" + key)}}.dump();
+    if (client.request("PUT", url, body).status == 200) acknowledged.push_back(key);
+  }
+  return acknowledged;
+}
+
+/// Keys of `keys` that `node` does not read back with their value.
+int unreadable(test_cluster& c, int node, const std::vector<std::string>& keys) {
+  int wrong = 0;
+  for (const auto& key : keys) wrong += c.value_of(node, key) != "v-" + key;
+  return wrong;
+}
+
+int wrong_counters(test_cluster& c, int node, int counters) {
+  int wrong = 0;
+  for (int i = 0; i < counters; ++i)
+    wrong += c.call(node, "GET", "/ovo/counters/ctr-" + std::to_string(i))
+                 .envelope()["Data"]["Value"] != i;
+  return wrong;
+}
+
+/// The rebalancing summaries the nodes logged.
+std::string rebalance_log(test_cluster& c, const std::vector<int>& on) {
+  std::ostringstream out;
+  for (int i : on) {
+    std::istringstream lines(c.nodes[static_cast<std::size_t>(i)]->log());
+    for (std::string line; std::getline(lines, line);)
+      if (line.find("pass done") != std::string::npos) out << line << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("a fourth node joins live: every key stays readable, on exactly its owner and twin") {
+  test_cluster c(3);
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  auto data = write_data(c, 3'000, 300);
+  std::vector<std::string> short_lived;
+  for (int i = 0; i < 100; ++i) {
+    short_lived.push_back("brief-" + std::to_string(i));
+    REQUIRE(c.put(i % 3, short_lived.back(), "x", 4).status == 200);
+  }
+  const auto ttl_set = std::chrono::steady_clock::now();
+  std::atomic<bool> stop{false};
+  auto writer = std::async(std::launch::async, keep_writing, std::ref(c), 1, "live-",
+                           std::cref(stop));
+  std::this_thread::sleep_for(300ms);
+  const int joiner = c.add_node();
+  REQUIRE(c.converged({0, 1, 2, joiner}, 4));
+  std::this_thread::sleep_for(1s);
+  stop = true;
+  auto acknowledged = writer.get();
+  MESSAGE(acknowledged.size() << " writes acknowledged during the join");
+  REQUIRE(acknowledged.size() > 50);
+  data.keys.insert(data.keys.end(), acknowledged.begin(), acknowledged.end());
+
+  std::vector<std::size_t> sizes;
+  for (const auto& [name, entry] : c.view(0)) sizes.push_back(entry.second.size());
+  CHECK(sizes == std::vector<std::size_t>{32, 32, 32, 32});
+  const auto misplaced = c.wait_for_exact_placement({0, 1, 2, joiner}, data.keys);
+  CHECK(misplaced.empty());
+  if (!misplaced.empty())
+    MESSAGE(misplaced.size() << " misplaced keys, the first: " << misplaced.front());
+  for (int node = 0; node < 4; ++node) {
+    CHECK(unreadable(c, node, data.keys) == 0);
+    CHECK(wrong_counters(c, node, data.counters) == 0);
+  }
+  CHECK(c.call(joiner, "GET", "/ovo/keystorage").envelope()["Data"].get<int64_t>() > 0);
+  MESSAGE("rebalancing:\n" << rebalance_log(c, {0, 1, 2, joiner}));
+
+  // TTLs travelled with the keys: the short-lived ones expire wherever they are now.
+  std::this_thread::sleep_until(ttl_set + 4500ms);
+  for (int node = 0; node < 4; ++node)
+    for (const auto& key : short_lived) CHECK(c.value_of(node, key) == "<404>");
+}
+
+TEST_CASE("a node restarted after kill -9 gets its data back and takes its slots again") {
+  test_cluster c(3);
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  auto data = write_data(c, 2'000, 200);
+  const auto slots_before = c.view(0)["node2"].second;
+  c.nodes[2]->stop(SIGKILL, 2s);
+  std::this_thread::sleep_for(1500ms);
+  // Written while node2 is down: they must reach it too when it is back.
+  for (int i = 0; i < 300; ++i) {
+    const auto key = "while-down-" + std::to_string(i);
+    REQUIRE(c.put(i % 2, key, "v-" + key).status == 200);
+    data.keys.push_back(key);
+  }
+  c.restart(2);
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  CHECK(c.view(0)["node2"].second == slots_before);
+  const auto misplaced = c.wait_for_exact_placement({0, 1, 2}, data.keys);
+  CHECK(misplaced.empty());
+  for (int node = 0; node < 3; ++node) {
+    CHECK(unreadable(c, node, data.keys) == 0);
+    CHECK(wrong_counters(c, node, data.counters) == 0);
+  }
+  MESSAGE("rebalancing:\n" << rebalance_log(c, {0, 1, 2}));
+}
+
+TEST_CASE("graceful leave: SIGTERM with LeaveOnShutdown hands every slot over, then exits 0") {
+  test_cluster c(3, R"({"LeaveOnShutdown":true})");
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  auto data = write_data(c, 2'000, 200);
+  std::atomic<bool> stop{false};
+  auto writer = std::async(std::launch::async, keep_writing, std::ref(c), 0, "during-leave-",
+                           std::cref(stop));
+  std::this_thread::sleep_for(300ms);
+  CHECK(c.nodes[1]->stop(SIGTERM, 30s) == 0);
+  stop = true;
+  auto acknowledged = writer.get();
+  data.keys.insert(data.keys.end(), acknowledged.begin(), acknowledged.end());
+  CHECK(c.converged({0, 2}, 2));  // the leaver is gone from the topology, not INACTIVE
+  const auto misplaced = c.wait_for_exact_placement({0, 2}, data.keys);
+  CHECK(misplaced.empty());
+  for (int node : {0, 2}) {
+    CHECK(unreadable(c, node, data.keys) == 0);
+    CHECK(wrong_counters(c, node, data.counters) == 0);
+  }
+  CHECK(c.nodes[1]->log().find("every slot handed over") != std::string::npos);
+}

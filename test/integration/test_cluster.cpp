@@ -1,0 +1,136 @@
+#include "test_cluster.hpp"
+
+#include <thread>
+
+#include "base64.hpp"
+#include "slot_hash.hpp"
+
+namespace ovo::test {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+test_cluster::test_cluster(int size, std::string settings_json)
+    : settings_json_(std::move(settings_json)) {
+  for (int i = 0; i < size; ++i) {
+    ports.push_back(free_port());
+    api_ports.push_back(free_port());
+  }
+  for (int i = 0; i < size; ++i) start(i);
+}
+
+json test_cluster::topology() const {
+  json out = {{"Nodes", json::array()}};
+  for (std::size_t i = 0; i < ports.size(); ++i)
+    out["Nodes"].push_back({{"Node",
+                             {{"Name", name(static_cast<int>(i))},
+                              {"Host", "127.0.0.1"},
+                              {"Port", ports[i]},
+                              {"APIHost", "127.0.0.1"},
+                              {"APIPort", api_ports[i]}}}});
+  return out;
+}
+
+void test_cluster::start(int i) {
+  const auto index = static_cast<std::size_t>(i);
+  node_options options;
+  options.name = name(i);
+  options.port = ports[index];
+  options.api_port = api_ports[index];
+  options.topology_json = topology().dump();
+  options.settings_json = settings_json_;
+  nodes.push_back(std::make_unique<node_process>(options));
+  clients.push_back(std::make_unique<http_client>());
+}
+
+int test_cluster::add_node() {
+  ports.push_back(free_port());
+  api_ports.push_back(free_port());
+  start(static_cast<int>(ports.size()) - 1);
+  return static_cast<int>(nodes.size()) - 1;
+}
+
+void test_cluster::restart(int i) {
+  const auto index = static_cast<std::size_t>(i);
+  node_options options;
+  options.port = ports[index];
+  options.config_file = nodes[index]->config_path() + ".temp";
+  stopped_.push_back(std::move(nodes[index]));
+  nodes[index] = std::make_unique<node_process>(options);
+  clients[index] = std::make_unique<http_client>();
+}
+
+http_response test_cluster::call(int node, const std::string& method, const std::string& path,
+                                 const std::string& body) {
+  auto i = static_cast<std::size_t>(node);
+  return clients[i]->request(method, nodes[i]->url(path), body);
+}
+
+http_response test_cluster::put(int node, const std::string& key, const std::string& value,
+                                int ttl) {
+  return call(node, "PUT", "/ovo/keystorage",
+              json{{"Key", key}, {"Data", to_base64(value)}, {"TTL", ttl}}.dump());
+}
+
+std::string test_cluster::value_of(int node, const std::string& key) {
+  auto response = call(node, "GET", "/ovo/keystorage/" + key);
+  if (response.status != 200) return "<" + std::to_string(response.status) + ">";
+  return ovo::decode_base64(response.envelope()["Data"]["Data"].get<std::string>()).value_or("<bad base64>");
+}
+
+std::map<std::string, std::pair<std::string, json>> test_cluster::view(int i) {
+  std::map<std::string, std::pair<std::string, json>> out;
+  auto data = call(i, "GET", "/ovo/cluster").envelope();
+  if (!data.is_object()) return out;
+  for (const auto& node : data["Data"]["Nodes"]) out[node["Name"]] = {node["State"], node["HashRange"]};
+  return out;
+}
+
+bool test_cluster::converged(const std::vector<int>& on, std::size_t expected_nodes) {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    auto first = view(on.front());
+    bool same = first.size() == expected_nodes;
+    for (int i : on) same = same && view(i) == first;
+    for (const auto& [name, entry] : first) same = same && entry.first == "ACTIVE";
+    if (same) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+std::map<std::string, std::set<std::string>> test_cluster::placement(const std::vector<int>& on) {
+  std::map<std::string, std::set<std::string>> out;
+  for (int i : on) {
+    const auto envelope = call(i, "GET", "/ovo/keys").envelope();
+    for (const auto& key : envelope["Data"]["Keys"]) out[key.get<std::string>()].insert(name(i));
+  }
+  return out;
+}
+
+std::vector<std::string> test_cluster::wait_for_exact_placement(
+    const std::vector<int>& on, const std::vector<std::string>& keys, int seconds) {
+  std::vector<std::string> misplaced;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  do {
+    misplaced.clear();
+    auto where = placement(on);
+    auto layout = view(on.front());
+    std::map<int, std::string> owner;
+    for (const auto& [node, entry] : layout)
+      for (const auto& slot : entry.second) owner[slot.get<int>()] = node;
+    for (const auto& key : keys) {
+      const auto& holders = where[key];
+      const auto& slot_owner = owner[ovo::slot_of(key)];
+      if (holders.size() == 2 && holders.count(slot_owner)) continue;
+      std::string found;
+      for (const auto& holder : holders) found += " " + holder;
+      misplaced.push_back(key + " (slot " + std::to_string(ovo::slot_of(key)) + ", owner " +
+                          slot_owner + ", stored on" + found + ")");
+    }
+    if (misplaced.empty()) break;
+    std::this_thread::sleep_for(200ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return misplaced;
+}
+
+}  // namespace ovo::test

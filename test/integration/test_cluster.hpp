@@ -1,0 +1,63 @@
+#pragma once
+// Several real nodes on loopback that name each other, with the questions cluster tests ask.
+
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "http_client.hpp"
+#include "node_process.hpp"
+
+namespace ovo::test {
+
+class test_cluster {
+ public:
+  /// Starts `size` nodes named node0.. that list each other; `settings_json` for every node.
+  explicit test_cluster(int size, std::string settings_json = "{}");
+
+  static std::string name(int i) { return "node" + std::to_string(i); }
+  int size() const { return static_cast<int>(nodes.size()); }
+
+  /// Starts one more node that knows every node so far (a live join); gives its index.
+  int add_node();
+
+  /// Restarts node `i` (already stopped) from its `<conf>.temp` file, as an operator would.
+  void restart(int i);
+
+  http_response call(int node, const std::string& method, const std::string& path,
+                     const std::string& body = "");
+  http_response put(int node, const std::string& key, const std::string& value, int ttl = 0);
+  /// The stored value of `key` read through `node`, or "<status>" when the read failed.
+  std::string value_of(int node, const std::string& key);
+
+  /// The view node `i` publishes: name -> (state, hash range).
+  std::map<std::string, std::pair<std::string, nlohmann::json>> view(int i);
+
+  /// Waits (at most 10 s) until the listed nodes publish one view of `expected_nodes` nodes,
+  /// all ACTIVE.
+  bool converged(const std::vector<int>& on, std::size_t expected_nodes);
+
+  /// Which of the listed nodes store each key (GET /ovo/keys), by key.
+  std::map<std::string, std::set<std::string>> placement(const std::vector<int>& on);
+
+  /// Waits (at most `seconds`) until every key of `keys` is stored on exactly two of the listed
+  /// nodes, one of them the owner of its slot. Describes the keys still misplaced at the end.
+  std::vector<std::string> wait_for_exact_placement(const std::vector<int>& on,
+                                                    const std::vector<std::string>& keys,
+                                                    int seconds = 20);
+
+  std::vector<uint16_t> ports, api_ports;
+  std::vector<std::unique_ptr<node_process>> nodes;
+  std::vector<std::unique_ptr<http_client>> clients;
+
+ private:
+  void start(int i);
+  nlohmann::json topology() const;
+  std::string settings_json_;
+  std::vector<std::unique_ptr<node_process>> stopped_;  ///< keep their directories (the .temp)
+};
+
+}  // namespace ovo::test
