@@ -34,6 +34,8 @@ void publish_routing(self_ptr self) {
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
     table->remote_owner[slot] = connection_to(self, st.view->owners()[slot]);
     table->replica[slot] = connection_to(self, st.view->replicas()[slot]);
+    if (auto it = st.peers.find(st.previous_owner[slot]); it != st.peers.end())
+      table->previous_owner[slot] = it->second;
   }
   st.routing->publish(std::move(table));
 }
@@ -63,12 +65,50 @@ void expect_new_slots(self_ptr self) {
   self->send(st.local.counters, expect_atom_v, arriving);
 }
 
+std::string owner_name(const cluster_view& view, std::size_t slot) {
+  return view.nodes()[view.owners()[slot]].name;
+}
+
+/// Remembers who served the slots this node now serves, so it can read keys there until their
+/// data arrived. Only once this node has settled (one pass done): while it is still meeting
+/// the cluster, its own intermediate views say nothing about where data is.
+void note_previous_owners(self_ptr self) {
+  auto& st = self->state;
+  const auto& me = st.view->self().name;
+  for (std::size_t slot = 0; slot < slot_count; ++slot) {
+    auto owner = owner_name(*st.view, slot);
+    if (st.mover.passes_done > 0 && owner == me && st.owner_before[slot] != me)
+      st.previous_owner[slot] = st.owner_before[slot];
+    st.owner_before[slot] = std::move(owner);
+  }
+}
+
+/// On joining, the first view a peer sends (its own first) tells where the data is before this
+/// node takes its share: that peer's layout with this node not serving.
+void bootstrap_previous_owners(self_ptr self, const std::vector<node_info>& nodes) {
+  auto& st = self->state;
+  st.bootstrapped = true;
+  if (nodes.empty()) return;
+  const auto& me = st.view->self().name;
+  cluster_view before(nodes.front());
+  for (const auto& node : nodes) {
+    before.merge(node);
+    if (node.name != me) before.set_active(node.name, node.active);
+  }
+  before.set_active(me, false);
+  for (std::size_t slot = 0; slot < slot_count; ++slot) {
+    auto owner = owner_name(before, slot);
+    if (owner != me) st.previous_owner[slot] = std::move(owner);
+  }
+}
+
 /// Everything that follows a change of the view.
 void view_changed(self_ptr self) {
   auto& st = self->state;
   for (const auto& node : st.view->nodes()) ensure_peer(self, node);
   // Before the new routing: the holders must know before the first request that uses it.
   expect_new_slots(self);
+  note_previous_owners(self);
   publish_routing(self);
   self->delayed_send(self, defaults::rebalance_delay, rebalance_atom_v);
   for (const auto& [name, peer] : st.peers) self->send(peer, caf::update_atom_v, st.view->nodes());
@@ -151,6 +191,7 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
     self->send(st.local.counters, expect_atom_v, all);
   }
   st.mover.last = holders_of(*st.view);
+  st.owner_before.fill(st.view->self().name);
   publish_routing(self);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (const auto& [name, peer] : self->state.peers) self->send_exit(peer, msg.reason);
@@ -192,6 +233,7 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
         return self->state.view->nodes();
       },
       [self](caf::update_atom, std::vector<node_info>& nodes) {
+        if (!self->state.bootstrapped) bootstrap_previous_owners(self, nodes);
         bool changed = false;
         for (const auto& node : nodes) changed = self->state.view->merge(node) || changed;
         if (changed) view_changed(self);
@@ -206,6 +248,11 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
       },
       [self](migrate_atom, int slot, std::vector<replica_write>& writes) {
         return receive_slot(self, slot, std::move(writes));
+      },
+      [self](fetch_atom, std::string& key, bool counter) -> caf::result<replica_write> {
+        if (counter) return self->delegate(self->state.local.counters, fetch_atom_v, std::move(key));
+        auto shard = shard_for(self, key);
+        return self->delegate(shard, fetch_atom_v, std::move(key));
       },
       [self](rebalance_atom) { run_rebalance(self); },
       [self](leave_atom) { return leave(self); },

@@ -27,6 +27,9 @@ struct cluster_manager_state {
   std::map<std::string, peer_connection_actor> peers;
   topology_listener on_change;
   std::array<bool, slot_count> held{};  ///< slots this node held in the previous view
+  std::array<std::string, slot_count> owner_before;    ///< each slot's owner in the previous view
+  std::array<std::string, slot_count> previous_owner;  ///< who served a slot before this node
+  bool bootstrapped = false;  ///< previous_owner was set from the cluster's view on joining
   slot_mover_state mover;
 };
 

@@ -22,7 +22,7 @@ counter_table_actor::behavior_type counter_table(
                                      self->state.counters->size());
     self->quit(msg.reason);
   });
-  auto runner = [self](const command& cmd, auto deliver) {
+  auto execute = [self](const command& cmd, auto deliver) {
     auto& st = self->state;
     auto answer = st.counters->execute(cmd);
     if (answer.code != status::ok || !is_write_op(cmd.kind)) {
@@ -32,6 +32,13 @@ counter_table_actor::behavior_type counter_table(
     note_local_write(st, cmd.key);
     replicate_then_deliver(self, st.routing.get(), *st.counters, {cmd.key}, std::move(answer),
                            std::move(deliver));
+  };
+  auto runner = [self, execute](const command& cmd, auto deliver) {
+    if (auto source = arriving_source(self, cmd.key)) {
+      fetch_then(self, source, cmd.key, true, [execute, cmd, deliver] { execute(cmd, deliver); });
+      return;
+    }
+    execute(cmd, std::move(deliver));
   };
   return {
       sink_handler(runner),
@@ -50,6 +57,7 @@ counter_table_actor::behavior_type counter_table(
       slot_drop_handler(self),
       slot_expect_handler(self),
       slot_migrate_handler(self),
+      slot_fetch_handler(self),
   };
 }
 

@@ -16,6 +16,8 @@
 //   cluster_manager --(migrate, slot, writes)--> peer_connection --> new holder's
 //       cluster_manager --> its shard and counter table      (after a layout change)
 //   cluster_manager --(expect, slots)--> shard, counter_table  (slots whose data is on its way)
+//   shard, counter_table --(fetch, key)--> peer_connection --> previous owner's cluster_manager
+//       --> its shard or counter table        (a key missing here while its slot is on its way)
 
 #include <caf/all.hpp>
 #include <memory>
@@ -41,7 +43,7 @@ using reply_sink_ptr = std::shared_ptr<reply_sink>;
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_info& x) {
   return f(caf::meta::type_name("node_info"), x.name, x.host, x.port, x.api_host, x.api_port,
-           x.active, x.hash_range, x.twins, x.joined_at_ms, x.incarnation, x.leaving);
+           x.active, x.hash_range, x.twins, x.joined_at_ms, x.incarnation, x.leaving, x.ranked);
 }
 
 template <class Inspector>
@@ -108,6 +110,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_ATOM(ovo, ovo, expect_atom, "expect")
   /// Store a slot's entries sent by the node that held it.
   CAF_ADD_ATOM(ovo, ovo, migrate_atom, "migrate")
+  /// The current state of one key (read-through while its slot's data is on the way).
+  CAF_ADD_ATOM(ovo, ovo, fetch_atom, "fetch")
   /// Move slot data to match the current layout.
   CAF_ADD_ATOM(ovo, ovo, rebalance_atom, "rebalance")
   /// Hand every slot over, then answer (graceful leave).
@@ -132,7 +136,8 @@ using slot_holding = caf::typed_actor<
     caf::replies_to<dump_atom, int>::with<std::vector<replica_write>>,
     caf::replies_to<drop_atom, int>::with<uint64_t>,
     caf::reacts_to<expect_atom, std::vector<int>>,
-    caf::replies_to<migrate_atom, std::vector<replica_write>>::with<bool>>;
+    caf::replies_to<migrate_atom, int, std::vector<replica_write>>::with<bool>,
+    caf::replies_to<fetch_atom, std::string>::with<replica_write>>;
 
 /// Owns the objects of a disjoint set of slots.
 using shard_actor = command_handling::extend_with<slot_holding>::extend<
@@ -166,6 +171,7 @@ using cluster_manager_actor = command_handling::extend<
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::reacts_to<peer_state_atom, std::string, bool>,
     caf::replies_to<migrate_atom, int, std::vector<replica_write>>::with<bool>,
+    caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     caf::reacts_to<rebalance_atom>,
     caf::replies_to<leave_atom>::with<bool>>;
 
@@ -177,6 +183,7 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::replies_to<caf::forward_atom, command>::with<reply>,
     caf::replies_to<migrate_atom, int, std::vector<replica_write>>::with<bool>,
+    caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::reacts_to<caf::connect_atom>>;
 

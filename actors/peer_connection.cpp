@@ -120,6 +120,9 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
       [self](migrate_atom atom, int slot, std::vector<replica_write>& writes) {
         return relay<bool>(self, atom, slot, writes);
       },
+      [self](fetch_atom atom, std::string& key, bool counter) {
+        return relay<replica_write>(self, atom, key, counter);
+      },
       [self](caf::update_atom, std::vector<node_info>& view) {
         if (self->state.remote) self->send(self->state.remote, caf::update_atom_v, std::move(view));
       },

@@ -17,6 +17,9 @@ struct routing_table {
   std::array<peer_connection_actor, slot_count> remote_owner;
   /// The connection to the node holding the slot's replica; invalid: no replica.
   std::array<peer_connection_actor, slot_count> replica;
+  /// The node that served the slot before this one took it over, while its data may still be
+  /// on the way; invalid when unknown.
+  std::array<peer_connection_actor, slot_count> previous_owner;
 };
 
 class routing_holder {
@@ -30,6 +33,13 @@ class routing_holder {
   peer_connection_actor remote_owner_of(int slot) const {
     auto table = current();
     return table ? table->remote_owner[static_cast<std::size_t>(slot)] : peer_connection_actor{};
+  }
+
+  /// The node that served `slot` before this one, or an invalid handle.
+  peer_connection_actor previous_owner_of(int slot) const {
+    auto table = current();
+    return table ? table->previous_owner[static_cast<std::size_t>(slot)]
+                 : peer_connection_actor{};
   }
 
   /// Where `slot`'s writes are replicated, or an invalid handle.

@@ -121,7 +121,14 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
                                   self->state.objects->size());
     self->quit(msg.reason);
   });
-  auto runner = [self](const command& cmd, auto deliver) { run(self, cmd, std::move(deliver)); };
+  auto runner = [self](const command& cmd, auto deliver) {
+    auto source = is_node_wide_op(cmd.kind) ? peer_connection_actor{} : arriving_source(self, cmd.key);
+    if (!source) {
+      run(self, cmd, std::move(deliver));
+      return;
+    }
+    fetch_then(self, source, cmd.key, false, [self, cmd, deliver] { run(self, cmd, deliver); });
+  };
   return {
       sink_handler(runner),
       response_handler(self, runner),
@@ -155,6 +162,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
       slot_drop_handler(self),
       slot_expect_handler(self),
       slot_migrate_handler(self),
+      slot_fetch_handler(self),
   };
 }
 

@@ -6,6 +6,7 @@
 #include "arrival_guard.hpp"
 #include "defaults.hpp"
 #include "interfaces.hpp"
+#include "logging.hpp"
 
 namespace ovo {
 
@@ -37,13 +38,54 @@ auto slot_expect_handler(Self self) {
 /// Stores arriving entries, except those written here since the slot's data was announced.
 template <class Self>
 auto slot_migrate_handler(Self self) {
-  return [self](migrate_atom, std::vector<replica_write>& writes) {
+  return [self](migrate_atom, int slot, std::vector<replica_write>& writes) {
     auto& st = self->state;
     const auto now = st.clock->now_ms();
     for (const auto& write : writes)
       if (st.arrivals.accepts(write.record.key, now)) st.space().apply(write);
+    if (slot >= 0 && slot < slot_count) st.arrivals.arrived(slot);
     return true;
   };
+}
+
+/// The current state of one key, for a node that took its slot over.
+template <class Self>
+auto slot_fetch_handler(Self self) {
+  return [self](fetch_atom, const std::string& key) { return self->state.space().snapshot(key); };
+}
+
+/// The node to read `key` from before serving it: while the key's slot is still arriving from
+/// its previous owner and the key was neither written nor received here, its state may exist
+/// only there. Invalid (the usual case) when the key can be served from here.
+template <class Self>
+peer_connection_actor arriving_source(Self self, const std::string& key) {
+  auto& st = self->state;
+  auto source = st.routing ? st.routing->previous_owner_of(slot_of(key)) : peer_connection_actor{};
+  if (!source || !st.arrivals.in_transit(key, st.clock->now_ms()) || st.space().contains(key))
+    return {};
+  return source;
+}
+
+/// Fetches `key` from `source` (see arriving_source), stores it, then runs `then` (also when
+/// the fetch fails), so a moved key is never read or updated as missing.
+template <class Self, class Then>
+void fetch_then(Self self, const peer_connection_actor& source, const std::string& key,
+                bool counter, Then then) {
+  self->request(source, defaults::forward_timeout, fetch_atom_v, key, counter)
+      .then(
+          [self, then](replica_write& write) {
+            // Absent there too: nothing to store, and nothing to remember (the slot's data may
+            // still bring the key if that node was not the one holding it).
+            auto& st = self->state;
+            if (!write.erase && st.arrivals.accepts(write.record.key, st.clock->now_ms()))
+              st.space().apply(write);
+            then();
+          },
+          [self, key, then](caf::error& err) {
+            component_log("rebalance")->warn("reading {} from its previous owner failed: {}",
+                                             key, self->system().render(err));
+            then();
+          });
 }
 
 /// Remembers a local write of `key` for the arrival guard.

@@ -168,6 +168,7 @@ bool holds_nothing(self_ptr self) {
 void finish_pass(self_ptr self, const pass_ptr& p) {
   auto& mover = self->state.mover;
   mover.running = false;
+  ++mover.passes_done;
   if (!p->plan.empty()) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() -
                                                                           p->started)
@@ -258,9 +259,10 @@ caf::result<bool> receive_slot(self_ptr self, int slot, std::vector<replica_writ
   auto failed = [joined](caf::error&) { joined->report(false); };
   const auto& shards = st.local.shards;
   self->request(shards[shard_of_slot(slot, shards.size())], defaults::migrate_timeout,
-                migrate_atom_v, std::move(objects))
+                migrate_atom_v, slot, std::move(objects))
       .then(report, failed);
-  self->request(st.local.counters, defaults::migrate_timeout, migrate_atom_v, std::move(counters))
+  self->request(st.local.counters, defaults::migrate_timeout, migrate_atom_v, slot,
+                std::move(counters))
       .then(report, failed);
   return promise;
 }

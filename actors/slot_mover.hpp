@@ -18,6 +18,7 @@ struct slot_mover_state {
   holder_map last;       ///< holders of every slot whose data was handed over at the last pass
   bool running = false;  ///< a pass is in progress
   bool again = false;    ///< the layout changed during the pass: run another one after it
+  std::size_t passes_done = 0;
   std::vector<caf::typed_response_promise<bool>> leave_waiters;  ///< answered when drained
 };
 

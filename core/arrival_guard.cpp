@@ -7,6 +7,14 @@ namespace ovo {
 void arrival_guard::expect(int slot, int64_t until_ms) {
   auto& w = windows_[static_cast<std::size_t>(slot)];
   w.until_ms = std::max(w.until_ms, until_ms);
+  w.arrived = false;
+}
+
+void arrival_guard::arrived(int slot) { windows_[static_cast<std::size_t>(slot)].arrived = true; }
+
+bool arrival_guard::in_transit(std::string_view key, int64_t now_ms) {
+  auto* w = open_window(slot_of(key), now_ms);
+  return w && !w->arrived && !w->written.contains(absl::string_view(key.data(), key.size()));
 }
 
 arrival_guard::window* arrival_guard::open_window(int slot, int64_t now_ms) {
@@ -14,6 +22,7 @@ arrival_guard::window* arrival_guard::open_window(int slot, int64_t now_ms) {
   if (w.until_ms == 0) return nullptr;
   if (now_ms >= w.until_ms) {
     w.until_ms = 0;
+    w.arrived = false;
     decltype(w.written){}.swap(w.written);
     return nullptr;
   }

@@ -19,6 +19,13 @@ class arrival_guard {
   /// Opens (or extends) the window of `slot` until `until_ms`.
   void expect(int slot, int64_t until_ms);
 
+  /// The slot's data arrived: reads no longer need to ask the previous holder.
+  void arrived(int slot);
+
+  /// Whether `key`'s current state may still be on the previous holder only: its slot's data
+  /// has not arrived, and the key was neither written here nor received yet.
+  bool in_transit(std::string_view key, int64_t now_ms);
+
   /// A local write or delete of `key` (ignored outside a window).
   void note_write(std::string_view key, int64_t now_ms);
 
@@ -33,6 +40,7 @@ class arrival_guard {
  private:
   struct window {
     int64_t until_ms = 0;
+    bool arrived = false;
     absl::flat_hash_set<std::string> written;
   };
   /// The window of `slot` if it is open at `now_ms`; a closed one is emptied.

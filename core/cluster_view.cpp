@@ -44,15 +44,28 @@ bool cluster_view::merge(const node_info& node) {
   if (it == nodes_.end()) {
     nodes_.push_back(node);
     nodes_.back().active = false;  // until our own connection to it is up
-  } else {
-    if (older(node, *it) || same_facts(*it, node)) return false;
+    reported_active_[node.name] = node.active;
+    relayout();
+    return true;
+  }
+  if (older(node, *it)) return false;
+  bool changed = false;
+  const bool was_ranked = it->ranked;
+  if (!same_facts(*it, node)) {
     // Liveness is judged by our own connection to the node, never taken from gossip.
     const bool active = it->active;
     *it = node;
     it->active = active;
+    changed = true;
   }
-  relayout();
-  return true;
+  it->ranked = was_ranked || node.ranked;
+  changed = changed || it->ranked != was_ranked;
+  // What peers say of its liveness only counts until our own connection has been up.
+  auto& reported = reported_active_[node.name];
+  changed = changed || (!connected_.count(node.name) && reported != node.active);
+  reported = node.active;
+  if (changed) relayout();
+  return changed;
 }
 
 bool cluster_view::forget(const std::string& name) {
@@ -60,6 +73,8 @@ bool cluster_view::forget(const std::string& name) {
                          [&](const node_info& known) { return known.name == name; });
   if (it == nodes_.end()) return false;
   departed_[name] = it->incarnation;
+  connected_.erase(name);
+  reported_active_.erase(name);
   nodes_.erase(it);
   relayout();
   return true;
@@ -84,13 +99,24 @@ std::string cluster_view::holder_id(std::size_t index) const {
 
 bool cluster_view::set_active(const std::string& name, bool active) {
   for (auto& node : nodes_) {
-    if (node.name == name && node.active != active) {
-      node.active = active;
-      relayout();
-      return true;
-    }
+    if (node.name != name) continue;
+    if (active) connected_.insert(name);
+    const bool ranked = node.ranked || active;
+    if (node.active == active && node.ranked == ranked) return false;
+    node.active = active;
+    node.ranked = ranked;
+    relayout();
+    return true;
   }
   return false;
+}
+
+bool cluster_view::serving(std::size_t index) const {
+  const auto& node = nodes_[index];
+  if (index == 0 || node.active) return true;
+  // Never reached from here yet: trust the peers (a node that joined a moment ago is up).
+  auto reported = reported_active_.find(node.name);
+  return !connected_.count(node.name) && reported != reported_active_.end() && reported->second;
 }
 
 void cluster_view::relayout() {
@@ -98,7 +124,7 @@ void cluster_view::relayout() {
   // rank if it is the last one (there is nobody to hand over to).
   std::vector<std::size_t> order;
   for (std::size_t i = 0; i < nodes_.size(); ++i)
-    if (!nodes_[i].leaving) order.push_back(i);
+    if (!nodes_[i].leaving && (i == 0 || nodes_[i].ranked)) order.push_back(i);
   if (order.empty()) order.push_back(0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return std::tie(nodes_[a].joined_at_ms, nodes_[a].name) <
@@ -108,7 +134,7 @@ void cluster_view::relayout() {
   auto next_active = [&](std::size_t rank) {
     for (std::size_t step = 0; step < order.size(); ++step) {
       const auto candidate = order[(rank + step) % order.size()];
-      if (nodes_[candidate].active) return (rank + step) % order.size();
+      if (serving(candidate)) return (rank + step) % order.size();
     }
     return rank;
   };

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ class cluster_view {
   bool merge(const node_info& node);
 
   /// Marks a node ACTIVE or INACTIVE (its slots fail over to its twin); true when that changed.
+  /// The first time a node is ACTIVE here it is also ranked: it takes its share of slots.
   bool set_active(const std::string& name, bool active);
 
   /// Removes a node that left for good; reports of it from peers that have not heard are
@@ -53,14 +55,20 @@ class cluster_view {
   const std::array<std::size_t, slot_count>& replicas() const { return replicas_; }
 
  private:
-  /// Recomputes the layout. Nodes are ordered by join time, then name (leaving nodes left out); the balanced layout deals
-  /// slots over all of them; a slot whose node is INACTIVE is served by the next ACTIVE node in
-  /// that order (its twin, which holds the replica); the replica lives on the next ACTIVE node
-  /// after the one serving.
+  /// Recomputes the layout. Ranked nodes are ordered by join time, then name (leaving nodes left
+  /// out); the balanced layout deals slots over all of them; a slot whose node is not serving is
+  /// served by the next serving node in that order (its twin, which holds the replica); the
+  /// replica lives on the next serving node after the one serving.
   void relayout();
 
   std::vector<node_info> nodes_;
+  /// Whether node `index` serves its slots: this node, a node reachable from here, or one never
+  /// reached from here yet that peers report ACTIVE (its slots do not fail over meanwhile).
+  bool serving(std::size_t index) const;
+
   std::map<std::string, int64_t> departed_;  ///< forgotten nodes: name -> last incarnation
+  std::set<std::string> connected_;          ///< nodes our own connection has reached
+  std::map<std::string, bool> reported_active_;  ///< the latest gossip about each node
   std::array<std::size_t, slot_count> owners_{};
   std::array<std::size_t, slot_count> replicas_{};
 };

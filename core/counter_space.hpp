@@ -30,6 +30,9 @@ class counter_space {
   /// Drops the given counters whose deadline has passed.
   std::size_t expire(const std::vector<std::string>& keys);
 
+  /// Whether counter `key` exists and is live.
+  bool contains(std::string_view key) { return !snapshot(key).erase; }
+
   /// Every live entry of `slot`, as the writes that recreate it elsewhere (slot migration).
   std::vector<replica_write> dump(int slot);
 

@@ -20,6 +20,10 @@ struct node_info {
   /// is a new, empty holder that must be given its slots' data again.
   int64_t incarnation = 0;
   bool leaving = false;  ///< handing its slots over before it exits; holds none in the layout
+  /// Some node has reached it since it joined, so it takes its share of the slots. A joining
+  /// node gets none before that (its first contact must not move slots to nodes without its
+  /// data). Once set, peers keep it set.
+  bool ranked = false;
 };
 
 }  // namespace ovo

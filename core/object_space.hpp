@@ -44,6 +44,9 @@ class object_space {
   /// Drops the given keys whose deadline has passed (stale entries are ignored).
   std::size_t expire(const std::vector<std::string>& keys);
 
+  /// Whether `key` is stored and live.
+  bool contains(std::string_view key) { return find_live(tables_[slot_of(key)], key) != nullptr; }
+
   /// Every live entry of `slot`, as the writes that recreate it elsewhere (slot migration).
   std::vector<replica_write> dump(int slot);
 

@@ -57,6 +57,22 @@ std::vector<std::string> keep_writing(test_cluster& c, int node, const std::stri
   return acknowledged;
 }
 
+/// Reads `keys` round-robin through `node` until told to stop (at most 30 s); gives the reads
+/// that did not return the key's value.
+std::vector<std::string> keep_reading(test_cluster& c, int node,
+                                      const std::vector<std::string>& keys,
+                                      const std::atomic<bool>& stop) {
+  std::vector<std::string> wrong;
+  http_client client;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  for (std::size_t i = 0; !stop && std::chrono::steady_clock::now() < deadline; ++i) {
+    const auto& key = keys[i % keys.size()];
+    auto response = client.request("GET", c.nodes[static_cast<std::size_t>(node)]->url("/ovo/keystorage/" + key));
+    if (response.status != 200) wrong.push_back(key + ": " + std::to_string(response.status));
+  }
+  return wrong;
+}
+
 /// Keys of `keys` that `node` does not read back with their value.
 int unreadable(test_cluster& c, int node, const std::vector<std::string>& keys) {
   int wrong = 0;
@@ -98,13 +114,20 @@ TEST_CASE("a fourth node joins live: every key stays readable, on exactly its ow
   std::atomic<bool> stop{false};
   auto writer = std::async(std::launch::async, keep_writing, std::ref(c), 1, "live-",
                            std::cref(stop));
+  // Reads of keys written before the join: a moved key must never read as missing.
+  auto reader = std::async(std::launch::async, keep_reading, std::ref(c), 2,
+                           std::cref(data.keys), std::cref(stop));
   std::this_thread::sleep_for(300ms);
   const int joiner = c.add_node();
   REQUIRE(c.converged({0, 1, 2, joiner}, 4));
   std::this_thread::sleep_for(1s);
   stop = true;
   auto acknowledged = writer.get();
+  const auto stale_reads = reader.get();
   MESSAGE(acknowledged.size() << " writes acknowledged during the join");
+  CHECK(stale_reads.empty());
+  if (!stale_reads.empty())
+    MESSAGE(stale_reads.size() << " failed reads during the join, the first: " << stale_reads.front());
   REQUIRE(acknowledged.size() > 50);
   data.keys.insert(data.keys.end(), acknowledged.begin(), acknowledged.end());
 

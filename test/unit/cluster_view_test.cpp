@@ -10,6 +10,7 @@ ovo::node_info node(std::string name, int64_t joined_at, uint16_t port = 1) {
   n.host = "127.0.0.1";
   n.port = port;
   n.joined_at_ms = joined_at;
+  n.ranked = true;  // as gossiped once a peer has reached it
   return n;
 }
 
@@ -52,9 +53,11 @@ TEST_CASE("a new node is INACTIVE until our own connection reports it up") {
 
 TEST_CASE("each slot's replica is on the next active node; a dead node's slots pass to it") {
   ovo::cluster_view view(node("a", 100));
-  view.merge(node("b", 200));
-  view.merge(node("c", 300));
-  CHECK(view.find("b")->hash_range.empty());  // INACTIVE until connected: served by its twin
+  auto b = node("b", 200), c = node("c", 300);
+  b.active = c.active = false;  // peers report them down
+  view.merge(b);
+  view.merge(c);
+  CHECK(view.find("b")->hash_range.empty());  // INACTIVE: served by its twin
   view.set_active("b", true);
   view.set_active("c", true);
   const auto index = [&](const char* name) {
@@ -74,9 +77,38 @@ TEST_CASE("each slot's replica is on the next active node; a dead node's slots p
 
 TEST_CASE("a lone active node has no replica") {
   ovo::cluster_view view(node("a", 100));
-  view.merge(node("b", 200));  // known but never reached
+  auto b = node("b", 200);
+  b.active = false;
+  view.merge(b);  // known but down
   CHECK(view.self().hash_range.size() == 128);
   CHECK(view.replicas()[0] == ovo::cluster_view::none);
+}
+
+TEST_CASE("a joining node gets no slots until some node has reached it") {
+  ovo::cluster_view view(node("a", 100));
+  auto joiner = node("b", 200);
+  joiner.ranked = false;  // its own first report
+  CHECK(view.merge(joiner));
+  CHECK(view.self().hash_range.size() == 128);  // no slot moves on first contact
+  CHECK(view.set_active("b", true));
+  CHECK(view.find("b")->ranked);
+  CHECK(view.find("b")->hash_range.size() == 64);
+  CHECK_FALSE(view.merge(joiner));  // its later reports do not unrank it
+  CHECK(view.find("b")->hash_range.size() == 64);
+}
+
+TEST_CASE("a node never reached from here that peers report ACTIVE keeps its slots") {
+  ovo::cluster_view view(node("a", 100));
+  view.merge(node("b", 200));  // ranked and reported ACTIVE by a peer
+  CHECK(view.find("b")->hash_range.size() == 64);  // requests go to it (503 until connected)
+  auto down = node("b", 200);
+  down.active = false;
+  CHECK(view.merge(down));  // peers now report it down: its slots fail over
+  CHECK(view.find("b")->hash_range.empty());
+  CHECK(view.set_active("b", true));
+  CHECK(view.set_active("b", false));  // reached once: our own connection decides from now on
+  CHECK_FALSE(view.merge(node("b", 200)));
+  CHECK(view.find("b")->hash_range.empty());
 }
 
 TEST_CASE("merges are idempotent, never overwrite this node, and never go back in time") {
