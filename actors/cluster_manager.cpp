@@ -37,6 +37,7 @@ void publish_routing(self_ptr self) {
     if (auto it = st.peers.find(st.previous_owner[slot]); it != st.peers.end())
       table->previous_owner[slot] = it->second;
   }
+  table->answer_before_replicas = st.options.answer_before_replicas;
   st.routing->publish(std::move(table));
 }
 
@@ -175,9 +176,11 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
                                                      local_targets local,
                                                      std::shared_ptr<routing_holder> routing,
                                                      std::vector<node_info> seeds,
-                                                     topology_listener on_change) {
+                                                     topology_listener on_change,
+                                                     cluster_options options) {
   auto& st = self->state;
-  st.view = std::make_unique<cluster_view>(std::move(me));
+  st.options = options;
+  st.view = std::make_unique<cluster_view>(std::move(me), options.keep_replicas);
   st.local = std::move(local);
   st.routing = std::move(routing);
   st.on_change = std::move(on_change);
@@ -245,6 +248,16 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
           return;
         }
         if (self->state.view->set_active(name, up)) view_changed(self);
+        const auto removal = self->state.options.dead_node_removal;
+        if (!up && node && removal.count() > 0)
+          self->delayed_send(self, removal, remove_atom_v, name, node->incarnation);
+      },
+      [self](remove_atom, std::string& name, int64_t incarnation) {
+        const auto* node = self->state.view->find(name);
+        if (!node || node->active || node->incarnation != incarnation) return;
+        component_log("cluster")->warn("{} has been unreachable for {} s: removing it",
+                                       name, self->state.options.dead_node_removal.count());
+        forget(self, name);
       },
       [self](migrate_atom, int slot, std::vector<replica_write>& writes) {
         return receive_slot(self, slot, std::move(writes));

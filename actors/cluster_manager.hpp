@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -16,6 +17,13 @@ struct local_targets {
   counter_table_actor counters;
 };
 
+/// How this node's cluster behaves (from Settings).
+struct cluster_options {
+  bool keep_replicas = true;           ///< false: Replication "off"
+  bool answer_before_replicas = false;  ///< Replication "async"
+  std::chrono::seconds dead_node_removal{0};  ///< 0: never remove an unreachable node
+};
+
 /// Called with every new view (to rewrite `<conf>.temp`).
 using topology_listener = std::function<void(const std::vector<node_info>&)>;
 
@@ -26,6 +34,7 @@ struct cluster_manager_state {
   std::shared_ptr<routing_holder> routing;
   std::map<std::string, peer_connection_actor> peers;
   topology_listener on_change;
+  cluster_options options;
   std::array<bool, slot_count> held{};  ///< slots this node held in the previous view
   std::array<std::string, slot_count> owner_before;    ///< each slot's owner in the previous view
   std::array<std::string, slot_count> previous_owner;  ///< who served a slot before this node
@@ -39,6 +48,6 @@ struct cluster_manager_state {
 cluster_manager_actor::behavior_type cluster_manager(
     cluster_manager_actor::stateful_pointer<cluster_manager_state> self, node_info me,
     local_targets local, std::shared_ptr<routing_holder> routing, std::vector<node_info> seeds,
-    topology_listener on_change);
+    topology_listener on_change, cluster_options options);
 
 }  // namespace ovo

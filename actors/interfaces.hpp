@@ -114,6 +114,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_ATOM(ovo, ovo, fetch_atom, "fetch")
   /// Move slot data to match the current layout.
   CAF_ADD_ATOM(ovo, ovo, rebalance_atom, "rebalance")
+  /// Remove a node that stayed unreachable (if it is still the same process and still down).
+  CAF_ADD_ATOM(ovo, ovo, remove_atom, "remove")
   /// Hand every slot over, then answer (graceful leave).
   CAF_ADD_ATOM(ovo, ovo, leave_atom, "leave")
 CAF_END_TYPE_ID_BLOCK(ovo)
@@ -173,6 +175,7 @@ using cluster_manager_actor = command_handling::extend<
     caf::replies_to<migrate_atom, int, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     caf::reacts_to<rebalance_atom>,
+    caf::reacts_to<remove_atom, std::string, int64_t>,
     caf::replies_to<leave_atom>::with<bool>>;
 
 /// One remote node as seen from here: connects (and reconnects with backoff) to its cluster

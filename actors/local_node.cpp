@@ -34,9 +34,12 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   caf::anon_send(scheduler_, targets_atom_v, std::move(targets));
   for (const auto& s : shards_) caf::anon_send(s, peers_atom_v, peers);
   keyspace_ = system.spawn(keyspace, shards_);
-  cluster_ = system.spawn(cluster_manager, self_info_,
-                         local_targets{shards_, counters_}, routing_, seed_nodes(config),
-                         std::move(on_topology_change));
+  cluster_options options;
+  options.keep_replicas = settings.replication != "off";
+  options.answer_before_replicas = settings.replication == "async";
+  options.dead_node_removal = std::chrono::seconds(settings.dead_node_removal_seconds);
+  cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_, counters_}, routing_,
+                          seed_nodes(config), std::move(on_topology_change), options);
 }
 
 void local_node::route(command cmd, reply_sink_ptr sink) const {

@@ -18,7 +18,7 @@ namespace ovo {
 /// to each key's replica holder, then delivers `answer`. A key whose slot has no replica costs
 /// no snapshot, so a lone node copies nothing. A twin that is unreachable or slower than
 /// replicate_timeout does not hold the client up: it is no longer a live copy, and is logged as
-/// lagging.
+/// lagging. With asynchronous replication the answer goes first and the twins follow.
 template <class Self, class Space, class Deliver>
 void replicate_then_deliver(Self self, const routing_holder* routing, Space& space,
                             std::initializer_list<std::string_view> keys, reply answer,
@@ -33,8 +33,10 @@ void replicate_then_deliver(Self self, const routing_holder* routing, Space& spa
   }
   auto pending = std::make_shared<std::size_t>(sends.size());
   auto shared_answer = std::make_shared<reply>(std::move(answer));
-  auto one_done = [pending, shared_answer, deliver] {
-    if (--*pending == 0) deliver(std::move(*shared_answer));
+  const bool answer_first = routing->answer_before_replicas();
+  if (answer_first) deliver(std::move(*shared_answer));
+  auto one_done = [pending, shared_answer, deliver, answer_first] {
+    if (--*pending == 0 && !answer_first) deliver(std::move(*shared_answer));
   };
   for (auto& [twin, write] : sends) {
     auto key = write.record.key;

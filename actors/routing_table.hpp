@@ -20,6 +20,8 @@ struct routing_table {
   /// The node that served the slot before this one took it over, while its data may still be
   /// on the way; invalid when unknown.
   std::array<peer_connection_actor, slot_count> previous_owner;
+  /// Answer a write before its replica holder confirmed (Settings.Replication "async").
+  bool answer_before_replicas = false;
 };
 
 class routing_holder {
@@ -33,6 +35,11 @@ class routing_holder {
   peer_connection_actor remote_owner_of(int slot) const {
     auto table = current();
     return table ? table->remote_owner[static_cast<std::size_t>(slot)] : peer_connection_actor{};
+  }
+
+  bool answer_before_replicas() const {
+    auto table = current();
+    return table && table->answer_before_replicas;
   }
 
   /// The node that served `slot` before this one, or an invalid handle.

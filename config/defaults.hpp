@@ -53,6 +53,8 @@ inline constexpr auto rebalance_delay = std::chrono::milliseconds(300);
 inline constexpr auto migrate_timeout = std::chrono::seconds(30);
 /// A pass that could not hand every slot over tries again after this.
 inline constexpr auto rebalance_retry = std::chrono::seconds(5);
+/// A node unreachable this long is removed from the topology.
+inline constexpr int64_t dead_node_removal_seconds = 600;
 /// A graceful leave that cannot hand its slots over in this time gives up.
 inline constexpr auto leave_timeout = std::chrono::seconds(60);
 

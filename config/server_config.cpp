@@ -119,7 +119,8 @@ node_settings read_settings(field_reader& in, const json& obj) {
   static const std::set<std::string> known = {"Shards",        "RestThreads",   "ActorThreads",
                                               "MaxKeyBytes",
                                               "MaxValueBytes", "MaxBodyBytes",  "ExpirySweepMs",
-                                              "LogLevel",      "LeaveOnShutdown"};
+                                              "LogLevel",      "LeaveOnShutdown",
+                                              "Replication",   "DeadNodeRemovalSeconds"};
   for (const auto& item : obj.items())
     if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
   node_settings s;
@@ -141,6 +142,15 @@ node_settings read_settings(field_reader& in, const json& obj) {
   s.expiry_sweep_ms =
       in.integer(obj, "ExpirySweepMs", "Settings.ExpirySweepMs", 10, 60'000, s.expiry_sweep_ms);
   s.leave_on_shutdown = in.boolean(obj, "LeaveOnShutdown", "Settings.LeaveOnShutdown");
+  s.dead_node_removal_seconds =
+      in.integer(obj, "DeadNodeRemovalSeconds", "Settings.DeadNodeRemovalSeconds", 0,
+                 365 * 24 * 3600, s.dead_node_removal_seconds);
+  auto replication = in.string(obj, "Replication", "Settings.Replication");
+  if (!replication.empty() && replication != "sync" && replication != "async" &&
+      replication != "off")
+    in.fail("Settings.Replication", "must be one of sync, async, off");
+  else if (!replication.empty())
+    s.replication = replication;
   auto level = in.string(obj, "LogLevel", "Settings.LogLevel");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!level.empty() && !levels.count(level))
@@ -266,7 +276,9 @@ std::string render_config(const server_config& config) {
         {"MaxBodyBytes", s.max_body_bytes},
         {"ExpirySweepMs", s.expiry_sweep_ms},
         {"LogLevel", s.log_level},
-        {"LeaveOnShutdown", s.leave_on_shutdown}}}};
+        {"LeaveOnShutdown", s.leave_on_shutdown},
+        {"Replication", s.replication},
+        {"DeadNodeRemovalSeconds", s.dead_node_removal_seconds}}}};
   return root.dump(2) + "\n";
 }
 

@@ -32,6 +32,12 @@ struct node_settings {
   std::string log_level = defaults::log_level;
   /// On SIGTERM, hand every slot to the other nodes before exiting (graceful leave).
   bool leave_on_shutdown = false;
+  /// "sync": a write is answered after its replica holder applied it; "async": at once, the
+  /// replica follows; "off": one copy only (a dead node's keys are lost).
+  std::string replication = "sync";
+  /// A node unreachable this long is removed from the topology (its slots get a second copy
+  /// elsewhere); 0 keeps it forever.
+  int64_t dead_node_removal_seconds = defaults::dead_node_removal_seconds;
 };
 
 struct server_config {

@@ -23,7 +23,7 @@ bool older(const node_info& report, const node_info& known) {
 
 }  // namespace
 
-cluster_view::cluster_view(node_info self) {
+cluster_view::cluster_view(node_info self, bool keep_replicas) : keep_replicas_(keep_replicas) {
   nodes_.push_back(std::move(self));
   relayout();
 }
@@ -148,7 +148,7 @@ void cluster_view::relayout() {
       nodes_[serving].hash_range.push_back(slot);
       owners_[static_cast<std::size_t>(slot)] = serving;
       replicas_[static_cast<std::size_t>(slot)] =
-          replica_rank == serving_rank ? none : order[replica_rank];
+          replica_rank == serving_rank || !keep_replicas_ ? none : order[replica_rank];
     }
   }
   for (auto& node : nodes_) std::sort(node.hash_range.begin(), node.hash_range.end());

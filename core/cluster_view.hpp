@@ -15,7 +15,8 @@ namespace ovo {
 
 class cluster_view {
  public:
-  explicit cluster_view(node_info self);
+  /// `keep_replicas` false: no slot has a replica (replication turned off).
+  explicit cluster_view(node_info self, bool keep_replicas = true);
 
   /// Adds or updates what we know of a node. Returns true when the view changed. Facts about this
   /// node come only from itself. ACTIVE means "reachable from here": a new node starts INACTIVE
@@ -62,6 +63,7 @@ class cluster_view {
   void relayout();
 
   std::vector<node_info> nodes_;
+  bool keep_replicas_ = true;
   /// Whether node `index` serves its slots: this node, a node reachable from here, or one never
   /// reached from here yet that peers report ACTIVE (its slots do not fail over meanwhile).
   bool serving(std::size_t index) const;

@@ -240,3 +240,25 @@ TEST_CASE("a node restarted from its .temp file rejoins the cluster") {
   CHECK(again.running());
   CHECK(c.view(0)["node2"].second == slots_before);  // the recorded join time keeps its place
 }
+
+TEST_CASE("Replication off keeps one copy; async answers first and the twin follows") {
+  SUBCASE("off") {
+    test_cluster c(2, R"({"Replication":"off"})");
+    REQUIRE(c.converged({0, 1}, 2));
+    for (int i = 0; i < 200; ++i) REQUIRE(c.put(i % 2, "one-" + std::to_string(i), "v").status == 200);
+    int64_t stored = 0;
+    for (int node = 0; node < 2; ++node)
+      stored += c.call(node, "GET", "/ovo/keystorage").envelope()["Data"].get<int64_t>();
+    CHECK(stored == 200);
+  }
+  SUBCASE("async") {
+    test_cluster c(2, R"({"Replication":"async"})");
+    REQUIRE(c.converged({0, 1}, 2));
+    std::vector<std::string> keys;
+    for (int i = 0; i < 200; ++i) {
+      keys.push_back("two-" + std::to_string(i));
+      REQUIRE(c.put(i % 2, keys.back(), "v").status == 200);
+    }
+    CHECK(c.wait_for_exact_placement({0, 1}, keys, 5).empty());
+  }
+}

@@ -197,3 +197,17 @@ TEST_CASE("graceful leave: SIGTERM with LeaveOnShutdown hands every slot over, t
   }
   CHECK(c.nodes[1]->log().find("every slot handed over") != std::string::npos);
 }
+
+TEST_CASE("a node unreachable for DeadNodeRemovalSeconds is removed; its keys get two copies again") {
+  test_cluster c(3, R"({"DeadNodeRemovalSeconds":1})");
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  auto data = write_data(c, 1'000, 100);
+  c.nodes[1]->stop(SIGKILL, 2s);
+  CHECK(c.converged({0, 2}, 2));  // gone from the topology, not INACTIVE
+  const auto misplaced = c.wait_for_exact_placement({0, 2}, data.keys);
+  CHECK(misplaced.empty());
+  for (int node : {0, 2}) {
+    CHECK(unreadable(c, node, data.keys) == 0);
+    CHECK(wrong_counters(c, node, data.counters) == 0);
+  }
+}

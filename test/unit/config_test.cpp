@@ -44,7 +44,8 @@ TEST_CASE("Settings override the defaults") {
   auto out = ovo::parse_config(
       R"({"ServerNode":{"Node":{"Name":"n","Port":1}},
           "Settings":{"Shards":4,"RestThreads":3,"ActorThreads":5,"MaxKeyBytes":100,"MaxValueBytes":1000,
-                      "MaxBodyBytes":5000,"ExpirySweepMs":50,"LogLevel":"warn"}})",
+                      "MaxBodyBytes":5000,"ExpirySweepMs":50,"LogLevel":"warn",
+                      "LeaveOnShutdown":true,"Replication":"async","DeadNodeRemovalSeconds":30}})",
       "c.json");
   REQUIRE(out.errors.empty());
   const auto& s = out.config->settings;
@@ -56,6 +57,9 @@ TEST_CASE("Settings override the defaults") {
   CHECK(s.max_body_bytes == 5000);
   CHECK(s.expiry_sweep_ms == 50);
   CHECK(s.log_level == "warn");
+  CHECK(s.leave_on_shutdown);
+  CHECK(s.replication == "async");
+  CHECK(s.dead_node_removal_seconds == 30);
 }
 
 TEST_CASE("an empty Name gets a generated star name") {
@@ -75,7 +79,8 @@ TEST_CASE("every problem is reported with file and field") {
   auto out = ovo::parse_config(
       R"({"ServerNode":{"Node":{"Name":"a","Host":7,"Port":70000,"APIPort":"x"},"Twins":"b"},
           "Topology":{"Nodes":[{"Node":{"Name":"b","Port":1}},{"Node":{"Name":"b","Port":2}}]},
-          "Settings":{"Shards":0,"Colour":"red","LogLevel":"loud"}})",
+          "Settings":{"Shards":0,"Colour":"red","LogLevel":"loud","Replication":"twice",
+                      "LeaveOnShutdown":"yes"}})",
       "bad.json");
   CHECK_FALSE(out.config);
   CHECK(has_error(out, "bad.json: ServerNode.Node.Host: must be a string"));
@@ -86,7 +91,9 @@ TEST_CASE("every problem is reported with file and field") {
   CHECK(has_error(out, "bad.json: Settings.Shards: must be from 1 to 128"));
   CHECK(has_error(out, "bad.json: Settings.Colour: unknown setting"));
   CHECK(has_error(out, "bad.json: Settings.LogLevel: must be one of"));
-  CHECK(out.errors.size() == 8);
+  CHECK(has_error(out, "bad.json: Settings.Replication: must be one of sync, async, off"));
+  CHECK(has_error(out, "bad.json: Settings.LeaveOnShutdown: must be true or false"));
+  CHECK(out.errors.size() == 10);
 }
 
 TEST_CASE("broken JSON, a missing node and a missing file are errors") {
