@@ -150,6 +150,17 @@ void forget(self_ptr self, const std::string& name) {
   view_changed(self);
 }
 
+/// Contacts a node given by address only (ovoctl join): its view arrives like any peer's, and
+/// the nodes in it get connections of their own.
+void join_seed(self_ptr self, const std::string& host, uint16_t port) {
+  auto& st = self->state;
+  const auto name = "seed " + host + ":" + std::to_string(port);
+  if (st.peers.count(name)) return;
+  component_log("cluster")->info("joining the cluster of {}:{}", host, port);
+  auto me = caf::actor_cast<cluster_manager_actor>(self);
+  st.peers[name] = self->spawn(peer_connection, name, host, port, st.view->self(), me);
+}
+
 /// Starts a graceful leave: the layout stops giving this node slots, passes hand them over,
 /// and the answer comes once nothing is held here.
 caf::result<bool> leave(self_ptr self) {
@@ -161,6 +172,7 @@ caf::result<bool> leave(self_ptr self) {
     component_log("cluster")->warn("leaving: no other active node to hand the slots to");
     return true;
   }
+  if (st.view->self().leaving && holds_nothing(self) && !st.mover.running) return true;
   auto promise = self->make_response_promise<bool>();
   st.mover.leave_waiters.push_back(promise);
   if (st.view->set_leaving()) {
@@ -269,6 +281,29 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
       },
       [self](rebalance_atom) { run_rebalance(self); },
       [self](leave_atom) { return leave(self); },
+      [self](rebalance_atom, caf::get_atom) {
+        auto promise = self->make_response_promise<pass_report>();
+        self->state.mover.pass_waiters.push_back(promise);
+        run_rebalance(self);
+        return promise;
+      },
+      [self](twin_atom, std::string& twin, bool add) -> caf::result<bool> {
+        if (twin == self->state.view->self().name)
+          return caf::make_error(caf::sec::invalid_argument, "a node cannot be its own twin");
+        if (add && !self->state.view->find(twin))
+          return caf::make_error(caf::sec::invalid_argument, "no node named " + twin);
+        if (self->state.view->set_twin(twin, add)) {
+          component_log("cluster")->info("{} twin {}", add ? "added" : "removed", twin);
+          view_changed(self);
+        }
+        return true;
+      },
+      [self](caf::join_atom, std::string& host, uint16_t port) {
+        join_seed(self, host, port);
+        return true;
+      },
+      [self](admin_atom, admin_actor& admin) { self->state.admin = std::move(admin); },
+      [self](admin_atom) { return self->state.admin; },
   };
 }
 

@@ -10,7 +10,9 @@ namespace ovo {
 counter_table_actor::behavior_type counter_table(
     counter_table_actor::stateful_pointer<counter_table_state> self,
     std::shared_ptr<const clock_source> clock, expiry_scheduler_actor scheduler,
-    uint32_t expiry_index, std::shared_ptr<const routing_holder> routing) {
+    uint32_t expiry_index, std::shared_ptr<const routing_holder> routing,
+    std::shared_ptr<node_metrics> metrics) {
+  self->state.metrics = std::move(metrics);
   self->state.routing = std::move(routing);
   self->state.clock = clock;
   self->state.counters = std::make_unique<counter_space>(

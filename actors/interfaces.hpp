@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "admin_types.hpp"
 #include "command.hpp"
 #include "object_record.hpp"
 
@@ -68,6 +69,18 @@ typename Inspector::result_type inspect(Inspector& f, replica_write& x) {
   return f(caf::meta::type_name("replica_write"), x.counter, x.erase, x.record, x.counter_value);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_status& x) {
+  return f(caf::meta::type_name("node_status"), x.name, x.uptime_ms, x.objects, x.counters,
+           x.rss_bytes, x.lagging_writes, x.slots, x.leaving, x.requests);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pass_report& x) {
+  return f(caf::meta::type_name("pass_report"), x.slots_moved, x.slots_failed, x.entries_sent,
+           x.duration_ms);
+}
+
 }  // namespace ovo
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ovo::reply_sink_ptr)
@@ -83,6 +96,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::replica_write>))
   CAF_ADD_TYPE_ID(ovo, (std::vector<int>))
   CAF_ADD_TYPE_ID(ovo, (std::vector<uint32_t>))
+  CAF_ADD_TYPE_ID(ovo, (ovo::node_status))
+  CAF_ADD_TYPE_ID(ovo, (ovo::pass_report))
+  CAF_ADD_TYPE_ID(ovo, (std::vector<uint64_t>))
 
   /// A command for the receiver; answered through a sink or as a response.
   CAF_ADD_ATOM(ovo, ovo, exec_atom, "exec")
@@ -116,6 +132,16 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_ATOM(ovo, ovo, rebalance_atom, "rebalance")
   /// Remove a node that stayed unreachable (if it is still the same process and still down).
   CAF_ADD_ATOM(ovo, ovo, remove_atom, "remove")
+  /// Admin: are you there (answers the node name).
+  CAF_ADD_ATOM(ovo, ovo, ping_atom, "ping")
+  /// Admin: this node's health.
+  CAF_ADD_ATOM(ovo, ovo, status_atom, "status")
+  /// Admin: the cluster view.
+  CAF_ADD_ATOM(ovo, ovo, topology_atom, "topology")
+  /// Admin: add or remove a twin of this node.
+  CAF_ADD_ATOM(ovo, ovo, twin_atom, "twin")
+  /// The admin actor of a node (ovoctl asks the published cluster manager for it).
+  CAF_ADD_ATOM(ovo, ovo, admin_atom, "admin")
   /// Hand every slot over, then answer (graceful leave).
   CAF_ADD_ATOM(ovo, ovo, leave_atom, "leave")
 CAF_END_TYPE_ID_BLOCK(ovo)
@@ -163,6 +189,25 @@ using expiry_scheduler_actor = caf::typed_actor<
 /// Answers node-wide questions (key count, key list) by asking every shard.
 using keyspace_actor = command_handling;
 
+/// What ovoctl talks to: inspects the node and changes the topology live.
+using admin_actor = caf::typed_actor<
+    caf::replies_to<ping_atom>::with<std::string>,
+    caf::replies_to<topology_atom>::with<std::vector<node_info>>,
+    caf::replies_to<status_atom>::with<node_status>,
+    caf::replies_to<leave_atom>::with<bool>,
+    caf::replies_to<rebalance_atom>::with<pass_report>,
+    caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>,
+    caf::replies_to<twin_atom, std::string, bool>::with<bool>>;
+
+}  // namespace ovo
+
+// Handles of the admin actor cross the network (ovoctl receives one).
+CAF_BEGIN_TYPE_ID_BLOCK(ovo_admin, caf::id_block::ovo::end)
+  CAF_ADD_TYPE_ID(ovo_admin, (ovo::admin_actor))
+CAF_END_TYPE_ID_BLOCK(ovo_admin)
+
+namespace ovo {
+
 /// Holds the cluster view, publishes the routing table, and is what a node publishes on its
 /// APIPort: peers introduce themselves, share views, and forward commands to it.
 using cluster_manager_actor = command_handling::extend<
@@ -176,7 +221,12 @@ using cluster_manager_actor = command_handling::extend<
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     caf::reacts_to<rebalance_atom>,
     caf::reacts_to<remove_atom, std::string, int64_t>,
-    caf::replies_to<leave_atom>::with<bool>>;
+    caf::replies_to<leave_atom>::with<bool>,
+    caf::replies_to<rebalance_atom, caf::get_atom>::with<pass_report>,
+    caf::replies_to<twin_atom, std::string, bool>::with<bool>,
+    caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>,
+    caf::reacts_to<admin_atom, admin_actor>,
+    caf::replies_to<admin_atom>::with<admin_actor>>;
 
 /// One remote node as seen from here: connects (and reconnects with backoff) to its cluster
 /// manager, forwards commands and key moves to it, fails fast while it is unreachable.
@@ -189,5 +239,15 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::reacts_to<caf::connect_atom>>;
+
+}  // namespace ovo
+
+namespace ovo {
+
+/// Registers every message type of the node (its actors, peers and ovoctl).
+inline void add_ovo_message_types(caf::actor_system_config& config) {
+  config.add_message_types<caf::id_block::ovo>();
+  config.add_message_types<caf::id_block::ovo_admin>();
+}
 
 }  // namespace ovo

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "admin.hpp"
 #include "cluster_manager.hpp"
 #include "counter_table.hpp"
 #include "expiry_scheduler.hpp"
@@ -16,7 +17,9 @@ namespace ovo {
 local_node::local_node(caf::actor_system& system, const server_config& config,
                        std::shared_ptr<const clock_source> clock,
                        topology_listener on_topology_change)
-    : self_info_(describe_self(config)), routing_(std::make_shared<routing_holder>()) {
+    : self_info_(describe_self(config)),
+      routing_(std::make_shared<routing_holder>()),
+      metrics_(std::make_shared<node_metrics>()) {
   const auto& settings = config.settings;
   scheduler_ = system.spawn(expiry_scheduler, clock,
                             std::chrono::milliseconds(settings.expiry_sweep_ms),
@@ -24,12 +27,12 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   std::vector<expiry_target_actor> targets;
   std::vector<caf::actor_addr> peers;
   for (uint32_t i = 0; i < settings.shards; ++i) {
-    shards_.push_back(system.spawn(shard, i, clock, scheduler_, routing_));
+    shards_.push_back(system.spawn(shard, i, clock, scheduler_, routing_, metrics_));
     targets.emplace_back(shards_.back());
     peers.push_back(shards_.back().address());
   }
   const auto counters_index = static_cast<uint32_t>(settings.shards);
-  counters_ = system.spawn(counter_table, clock, scheduler_, counters_index, routing_);
+  counters_ = system.spawn(counter_table, clock, scheduler_, counters_index, routing_, metrics_);
   targets.emplace_back(counters_);
   caf::anon_send(scheduler_, targets_atom_v, std::move(targets));
   for (const auto& s : shards_) caf::anon_send(s, peers_atom_v, peers);
@@ -40,9 +43,14 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   options.dead_node_removal = std::chrono::seconds(settings.dead_node_removal_seconds);
   cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_, counters_}, routing_,
                           seed_nodes(config), std::move(on_topology_change), options);
+  std::vector<slot_holding> holders(shards_.begin(), shards_.end());
+  holders.emplace_back(counters_);
+  admin_ = system.spawn(ovo::admin, self_info_.name, cluster_, std::move(holders), metrics_);
+  caf::anon_send(cluster_, admin_atom_v, admin_);
 }
 
 void local_node::route(command cmd, reply_sink_ptr sink) const {
+  metrics_->count(cmd.kind);
   switch (cmd.kind) {
     case op::count_keys:
     case op::list_keys:
@@ -72,6 +80,7 @@ void local_node::stop() const {
   caf::anon_send_exit(scheduler_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(keyspace_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(cluster_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(admin_, caf::exit_reason::user_shutdown);
 }
 
 std::vector<node_info> seed_nodes(const server_config& config) {

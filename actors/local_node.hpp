@@ -7,6 +7,7 @@
 #include "clock.hpp"
 #include "cluster_manager.hpp"
 #include "interfaces.hpp"
+#include "node_metrics.hpp"
 #include "routing_table.hpp"
 #include "server_config.hpp"
 
@@ -32,17 +33,20 @@ class local_node {
   const counter_table_actor& counters() const { return counters_; }
   const expiry_scheduler_actor& scheduler() const { return scheduler_; }
   const cluster_manager_actor& cluster() const { return cluster_; }
+  const admin_actor& admin() const { return admin_; }
   /// This node as it introduced itself to the cluster (join time included).
   const node_info& self_info() const { return self_info_; }
 
  private:
   node_info self_info_;
   std::shared_ptr<routing_holder> routing_;
+  std::shared_ptr<node_metrics> metrics_;
   std::vector<shard_actor> shards_;
   counter_table_actor counters_;
   expiry_scheduler_actor scheduler_;
   keyspace_actor keyspace_;
   cluster_manager_actor cluster_;
+  admin_actor admin_;
 };
 
 /// This node as the cluster API shows it, from its configuration.

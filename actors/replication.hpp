@@ -43,6 +43,7 @@ void replicate_then_deliver(Self self, const routing_holder* routing, Space& spa
     self->request(twin, defaults::replicate_timeout, replicate_atom_v, std::move(write))
         .then([one_done](bool) { one_done(); },
               [self, one_done, key](caf::error& err) {
+                if (self->state.metrics) ++self->state.metrics->lagging_writes;
                 component_log("replication")->warn("replica of {} is lagging: {}", key,
                                                    self->system().render(err));
                 one_done();

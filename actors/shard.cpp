@@ -108,8 +108,10 @@ void run(self_ptr self, const command& cmd, Deliver deliver) {
 shard_actor::behavior_type shard(self_ptr self, uint32_t index,
                                  std::shared_ptr<const clock_source> clock,
                                  expiry_scheduler_actor scheduler,
-                                 std::shared_ptr<const routing_holder> routing) {
+                                 std::shared_ptr<const routing_holder> routing,
+                                 std::shared_ptr<node_metrics> metrics) {
   self->state.index = index;
+  self->state.metrics = std::move(metrics);
   self->state.routing = std::move(routing);
   self->state.clock = clock;
   self->state.objects = std::make_unique<object_space>(

@@ -4,6 +4,7 @@
 #include "arrival_guard.hpp"
 #include "clock.hpp"
 #include "interfaces.hpp"
+#include "node_metrics.hpp"
 #include "object_space.hpp"
 #include "routing_table.hpp"
 
@@ -14,6 +15,7 @@ struct shard_state {
   uint32_t index = 0;
   std::unique_ptr<object_space> objects;
   std::shared_ptr<const clock_source> clock;
+  std::shared_ptr<node_metrics> metrics;  ///< lagging replica writes are counted here
   arrival_guard arrivals;  ///< keys written here while their slot's data is on its way
   std::vector<caf::actor_addr> peers;  ///< every shard of the node, by index (self included)
   std::shared_ptr<const routing_holder> routing;  ///< which node owns a moved key's new slot
@@ -25,6 +27,7 @@ struct shard_state {
 shard_actor::behavior_type shard(shard_actor::stateful_pointer<shard_state> self, uint32_t index,
                                  std::shared_ptr<const clock_source> clock,
                                  expiry_scheduler_actor scheduler,
-                                 std::shared_ptr<const routing_holder> routing);
+                                 std::shared_ptr<const routing_holder> routing,
+                                 std::shared_ptr<node_metrics> metrics);
 
 }  // namespace ovo

@@ -159,20 +159,14 @@ void push_next(self_ptr self, const pass_ptr& p) {
   push_slot(self, p, push);
 }
 
-bool holds_nothing(self_ptr self) {
-  for (int slot = 0; slot < slot_count; ++slot)
-    if (self->state.view->holds(slot)) return false;
-  return true;
-}
-
 void finish_pass(self_ptr self, const pass_ptr& p) {
   auto& mover = self->state.mover;
   mover.running = false;
   ++mover.passes_done;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - p->started)
+          .count();
   if (!p->plan.empty()) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() -
-                                                                          p->started)
-                        .count();
     const auto rate = static_cast<double>(p->entries_sent) * 1000.0 / static_cast<double>(ms + 1);
     component_log("rebalance")->info(
         "pass done: {} slots handed over, {} failed, {} entries sent in {} ms ({:.0f} keys/s)",
@@ -183,6 +177,10 @@ void finish_pass(self_ptr self, const pass_ptr& p) {
     run_rebalance(self);
     return;
   }
+  const pass_report report{static_cast<uint32_t>(p->slots_moved),
+                           static_cast<uint32_t>(p->failed), p->entries_sent, ms};
+  for (auto& waiter : mover.pass_waiters) waiter.deliver(report);
+  mover.pass_waiters.clear();
   if (p->failed == 0 && self->state.view->self().leaving && holds_nothing(self)) {
     for (auto& waiter : mover.leave_waiters) waiter.deliver(true);
     mover.leave_waiters.clear();
@@ -230,6 +228,12 @@ void start_pass(self_ptr self) {
 }
 
 }  // namespace
+
+bool holds_nothing(self_ptr self) {
+  for (int slot = 0; slot < slot_count; ++slot)
+    if (self->state.view->holds(slot)) return false;
+  return true;
+}
 
 void run_rebalance(self_ptr self) {
   auto& mover = self->state.mover;

@@ -20,12 +20,16 @@ struct slot_mover_state {
   bool again = false;    ///< the layout changed during the pass: run another one after it
   std::size_t passes_done = 0;
   std::vector<caf::typed_response_promise<bool>> leave_waiters;  ///< answered when drained
+  std::vector<caf::typed_response_promise<pass_report>> pass_waiters;  ///< ovoctl rebalance
 };
 
 using cluster_manager_self = cluster_manager_actor::stateful_pointer<cluster_manager_state>;
 
 /// Starts a pass now, or right after the running one.
 void run_rebalance(cluster_manager_self self);
+
+/// Whether this node holds no slot (a leave is complete once no pass is running either).
+bool holds_nothing(cluster_manager_self self);
 
 /// Stores a slot's entries sent by the node that held it (objects to the slot's shard,
 /// counters to the counter table); answers once both stored them.

@@ -80,6 +80,18 @@ bool cluster_view::forget(const std::string& name) {
   return true;
 }
 
+bool cluster_view::set_twin(const std::string& twin, bool add) {
+  auto& twins = nodes_.front().twins;
+  auto it = std::find(twins.begin(), twins.end(), twin);
+  if (add == (it != twins.end())) return false;
+  if (add)
+    twins.push_back(twin);
+  else
+    twins.erase(it);
+  relayout();
+  return true;
+}
+
 bool cluster_view::set_leaving() {
   if (nodes_.front().leaving) return false;
   nodes_.front().leaving = true;

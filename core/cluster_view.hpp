@@ -31,6 +31,9 @@ class cluster_view {
   /// ignored until it comes back as a newer process. True when it was known.
   bool forget(const std::string& name);
 
+  /// Adds or removes `twin` from this node's twins; true when that changed.
+  bool set_twin(const std::string& twin, bool add);
+
   /// This node starts handing its slots over (graceful leave); true when that changed.
   bool set_leaving();
 

@@ -30,6 +30,17 @@ enum class op : uint8_t {
   cluster_me,                 ///< this node
 };
 
+/// A short name of each operation (ovoctl stats, logs), in enum order.
+inline const char* op_name(op kind) {
+  static constexpr const char* names[] = {
+      "put",          "get",           "remove",       "getandremove",
+      "updatevalueifequal", "updatekeyvalueifequal", "updatekey", "deletevalueifequal",
+      "counterset",   "counteradd",    "counterget",   "counterremove",
+      "countkeys",    "listkeys",      "cluster",      "clusterme"};
+  static_assert(sizeof names / sizeof *names == static_cast<std::size_t>(op::cluster_me) + 1);
+  return names[static_cast<std::size_t>(kind)];
+}
+
 /// True for the operations on counters (their own namespace, owned by the counter table).
 inline bool is_counter_op(op kind) { return kind >= op::counter_set && kind <= op::counter_remove; }
 

@@ -34,6 +34,7 @@ unsigned actor_threads(const ovo::node_settings& settings) {
 /// The configuration with the live topology, as `<conf>.temp` holds it.
 ovo::server_config live_topology(ovo::server_config config,
                                  const std::vector<ovo::node_info>& nodes) {
+  config.twins = nodes.front().twins;  // this node first: its twins may change live (ovoctl)
   config.topology.clear();
   for (const auto& node : nodes)
     config.topology.push_back(
@@ -88,7 +89,7 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
   if (config.name_was_generated) log->info("no Name configured; this node is {}", config.self.name);
   const auto stop_signals = block_stop_signals();
   caf::actor_system_config caf_config;
-  caf_config.add_message_types<caf::id_block::ovo>();
+  ovo::add_ovo_message_types(caf_config);
   caf_config.load<caf::io::middleman>();
   // Off by default in CAF 0.17: without them a frozen peer is never noticed.
   caf_config.set("middleman.heartbeat-interval", caf::timespan{ovo::defaults::heartbeat_interval});

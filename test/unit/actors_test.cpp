@@ -31,7 +31,7 @@ class future_sink final : public ovo::reply_sink {
 caf::actor_system_config& test_config() {
   static caf::actor_system_config config = [] {
     caf::actor_system_config c;
-    c.add_message_types<caf::id_block::ovo>();
+    ovo::add_ovo_message_types(c);
     return c;
   }();
   return config;

@@ -1,0 +1,123 @@
+#include "admin.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "defaults.hpp"
+#include "logging.hpp"
+
+namespace ovo {
+namespace {
+
+using self_ptr = admin_actor::stateful_pointer<admin_state>;
+
+uint64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+/// Fills the counts from every local holder and the slot count from the cluster manager.
+caf::result<node_status> gather_status(self_ptr self) {
+  auto& st = self->state;
+  auto promise = self->make_response_promise<node_status>();
+  auto out = std::make_shared<node_status>();
+  out->name = st.node_name;
+  out->uptime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - st.started)
+                       .count();
+  out->rss_bytes = resident_bytes();
+  out->lagging_writes = st.metrics->lagging_writes.load();
+  out->requests = st.metrics->request_counts();
+  auto pending = std::make_shared<std::size_t>(st.holders.size() + 1);
+  auto failed = std::make_shared<bool>(false);
+  auto one_done = [promise, out, pending, failed]() mutable {
+    if (--*pending > 0) return;
+    if (*failed)
+      promise.deliver(caf::make_error(caf::sec::request_timeout));
+    else
+      promise.deliver(*out);
+  };
+  auto on_error = [failed, one_done](caf::error&) mutable {
+    *failed = true;
+    one_done();
+  };
+  for (std::size_t i = 0; i < st.holders.size(); ++i) {
+    const bool counters = i + 1 == st.holders.size();
+    self->request(st.holders[i], defaults::node_query_timeout, sizes_atom_v)
+        .then(
+            [out, counters, one_done](std::vector<uint32_t>& sizes) mutable {
+              uint64_t total = 0;
+              for (auto n : sizes) total += n;
+              (counters ? out->counters : out->objects) += total;
+              one_done();
+            },
+            on_error);
+  }
+  command me;
+  me.kind = op::cluster_me;
+  self->request(st.cluster, defaults::node_query_timeout, exec_atom_v, me)
+      .then(
+          [out, one_done](reply& answer) mutable {
+            if (!answer.nodes.empty()) {
+              out->slots = static_cast<uint32_t>(answer.nodes.front().hash_range.size());
+              out->leaving = answer.nodes.front().leaving;
+            }
+            one_done();
+          },
+          on_error);
+  return promise;
+}
+
+}  // namespace
+
+admin_actor::behavior_type admin(self_ptr self, std::string node_name,
+                                 cluster_manager_actor cluster, std::vector<slot_holding> holders,
+                                 std::shared_ptr<const node_metrics> metrics) {
+  auto& st = self->state;
+  st.node_name = std::move(node_name);
+  st.cluster = std::move(cluster);
+  st.holders = std::move(holders);
+  st.metrics = std::move(metrics);
+  return {
+      [self](ping_atom) { return self->state.node_name; },
+      [self](topology_atom) -> caf::result<std::vector<node_info>> {
+        auto promise = self->make_response_promise<std::vector<node_info>>();
+        command view;
+        view.kind = op::cluster_view;
+        self->request(self->state.cluster, defaults::node_query_timeout, exec_atom_v, view)
+            .then([promise](reply& answer) mutable { promise.deliver(std::move(answer.nodes)); },
+                  [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+        return promise;
+      },
+      [self](status_atom) { return gather_status(self); },
+      [self](leave_atom) -> caf::result<bool> {
+        component_log("admin")->info("ovoctl asked this node to leave the cluster");
+        auto promise = self->make_response_promise<bool>();
+        self->request(self->state.cluster, defaults::leave_timeout, leave_atom_v)
+            .then(
+                [promise](bool done) mutable {
+                  promise.deliver(done);
+                  // Drained: stop the process the usual way (REST drains, actors stop).
+                  component_log("admin")->info("every slot handed over; stopping");
+                  ::kill(::getpid(), SIGTERM);
+                },
+                [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+        return promise;
+      },
+      [self](rebalance_atom) {
+        return self->delegate(self->state.cluster, rebalance_atom_v, caf::get_atom_v);
+      },
+      [self](caf::join_atom, std::string& host, uint16_t port) {
+        return self->delegate(self->state.cluster, caf::join_atom_v, std::move(host), port);
+      },
+      [self](twin_atom, std::string& twin, bool add) {
+        return self->delegate(self->state.cluster, twin_atom_v, std::move(twin), add);
+      },
+  };
+}
+
+}  // namespace ovo

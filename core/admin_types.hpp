@@ -1,0 +1,31 @@
+#pragma once
+// What the admin actor answers ovoctl: plain data that crosses the network.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ovo {
+
+/// One node's health, for `ovoctl status` and `ovoctl topology`.
+struct node_status {
+  std::string name;
+  int64_t uptime_ms = 0;
+  uint64_t objects = 0;   ///< objects stored here (owned and replicas)
+  uint64_t counters = 0;  ///< counters stored here (owned and replicas)
+  uint64_t rss_bytes = 0;
+  uint64_t lagging_writes = 0;  ///< replica writes a twin did not confirm in time
+  uint32_t slots = 0;           ///< slots this node serves
+  bool leaving = false;
+  std::vector<uint64_t> requests;  ///< requests routed since start, by operation (op order)
+};
+
+/// The outcome of one rebalancing pass on one node.
+struct pass_report {
+  uint32_t slots_moved = 0;
+  uint32_t slots_failed = 0;
+  uint64_t entries_sent = 0;
+  int64_t duration_ms = 0;
+};
+
+}  // namespace ovo
