@@ -22,17 +22,21 @@ namespace {
 
 using namespace std::chrono_literals;
 
-pid_t spawn(const std::vector<std::string>& args, const std::string& log_path) {
+/// Starts `binary` with `args`, output to `log_path`, input from `input_path` (or nothing).
+pid_t spawn(const char* binary, const std::vector<std::string>& args, const std::string& log_path,
+            const std::string& input_path = "/dev/null") {
   const pid_t pid = fork();
   if (pid == 0) {
     const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(log, STDOUT_FILENO);
     dup2(log, STDERR_FILENO);
+    const int input = ::open(input_path.c_str(), O_RDONLY);
+    dup2(input, STDIN_FILENO);
     std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(OVO_BINARY));
+    argv.push_back(const_cast<char*>(binary));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    execv(OVO_BINARY, argv.data());
+    execv(binary, argv.data());
     _exit(127);
   }
   return pid;
@@ -112,7 +116,7 @@ node_process::node_process(node_options options) {
     write_file(config_path_, generated_config(options, port_, api_port));
   else
     config_path_ = options.config_file;
-  pid_ = spawn({"-conf=" + config_path_}, log_path_);
+  pid_ = spawn(OVO_BINARY, {"-conf=" + config_path_}, log_path_);
   http_client client;
   for (int attempt = 0; attempt < 200; ++attempt) {  // up to 10 s
     if (client.get(url("/ovo/cluster/me")).status == 200) return;
@@ -160,12 +164,21 @@ bool node_process::running() {
   return true;
 }
 
-run_result run_ovo(const std::vector<std::string>& args) {
+run_result run_ovo(const std::vector<std::string>& args) { return run_program(OVO_BINARY, args); }
+
+run_result run_ovoctl(const std::vector<std::string>& args, const std::string& input) {
+  return run_program(OVOCTL_BINARY, args, input, 60s);
+}
+
+run_result run_program(const char* binary, const std::vector<std::string>& args,
+                       const std::string& input, std::chrono::milliseconds timeout) {
   const auto dir = make_temp_dir();
   const auto log_path = dir + "/out.log";
-  const pid_t pid = spawn(args, log_path);
+  const auto input_path = dir + "/in.txt";
+  write_file(input_path, input);
+  const pid_t pid = spawn(binary, args, log_path, input_path);
   bool exited = false;
-  auto code = wait_exit(pid, 10s, &exited);
+  auto code = wait_exit(pid, timeout, &exited);
   if (!exited) {
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);

@@ -50,12 +50,22 @@ class node_process {
   pid_t pid_ = -1;
 };
 
-/// Runs build/ovo with `args` to completion (at most 10 s). Gives the exit code and output.
+/// How a program run ended: its exit code (-1: killed) and its output.
 struct run_result {
   int exit_code;
   std::string output;
 };
+
+/// Runs build/ovo with `args` to completion (at most 10 s).
 run_result run_ovo(const std::vector<std::string>& args);
+
+/// Runs build/ovoctl with `args` and `input` on stdin (at most 60 s); output is stdout+stderr.
+run_result run_ovoctl(const std::vector<std::string>& args, const std::string& input = "");
+
+/// Runs any program to completion (killed after `timeout`).
+run_result run_program(const char* binary, const std::vector<std::string>& args,
+                       const std::string& input = "",
+                       std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 /// A fresh temporary directory for a test.
 std::string make_temp_dir();

@@ -1,0 +1,182 @@
+// build/ovoctl against a real 3-node cluster: every command, --json output, script mode, exit
+// codes, an unreachable node.
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <thread>
+
+#include "test_cluster.hpp"
+
+using namespace ovo::test;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+std::string api(test_cluster& c, int i) {
+  return "127.0.0.1:" + std::to_string(c.api_ports[static_cast<std::size_t>(i)]);
+}
+
+/// The JSON lines of an output (ovoctl prints one document per line with --json).
+std::vector<json> json_lines(const std::string& output) {
+  std::vector<json> out;
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty() && line.front() == '{') out.push_back(json::parse(line));
+  return out;
+}
+
+json only_json(const run_result& result) {
+  auto lines = json_lines(result.output);
+  REQUIRE_MESSAGE(lines.size() == 1, result.output);
+  return lines.front();
+}
+
+}  // namespace
+
+TEST_CASE("ovoctl inspects a live cluster: ping, topology, status, stats") {
+  test_cluster c(3);
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  for (int i = 0; i < 90; ++i) REQUIRE(c.put(i % 3, "k" + std::to_string(i), "v").status == 200);
+  const auto node = api(c, 0);
+
+  auto ping = run_ovoctl({"--node", node, "ping"});
+  CHECK(ping.exit_code == 0);
+  CHECK(ping.output.find("pong from node0") != std::string::npos);
+
+  auto table = run_ovoctl({"--node", node, "topology"});
+  CHECK(table.exit_code == 0);
+  CHECK(table.output.find("NODE") != std::string::npos);
+  CHECK(table.output.find("node2") != std::string::npos);
+
+  auto topology = run_ovoctl({"--node", node, "--json", "topology"});
+  REQUIRE(topology.exit_code == 0);
+  const auto nodes = only_json(topology)["Nodes"];
+  REQUIRE(nodes.size() == 3);
+  std::size_t slots = 0;
+  uint64_t objects = 0;
+  for (const auto& n : nodes) {
+    CHECK(n["State"] == "ACTIVE");
+    slots += n["HashRange"].size();
+    objects += n["Objects"].get<uint64_t>();
+  }
+  CHECK(slots == 128);
+  CHECK(objects == 2 * 90);  // owner and twin
+
+  auto status = run_ovoctl({"--node", node, "status", "node1", "--json"});
+  REQUIRE(status.exit_code == 0);
+  const auto s = only_json(status);
+  CHECK(s["Name"] == "node1");
+  CHECK(s["Slots"].get<int>() > 0);
+  CHECK(s["RssBytes"].get<uint64_t>() > 0);
+
+  auto stats = run_ovoctl({"--node", node, "--json", "stats"});
+  REQUIRE(stats.exit_code == 0);
+  uint64_t puts = 0;
+  const auto per_node = only_json(stats)["Nodes"];
+  for (const auto& n : per_node) puts += n["Requests"]["put"].get<uint64_t>();
+  CHECK(puts == 90);  // counted where the client sent them
+}
+
+TEST_CASE("ovoctl changes twins live; the change reaches every view and the .temp file") {
+  test_cluster c(3);
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  const auto node = api(c, 0);
+  REQUIRE(run_ovoctl({"--node", node, "add-twin", "node1", "node2"}).exit_code == 0);
+  bool everywhere = false;
+  for (int attempt = 0; attempt < 50 && !everywhere; ++attempt) {
+    everywhere = true;
+    for (int i = 0; i < 3; ++i) {
+      const auto view = c.call(i, "GET", "/ovo/cluster").envelope()["Data"]["Nodes"];
+      for (const auto& n : view)
+        if (n["Name"] == "node1") everywhere = everywhere && n["Twins"] == json{"node2"};
+    }
+    if (!everywhere) std::this_thread::sleep_for(100ms);
+  }
+  CHECK(everywhere);
+  const auto temp = json::parse(read_file(c.nodes[1]->config_path() + ".temp"));
+  CHECK(temp["ServerNode"]["Twins"] == json{"node2"});
+  CHECK(run_ovoctl({"--node", node, "remove-twin", "node1", "node2"}).exit_code == 0);
+  CHECK(run_ovoctl({"--node", node, "add-twin", "node1", "nosuch"}).exit_code == 1);
+  CHECK(run_ovoctl({"--node", node, "add-twin", "nosuch", "node1"}).exit_code == 1);
+}
+
+TEST_CASE("ovoctl exit codes: usage 2, unreachable 3, failure 1") {
+  CHECK(run_ovoctl({"frobnicate"}).exit_code == 2);
+  CHECK(run_ovoctl({"--node", "nonsense", "ping"}).exit_code == 2);
+  CHECK(run_ovoctl({"--timeout", "-1", "ping"}).exit_code == 2);
+  CHECK(run_ovoctl({}).exit_code == 2);
+  auto help = run_ovoctl({"--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(help.output.find("add-twin") != std::string::npos);
+  const auto nobody = "127.0.0.1:" + std::to_string(free_port());
+  auto unreachable = run_ovoctl({"--node", nobody, "--timeout", "2", "ping"});
+  CHECK(unreachable.exit_code == 3);
+  CHECK(unreachable.output.find("cannot reach") != std::string::npos);
+}
+
+TEST_CASE("ovoctl --script runs line by line, stops at the failing line unless --keep-going") {
+  test_cluster c(2);
+  REQUIRE(c.converged({0, 1}, 2));
+  const auto node = api(c, 0);
+  const std::string script =
+      "# a comment\n"
+      "ping\n"
+      "\n"
+      "add-twin node0 nosuch   # fails: no such node\n"
+      "status\n";
+  auto stopped = run_ovoctl({"--node", node, "--script", "-"}, script);
+  CHECK(stopped.exit_code == 1);
+  CHECK(stopped.output.find("line 4") != std::string::npos);
+  CHECK(stopped.output.find("pong from node0") != std::string::npos);
+  CHECK(stopped.output.find("uptime") == std::string::npos);  // line 5 never ran
+
+  auto kept_going = run_ovoctl({"--node", node, "--script", "-", "--keep-going"}, script);
+  CHECK(kept_going.exit_code == 1);
+  CHECK(kept_going.output.find("uptime") != std::string::npos);
+
+  const auto dir = make_temp_dir();
+  write_file(dir + "/ok.txt", "ping\nrebalance\n");
+  CHECK(run_ovoctl({"--node", node, "--script", dir + "/ok.txt"}).exit_code == 0);
+  CHECK(run_ovoctl({"--node", node, "--script", dir + "/missing.txt"}).exit_code == 2);
+}
+
+TEST_CASE("ovoctl leave drains a node and stops it; rebalance and join work on a live cluster") {
+  test_cluster c(3);
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  std::vector<std::string> keys;
+  for (int i = 0; i < 300; ++i) {
+    keys.push_back("k" + std::to_string(i));
+    REQUIRE(c.put(i % 3, keys.back(), "v-" + keys.back()).status == 200);
+  }
+  auto leave = run_ovoctl({"--node", api(c, 0), "--json", "leave", "node2"});
+  CHECK(leave.exit_code == 0);
+  const auto events = json_lines(leave.output);
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.back()["Event"] == "done");
+  CHECK(c.nodes[2]->stop(0, 10s) == 0);  // it stopped by itself (signal 0 only checks)
+  CHECK(c.converged({0, 1}, 2));
+  CHECK(c.wait_for_exact_placement({0, 1}, keys).empty());
+
+  // A node started alone joins through ovoctl and takes its share.
+  node_options alone;
+  alone.name = "late";
+  auto late = std::make_unique<node_process>(alone);
+  const auto config = json::parse(read_file(late->config_path()));  // holds its free API port
+  const auto late_address =
+      "127.0.0.1:" + std::to_string(config["ServerNode"]["Node"]["APIPort"].get<int>());
+  auto join = run_ovoctl({"--node", late_address, "join", late_address, "--seed", api(c, 0)});
+  CHECK(join.exit_code == 0);
+  bool joined = false;
+  for (int attempt = 0; attempt < 100 && !joined; ++attempt) {
+    joined = c.view(0).count("late") && c.view(0)["late"].first == "ACTIVE" &&
+             !c.view(0)["late"].second.empty();
+    if (!joined) std::this_thread::sleep_for(100ms);
+  }
+  CHECK(joined);
+  auto rebalance = run_ovoctl({"--node", api(c, 0), "--json", "rebalance"});
+  CHECK(rebalance.exit_code == 0);
+  CHECK(json_lines(rebalance.output).size() == 3);  // node0, node1, late
+  for (const auto& key : keys) CHECK(c.value_of(0, key) == "v-" + key);
+}

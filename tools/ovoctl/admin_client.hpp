@@ -1,0 +1,58 @@
+#pragma once
+// ovoctl's side of the admin protocol: connects to a node's APIPort through CAF's middleman
+// (never the blocking remote_actor) and makes one request at a time, each bounded in time.
+
+#include <caf/all.hpp>
+#include <chrono>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "interfaces.hpp"
+
+namespace ovo::cli {
+
+/// Exit codes (README "ovoctl").
+enum exit_code : int { ok = 0, failed = 1, usage = 2, unreachable = 3 };
+
+/// Stops a command: what to print and the exit code.
+struct cli_error : std::runtime_error {
+  cli_error(int code, const std::string& message) : std::runtime_error(message), code(code) {}
+  int code;
+};
+
+/// "host:port" -> (host, port); a usage error when malformed.
+std::pair<std::string, uint16_t> parse_address(const std::string& text);
+
+class admin_client {
+ public:
+  admin_client(caf::actor_system& system, std::chrono::milliseconds timeout)
+      : system_(system), timeout_(timeout) {}
+
+  /// The admin actor of the node whose APIPort is at `address` ("host:port").
+  admin_actor connect(const std::string& address);
+
+  /// One request to `admin`, answered within `timeout` (the default one when zero).
+  template <class Result, class... Ts>
+  Result call(const admin_actor& admin, std::chrono::milliseconds timeout, Ts... xs) {
+    caf::scoped_actor self{system_};
+    Result result{};
+    caf::error failure;
+    self->request(admin, timeout.count() > 0 ? timeout : timeout_, std::move(xs)...)
+        .receive([&](Result& answer) { result = std::move(answer); },
+                 [&](caf::error& err) { failure = std::move(err); });
+    if (failure) throw error_for(failure);
+    return result;
+  }
+
+  std::chrono::milliseconds timeout() const { return timeout_; }
+
+ private:
+  cli_error error_for(const caf::error& err) const;
+
+  caf::actor_system& system_;
+  std::chrono::milliseconds timeout_;
+  std::map<std::string, admin_actor> connected_;
+};
+
+}  // namespace ovo::cli

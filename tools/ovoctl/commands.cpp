@@ -1,0 +1,283 @@
+#include "commands.hpp"
+
+#include <future>
+#include <iostream>
+#include <unistd.h>
+
+#include "output.hpp"
+
+namespace ovo::cli {
+
+const char* const commands_help =
+    "commands:\n"
+    "  ping                        is the node there (answers its name)\n"
+    "  topology                    every node: state, slots, twins, keys\n"
+    "  status [NODE]               one node: uptime, keys, counters, memory, lagging writes\n"
+    "  stats                       requests served by every node, by operation\n"
+    "  add-twin A B                make node B a twin of node A\n"
+    "  remove-twin A B             stop B being a twin of A\n"
+    "  join NODE --seed HOST:PORT  tell node NODE (name or HOST:APIPORT) to join a cluster\n"
+    "  leave NODE                  hand NODE's slots to the others, then stop it\n"
+    "  rebalance                   every node moves slot data to match the layout\n";
+
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+/// Long operations may take this long whatever --timeout says.
+constexpr auto long_operation = std::chrono::milliseconds(120'000);
+
+void expect_words(const std::vector<std::string>& words, std::size_t count, const char* form) {
+  if (words.size() != count) throw cli_error(usage, std::string("usage: ovoctl ") + form);
+}
+
+std::vector<node_info> topology_of(admin_client& client, const options& opts) {
+  return client.call<std::vector<node_info>>(client.connect(opts.node), 0ms, topology_atom_v);
+}
+
+std::string api_address(const node_info& node) {
+  return node.api_host + ":" + std::to_string(node.api_port);
+}
+
+/// The node called `name` in the topology (or the address itself when given as HOST:PORT).
+std::string address_of(admin_client& client, const options& opts, const std::string& name) {
+  if (name.find(':') != std::string::npos) return name;
+  for (const auto& node : topology_of(client, opts))
+    if (node.name == name) return api_address(node);
+  throw cli_error(failed, "no node named \"" + name + "\" in the topology of " + opts.node);
+}
+
+node_status status_at(admin_client& client, const std::string& address) {
+  return client.call<node_status>(client.connect(address), 0ms, status_atom_v);
+}
+
+json status_json(const node_status& s) {
+  json requests = json::object();
+  for (std::size_t i = 0; i < s.requests.size(); ++i)
+    requests[op_name(static_cast<op>(i))] = s.requests[i];
+  return {{"Name", s.name},         {"UptimeMs", s.uptime_ms},  {"Objects", s.objects},
+          {"Counters", s.counters}, {"RssBytes", s.rss_bytes},  {"LaggingWrites", s.lagging_writes},
+          {"Slots", s.slots},       {"Leaving", s.leaving},     {"Requests", requests}};
+}
+
+void ping(admin_client& client, const options& opts, std::ostream& out) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto name = client.call<std::string>(client.connect(opts.node), 0ms, ping_atom_v);
+  const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                           started)
+                      .count();
+  if (opts.json)
+    out << json{{"Name", name}, {"Address", opts.node}, {"Ms", ms}}.dump() << "\n";
+  else
+    out << "pong from " << name << " at " << opts.node << " in " << ms << " ms\n";
+}
+
+void topology(admin_client& client, const options& opts, std::ostream& out) {
+  json nodes = json::array();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& node : topology_of(client, opts)) {
+    auto entry = node_json(node);
+    std::string objects = "-", counters = "-";
+    if (node.active) {
+      try {
+        const auto s = status_at(client, api_address(node));
+        entry["Objects"] = s.objects;
+        entry["Counters"] = s.counters;
+        objects = std::to_string(s.objects);
+        counters = std::to_string(s.counters);
+      } catch (const cli_error&) {
+        // Listed but not answering: shown without key counts.
+      }
+    }
+    nodes.push_back(entry);
+    rows.push_back({node.name, node.active ? (node.leaving ? "LEAVING" : "ACTIVE") : "INACTIVE",
+                    std::to_string(node.hash_range.size()), slot_ranges(node.hash_range),
+                    comma_list(node.twins), objects, counters, api_address(node)});
+  }
+  if (opts.json)
+    out << json{{"Nodes", nodes}}.dump() << "\n";
+  else
+    print_table(out, {"NODE", "STATE", "SLOTS", "RANGES", "TWINS", "OBJECTS", "COUNTERS", "API"},
+                rows);
+}
+
+void status(admin_client& client, const options& opts, const std::vector<std::string>& words,
+            std::ostream& out) {
+  if (words.size() > 2) throw cli_error(usage, "usage: ovoctl status [NODE]");
+  const auto s =
+      status_at(client, words.size() == 2 ? address_of(client, opts, words[1]) : opts.node);
+  if (opts.json) {
+    out << status_json(s).dump() << "\n";
+    return;
+  }
+  uint64_t requests = 0;
+  for (auto n : s.requests) requests += n;
+  print_table(out, {"FIELD", "VALUE"},
+              {{"node", s.name},
+               {"uptime", std::to_string(s.uptime_ms / 1000) + " s"},
+               {"slots served", std::to_string(s.slots)},
+               {"objects", std::to_string(s.objects)},
+               {"counters", std::to_string(s.counters)},
+               {"memory (RSS)", std::to_string(s.rss_bytes / (1024 * 1024)) + " MiB"},
+               {"lagging replica writes", std::to_string(s.lagging_writes)},
+               {"requests", std::to_string(requests)},
+               {"leaving", s.leaving ? "yes" : "no"}});
+}
+
+void stats(admin_client& client, const options& opts, std::ostream& out) {
+  json nodes = json::array();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& node : topology_of(client, opts)) {
+    if (!node.active) continue;
+    const auto s = status_at(client, api_address(node));
+    nodes.push_back(status_json(s));
+    uint64_t reads = 0, writes = 0, counters = 0, other = 0;
+    for (std::size_t i = 0; i < s.requests.size(); ++i) {
+      const auto kind = static_cast<op>(i);
+      auto& bucket = is_counter_op(kind)          ? counters
+                     : is_node_wide_op(kind)      ? other
+                     : is_write_op(kind)          ? writes
+                                                  : reads;
+      bucket += s.requests[i];
+    }
+    rows.push_back({s.name, std::to_string(reads), std::to_string(writes),
+                    std::to_string(counters), std::to_string(other),
+                    std::to_string(reads + writes + counters + other)});
+  }
+  if (opts.json)
+    out << json{{"Nodes", nodes}}.dump() << "\n";
+  else
+    print_table(out, {"NODE", "READS", "WRITES", "COUNTERS", "OTHER", "TOTAL"}, rows);
+}
+
+void change_twin(admin_client& client, const options& opts, const std::vector<std::string>& words,
+                 bool add, std::ostream& out) {
+  expect_words(words, 3, add ? "add-twin A B" : "remove-twin A B");
+  client.call<bool>(client.connect(address_of(client, opts, words[1])), 0ms, twin_atom_v,
+                    words[2], add);
+  if (opts.json)
+    out << json{{"Node", words[1]}, {"Twin", words[2]}, {"Added", add}}.dump() << "\n";
+  else
+    out << words[2] << (add ? " is now a twin of " : " is no longer a twin of ") << words[1]
+        << "\n";
+}
+
+void join(admin_client& client, const options& opts, const std::vector<std::string>& words,
+          std::ostream& out) {
+  if (words.size() != 4 || words[2] != "--seed")
+    throw cli_error(usage, "usage: ovoctl join NODE --seed HOST:PORT");
+  const auto [seed_host, seed_port] = parse_address(words[3]);
+  const auto address = address_of(client, opts, words[1]);
+  auto admin = client.connect(address);
+  client.call<bool>(admin, 0ms, caf::join_atom_v, seed_host, seed_port);
+  // Done when the node lists more than itself (bounded by the timeout).
+  std::size_t known = 0;
+  const auto deadline = std::chrono::steady_clock::now() + client.timeout();
+  while (std::chrono::steady_clock::now() < deadline) {
+    known = client.call<std::vector<node_info>>(admin, 0ms, topology_atom_v).size();
+    if (known > 1) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  if (known < 2) throw cli_error(failed, words[1] + " did not reach the cluster of " + words[3]);
+  if (opts.json)
+    out << json{{"Node", words[1]}, {"Seed", words[3]}, {"Nodes", known}}.dump() << "\n";
+  else
+    out << words[1] << " joined the cluster of " << words[3] << " (" << known << " nodes)\n";
+}
+
+/// One progress line: a terminal line rewritten in place, or a JSON line.
+void progress(const options& opts, std::ostream& out, const json& event, const std::string& text) {
+  if (opts.json)
+    out << event.dump() << "\n" << std::flush;
+  else if (::isatty(STDOUT_FILENO))
+    out << "\r" << text << "   " << std::flush;
+}
+
+void leave(admin_client& client, const options& opts, const std::vector<std::string>& words,
+           std::ostream& out) {
+  expect_words(words, 2, "leave NODE");
+  const auto address = address_of(client, opts, words[1]);
+  auto admin = client.connect(address);
+  auto done = std::async(std::launch::async, [&client, admin] {
+    return client.call<bool>(admin, long_operation, leave_atom_v);
+  });
+  while (done.wait_for(500ms) != std::future_status::ready) {
+    try {
+      const auto s = client.call<node_status>(admin, 1000ms, status_atom_v);
+      progress(opts, out,
+               {{"Event", "progress"}, {"Node", s.name}, {"Objects", s.objects},
+                {"Counters", s.counters}},
+               "leaving " + s.name + ": " + std::to_string(s.objects) + " objects, " +
+                   std::to_string(s.counters) + " counters still here");
+    } catch (const cli_error&) {
+      // Busy or already stopping: the leave's own answer decides.
+    }
+  }
+  done.get();
+  if (opts.json)
+    out << json{{"Event", "done"}, {"Node", words[1]}, {"Left", true}}.dump() << "\n";
+  else
+    out << (::isatty(STDOUT_FILENO) ? "\n" : "") << words[1]
+        << " handed every slot over and is stopping\n";
+}
+
+void rebalance(admin_client& client, const options& opts, std::ostream& out) {
+  std::vector<std::vector<std::string>> rows;
+  uint32_t failed_slots = 0;
+  for (const auto& node : topology_of(client, opts)) {
+    if (!node.active) continue;
+    const auto report = client.call<pass_report>(client.connect(api_address(node)),
+                                                 long_operation, rebalance_atom_v);
+    failed_slots += report.slots_failed;
+    if (opts.json)
+      out << json{{"Event", "node"},
+                  {"Node", node.name},
+                  {"SlotsMoved", report.slots_moved},
+                  {"SlotsFailed", report.slots_failed},
+                  {"Entries", report.entries_sent},
+                  {"Ms", report.duration_ms}}
+                 .dump()
+          << "\n"
+          << std::flush;
+    rows.push_back({node.name, std::to_string(report.slots_moved),
+                    std::to_string(report.slots_failed), std::to_string(report.entries_sent),
+                    std::to_string(report.duration_ms)});
+  }
+  if (!opts.json) print_table(out, {"NODE", "SLOTS MOVED", "FAILED", "ENTRIES", "MS"}, rows);
+  if (failed_slots > 0)
+    throw cli_error(failed, std::to_string(failed_slots) + " slots could not be moved");
+}
+
+}  // namespace
+
+void run_command(admin_client& client, const options& opts, const std::vector<std::string>& words,
+                 std::ostream& out) {
+  if (words.empty()) throw cli_error(usage, "no command given");
+  const auto& name = words[0];
+  if (name == "ping") {
+    expect_words(words, 1, "ping");
+    ping(client, opts, out);
+  } else if (name == "topology") {
+    expect_words(words, 1, "topology");
+    topology(client, opts, out);
+  } else if (name == "status") {
+    status(client, opts, words, out);
+  } else if (name == "stats") {
+    expect_words(words, 1, "stats");
+    stats(client, opts, out);
+  } else if (name == "add-twin" || name == "remove-twin") {
+    change_twin(client, opts, words, name == "add-twin", out);
+  } else if (name == "join") {
+    join(client, opts, words, out);
+  } else if (name == "leave") {
+    leave(client, opts, words, out);
+  } else if (name == "rebalance") {
+    expect_words(words, 1, "rebalance");
+    rebalance(client, opts, out);
+  } else {
+    throw cli_error(usage, "unknown command \"" + name + "\"");
+  }
+}
+
+}  // namespace ovo::cli
