@@ -23,6 +23,7 @@ auto slot_dump_handler(Self self) {
 template <class Self>
 auto slot_drop_handler(Self self) {
   return [self](drop_atom, int slot) {
+    self->state.arrivals.forget(slot);  // a later copy of the slot must be taken in full
     return static_cast<uint64_t>(self->state.space().drop(slot));
   };
 }

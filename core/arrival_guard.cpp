@@ -10,6 +10,13 @@ void arrival_guard::expect(int slot, int64_t until_ms) {
   w.arrived = false;
 }
 
+void arrival_guard::forget(int slot) {
+  auto& w = windows_[static_cast<std::size_t>(slot)];
+  w.until_ms = 0;
+  w.arrived = false;
+  decltype(w.written){}.swap(w.written);
+}
+
 void arrival_guard::arrived(int slot) { windows_[static_cast<std::size_t>(slot)].arrived = true; }
 
 bool arrival_guard::in_transit(std::string_view key, int64_t now_ms) {
@@ -21,9 +28,7 @@ arrival_guard::window* arrival_guard::open_window(int slot, int64_t now_ms) {
   auto& w = windows_[static_cast<std::size_t>(slot)];
   if (w.until_ms == 0) return nullptr;
   if (now_ms >= w.until_ms) {
-    w.until_ms = 0;
-    w.arrived = false;
-    decltype(w.written){}.swap(w.written);
+    forget(slot);
     return nullptr;
   }
   return &w;

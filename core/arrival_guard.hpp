@@ -19,6 +19,9 @@ class arrival_guard {
   /// Opens (or extends) the window of `slot` until `until_ms`.
   void expect(int slot, int64_t until_ms);
 
+  /// Closes the slot's window: its entries were dropped here, so nothing remembered still holds.
+  void forget(int slot);
+
   /// The slot's data arrived: reads no longer need to ask the previous holder.
   void arrived(int slot);
 

@@ -8,18 +8,15 @@
 namespace ovo {
 namespace {
 
-bool same_facts(const node_info& a, const node_info& b) {
-  return std::tie(a.host, a.port, a.api_host, a.api_port, a.twins, a.joined_at_ms, a.incarnation,
-                  a.leaving) == std::tie(b.host, b.port, b.api_host, b.api_port, b.twins,
-                                         b.joined_at_ms, b.incarnation, b.leaving);
+/// Reports about one node are ordered by join time, process start, then the node's own version
+/// of its facts: an older one (from a peer that has not heard the news yet) must not undo a
+/// newer one, and two copies of one version never flip-flop.
+bool older(const node_info& report, const node_info& known) {
+  return std::tie(report.joined_at_ms, report.incarnation, report.version) <
+         std::tie(known.joined_at_ms, known.incarnation, known.version);
 }
 
-/// Reports about one node are ordered by join time, then process start: an older one (from a
-/// peer that has not heard of the restart yet) must not undo a newer one.
-bool older(const node_info& report, const node_info& known) {
-  return std::tie(report.joined_at_ms, report.incarnation) <
-         std::tie(known.joined_at_ms, known.incarnation);
-}
+bool newer(const node_info& report, const node_info& known) { return older(known, report); }
 
 }  // namespace
 
@@ -51,7 +48,7 @@ bool cluster_view::merge(const node_info& node) {
   if (older(node, *it)) return false;
   bool changed = false;
   const bool was_ranked = it->ranked;
-  if (!same_facts(*it, node)) {
+  if (newer(node, *it)) {
     // Liveness is judged by our own connection to the node, never taken from gossip.
     const bool active = it->active;
     *it = node;
@@ -88,6 +85,7 @@ bool cluster_view::set_twin(const std::string& twin, bool add) {
     twins.push_back(twin);
   else
     twins.erase(it);
+  ++nodes_.front().version;
   relayout();
   return true;
 }
@@ -95,6 +93,7 @@ bool cluster_view::set_twin(const std::string& twin, bool add) {
 bool cluster_view::set_leaving() {
   if (nodes_.front().leaving) return false;
   nodes_.front().leaving = true;
+  ++nodes_.front().version;
   relayout();
   return true;
 }

@@ -19,6 +19,9 @@ struct node_info {
   /// Start time of the node's current process: a restarted node (same name, same join time)
   /// is a new, empty holder that must be given its slots' data again.
   int64_t incarnation = 0;
+  /// Bumped by the node itself whenever its facts change (twins, leaving): a peer's older copy
+  /// of those facts never overwrites a newer one.
+  int64_t version = 0;
   bool leaving = false;  ///< handing its slots over before it exits; holds none in the layout
   /// Some node has reached it since it joined, so it takes its share of the slots. A joining
   /// node gets none before that (its first contact must not move slots to nodes without its

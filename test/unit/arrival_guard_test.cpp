@@ -31,3 +31,13 @@ TEST_CASE("a window closes at its deadline and forgets its keys") {
   CHECK(guard.accepts("k", 1'000));
   CHECK(guard.remembered() == 0);
 }
+
+TEST_CASE("a dropped slot forgets what it remembered, so a later copy is taken in full") {
+  ovo::arrival_guard guard;
+  const int slot = ovo::slot_of("k");
+  guard.expect(slot, 1'000);
+  CHECK(guard.accepts("k", 100));
+  guard.forget(slot);
+  guard.expect(slot, 2'000);
+  CHECK(guard.accepts("k", 200));
+}

@@ -46,7 +46,9 @@ TEST_CASE("a new node is INACTIVE until our own connection reports it up") {
   CHECK_FALSE(view.set_active("b", true));  // no change
   auto gossip = node("b", 200, 9);
   gossip.active = false;
-  CHECK(view.merge(gossip));                // new facts are taken...
+  CHECK_FALSE(view.merge(gossip));          // same version: a stale copy, ignored
+  gossip.version = 1;
+  CHECK(view.merge(gossip));                // a newer version's facts are taken...
   CHECK(view.find("b")->port == 9);
   CHECK(view.find("b")->active);            // ...liveness is not
 }
@@ -120,6 +122,20 @@ TEST_CASE("merges are idempotent, never overwrite this node, and never go back i
   CHECK(view.merge(node("b", 500)));          // restarted: later join time
   CHECK_FALSE(view.merge(node("b", 200, 5)));  // a stale report of the old incarnation
   CHECK(view.find("b")->joined_at_ms == 500);
+}
+
+TEST_CASE("a peer's stale copy of a node's facts never undoes the node's own newer report") {
+  ovo::cluster_view view(node("a", 100));
+  auto fresh = node("b", 200);
+  fresh.version = 2;
+  fresh.leaving = true;
+  CHECK(view.merge(fresh));
+  auto stale = node("b", 200);
+  stale.version = 1;
+  CHECK_FALSE(view.merge(stale));
+  CHECK(view.find("b")->leaving);
+  CHECK(view.set_twin("b", true));
+  CHECK(view.self().version == 1);  // this node's own changes bump its version
 }
 
 TEST_CASE("a leaving node gets no slots; the others share them") {
