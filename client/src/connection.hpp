@@ -1,0 +1,34 @@
+#pragma once
+// One keep-alive HTTP/1.1 connection to one node (libcurl easy handle, reused per request).
+
+#include <curl/curl.h>
+
+#include <string>
+
+namespace ovo::client {
+
+struct http_answer {
+  long status = 0;  ///< 0: no answer (connection refused, timeout)
+  std::string body;
+};
+
+/// Percent-encodes one path segment (a key).
+std::string escape(const std::string& segment);
+
+class connection {
+ public:
+  connection(std::string address, long timeout_ms);
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  /// `path` must already be percent-encoded.
+  http_answer request(const char* method, const std::string& path, const std::string& body = "");
+
+ private:
+  std::string base_url_;
+  CURL* curl_;
+  curl_slist* headers_;
+};
+
+}  // namespace ovo::client
