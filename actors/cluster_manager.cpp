@@ -1,5 +1,7 @@
 #include "cluster_manager.hpp"
 
+#include <algorithm>
+
 #include "command_handlers.hpp"
 #include "defaults.hpp"
 #include "logging.hpp"
@@ -33,7 +35,8 @@ void publish_routing(self_ptr self) {
   auto table = std::make_shared<routing_table>();
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
     table->remote_owner[slot] = connection_to(self, st.view->owners()[slot]);
-    table->replica[slot] = connection_to(self, st.view->replicas()[slot]);
+    for (auto index : st.view->replicas()[slot])
+      if (auto twin = connection_to(self, index)) table->replicas[slot].push_back(twin);
     if (auto it = st.peers.find(st.previous_owner[slot]); it != st.peers.end())
       table->previous_owner[slot] = it->second;
   }
@@ -150,6 +153,24 @@ void forget(self_ptr self, const std::string& name) {
   view_changed(self);
 }
 
+/// A stepbrother adds this node to its twins (it then keeps replicas of the stepbrother's slots).
+void ask_stepbrother(self_ptr self, const std::string& name) {
+  auto& st = self->state;
+  const auto& brothers = st.options.stepbrothers;
+  auto peer = st.peers.find(name);
+  if (peer == st.peers.end() || std::find(brothers.begin(), brothers.end(), name) == brothers.end())
+    return;
+  self->request(peer->second, defaults::peer_join_timeout, twin_atom_v, st.view->self().name, true)
+      .then(
+          [name](bool) {
+            component_log("cluster")->info("stepbrother {} took this node as its twin", name);
+          },
+          [self, name](caf::error& err) {
+            component_log("cluster")->warn("stepbrother {} did not take this node as its twin: {}",
+                                           name, self->system().render(err));
+          });
+}
+
 /// Contacts a node given by address only (ovoctl join): its view arrives like any peer's, and
 /// the nodes in it get connections of their own.
 void join_seed(self_ptr self, const std::string& host, uint16_t port) {
@@ -260,6 +281,7 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
           return;
         }
         if (self->state.view->set_active(name, up)) view_changed(self);
+        if (up) ask_stepbrother(self, name);
         const auto removal = self->state.options.dead_node_removal;
         if (!up && node && removal.count() > 0)
           self->delayed_send(self, removal, remove_atom_v, name, node->incarnation);

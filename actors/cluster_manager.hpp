@@ -22,6 +22,8 @@ struct cluster_options {
   bool keep_replicas = true;           ///< false: Replication "off"
   bool answer_before_replicas = false;  ///< Replication "async"
   std::chrono::seconds dead_node_removal{0};  ///< 0: never remove an unreachable node
+  /// Nodes asked to take this node as their twin once reached (ServerNode.Stepbrothers).
+  std::vector<std::string> stepbrothers;
 };
 
 /// Called with every new view (to rewrite `<conf>.temp`).

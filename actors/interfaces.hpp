@@ -237,6 +237,7 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<caf::forward_atom, command>::with<reply>,
     caf::replies_to<migrate_atom, int, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
+    caf::replies_to<twin_atom, std::string, bool>::with<bool>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::reacts_to<caf::connect_atom>>;
 

@@ -41,6 +41,7 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   options.keep_replicas = settings.replication != "off";
   options.answer_before_replicas = settings.replication == "async";
   options.dead_node_removal = std::chrono::seconds(settings.dead_node_removal_seconds);
+  options.stepbrothers = config.stepbrothers;
   cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_, counters_}, routing_,
                           seed_nodes(config), std::move(on_topology_change), options);
   std::vector<slot_holding> holders(shards_.begin(), shards_.end());

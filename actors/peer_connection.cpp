@@ -123,6 +123,9 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
       [self](fetch_atom atom, std::string& key, bool counter) {
         return relay<replica_write>(self, atom, key, counter);
       },
+      [self](twin_atom atom, std::string& twin, bool add) {
+        return relay<bool>(self, atom, twin, add);
+      },
       [self](caf::update_atom, std::vector<node_info>& view) {
         if (self->state.remote) self->send(self->state.remote, caf::update_atom_v, std::move(view));
       },

@@ -24,9 +24,11 @@ void replicate_then_deliver(Self self, const routing_holder* routing, Space& spa
                             std::initializer_list<std::string_view> keys, reply answer,
                             Deliver deliver) {
   std::vector<std::pair<peer_connection_actor, replica_write>> sends;
-  for (auto key : keys)
-    if (auto twin = routing ? routing->replica_of(slot_of(key)) : peer_connection_actor{})
-      sends.emplace_back(std::move(twin), space.snapshot(key));
+  if (routing)
+    for (auto key : keys)
+      routing->for_each_replica(slot_of(key), [&](const peer_connection_actor& twin) {
+        sends.emplace_back(twin, space.snapshot(key));
+      });
   if (sends.empty()) {
     deliver(std::move(answer));
     return;

@@ -15,8 +15,8 @@ namespace ovo {
 struct routing_table {
   /// The connection to the slot's owner; an invalid handle means this node owns it.
   std::array<peer_connection_actor, slot_count> remote_owner;
-  /// The connection to the node holding the slot's replica; invalid: no replica.
-  std::array<peer_connection_actor, slot_count> replica;
+  /// The connections to the nodes holding the slot's replicas (none: no remote replica).
+  std::array<std::vector<peer_connection_actor>, slot_count> replicas;
   /// The node that served the slot before this one took it over, while its data may still be
   /// on the way; invalid when unknown.
   std::array<peer_connection_actor, slot_count> previous_owner;
@@ -49,10 +49,11 @@ class routing_holder {
                  : peer_connection_actor{};
   }
 
-  /// Where `slot`'s writes are replicated, or an invalid handle.
-  peer_connection_actor replica_of(int slot) const {
-    auto table = current();
-    return table ? table->replica[static_cast<std::size_t>(slot)] : peer_connection_actor{};
+  /// Where `slot`'s writes are replicated (the table stays alive while `visit` runs).
+  template <class Visit>
+  void for_each_replica(int slot, Visit visit) const {
+    if (auto table = current())
+      for (const auto& twin : table->replicas[static_cast<std::size_t>(slot)]) visit(twin);
   }
 
  private:

@@ -100,7 +100,8 @@ bool cluster_view::set_leaving() {
 
 bool cluster_view::holds(int slot) const {
   const auto s = static_cast<std::size_t>(slot);
-  return owners_[s] == 0 || replicas_[s] == 0;
+  const auto& replicas = replicas_[s];
+  return owners_[s] == 0 || std::find(replicas.begin(), replicas.end(), 0) != replicas.end();
 }
 
 std::string cluster_view::holder_id(std::size_t index) const {
@@ -141,25 +142,42 @@ void cluster_view::relayout() {
     return std::tie(nodes_[a].joined_at_ms, nodes_[a].name) <
            std::tie(nodes_[b].joined_at_ms, nodes_[b].name);
   });
-  // The first ACTIVE node at or after `rank` in join order (this node is always active).
-  auto next_active = [&](std::size_t rank) {
+  std::vector<std::size_t> rank_of(nodes_.size(), none);
+  for (std::size_t rank = 0; rank < order.size(); ++rank) rank_of[order[rank]] = rank;
+  // The first serving node at or after `rank` in join order (this node always serves).
+  auto next_serving = [&](std::size_t rank) {
     for (std::size_t step = 0; step < order.size(); ++step) {
       const auto candidate = order[(rank + step) % order.size()];
-      if (serving(candidate)) return (rank + step) % order.size();
+      if (serving(candidate)) return candidate;
     }
-    return rank;
+    return order[rank % order.size()];
+  };
+  // Where node `index` keeps its replicas: its serving twins, else the next serving node.
+  auto replicas_of = [&](std::size_t index) {
+    std::vector<std::size_t> out;
+    if (!keep_replicas_) return out;
+    for (const auto& twin : nodes_[index].twins)
+      for (std::size_t j = 0; j < nodes_.size(); ++j)
+        if (nodes_[j].name == twin && j != index && rank_of[j] != none && serving(j))
+          out.push_back(j);
+    if (out.empty()) {
+      const auto next = next_serving(rank_of[index] + 1);
+      if (next != index) out.push_back(next);
+    }
+    return out;
   };
   for (auto& node : nodes_) node.hash_range.clear();
   const auto layout = balanced_layout(order.size());
   for (std::size_t rank = 0; rank < order.size(); ++rank) {
-    const auto serving_rank = next_active(rank);
-    const auto replica_rank = next_active(serving_rank + 1);
-    const auto serving = order[serving_rank];
+    const auto dealt = order[rank];
+    // A node that is down is stood in for by the holder of its replicas.
+    const auto server = serving(dealt) ? dealt : replicas_of(dealt).empty() ? next_serving(rank)
+                                                                          : replicas_of(dealt).front();
+    const auto replicas = replicas_of(server);
     for (int slot : layout[rank]) {
-      nodes_[serving].hash_range.push_back(slot);
-      owners_[static_cast<std::size_t>(slot)] = serving;
-      replicas_[static_cast<std::size_t>(slot)] =
-          replica_rank == serving_rank || !keep_replicas_ ? none : order[replica_rank];
+      nodes_[server].hash_range.push_back(slot);
+      owners_[static_cast<std::size_t>(slot)] = server;
+      replicas_[static_cast<std::size_t>(slot)] = replicas;
     }
   }
   for (auto& node : nodes_) std::sort(node.hash_range.begin(), node.hash_range.end());

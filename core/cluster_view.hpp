@@ -49,20 +49,20 @@ class cluster_view {
   const node_info& self() const { return nodes_.front(); }
   const node_info* find(const std::string& name) const;
 
-  /// No replica for a slot (no other active node).
+  /// No node (an index that names none).
   static constexpr std::size_t none = static_cast<std::size_t>(-1);
 
   /// The node serving every slot: index into nodes().
   const std::array<std::size_t, slot_count>& owners() const { return owners_; }
 
-  /// The node holding every slot's replica: index into nodes(), or `none`.
-  const std::array<std::size_t, slot_count>& replicas() const { return replicas_; }
+  /// The nodes holding every slot's replicas: indexes into nodes() (empty: no replica).
+  const std::array<std::vector<std::size_t>, slot_count>& replicas() const { return replicas_; }
 
  private:
   /// Recomputes the layout. Ranked nodes are ordered by join time, then name (leaving nodes left
-  /// out); the balanced layout deals slots over all of them; a slot whose node is not serving is
-  /// served by the next serving node in that order (its twin, which holds the replica); the
-  /// replica lives on the next serving node after the one serving.
+  /// out); the balanced layout deals slots over all of them. A node's replicas live on its
+  /// configured twins that are serving, or, without any, on the next serving node in that
+  /// order. A slot whose node is not serving is served by the node holding its replica.
   void relayout();
 
   std::vector<node_info> nodes_;
@@ -75,7 +75,7 @@ class cluster_view {
   std::set<std::string> connected_;          ///< nodes our own connection has reached
   std::map<std::string, bool> reported_active_;  ///< the latest gossip about each node
   std::array<std::size_t, slot_count> owners_{};
-  std::array<std::size_t, slot_count> replicas_{};
+  std::array<std::vector<std::size_t>, slot_count> replicas_{};
 };
 
 }  // namespace ovo

@@ -7,7 +7,7 @@ namespace {
 
 std::vector<std::string> members(const slot_holders& holders) {
   std::vector<std::string> out{holders.owner};
-  if (!holders.replica.empty()) out.push_back(holders.replica);
+  out.insert(out.end(), holders.replicas.begin(), holders.replicas.end());
   return out;
 }
 
@@ -19,8 +19,10 @@ bool contains(const std::vector<std::string>& ids, const std::string& id) {
 
 holder_map holders_of(const cluster_view& view) {
   holder_map out;
-  for (std::size_t slot = 0; slot < slot_count; ++slot)
-    out[slot] = {view.holder_id(view.owners()[slot]), view.holder_id(view.replicas()[slot])};
+  for (std::size_t slot = 0; slot < slot_count; ++slot) {
+    out[slot].owner = view.holder_id(view.owners()[slot]);
+    for (auto index : view.replicas()[slot]) out[slot].replicas.push_back(view.holder_id(index));
+  }
   return out;
 }
 

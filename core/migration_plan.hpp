@@ -17,12 +17,12 @@
 
 namespace ovo {
 
-/// The holders of one slot as holder ids (cluster_view::holder_id); replica "" when none.
+/// The holders of one slot as holder ids (cluster_view::holder_id).
 struct slot_holders {
   std::string owner;
-  std::string replica;
+  std::vector<std::string> replicas;
   bool operator==(const slot_holders& other) const {
-    return owner == other.owner && replica == other.replica;
+    return owner == other.owner && replicas == other.replicas;
   }
 };
 using holder_map = std::array<slot_holders, slot_count>;

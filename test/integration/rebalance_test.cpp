@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "slot_hash.hpp"
 #include "test_cluster.hpp"
 
 using namespace ovo::test;
@@ -229,4 +230,57 @@ TEST_CASE("churn inside one arrival window: kill, restart, then a graceful leave
   if (!misplaced.empty())
     MESSAGE(misplaced.size() << " misplaced keys, the first: " << misplaced.front());
   for (int node : {0, 1}) CHECK(wrong_counters(c, node, data.counters) == 0);
+}
+
+namespace {
+
+/// node0's keys end up on node0 and its twin node2 only, and survive node0's kill.
+void check_twin_holds_keys(test_cluster& c) {
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  bool twin_known = false;
+  for (int attempt = 0; attempt < 100 && !twin_known; ++attempt) {
+    const auto envelope = c.call(1, "GET", "/ovo/cluster").envelope();
+    for (const auto& n : envelope["Data"]["Nodes"])
+      twin_known = twin_known || (n["Name"] == "node0" && n["Twins"] == json{"node2"});
+    if (!twin_known) std::this_thread::sleep_for(100ms);
+  }
+  REQUIRE(twin_known);
+  auto data = write_data(c, 600, 0);
+  REQUIRE(c.wait_for_exact_placement({0, 1, 2}, data.keys).empty());
+  const auto node0_slots = c.view(0)["node0"].second;
+  auto where = c.placement({0, 1, 2});
+  int on_twin = 0, checked = 0;
+  for (const auto& key : data.keys)
+    for (const auto& slot : node0_slots)
+      if (slot == ovo::slot_of(key)) {
+        ++checked;
+        on_twin += where[key] == std::set<std::string>{"node0", "node2"};
+      }
+  CHECK(checked > 0);
+  CHECK(on_twin == checked);
+  c.nodes[0]->stop(SIGKILL, 2s);
+  bool readable = false;
+  for (int attempt = 0; attempt < 50 && !readable; ++attempt) {
+    readable = unreadable(c, 1, data.keys) == 0;
+    if (!readable) std::this_thread::sleep_for(100ms);
+  }
+  CHECK(readable);
+  CHECK(c.view(1)["node2"].second.size() > c.view(1)["node1"].second.size());  // took node0's
+}
+
+}  // namespace
+
+TEST_CASE("a twin added live holds its node's keys and serves them after a kill") {
+  test_cluster c(3);
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  const auto api = "127.0.0.1:" + std::to_string(c.api_ports[1]);
+  REQUIRE(run_ovoctl({"--node", api, "add-twin", "node0", "node2"}).exit_code == 0);
+  check_twin_holds_keys(c);
+}
+
+TEST_CASE("a stepbrother makes the node it names take it as a twin") {
+  test_cluster c(3, "{}", [](int i, node_options& options) {
+    if (i == 2) options.stepbrothers_json = R"(["node0"])";
+  });
+  check_twin_holds_keys(c);
 }

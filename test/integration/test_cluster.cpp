@@ -10,8 +10,8 @@ namespace ovo::test {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-test_cluster::test_cluster(int size, std::string settings_json)
-    : settings_json_(std::move(settings_json)) {
+test_cluster::test_cluster(int size, std::string settings_json, customizer customize)
+    : settings_json_(std::move(settings_json)), customize_(std::move(customize)) {
   for (int i = 0; i < size; ++i) {
     ports.push_back(free_port());
     api_ports.push_back(free_port());
@@ -39,6 +39,7 @@ void test_cluster::start(int i) {
   options.api_port = api_ports[index];
   options.topology_json = topology().dump();
   options.settings_json = settings_json_;
+  if (customize_) customize_(i, options);
   nodes.push_back(std::make_unique<node_process>(options));
   clients.push_back(std::make_unique<http_client>());
 }

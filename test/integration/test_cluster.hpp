@@ -1,6 +1,7 @@
 #pragma once
 // Several real nodes on loopback that name each other, with the questions cluster tests ask.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -15,8 +16,11 @@ namespace ovo::test {
 
 class test_cluster {
  public:
+  /// Adjusts the options of node `i` before it starts.
+  using customizer = std::function<void(int i, node_options&)>;
+
   /// Starts `size` nodes named node0.. that list each other; `settings_json` for every node.
-  explicit test_cluster(int size, std::string settings_json = "{}");
+  explicit test_cluster(int size, std::string settings_json = "{}", customizer customize = {});
 
   static std::string name(int i) { return "node" + std::to_string(i); }
   int size() const { return static_cast<int>(nodes.size()); }
@@ -57,6 +61,7 @@ class test_cluster {
   void start(int i);
   nlohmann::json topology() const;
   std::string settings_json_;
+  customizer customize_;
   std::vector<std::unique_ptr<node_process>> stopped_;  ///< keep their directories (the .temp)
 };
 

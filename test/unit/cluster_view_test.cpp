@@ -66,15 +66,16 @@ TEST_CASE("each slot's replica is on the next active node; a dead node's slots p
     return static_cast<std::size_t>(view.find(name) - view.nodes().data());
   };
   CHECK(view.owners()[0] == index("a"));
-  CHECK(view.replicas()[0] == index("b"));
-  CHECK(view.replicas()[50] == index("c"));   // b's slot, replica on c
-  CHECK(view.replicas()[100] == index("a"));  // c's slot, replica wraps to a
+  using indexes = std::vector<std::size_t>;
+  CHECK(view.replicas()[0] == indexes{index("b")});
+  CHECK(view.replicas()[50] == indexes{index("c")});   // b's slot, replica on c
+  CHECK(view.replicas()[100] == indexes{index("a")});  // c's slot, replica wraps to a
   view.set_active("b", false);
   CHECK(view.find("b")->hash_range.empty());
   CHECK(view.find("c")->hash_range.size() == 85);  // b's slots went to c, which holds them
   CHECK(view.owners()[50] == index("c"));
-  CHECK(view.replicas()[50] == index("a"));
-  CHECK(view.replicas()[0] == index("c"));
+  CHECK(view.replicas()[50] == indexes{index("a")});
+  CHECK(view.replicas()[0] == indexes{index("c")});
 }
 
 TEST_CASE("a lone active node has no replica") {
@@ -83,7 +84,7 @@ TEST_CASE("a lone active node has no replica") {
   b.active = false;
   view.merge(b);  // known but down
   CHECK(view.self().hash_range.size() == 128);
-  CHECK(view.replicas()[0] == ovo::cluster_view::none);
+  CHECK(view.replicas()[0].empty());
 }
 
 TEST_CASE("a joining node gets no slots until some node has reached it") {
@@ -173,4 +174,25 @@ TEST_CASE("a restarted node (same join time, later start) replaces the old repor
   CHECK(view.holder_id(1) != before);
   b.incarnation = 5;
   CHECK_FALSE(view.merge(b));  // older news
+}
+
+TEST_CASE("configured twins hold a node's replicas and take its slots when it is down") {
+  auto a = node("a", 100);
+  a.twins = {"c"};
+  ovo::cluster_view view(a);
+  view.merge(node("b", 200));
+  view.merge(node("c", 300));
+  view.set_active("b", true);
+  view.set_active("c", true);
+  const auto index = [&](const char* name) {
+    return static_cast<std::size_t>(view.find(name) - view.nodes().data());
+  };
+  using indexes = std::vector<std::size_t>;
+  CHECK(view.replicas()[0] == indexes{index("c")});   // a's slot: on its twin c, not on b
+  CHECK(view.replicas()[50] == indexes{index("c")});  // b has no twins: the next node
+  CHECK(view.set_twin("b", true));
+  CHECK(view.replicas()[0] == (indexes{index("c"), index("b")}));  // two twins, two replicas
+  view.set_active("b", false);
+  CHECK(view.owners()[50] == index("c"));  // b's slots: served by the holder of its replica
+  CHECK(view.replicas()[0] == indexes{index("c")});  // a dead twin holds nothing
 }

@@ -6,7 +6,7 @@ namespace {
 
 ovo::holder_map all(const std::string& owner, const std::string& replica) {
   ovo::holder_map map;
-  map.fill({owner, replica});
+  map.fill({owner, replica.empty() ? std::vector<std::string>{} : std::vector<std::string>{replica}});
   return map;
 }
 
@@ -63,4 +63,14 @@ TEST_CASE("slots without data here are not planned") {
   REQUIRE(plan.size() == 1);
   CHECK(plan.front().slot == 5);
   CHECK(ovo::holder_name("node-1#123") == "node-1");
+}
+
+TEST_CASE("a second twin gets the slot from the owner; the first twin keeps quiet") {
+  auto before = all("a#1", "b#1");
+  ovo::holder_map after;
+  after.fill({"a#1", {"b#1", "c#1"}});
+  const auto plan = plan_pushes(before, after, "a#1", data_everywhere());
+  REQUIRE(plan.size() == ovo::slot_count);
+  CHECK(plan.front().targets == std::vector<std::string>{"c#1"});
+  CHECK(plan_pushes(before, after, "b#1", data_everywhere()).empty());
 }
