@@ -280,6 +280,7 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
           forget(self, name);
           return;
         }
+        if (!up) self->state.mover.lost_contact.insert(name);
         if (self->state.view->set_active(name, up)) view_changed(self);
         if (up) ask_stepbrother(self, name);
         const auto removal = self->state.options.dead_node_removal;
@@ -293,8 +294,8 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
                                        name, self->state.options.dead_node_removal.count());
         forget(self, name);
       },
-      [self](migrate_atom, int slot, std::vector<replica_write>& writes) {
-        return receive_slot(self, slot, std::move(writes));
+      [self](migrate_atom, int slot, bool counters, std::vector<replica_write>& writes) {
+        return receive_slot(self, slot, counters, std::move(writes));
       },
       [self](fetch_atom, std::string& key, bool counter) -> caf::result<replica_write> {
         if (counter) return self->delegate(self->state.local.counters, fetch_atom_v, std::move(key));

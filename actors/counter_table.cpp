@@ -55,7 +55,7 @@ counter_table_actor::behavior_type counter_table(
         component_log("counters")->debug("expired {} of {} counters", dropped, keys.size());
       },
       slot_sizes_handler(self),
-      slot_dump_handler(self),
+      slot_push_handler(self, true),
       slot_drop_handler(self),
       slot_expect_handler(self),
       slot_migrate_handler(self),

@@ -12,9 +12,10 @@
 //   cluster_manager --(update, view)--> peer_connection --(update, view)--> remote manager
 //   shard, counter_table --(replicate, state)--> peer_connection --> twin's cluster_manager
 //       --> its shard or counter table         (after every write, before the client's answer)
-//   cluster_manager (slot mover) --(dump / drop, slot)--> shard, counter_table
-//   cluster_manager --(migrate, slot, writes)--> peer_connection --> new holder's
-//       cluster_manager --> its shard and counter table      (after a layout change)
+//   cluster_manager (slot mover) --(push, slot, target) / (drop, slot)--> shard, counter_table
+//   shard, counter_table --(migrate, slot, writes)--> peer_connection --> new holder's
+//       cluster_manager --> its shard or counter table       (after a layout change; sent by
+//       the data's actor itself, so its later replica writes cannot overtake the slot)
 //   cluster_manager --(expect, slots)--> shard, counter_table  (slots whose data is on its way)
 //   shard, counter_table --(fetch, key)--> peer_connection --> previous owner's cluster_manager
 //       --> its shard or counter table        (a key missing here while its slot is on its way)
@@ -118,8 +119,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_ATOM(ovo, ovo, peer_state_atom, "peerstate")
   /// Entries per slot held by the receiver.
   CAF_ADD_ATOM(ovo, ovo, sizes_atom, "sizes")
-  /// Every entry of one slot, to send it to a new holder.
-  CAF_ADD_ATOM(ovo, ovo, dump_atom, "dump")
+  /// Send this holder's entries of one slot to a new holder.
+  CAF_ADD_ATOM(ovo, ovo, push_atom, "push")
   /// Forget one slot (this node no longer holds it).
   CAF_ADD_ATOM(ovo, ovo, drop_atom, "drop")
   /// These slots' data is on its way: keep what is written here meanwhile over arriving copies.
@@ -161,7 +162,7 @@ using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::ve
 /// Holds slot data that can be listed, sent to another node, dropped, and received.
 using slot_holding = caf::typed_actor<
     caf::replies_to<sizes_atom>::with<std::vector<uint32_t>>,
-    caf::replies_to<dump_atom, int>::with<std::vector<replica_write>>,
+    caf::replies_to<push_atom, int, caf::strong_actor_ptr>::with<uint64_t>,
     caf::replies_to<drop_atom, int>::with<uint64_t>,
     caf::reacts_to<expect_atom, std::vector<int>>,
     caf::replies_to<migrate_atom, int, std::vector<replica_write>>::with<bool>,
@@ -217,7 +218,7 @@ using cluster_manager_actor = command_handling::extend<
     caf::replies_to<caf::join_atom, node_info>::with<std::vector<node_info>>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::reacts_to<peer_state_atom, std::string, bool>,
-    caf::replies_to<migrate_atom, int, std::vector<replica_write>>::with<bool>,
+    caf::replies_to<migrate_atom, int, bool, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     caf::reacts_to<rebalance_atom>,
     caf::reacts_to<remove_atom, std::string, int64_t>,
@@ -235,7 +236,7 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::replies_to<caf::forward_atom, command>::with<reply>,
-    caf::replies_to<migrate_atom, int, std::vector<replica_write>>::with<bool>,
+    caf::replies_to<migrate_atom, int, bool, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,

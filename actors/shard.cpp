@@ -160,7 +160,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
         self->state.peers = std::move(peers);
       },
       slot_sizes_handler(self),
-      slot_dump_handler(self),
+      slot_push_handler(self, false),
       slot_drop_handler(self),
       slot_expect_handler(self),
       slot_migrate_handler(self),

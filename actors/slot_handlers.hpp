@@ -15,9 +15,24 @@ auto slot_sizes_handler(Self self) {
   return [self](sizes_atom) { return self->state.space().slot_sizes(); };
 }
 
+/// Sends this actor's entries of `slot` to `target` (a peer connection) and answers how many
+/// once the receiver stored them. Sent from here, in order with this actor's replica writes,
+/// so none of those can arrive before the (older) slot copy.
 template <class Self>
-auto slot_dump_handler(Self self) {
-  return [self](dump_atom, int slot) { return self->state.space().dump(slot); };
+auto slot_push_handler(Self self, bool counters) {
+  return [self, counters](push_atom, int slot,
+                          caf::strong_actor_ptr& target) -> caf::result<uint64_t> {
+    auto peer = caf::actor_cast<peer_connection_actor>(target);
+    if (!peer) return caf::make_error(caf::sec::invalid_argument, "no connection to push to");
+    auto entries = self->state.space().dump(slot);
+    const auto count = static_cast<uint64_t>(entries.size());
+    auto promise = self->template make_response_promise<uint64_t>();
+    self->request(peer, defaults::migrate_timeout, migrate_atom_v, slot, counters,
+                  std::move(entries))
+        .then([promise, count](bool) mutable { promise.deliver(count); },
+              [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+    return promise;
+  };
 }
 
 template <class Self>

@@ -1,5 +1,6 @@
 #include "slot_mover.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include "cluster_manager.hpp"
@@ -90,31 +91,10 @@ void drop_if_not_held(self_ptr self, const slot_push& push, std::function<void()
               });
 }
 
-/// Sends the slot's entries to every target; `then(all_confirmed)`.
-void send_slot(self_ptr self, const pass_ptr& p, const slot_push& push,
-               std::shared_ptr<std::vector<replica_write>> entries,
-               std::function<void(bool)> then) {
-  auto joined = std::make_shared<join_counter>(push.targets.size(), then);
-  for (const auto& target : push.targets) {
-    auto it = self->state.peers.find(holder_name(target));
-    if (it == self->state.peers.end()) {
-      joined->report(false);
-      continue;
-    }
-    p->entries_sent += entries->size();
-    self->request(it->second, defaults::migrate_timeout, migrate_atom_v, push.slot, *entries)
-        .then([joined](bool) { joined->report(true); },
-              [self, joined, slot = push.slot, target](caf::error& err) {
-                log_failure(self, "sending to " + target + ":", slot, err);
-                joined->report(false);
-              });
-  }
-}
-
-/// Dumps the slot here, sends it, drops it when this node no longer holds it.
+/// The slot's shard and the counter table push their entries to every target; drops the
+/// slot here once every target confirmed and this node no longer holds it.
 void push_slot(self_ptr self, const pass_ptr& p, const slot_push& push) {
-  auto entries = std::make_shared<std::vector<replica_write>>();
-  auto on_sent = [self, p, push](bool confirmed) {
+  auto on_pushed = [self, p, push](bool confirmed) {
     if (!confirmed) {
       ++p->failed;
       push_next(self, p);
@@ -125,26 +105,28 @@ void push_slot(self_ptr self, const pass_ptr& p, const slot_push& push) {
         p->now[static_cast<std::size_t>(push.slot)];
     drop_if_not_held(self, push, [self, p] { push_next(self, p); });
   };
-  auto dumped = std::make_shared<join_counter>(2, [self, p, push, entries, on_sent](bool ok) {
-    if (!ok) {
-      ++p->failed;
-      push_next(self, p);
-      return;
+  const auto holders = holders_of_slot(self, push.slot);
+  auto joined = std::make_shared<join_counter>(holders.size() * push.targets.size(), on_pushed);
+  for (const auto& target : push.targets) {
+    auto peer = self->state.peers.find(holder_name(target));
+    for (const auto& holder : holders) {
+      if (peer == self->state.peers.end()) {
+        joined->report(false);
+        continue;
+      }
+      self->request(holder, defaults::migrate_timeout, push_atom_v, push.slot,
+                    caf::actor_cast<caf::strong_actor_ptr>(peer->second))
+          .then(
+              [p, joined](uint64_t sent) {
+                p->entries_sent += sent;
+                joined->report(true);
+              },
+              [self, joined, slot = push.slot, target](caf::error& err) {
+                log_failure(self, "sending to " + target + ":", slot, err);
+                joined->report(false);
+              });
     }
-    send_slot(self, p, push, entries, on_sent);
-  });
-  for (const auto& holder : holders_of_slot(self, push.slot))
-    self->request(holder, defaults::migrate_timeout, dump_atom_v, push.slot)
-        .then(
-            [entries, dumped](std::vector<replica_write>& part) {
-              entries->insert(entries->end(), std::make_move_iterator(part.begin()),
-                              std::make_move_iterator(part.end()));
-              dumped->report(true);
-            },
-            [self, dumped, slot = push.slot](caf::error& err) {
-              log_failure(self, "reading", slot, err);
-              dumped->report(false);
-            });
+  }
 }
 
 void push_next(self_ptr self, const pass_ptr& p) {
@@ -187,6 +169,18 @@ void finish_pass(self_ptr self, const pass_ptr& p) {
   }
 }
 
+/// Holders that lost contact no longer count as having their slots' data.
+void forget_lost_holders(slot_mover_state& mover) {
+  if (mover.lost_contact.empty()) return;
+  auto lost = [&](const std::string& id) { return mover.lost_contact.count(holder_name(id)) > 0; };
+  for (auto& holders : mover.last) {
+    auto& replicas = holders.replicas;
+    replicas.erase(std::remove_if(replicas.begin(), replicas.end(), lost), replicas.end());
+    if (lost(holders.owner)) holders.owner.clear();
+  }
+  mover.lost_contact.clear();
+}
+
 /// Asks every local holder which slots have entries, then plans and runs the pushes.
 void start_pass(self_ptr self) {
   auto& st = self->state;
@@ -206,6 +200,7 @@ void start_pass(self_ptr self) {
       finish_pass(self, p);
       return;
     }
+    forget_lost_holders(st.mover);
     p->plan = plan_pushes(st.mover.last, p->now, me, *has_data);
     // Slots that need no push are settled for this layout.
     std::array<bool, slot_count> planned{};
@@ -244,31 +239,19 @@ void run_rebalance(self_ptr self) {
   start_pass(self);
 }
 
-caf::result<bool> receive_slot(self_ptr self, int slot, std::vector<replica_write> writes) {
+caf::result<bool> receive_slot(self_ptr self, int slot, bool counters,
+                               std::vector<replica_write> writes) {
   auto& st = self->state;
   if (slot < 0 || slot >= slot_count) return caf::make_error(caf::sec::invalid_argument);
   // Data for a slot this node does not hold (the sender's view differs): a pass passes it on.
   if (!st.view->holds(slot)) self->delayed_send(self, defaults::rebalance_delay, rebalance_atom_v);
-  std::vector<replica_write> objects;
-  std::vector<replica_write> counters;
-  for (auto& write : writes) (write.counter ? counters : objects).push_back(std::move(write));
-  auto promise = self->make_response_promise<bool>();
-  auto joined = std::make_shared<join_counter>(2, [promise](bool ok) mutable {
-    if (ok)
-      promise.deliver(true);
-    else
-      promise.deliver(caf::make_error(caf::sec::request_timeout));
-  });
-  auto report = [joined](bool) { joined->report(true); };
-  auto failed = [joined](caf::error&) { joined->report(false); };
+  for (const auto& write : writes)
+    if (write.counter != counters) return caf::make_error(caf::sec::invalid_argument);
+  if (counters)
+    return self->delegate(st.local.counters, migrate_atom_v, slot, std::move(writes));
   const auto& shards = st.local.shards;
-  self->request(shards[shard_of_slot(slot, shards.size())], defaults::migrate_timeout,
-                migrate_atom_v, slot, std::move(objects))
-      .then(report, failed);
-  self->request(st.local.counters, defaults::migrate_timeout, migrate_atom_v, slot,
-                std::move(counters))
-      .then(report, failed);
-  return promise;
+  return self->delegate(shards[shard_of_slot(slot, shards.size())], migrate_atom_v, slot,
+                        std::move(writes));
 }
 
 }  // namespace ovo

@@ -1,9 +1,11 @@
 #pragma once
 // Moves slot data after the layout changed: the cluster manager's rebalancing passes. Each pass
-// plans with plan_pushes, then sends one slot at a time (dump from the local shard and counter
-// table, migrate to every target, drop here once all confirmed) and logs its progress.
+// plans with plan_pushes, then handles one slot at a time (the slot's shard and the counter
+// table each push their entries to every target, then drop them here once all confirmed) and
+// logs its progress.
 
 #include <chrono>
+#include <set>
 #include <vector>
 
 #include "interfaces.hpp"
@@ -19,6 +21,9 @@ struct slot_mover_state {
   bool running = false;  ///< a pass is in progress
   bool again = false;    ///< the layout changed during the pass: run another one after it
   std::size_t passes_done = 0;
+  /// Nodes whose connection dropped since the last pass: replica writes to them may have
+  /// failed, so the next pass sends them their slots again even if the layout looks the same.
+  std::set<std::string> lost_contact;
   std::vector<caf::typed_response_promise<bool>> leave_waiters;  ///< answered when drained
   std::vector<caf::typed_response_promise<pass_report>> pass_waiters;  ///< ovoctl rebalance
 };
@@ -31,9 +36,9 @@ void run_rebalance(cluster_manager_self self);
 /// Whether this node holds no slot (a leave is complete once no pass is running either).
 bool holds_nothing(cluster_manager_self self);
 
-/// Stores a slot's entries sent by the node that held it (objects to the slot's shard,
-/// counters to the counter table); answers once both stored them.
-caf::result<bool> receive_slot(cluster_manager_self self, int slot,
+/// Stores a slot's entries sent by the node that held it (objects to the slot's shard, or
+/// counters to the counter table); answers once they are stored.
+caf::result<bool> receive_slot(cluster_manager_self self, int slot, bool counters,
                                std::vector<replica_write> writes);
 
 }  // namespace ovo
