@@ -75,11 +75,11 @@ auto slot_fetch_handler(Self self) {
 /// only there. Invalid (the usual case) when the key can be served from here.
 template <class Self>
 peer_connection_actor arriving_source(Self self, const std::string& key) {
+  // Cheapest test first: outside an arrival window (nearly always) nothing else is looked at.
   auto& st = self->state;
-  auto source = st.routing ? st.routing->previous_owner_of(slot_of(key)) : peer_connection_actor{};
-  if (!source || !st.arrivals.in_transit(key, st.clock->now_ms()) || st.space().contains(key))
+  if (!st.arrivals.in_transit(key, st.clock->now_ms()) || st.space().contains(key) || !st.routing)
     return {};
-  return source;
+  return st.routing->previous_owner_of(slot_of(key));
 }
 
 /// Fetches `key` from `source` (see arriving_source), stores it, then runs `then` (also when
