@@ -16,10 +16,6 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string rest(test_cluster& c, int i) {
-  return "127.0.0.1:" + std::to_string(c.ports[static_cast<std::size_t>(i)]);
-}
-
 std::string owner_name(const ovo::client::cluster_client& client, const std::string& key) {
   for (const auto& n : client.topology())
     for (int slot : n.slots)
@@ -32,7 +28,7 @@ std::string owner_name(const ovo::client::cluster_client& client, const std::str
 TEST_CASE("the client library runs every object and counter operation") {
   test_cluster c(2);
   REQUIRE(c.converged({0, 1}, 2));
-  ovo::client::cluster_client client({rest(c, 0)});
+  ovo::client::cluster_client client({c.rest_address(0)});
   CHECK(client.topology().size() == 2);
 
   const std::string key = "a key/with spaces?&=%", binary("\0\xff\x01 bytes", 9);
@@ -64,15 +60,15 @@ TEST_CASE("the client library runs every object and counter operation") {
 
   client.put("listed", "v");
   int64_t total = 0;
-  for (int i = 0; i < 2; ++i) total += client.count_keys(rest(c, i));
+  for (int i = 0; i < 2; ++i) total += client.count_keys(c.rest_address(i));
   CHECK(total == 2 * 1);  // "listed" on its owner and its twin (the rest were removed)
-  CHECK(client.list_keys(rest(c, 0)) == std::vector<std::string>{"listed"});
+  CHECK(client.list_keys(c.rest_address(0)) == std::vector<std::string>{"listed"});
 }
 
 TEST_CASE("the client routes each key to its owner and fails over when the owner dies") {
   test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
-  ovo::client::cluster_client client({rest(c, 0)});
+  ovo::client::cluster_client client({c.rest_address(0)});
   std::vector<std::string> keys;
   for (int i = 0; i < 300; ++i) {
     keys.push_back("k" + std::to_string(i));
@@ -82,7 +78,7 @@ TEST_CASE("the client routes each key to its owner and fails over when the owner
   std::map<std::string, int> owned;
   for (const auto& key : keys) ++owned[owner_name(client, key)];
   const auto stats = run_ovoctl(
-      {"--node", "127.0.0.1:" + std::to_string(c.api_ports[0]), "--json", "stats"});
+      {"--node", c.api_address(0), "--json", "stats"});
   REQUIRE(stats.exit_code == 0);
   const auto per_node = json::parse(stats.output)["Nodes"];
   for (const auto& n : per_node)

@@ -14,10 +14,6 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string api(test_cluster& c, int i) {
-  return "127.0.0.1:" + std::to_string(c.api_ports[static_cast<std::size_t>(i)]);
-}
-
 /// The JSON lines of an output (ovoctl prints one document per line with --json).
 std::vector<json> json_lines(const std::string& output) {
   std::vector<json> out;
@@ -39,7 +35,7 @@ TEST_CASE("ovoctl inspects a live cluster: ping, topology, status, stats") {
   test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   for (int i = 0; i < 90; ++i) REQUIRE(c.put(i % 3, "k" + std::to_string(i), "v").status == 200);
-  const auto node = api(c, 0);
+  const auto node = c.api_address(0);
 
   auto ping = run_ovoctl({"--node", node, "ping"});
   CHECK(ping.exit_code == 0);
@@ -82,7 +78,7 @@ TEST_CASE("ovoctl inspects a live cluster: ping, topology, status, stats") {
 TEST_CASE("ovoctl changes twins live; the change reaches every view and the .temp file") {
   test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
-  const auto node = api(c, 0);
+  const auto node = c.api_address(0);
   REQUIRE(run_ovoctl({"--node", node, "add-twin", "node1", "node2"}).exit_code == 0);
   bool everywhere = false;
   for (int attempt = 0; attempt < 50 && !everywhere; ++attempt) {
@@ -119,7 +115,7 @@ TEST_CASE("ovoctl exit codes: usage 2, unreachable 3, failure 1") {
 TEST_CASE("ovoctl --script runs line by line, stops at the failing line unless --keep-going") {
   test_cluster c(2);
   REQUIRE(c.converged({0, 1}, 2));
-  const auto node = api(c, 0);
+  const auto node = c.api_address(0);
   const std::string script =
       "# a comment\n"
       "ping\n"
@@ -150,7 +146,7 @@ TEST_CASE("ovoctl leave drains a node and stops it; rebalance and join work on a
     keys.push_back("k" + std::to_string(i));
     REQUIRE(c.put(i % 3, keys.back(), "v-" + keys.back()).status == 200);
   }
-  auto leave = run_ovoctl({"--node", api(c, 0), "--json", "leave", "node2"});
+  auto leave = run_ovoctl({"--node", c.api_address(0), "--json", "leave", "node2"});
   CHECK(leave.exit_code == 0);
   const auto events = json_lines(leave.output);
   REQUIRE_FALSE(events.empty());
@@ -166,7 +162,7 @@ TEST_CASE("ovoctl leave drains a node and stops it; rebalance and join work on a
   const auto config = json::parse(read_file(late->config_path()));  // holds its free API port
   const auto late_address =
       "127.0.0.1:" + std::to_string(config["ServerNode"]["Node"]["APIPort"].get<int>());
-  auto join = run_ovoctl({"--node", late_address, "join", late_address, "--seed", api(c, 0)});
+  auto join = run_ovoctl({"--node", late_address, "join", late_address, "--seed", c.api_address(0)});
   CHECK(join.exit_code == 0);
   bool joined = false;
   for (int attempt = 0; attempt < 100 && !joined; ++attempt) {
@@ -175,7 +171,7 @@ TEST_CASE("ovoctl leave drains a node and stops it; rebalance and join work on a
     if (!joined) std::this_thread::sleep_for(100ms);
   }
   CHECK(joined);
-  auto rebalance = run_ovoctl({"--node", api(c, 0), "--json", "rebalance"});
+  auto rebalance = run_ovoctl({"--node", c.api_address(0), "--json", "rebalance"});
   CHECK(rebalance.exit_code == 0);
   CHECK(json_lines(rebalance.output).size() == 3);  // node0, node1, late
   for (const auto& key : keys) CHECK(c.value_of(0, key) == "v-" + key);

@@ -273,8 +273,7 @@ void check_twin_holds_keys(test_cluster& c) {
 TEST_CASE("a twin added live holds its node's keys and serves them after a kill") {
   test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
-  const auto api = "127.0.0.1:" + std::to_string(c.api_ports[1]);
-  REQUIRE(run_ovoctl({"--node", api, "add-twin", "node0", "node2"}).exit_code == 0);
+  REQUIRE(run_ovoctl({"--node", c.api_address(1), "add-twin", "node0", "node2"}).exit_code == 0);
   check_twin_holds_keys(c);
 }
 

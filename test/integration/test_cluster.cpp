@@ -51,6 +51,14 @@ int test_cluster::add_node() {
   return static_cast<int>(nodes.size()) - 1;
 }
 
+std::string test_cluster::rest_address(int i) const {
+  return "127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)]);
+}
+
+std::string test_cluster::api_address(int i) const {
+  return "127.0.0.1:" + std::to_string(api_ports[static_cast<std::size_t>(i)]);
+}
+
 void test_cluster::restart(int i) {
   const auto index = static_cast<std::size_t>(i);
   node_options options;

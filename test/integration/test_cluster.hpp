@@ -28,6 +28,10 @@ class test_cluster {
   /// Starts one more node that knows every node so far (a live join); gives its index.
   int add_node();
 
+  /// "127.0.0.1:port" of node `i`'s REST API and of its node-to-node API (ovoctl talks there).
+  std::string rest_address(int i) const;
+  std::string api_address(int i) const;
+
   /// Restarts node `i` (already stopped) from its `<conf>.temp` file, as an operator would.
   void restart(int i);
 
