@@ -139,8 +139,9 @@ caf::result<bool> leave(self_ptr self) {
   for (const auto& node : st.view->nodes())
     anyone_else = anyone_else || (node.name != st.view->self().name && node.active && !node.leaving);
   if (!anyone_else) {
-    component_log("cluster")->warn("leaving: no other active node to hand the slots to");
-    return true;
+    component_log("cluster")->warn("not leaving: no other active node to hand the slots to");
+    return caf::make_error(caf::sec::invalid_argument,
+                           "no other active node to hand the slots to; nothing was changed");
   }
   if (st.view->self().leaving && holds_nothing(self) && !st.mover.running) return true;
   auto promise = self->make_response_promise<bool>();

@@ -112,6 +112,16 @@ TEST_CASE("ovoctl exit codes: usage 2, unreachable 3, failure 1") {
   CHECK(unreachable.output.find("cannot reach") != std::string::npos);
 }
 
+TEST_CASE("ovoctl leave refuses to drain the last node: nowhere to put its keys") {
+  test_cluster c(1);
+  REQUIRE(c.put(0, "kept", "v").status == 200);
+  auto leave = run_ovoctl({"--node", c.api_address(0), "leave", "node0"});
+  CHECK(leave.exit_code == 1);
+  CHECK(leave.output.find("no other active node") != std::string::npos);
+  CHECK(c.nodes[0]->running());
+  CHECK(c.value_of(0, "kept") == "v");
+}
+
 TEST_CASE("ovoctl --script runs line by line, stops at the failing line unless --keep-going") {
   test_cluster c(2);
   REQUIRE(c.converged({0, 1}, 2));
