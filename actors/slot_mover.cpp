@@ -73,22 +73,24 @@ void drop_if_not_held(self_ptr self, const slot_push& push, std::function<void()
     then();
     return;
   }
+  const auto holders = holders_of_slot(self, push.slot);
   auto dropped = std::make_shared<uint64_t>(0);
-  auto joined = std::make_shared<join_counter>(2, [then, dropped, slot = push.slot](bool) {
-    component_log("rebalance")->debug("dropped {} entries of slot {}", *dropped, slot);
-    then();
-  });
-  for (const auto& holder : holders_of_slot(self, push.slot))
+  auto joined =
+      std::make_shared<join_counter>(holders.size(), [then, dropped, slot = push.slot](bool) {
+        component_log("rebalance")->debug("dropped {} entries of slot {}", *dropped, slot);
+        then();
+      });
+  for (const auto& holder : holders)
     self->request(holder, defaults::migrate_timeout, drop_atom_v, push.slot)
         .then(
             [joined, dropped](uint64_t n) {
               *dropped += n;
               joined->report(true);
             },
-              [self, joined, slot = push.slot](caf::error& err) {
-                log_failure(self, "dropping", slot, err);
-                joined->report(false);
-              });
+            [self, joined, slot = push.slot](caf::error& err) {
+              log_failure(self, "dropping", slot, err);
+              joined->report(false);
+            });
 }
 
 /// The slot's shard and the counter table push their entries to every target; drops the
