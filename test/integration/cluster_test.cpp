@@ -171,7 +171,7 @@ TEST_CASE("a frozen node (SIGSTOP) is noticed by heartbeats, rejoins when it tha
   CHECK(c.wait_for_exact_placement({0, 1, 2}, keys).empty());
 }
 
-TEST_CASE("writes keep flowing during a kill -9; every write answered 200 is readable after") {
+TEST_CASE("writes keep flowing during a kill -9, every write answered 200 is readable after") {
   test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   std::atomic<bool> stop{false};
@@ -247,7 +247,7 @@ TEST_CASE("a node restarted from its .temp file rejoins the cluster") {
   CHECK(c.view(0)["node2"].second == slots_before);  // the recorded join time keeps its place
 }
 
-TEST_CASE("Replication off keeps one copy; async answers first and the twin follows") {
+TEST_CASE("Replication off keeps one copy, async answers first and the twin follows") {
   SUBCASE("off") {
     test_cluster c(2, R"({"Replication":"off"})");
     REQUIRE(c.converged({0, 1}, 2));

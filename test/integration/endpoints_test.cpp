@@ -168,7 +168,7 @@ TEST_CASE("unknown paths are 404/12, wrong methods 405/13 with Allow") {
   CHECK(api.call("GET", "/ovo/keystorage/k/deletevalueifequal").has_header("Allow: POST"));
 }
 
-TEST_CASE("empty keys are 400/10; oversized keys and values 413/11") {
+TEST_CASE("empty keys are 400/10, oversized keys and values 413/11") {
   api_session api("limits", R"({"MaxKeyBytes":16,"MaxValueBytes":64,"MaxBodyBytes":2048})");
   CHECK(api.call("PUT", "/ovo/keystorage", R"({"Key":"","Data":"AA=="})").code() == "10");
   CHECK(api.call("PUT", "/ovo/keystorage", R"({"Data":"AA=="})").code() == "10");
@@ -199,7 +199,7 @@ TEST_CASE("TTL: readable before, gone after, and swept from the count") {
   CHECK(api.call("GET", "/ovo/counters/tick").code() == "101");
 }
 
-TEST_CASE("a value update keeps the TTL deadline; a key move too") {
+TEST_CASE("a value update keeps the TTL deadline, a key move too") {
   api_session api("ttl2", R"({"ExpirySweepMs":50})");
   api.put_object("k", "v", 1);
   api.call("PUT", "/ovo/keystorage/k/updatevalueifequal",

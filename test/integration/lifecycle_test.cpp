@@ -12,7 +12,7 @@
 using namespace ovo::test;
 using namespace std::chrono_literals;
 
-TEST_CASE("--help and --version answer and exit 0; unknown flags exit 2") {
+TEST_CASE("--help and --version answer and exit 0, unknown flags exit 2") {
   auto help = run_ovo({"--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.output.find("-conf=PATH") != std::string::npos);

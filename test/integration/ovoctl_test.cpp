@@ -75,7 +75,7 @@ TEST_CASE("ovoctl inspects a live cluster: ping, topology, status, stats") {
   CHECK(puts == 90);  // counted where the client sent them
 }
 
-TEST_CASE("ovoctl changes twins live; the change reaches every view and the .temp file") {
+TEST_CASE("ovoctl changes twins live, the change reaches every view and the .temp file") {
   test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   const auto node = c.api_address(0);
@@ -148,7 +148,7 @@ TEST_CASE("ovoctl --script runs line by line, stops at the failing line unless -
   CHECK(run_ovoctl({"--node", node, "--script", dir + "/missing.txt"}).exit_code == 2);
 }
 
-TEST_CASE("ovoctl leave drains a node and stops it; rebalance and join work on a live cluster") {
+TEST_CASE("ovoctl leave drains a node and stops it, rebalance and join work on a live cluster") {
   test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   std::vector<std::string> keys;

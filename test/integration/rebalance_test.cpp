@@ -200,7 +200,7 @@ TEST_CASE("graceful leave: SIGTERM with LeaveOnShutdown hands every slot over, t
   CHECK(c.nodes[1]->log().find("every slot handed over") != std::string::npos);
 }
 
-TEST_CASE("a node unreachable for DeadNodeRemovalSeconds is removed; its keys get two copies again") {
+TEST_CASE("a node unreachable for DeadNodeRemovalSeconds is removed, its keys get two copies again") {
   test_cluster c(3, R"({"DeadNodeRemovalSeconds":1})");
   REQUIRE(c.converged({0, 1, 2}, 3));
   auto data = write_data(c, 1'000, 100);

@@ -53,7 +53,7 @@ TEST_CASE("a new node is INACTIVE until our own connection reports it up") {
   CHECK(view.find("b")->active);            // ...liveness is not
 }
 
-TEST_CASE("each slot's replica is on the next active node; a dead node's slots pass to it") {
+TEST_CASE("each slot's replica is on the next active node, a dead node's slots pass to it") {
   ovo::cluster_view view(node("a", 100));
   auto b = node("b", 200), c = node("c", 300);
   b.active = c.active = false;  // peers report them down
@@ -139,7 +139,7 @@ TEST_CASE("a peer's stale copy of a node's facts never undoes the node's own new
   CHECK(view.self().version == 1);  // this node's own changes bump its version
 }
 
-TEST_CASE("a leaving node gets no slots; the others share them") {
+TEST_CASE("a leaving node gets no slots, the others share them") {
   ovo::cluster_view view(node("a", 100));
   view.merge(node("b", 200));
   view.set_active("b", true);

@@ -58,7 +58,7 @@ TEST_CASE("overflow past int64 is an error and changes nothing") {
   CHECK(f.run(op::counter_get, "d").number == min);
 }
 
-TEST_CASE("counters expire with their TTL; add without TTL keeps the deadline") {
+TEST_CASE("counters expire with their TTL, add without TTL keeps the deadline") {
   fixture f;
   f.run(op::counter_set, "c", 1, 2);
   f.clock->advance_ms(1000);

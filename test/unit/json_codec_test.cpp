@@ -34,7 +34,7 @@ std::string error_message(endpoint target, std::string_view body) {
 
 }  // namespace
 
-TEST_CASE("a set body decodes every field; base64 Data becomes bytes") {
+TEST_CASE("a set body decodes every field, base64 Data becomes bytes") {
   auto cmd = decode(endpoint::set_object,
                     R"({"Key":"k","Data":"AP8=","Collection":"c","TTL":30,"Hash":77,"Extra":[1]})");
   CHECK(cmd.kind == ovo::op::put);
@@ -44,13 +44,13 @@ TEST_CASE("a set body decodes every field; base64 Data becomes bytes") {
   CHECK(cmd.ttl_seconds == 30);
 }
 
-TEST_CASE("null means absent; a missing Data is an empty value") {
+TEST_CASE("null means absent, a missing Data is an empty value") {
   auto cmd = decode(endpoint::set_object, R"({"Key":"k","Data":null,"TTL":null,"Collection":null})");
   CHECK(cmd.data.empty());
   CHECK(cmd.ttl_seconds == 0);
 }
 
-TEST_CASE("the body Key wins over the path key; an absent one falls back") {
+TEST_CASE("the body Key wins over the path key, an absent one falls back") {
   CHECK(decode(endpoint::update_key, R"({"Key":"body","NewKey":"n"})", "path").key == "body");
   CHECK(decode(endpoint::update_key, R"({"NewKey":"n"})", "path").key == "path");
 }

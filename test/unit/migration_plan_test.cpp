@@ -24,7 +24,7 @@ TEST_CASE("nothing moves while the holders stay the same") {
   CHECK(plan_pushes(layout, layout, "b#1", data_everywhere()).empty());
 }
 
-TEST_CASE("the old owner sends to the new owner and drops; the twin that stays keeps quiet") {
+TEST_CASE("the old owner sends to the new owner and drops, the twin that stays keeps quiet") {
   const auto before = all("a#1", "b#1");
   const auto after = all("c#1", "b#1");
   const auto plan = plan_pushes(before, after, "a#1", data_everywhere());
@@ -65,7 +65,7 @@ TEST_CASE("slots without data here are not planned") {
   CHECK(ovo::holder_name("node-1#123") == "node-1");
 }
 
-TEST_CASE("a second twin gets the slot from the owner; the first twin keeps quiet") {
+TEST_CASE("a second twin gets the slot from the owner, the first twin keeps quiet") {
   auto before = all("a#1", "b#1");
   ovo::holder_map after;
   after.fill({"a#1", {"b#1", "c#1"}});

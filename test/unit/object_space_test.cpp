@@ -55,7 +55,7 @@ struct fixture {
 
 }  // namespace
 
-TEST_CASE("put then get returns the bytes; overwrite replaces them") {
+TEST_CASE("put then get returns the bytes, overwrite replaces them") {
   fixture f;
   f.put("k", std::string("a\0b", 3));
   CHECK(f.value_of("k") == std::string("a\0b", 3));
