@@ -2,7 +2,6 @@
 
 #include "command_handlers.hpp"
 #include "logging.hpp"
-#include "replication.hpp"
 #include "slot_handlers.hpp"
 
 namespace ovo {
@@ -25,31 +24,15 @@ counter_table_actor::behavior_type counter_table(
     self->quit(msg.reason);
   });
   auto execute = [self](const command& cmd, auto deliver) {
-    auto& st = self->state;
-    auto answer = st.counters->execute(cmd);
-    if (answer.code != status::ok || !is_write_op(cmd.kind)) {
-      deliver(std::move(answer));
-      return;
-    }
-    note_local_write(st, cmd.key);
-    replicate_then_deliver(self, st.routing.get(), *st.counters, {cmd.key}, std::move(answer),
-                           std::move(deliver));
+    deliver_after_replicas(self, cmd, self->state.counters->execute(cmd), std::move(deliver));
   };
   auto runner = [self, execute](const command& cmd, auto deliver) {
-    if (auto source = arriving_source(self, cmd.key)) {
-      fetch_then(self, source, cmd.key, true, [execute, cmd, deliver] { execute(cmd, deliver); });
-      return;
-    }
-    execute(cmd, std::move(deliver));
+    run_when_arrived(self, true, cmd, std::move(deliver), execute);
   };
   return {
       sink_handler(runner),
       response_handler(self, runner),
-      [self](replicate_atom, replica_write& write) {
-        self->state.counters->apply(write);
-        note_local_write(self->state, write.record.key);
-        return true;
-      },
+      slot_replicate_handler(self),
       [self](expire_atom, std::vector<std::string>& keys) {
         const auto dropped = self->state.counters->expire(keys);
         component_log("counters")->debug("expired {} of {} counters", dropped, keys.size());

@@ -90,16 +90,8 @@ void run(self_ptr self, const command& cmd, Deliver deliver) {
       deliver(std::move(list));
       return;
     }
-    default: {
-      auto answer = objects.execute(cmd);
-      if (answer.code != status::ok || !is_write_op(cmd.kind)) {
-        deliver(std::move(answer));
-        return;
-      }
-      note_local_write(self->state, cmd.key);
-      replicate_then_deliver(self, self->state.routing.get(), objects, {cmd.key},
-                             std::move(answer), std::move(deliver));
-    }
+    default:
+      deliver_after_replicas(self, cmd, objects.execute(cmd), std::move(deliver));
   }
 }
 
@@ -124,12 +116,8 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
     self->quit(msg.reason);
   });
   auto runner = [self](const command& cmd, auto deliver) {
-    auto source = is_node_wide_op(cmd.kind) ? peer_connection_actor{} : arriving_source(self, cmd.key);
-    if (!source) {
-      run(self, cmd, std::move(deliver));
-      return;
-    }
-    fetch_then(self, source, cmd.key, false, [self, cmd, deliver] { run(self, cmd, deliver); });
+    auto run_here = [self](const command& arrived, auto reply_to) { run(self, arrived, reply_to); };
+    run_when_arrived(self, false, cmd, std::move(deliver), run_here);
   };
   return {
       sink_handler(runner),
@@ -146,11 +134,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
                                });
         return promise;
       },
-      [self](replicate_atom, replica_write& write) {
-        self->state.objects->apply(write);
-        note_local_write(self->state, write.record.key);
-        return true;
-      },
+      slot_replicate_handler(self),
       [self](expire_atom, std::vector<std::string>& keys) {
         const auto dropped = self->state.objects->expire(keys);
         component_log("shard")->debug("shard {} expired {} of {} keys", self->state.index,

@@ -7,6 +7,7 @@
 #include "defaults.hpp"
 #include "interfaces.hpp"
 #include "logging.hpp"
+#include "replication.hpp"
 
 namespace ovo {
 
@@ -108,6 +109,42 @@ void fetch_then(Self self, const peer_connection_actor& source, const std::strin
 template <class State>
 void note_local_write(State& st, std::string_view key) {
   st.arrivals.note_write(key, st.clock->now_ms());
+}
+
+/// Runs `run(cmd, deliver)` once `cmd`'s key is here (see arriving_source and fetch_then).
+template <class Self, class Deliver, class Run>
+void run_when_arrived(Self self, bool counter, const command& cmd, Deliver deliver, Run run) {
+  auto source =
+      is_node_wide_op(cmd.kind) ? peer_connection_actor{} : arriving_source(self, cmd.key);
+  if (!source) {
+    run(cmd, std::move(deliver));
+    return;
+  }
+  fetch_then(self, source, cmd.key, counter, [run, cmd, deliver] { run(cmd, deliver); });
+}
+
+/// Delivers the answer to `cmd`; when it changed what is stored, after replicating the key's
+/// new state (and remembering the write for the arrival guard).
+template <class Self, class Deliver>
+void deliver_after_replicas(Self self, const command& cmd, reply answer, Deliver deliver) {
+  auto& st = self->state;
+  if (answer.code != status::ok || !is_write_op(cmd.kind)) {
+    deliver(std::move(answer));
+    return;
+  }
+  note_local_write(st, cmd.key);
+  replicate_then_deliver(self, st.routing.get(), st.space(), {cmd.key}, std::move(answer),
+                         std::move(deliver));
+}
+
+/// Applies a replica write from the slot's owner.
+template <class Self>
+auto slot_replicate_handler(Self self) {
+  return [self](replicate_atom, replica_write& write) {
+    self->state.space().apply(write);
+    note_local_write(self->state, write.record.key);
+    return true;
+  };
 }
 
 }  // namespace ovo
