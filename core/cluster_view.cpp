@@ -169,10 +169,12 @@ void cluster_view::relayout() {
   for (auto& node : nodes_) node.hash_range.clear();
   const auto layout = balanced_layout(order.size());
   for (std::size_t rank = 0; rank < order.size(); ++rank) {
-    const auto dealt = order[rank];
     // A node that is down is stood in for by the holder of its replicas.
-    const auto server = serving(dealt) ? dealt : replicas_of(dealt).empty() ? next_serving(rank)
-                                                                          : replicas_of(dealt).front();
+    auto server = order[rank];
+    if (!serving(server)) {
+      const auto stand_ins = replicas_of(server);
+      server = stand_ins.empty() ? next_serving(rank) : stand_ins.front();
+    }
     const auto replicas = replicas_of(server);
     for (int slot : layout[rank]) {
       nodes_[server].hash_range.push_back(slot);
