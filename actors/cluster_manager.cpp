@@ -137,7 +137,8 @@ caf::result<bool> leave(self_ptr self) {
   auto& st = self->state;
   bool anyone_else = false;
   for (const auto& node : st.view->nodes())
-    anyone_else = anyone_else || (node.name != st.view->self().name && node.active && !node.leaving);
+    anyone_else =
+        anyone_else || (node.name != st.view->self().name && node.active && !node.leaving);
   if (!anyone_else) {
     component_log("cluster")->warn("not leaving: no other active node to hand the slots to");
     return caf::make_error(caf::sec::invalid_argument,
@@ -168,14 +169,10 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
   st.routing = std::move(routing);
   st.on_change = std::move(on_change);
   for (const auto& seed : seeds) ensure_peer(self, seed);
-  // Alone, this node holds every slot. When it has peers, their data may already be on its way.
-  st.held.fill(true);
-  if (!seeds.empty()) {
-    std::vector<int> all(slot_count);
-    for (int slot = 0; slot < slot_count; ++slot) all[static_cast<std::size_t>(slot)] = slot;
-    for (const auto& shard : st.local.shards) self->send(shard, expect_atom_v, all);
-    self->send(st.local.counters, expect_atom_v, all);
-  }
+  // Alone, this node holds every slot. With peers, their data may already be on its way: every
+  // slot counts as newly held.
+  st.held.fill(seeds.empty());
+  expect_new_slots(self);
   st.mover.last = holders_of(*st.view);
   st.owner_before.fill(st.view->self().name);
   publish_routing(self);
@@ -248,7 +245,8 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
         return receive_slot(self, slot, counters, std::move(writes));
       },
       [self](fetch_atom, std::string& key, bool counter) -> caf::result<replica_write> {
-        if (counter) return self->delegate(self->state.local.counters, fetch_atom_v, std::move(key));
+        if (counter)
+          return self->delegate(self->state.local.counters, fetch_atom_v, std::move(key));
         auto shard = shard_for(self, key);
         return self->delegate(shard, fetch_atom_v, std::move(key));
       },
