@@ -45,7 +45,8 @@ using reply_sink_ptr = std::shared_ptr<reply_sink>;
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_info& x) {
   return f(caf::meta::type_name("node_info"), x.name, x.host, x.port, x.api_host, x.api_port,
-           x.active, x.hash_range, x.twins, x.joined_at_ms, x.incarnation, x.version, x.leaving, x.ranked);
+           x.active, x.hash_range, x.twins, x.joined_at_ms, x.incarnation, x.version, x.leaving,
+           x.ranked);
 }
 
 template <class Inspector>
@@ -153,9 +154,6 @@ namespace ovo {
 using command_handling = caf::typed_actor<caf::reacts_to<exec_atom, command, reply_sink_ptr>,
                                           caf::replies_to<exec_atom, command>::with<reply>>;
 
-/// Something that holds replicas and applies the owner's writes to them.
-using replica_holding = caf::typed_actor<caf::replies_to<replicate_atom, replica_write>::with<bool>>;
-
 /// Something the expiry scheduler can tell to drop keys.
 using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::vector<std::string>>>;
 
@@ -177,8 +175,9 @@ using shard_actor = command_handling::extend_with<slot_holding>::extend<
 
 /// Owns every counter of the node (counters are their own namespace).
 using counter_table_actor =
-    command_handling::extend_with<slot_holding>::extend<caf::reacts_to<expire_atom, std::vector<std::string>>,
-                             caf::replies_to<replicate_atom, replica_write>::with<bool>>;
+    command_handling::extend_with<slot_holding>::extend<
+        caf::reacts_to<expire_atom, std::vector<std::string>>,
+        caf::replies_to<replicate_atom, replica_write>::with<bool>>;
 
 /// Keeps every deadline in order and tells the owners what to drop when it passes.
 using expiry_scheduler_actor = caf::typed_actor<

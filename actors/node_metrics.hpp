@@ -18,7 +18,9 @@ struct node_metrics {
   /// Replica writes a twin did not confirm in time.
   std::atomic<uint64_t> lagging_writes{0};
 
-  void count(op kind) { requests[static_cast<std::size_t>(kind)].fetch_add(1, std::memory_order_relaxed); }
+  void count(op kind) {
+    requests[static_cast<std::size_t>(kind)].fetch_add(1, std::memory_order_relaxed);
+  }
 
   std::vector<uint64_t> request_counts() const {
     std::vector<uint64_t> out;
