@@ -3,6 +3,7 @@
 # alternately in the same run so machine noise hits both. Single-node cases, then a 2-node
 # cluster (replicated PUT, forwarded GET). Prints a table and writes JSON with the git revision.
 #   tools/bench/run.sh                   (DURATION=10s CONNECTIONS=50 ROUNDS=3 by default)
+#   CASES="put_100B put_100B_replicated" tools/bench/run.sh   (only the cases named)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tools/bench/common.sh
@@ -14,6 +15,14 @@ NODE_PORT=${NODE_PORT:-17050}
 HELLO_PORT=${HELLO_PORT:-17060}
 CLUSTER_PORT=${CLUSTER_PORT:-17100}
 OUT=${OUT:-bench-results}
+SINGLE_CASES="get_hit get_miss put_100B put_4KiB counter_add"
+CLUSTER_CASES="put_100B_replicated get_forwarded"
+CASES=${CASES:-$SINGLE_CASES $CLUSTER_CASES}
+for name in $CASES; do
+  [[ " $SINGLE_CASES $CLUSTER_CASES " == *" $name "* ]] || { echo "unknown case $name" >&2; exit 2; }
+done
+selected() { [[ " $CASES " == *" $1 "* ]]; }
+any_selected() { for name in "$@"; do selected "$name" && return 0; done; return 1; }
 
 ensure_wrk
 tools/build.sh >/dev/null
@@ -57,8 +66,11 @@ first_case=1
 printf '%-20s %10s %8s %8s %10s %8s %8s %7s\n' case node_rps p50_ms p99_ms base_rps p50_ms p99_ms ratio
 
 # run_case NAME PORT SCRIPT: ROUNDS alternating runs against the node at PORT and the baseline.
+# Sets NODE_RPS[NAME].
+declare -A NODE_RPS
 run_case() {
   local name=$1 port=$2 script=$3 node_runs=() base_runs=()
+  selected "$name" || return 0
   for _ in $(seq "$ROUNDS"); do
     base_runs+=("$(measure "$HELLO_PORT" "$script")")
     node_runs+=("$(measure "$port" "$script")")
@@ -68,6 +80,7 @@ run_case() {
   local ratio
   ratio=$(awk -v n="$n_rps" -v b="$b_rps" 'BEGIN { printf "%.2f", n / b }')
   printf '%-20s %10s %8s %8s %10s %8s %8s %7s\n' "$name" "$n_rps" "$n_p50" "$n_p99" "$b_rps" "$b_p50" "$b_p99" "$ratio"
+  NODE_RPS[$name]=$n_rps
   [ $first_case = 1 ] || echo "," >>"$json"
   first_case=0
   printf '{"case":"%s","node":{"rps":%s,"p50_ms":%s,"p99_ms":%s},"baseline":{"rps":%s,"p50_ms":%s,"p99_ms":%s},"ratio":%s}' \
@@ -82,25 +95,40 @@ run_case counter_add "$NODE_PORT" counter.lua
 stop_node
 
 # Two nodes: the first started joins first and so owns slots 0..63, the second 64..127.
-topology="{\"Nodes\":[{\"Node\":{\"Name\":\"b1\",\"Host\":\"127.0.0.1\",\"Port\":$CLUSTER_PORT,\"APIPort\":$((CLUSTER_PORT + 1))}},
-                      {\"Node\":{\"Name\":\"b2\",\"Host\":\"127.0.0.1\",\"Port\":$((CLUSTER_PORT + 10)),\"APIPort\":$((CLUSTER_PORT + 11))}}]}"
-for n in 1 2; do
-  port=$((CLUSTER_PORT + (n - 1) * 10))
-  echo "{\"ServerNode\":{\"Node\":{\"Name\":\"b$n\",\"Host\":\"127.0.0.1\",\"Port\":$port,\"APIHost\":\"127.0.0.1\",\"APIPort\":$((port + 1))}},
-         \"Topology\":$topology,\"Settings\":{\"RestThreads\":$REST_THREADS}}" >"$WORK/b$n.json"
-  build/ovo -conf="$WORK/b$n.json" >"$WORK/b$n.log" 2>&1 &
-  CLUSTER_PIDS+=($!)
-  wait_for_http "http://127.0.0.1:$port/ovo/cluster/me"
-  sleep 0.2
-done
-for _ in $(seq 100); do
-  curl -s "http://127.0.0.1:$CLUSTER_PORT/ovo/cluster" | grep -q '"State":"INACTIVE"' || break
-  sleep 0.1
-done
-build/tools/bench/ovo_bench_slot_keys 0 63 1000 owned-by-b1- >"$WORK/keys_b1"
-forwarded_key=$(build/tools/bench/ovo_bench_slot_keys 0 63 1 fwd-)
-put_key "$CLUSTER_PORT" "$forwarded_key"
-KEYS_FILE="$WORK/keys_b1" VALUE_BYTES=100 run_case put_100B_replicated "$CLUSTER_PORT" put.lua
-KEY=$forwarded_key run_case get_forwarded "$((CLUSTER_PORT + 10))" get.lua
+# Sets FORWARDED_KEY (owned by b1, read through b2) and writes b1's keys to $WORK/keys_b1.
+start_cluster() {
+  topology="{\"Nodes\":[{\"Node\":{\"Name\":\"b1\",\"Host\":\"127.0.0.1\",\"Port\":$CLUSTER_PORT,\"APIPort\":$((CLUSTER_PORT + 1))}},
+                        {\"Node\":{\"Name\":\"b2\",\"Host\":\"127.0.0.1\",\"Port\":$((CLUSTER_PORT + 10)),\"APIPort\":$((CLUSTER_PORT + 11))}}]}"
+  for n in 1 2; do
+    port=$((CLUSTER_PORT + (n - 1) * 10))
+    echo "{\"ServerNode\":{\"Node\":{\"Name\":\"b$n\",\"Host\":\"127.0.0.1\",\"Port\":$port,\"APIHost\":\"127.0.0.1\",\"APIPort\":$((port + 1))}},
+           \"Topology\":$topology,\"Settings\":{\"RestThreads\":$REST_THREADS}}" >"$WORK/b$n.json"
+    build/ovo -conf="$WORK/b$n.json" >"$WORK/b$n.log" 2>&1 &
+    CLUSTER_PIDS+=($!)
+    wait_for_http "http://127.0.0.1:$port/ovo/cluster/me"
+    sleep 0.2
+  done
+  for _ in $(seq 100); do
+    curl -s "http://127.0.0.1:$CLUSTER_PORT/ovo/cluster" | grep -q '"State":"INACTIVE"' || break
+    sleep 0.1
+  done
+  build/tools/bench/ovo_bench_slot_keys 0 63 1000 owned-by-b1- >"$WORK/keys_b1"
+  FORWARDED_KEY=$(build/tools/bench/ovo_bench_slot_keys 0 63 1 fwd-)
+  put_key "$CLUSTER_PORT" "$FORWARDED_KEY"
+}
+
+if any_selected $CLUSTER_CASES; then
+  start_cluster
+  KEYS_FILE="$WORK/keys_b1" VALUE_BYTES=100 run_case put_100B_replicated "$CLUSTER_PORT" put.lua
+  KEY=$FORWARDED_KEY run_case get_forwarded "$((CLUSTER_PORT + 10))" get.lua
+fi
 echo "]}" >>"$json"
+# The cluster targets compare with the single node measured above.
+cluster_ratio() {
+  [ -n "${NODE_RPS[$1]:-}" ] && [ -n "${NODE_RPS[$2]:-}" ] &&
+    awk -v a="${NODE_RPS[$1]}" -v b="${NODE_RPS[$2]}" -v t="$1 / $2" 'BEGIN { printf "%-34s %.2f\n", t, a / b }'
+  return 0
+}
+cluster_ratio put_100B_replicated put_100B
+cluster_ratio get_forwarded get_hit
 echo "results: $json"
