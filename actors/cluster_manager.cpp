@@ -6,6 +6,7 @@
 #include "defaults.hpp"
 #include "logging.hpp"
 #include "peer_connection.hpp"
+#include "peer_requests.hpp"
 #include "slot_arrivals.hpp"
 #include "slot_layout.hpp"
 
@@ -83,11 +84,6 @@ void answer_query(self_ptr self, const command& cmd, Deliver deliver) {
     answer = failure(status::bad_request, "not a cluster query");
   }
   deliver(std::move(answer));
-}
-
-shard_actor shard_for(self_ptr self, const std::string& key) {
-  const auto& shards = self->state.local.shards;
-  return shards[shard_of_slot(slot_of(key), shards.size())];
 }
 
 /// A node that has left for good: forget it, and stop connecting to it.
@@ -185,31 +181,16 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
   return {
       sink_handler(runner),
       response_handler(self, runner),
-      [self](caf::forward_atom, command& cmd) -> caf::result<reply> {
-        if (is_node_wide_op(cmd.kind))
-          return failure(status::bad_request, "node-wide commands are not forwarded");
-        // The sender's view is older than ours: pass the command on once. The next node serves
-        // it whatever its view says, so views that disagree cannot make it loop.
-        if (cmd.hops == 0) {
-          if (auto owner = self->state.routing->remote_owner_of(slot_of(cmd.key))) {
-            cmd.hops = 1;
-            return self->delegate(owner, caf::forward_atom_v, std::move(cmd));
-          }
-        }
-        if (is_counter_op(cmd.kind))
-          return self->delegate(self->state.local.counters, exec_atom_v, std::move(cmd));
-        auto shard = shard_for(self, cmd.key);
-        return self->delegate(shard, exec_atom_v, std::move(cmd));
+      [self](caf::forward_atom, command& cmd) { return serve_forwarded(self, std::move(cmd)); },
+      [self](caf::forward_atom, std::vector<command>& commands) {
+        return serve_forwarded(self, std::move(commands));
       },
       [self](adopt_atom, object_record& record) -> caf::result<bool> {
         auto shard = shard_for(self, record.key);
         return self->delegate(shard, adopt_atom_v, std::move(record));
       },
-      [self](replicate_atom, replica_write& write) -> caf::result<bool> {
-        if (write.counter)
-          return self->delegate(self->state.local.counters, replicate_atom_v, std::move(write));
-        auto shard = shard_for(self, write.record.key);
-        return self->delegate(shard, replicate_atom_v, std::move(write));
+      [self](replicate_atom, std::vector<replica_write>& writes) {
+        return apply_replicas(self, std::move(writes));
       },
       [self](caf::join_atom, node_info& joiner) -> std::vector<node_info> {
         if (self->state.view->merge(joiner)) view_changed(self);

@@ -6,12 +6,14 @@
 //   shard, counter_table --(schedule, deadline, key, target)--> expiry_scheduler
 //   expiry_scheduler --(expire, keys)--> shard | counter_table
 //   keyspace --(exec, count/list command)--> every shard, then answers the sink
-//   REST thread --(exec, command, sink)--> peer_connection --(forward, command)--> remote
-//       cluster_manager --> its shard or counter table     (the slot is owned by another node)
+//   REST thread --(exec, command, sink)--> peer_connection --(forward, commands)--> remote
+//       cluster_manager --> its shard or counter table     (the slot is owned by another node;
+//       the commands gathered during one turn of the connection travel as one message)
 //   peer_connection --(join, me)--> remote cluster_manager, which answers with its view
 //   cluster_manager --(update, view)--> peer_connection --(update, view)--> remote manager
-//   shard, counter_table --(replicate, state)--> peer_connection --> twin's cluster_manager
-//       --> its shard or counter table         (after every write, before the client's answer)
+//   shard, counter_table --(replicate, state)--> peer_connection --(replicate, states)-->
+//       twin's cluster_manager --> its shard or counter table  (after every write, before the
+//       client's answer; gathered per turn of the connection like forwarded commands)
 //   cluster_manager (slot mover) --(push, slot, target) / (drop, slot)--> shard, counter_table
 //   shard, counter_table --(migrate, slot, writes)--> peer_connection --> new holder's
 //       cluster_manager --> its shard or counter table       (after a layout change; sent by
@@ -146,6 +148,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_ATOM(ovo, ovo, admin_atom, "admin")
   /// Hand every slot over, then answer (graceful leave).
   CAF_ADD_ATOM(ovo, ovo, leave_atom, "leave")
+  // Appended, not sorted in: a type's ID is its position, and nodes of the previous build must
+  // still understand the messages above.
+  CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::command>))
+  CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::reply>))
+  /// Send what was gathered for the peer (a peer connection's message to itself).
+  CAF_ADD_ATOM(ovo, ovo, flush_atom, "flush")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
@@ -212,8 +220,9 @@ namespace ovo {
 /// APIPort: peers introduce themselves, share views, and forward commands to it.
 using cluster_manager_actor = command_handling::extend<
     caf::replies_to<caf::forward_atom, command>::with<reply>,
+    caf::replies_to<caf::forward_atom, std::vector<command>>::with<std::vector<reply>>,
     caf::replies_to<adopt_atom, object_record>::with<bool>,
-    caf::replies_to<replicate_atom, replica_write>::with<bool>,
+    caf::replies_to<replicate_atom, std::vector<replica_write>>::with<bool>,
     caf::replies_to<caf::join_atom, node_info>::with<std::vector<node_info>>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::reacts_to<peer_state_atom, std::string, bool>,
@@ -239,7 +248,8 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
-    caf::reacts_to<caf::connect_atom>>;
+    caf::reacts_to<caf::connect_atom>,
+    caf::reacts_to<flush_atom>>;
 
 }  // namespace ovo
 

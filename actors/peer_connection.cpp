@@ -14,10 +14,72 @@ reply unreachable(const std::string& peer) {
   return failure(status::unavailable, "node " + peer + " (owner of this key) is unreachable");
 }
 
+caf::error replica_unreachable(const std::string& peer) {
+  return caf::make_error(caf::sec::request_receiver_down, "node " + peer + " is unreachable");
+}
+
+/// Answers every gathered or sent forward and replica write: the peer is gone.
+void abandon_batches(self_ptr self) {
+  auto& st = self->state;
+  for (auto& sink : st.forwards.abandon()) sink->deliver(unreachable(st.peer_name));
+  for (auto& promise : st.replicas.abandon()) promise.deliver(replica_unreachable(st.peer_name));
+}
+
+void send_forwards(self_ptr self) {
+  auto [id, commands] = self->state.forwards.send();
+  self->request(self->state.remote, defaults::forward_timeout, caf::forward_atom_v,
+                std::move(commands))
+      .then(
+          [self, id = id](std::vector<reply>& answers) {
+            auto sinks = self->state.forwards.answered(id);
+            for (std::size_t i = 0; i < sinks.size(); ++i)
+              sinks[i]->deliver(i < answers.size() ? std::move(answers[i])
+                                                   : unreachable(self->state.peer_name));
+          },
+          [self, id = id](caf::error&) {
+            for (auto& sink : self->state.forwards.answered(id))
+              sink->deliver(unreachable(self->state.peer_name));
+          });
+}
+
+void send_replicas(self_ptr self) {
+  auto [id, writes] = self->state.replicas.send();
+  self->request(self->state.remote, defaults::replicate_timeout, replicate_atom_v,
+                std::move(writes))
+      .then(
+          [self, id = id](bool) {
+            for (auto& promise : self->state.replicas.answered(id)) promise.deliver(true);
+          },
+          [self, id = id](caf::error& err) {
+            for (auto& promise : self->state.replicas.answered(id)) promise.deliver(err);
+          });
+}
+
+/// Sends what was gathered since the last flush.
+void flush(self_ptr self) {
+  auto& st = self->state;
+  st.flush_queued = false;
+  if (!st.remote) {
+    abandon_batches(self);
+    return;
+  }
+  if (st.forwards.gathered()) send_forwards(self);
+  if (st.replicas.gathered()) send_replicas(self);
+}
+
+/// Flushes once the messages already in the mailbox are handled (they may add to the batch).
+void flush_after_mailbox(self_ptr self) {
+  auto& st = self->state;
+  if (st.flush_queued) return;
+  st.flush_queued = true;
+  self->send(self, flush_atom_v);
+}
+
 /// Hands a message to the peer's cluster manager, which answers the original sender; an error
-/// at once while the peer is unreachable.
+/// at once while the peer is unreachable. What was gathered goes first, in arrival order.
 template <class Result, class Atom, class... Payload>
 caf::result<Result> relay(self_ptr self, Atom atom, Payload&... payload) {
+  flush(self);
   if (!self->state.remote) return caf::make_error(caf::sec::request_receiver_down);
   return self->delegate(self->state.remote, atom, std::move(payload)...);
 }
@@ -97,8 +159,14 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
     component_log("cluster")->warn("lost {} ({}); reconnecting", st.peer_name,
                                    self->system().render(msg.reason));
     st.remote = nullptr;
+    abandon_batches(self);
     self->send(st.local, peer_state_atom_v, st.peer_name, false);
     retry_later(self);
+  });
+  // Nobody else would answer what waits here: a replica write's shard would wait forever.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    abandon_batches(self);
+    self->quit(msg.reason);
   });
   self->send(self, caf::connect_atom_v);
   return {
@@ -108,14 +176,19 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
           sink->deliver(unreachable(st.peer_name));
           return;
         }
-        self->request(st.remote, defaults::forward_timeout, caf::forward_atom_v, std::move(cmd))
-            .then([sink](reply& answer) { sink->deliver(std::move(answer)); },
-                  [self, sink](caf::error&) { sink->deliver(unreachable(self->state.peer_name)); });
+        st.forwards.add(std::move(cmd), std::move(sink));
+        flush_after_mailbox(self);
       },
+      [self](replicate_atom, replica_write& write) -> caf::result<bool> {
+        auto& st = self->state;
+        if (!st.remote) return replica_unreachable(st.peer_name);
+        auto promise = self->make_response_promise<bool>();
+        st.replicas.add(std::move(write), promise);
+        flush_after_mailbox(self);
+        return promise;
+      },
+      [self](flush_atom) { flush(self); },
       [self](adopt_atom atom, object_record& record) { return relay<bool>(self, atom, record); },
-      [self](replicate_atom atom, replica_write& write) {
-        return relay<bool>(self, atom, write);
-      },
       [self](caf::forward_atom atom, command& cmd) { return relay<reply>(self, atom, cmd); },
       [self](migrate_atom atom, int slot, bool counters, std::vector<replica_write>& writes) {
         return relay<bool>(self, atom, slot, counters, writes);

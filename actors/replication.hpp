@@ -7,7 +7,6 @@
 #include <string_view>
 #include <vector>
 
-#include "defaults.hpp"
 #include "interfaces.hpp"
 #include "logging.hpp"
 #include "routing_table.hpp"
@@ -42,7 +41,10 @@ void replicate_then_deliver(Self self, const routing_holder* routing, Space& spa
   };
   for (auto& [twin, write] : sends) {
     auto key = write.record.key;
-    self->request(twin, defaults::replicate_timeout, replicate_atom_v, std::move(write))
+    // No timeout here: the peer connection answers every write within replicate_timeout (or at
+    // once when the twin goes away), and a timeout per write would cost the clock thread a
+    // wake-up per write.
+    self->request(twin, caf::infinite, replicate_atom_v, std::move(write))
         .then([one_done](bool) { one_done(); },
               [self, one_done, key](caf::error& err) {
                 if (self->state.metrics) ++self->state.metrics->lagging_writes;

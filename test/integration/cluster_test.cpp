@@ -102,6 +102,40 @@ TEST_CASE("errors from the owner are relayed unchanged, and key moves cross node
   }
 }
 
+TEST_CASE("concurrent requests forwarded and replicated together each get their own answer") {
+  // Many clients at once through one node: its connection to the owner sends the commands (and
+  // the owner its replica writes) in batches. Every answer must still be the one for its request.
+  test_cluster c(2);
+  REQUIRE(c.converged({0, 1}, 2));
+  constexpr int clients = 16, per_client = 200;
+  auto client_run = [&](int client_index) {
+    http_client client;
+    int wrong = 0;
+    for (int i = 0; i < per_client; ++i) {
+      const auto key = "t" + std::to_string(client_index) + "-" + std::to_string(i);
+      const auto node = static_cast<std::size_t>((client_index + i) % 2);
+      auto written = client.request("PUT", c.nodes[node]->url("/ovo/keystorage"),
+                                    json{{"Key", key}, {"Data", to_base64(key + "-v")}}.dump());
+      auto read = client.get(c.nodes[1 - node]->url("/ovo/keystorage/" + key));
+      auto missing = client.get(c.nodes[node]->url("/ovo/keystorage/never-" + key));
+      const auto data = read.envelope()["Data"];
+      const bool read_right = read.status == 200 && data.is_object() && data["Key"] == key &&
+                              data["Data"].is_string() &&
+                              ovo::decode_base64(data["Data"].get<std::string>()) == key + "-v";
+      if (written.status != 200 || !read_right || missing.status != 404) ++wrong;
+    }
+    return wrong;
+  };
+  std::vector<std::future<int>> runs;
+  for (int i = 0; i < clients; ++i) runs.push_back(std::async(std::launch::async, client_run, i));
+  int wrong = 0;
+  for (auto& run : runs) wrong += run.get();
+  CHECK(wrong == 0);
+  // Two nodes: every key has its replica on the node that does not own it.
+  for (int node = 0; node < 2; ++node)
+    CHECK(c.call(node, "GET", "/ovo/keystorage").envelope()["Data"] == clients * per_client);
+}
+
 TEST_CASE("kill -9: every acknowledged object and counter stays readable through the survivors") {
   test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));

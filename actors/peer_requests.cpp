@@ -1,0 +1,121 @@
+#include "peer_requests.hpp"
+
+#include <memory>
+
+#include "defaults.hpp"
+#include "slot_layout.hpp"
+
+namespace ovo {
+
+shard_actor shard_for(cluster_manager_self self, const std::string& key) {
+  const auto& shards = self->state.local.shards;
+  return shards[shard_of_slot(slot_of(key), shards.size())];
+}
+
+namespace {
+
+/// Runs `cmd` where it belongs and passes its reply to `answer`, or a CAF error to `failed`.
+/// A node whose view is newer than the sender's passes the command on once (hops); the next node
+/// serves it whatever its view says, so views that disagree cannot make it loop. Local actors
+/// always answer, so only the hop to another node needs a timeout.
+template <class Answer, class Failed>
+void run_forwarded(cluster_manager_self self, command cmd, Answer answer, Failed failed) {
+  auto& st = self->state;
+  if (is_node_wide_op(cmd.kind)) {
+    auto refused = failure(status::bad_request, "node-wide commands are not forwarded");
+    answer(refused);
+    return;
+  }
+  if (cmd.hops == 0) {
+    if (auto owner = st.routing->remote_owner_of(slot_of(cmd.key))) {
+      cmd.hops = 1;
+      self->request(owner, defaults::forward_timeout, caf::forward_atom_v, std::move(cmd))
+          .then(answer, failed);
+      return;
+    }
+  }
+  if (is_counter_op(cmd.kind)) {
+    self->request(st.local.counters, caf::infinite, exec_atom_v, std::move(cmd))
+        .then(answer, failed);
+    return;
+  }
+  auto shard = shard_for(self, cmd.key);
+  self->request(shard, caf::infinite, exec_atom_v, std::move(cmd)).then(answer, failed);
+}
+
+/// The replies of a batch, delivered together once the last one is in.
+struct gathered_replies {
+  std::vector<reply> replies;
+  std::size_t missing;
+  caf::typed_response_promise<std::vector<reply>> promise;
+
+  void set(std::size_t index, reply answer) {
+    replies[index] = std::move(answer);
+    if (--missing == 0) promise.deliver(std::move(replies));
+  }
+};
+
+/// Answers true once `missing` replica writes are stored, or the first error.
+struct stored_countdown {
+  std::size_t missing;
+  caf::typed_response_promise<bool> promise;
+  bool failed = false;
+
+  void stored() {
+    if (--missing == 0 && !failed) promise.deliver(true);
+  }
+  void fail(caf::error err) {
+    if (failed) return;
+    failed = true;
+    promise.deliver(std::move(err));
+  }
+};
+
+}  // namespace
+
+caf::result<reply> serve_forwarded(cluster_manager_self self, command cmd) {
+  auto promise = self->make_response_promise<reply>();
+  run_forwarded(
+      self, std::move(cmd), [promise](reply& answer) mutable { promise.deliver(std::move(answer)); },
+      [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+  return promise;
+}
+
+caf::result<std::vector<reply>> serve_forwarded(cluster_manager_self self,
+                                                std::vector<command> commands) {
+  if (commands.empty()) return std::vector<reply>{};
+  auto gathered = std::make_shared<gathered_replies>();
+  gathered->replies.resize(commands.size());
+  gathered->missing = commands.size();
+  gathered->promise = self->make_response_promise<std::vector<reply>>();
+  for (std::size_t i = 0; i < commands.size(); ++i)
+    run_forwarded(
+        self, std::move(commands[i]), [gathered, i](reply& answer) { gathered->set(i, std::move(answer)); },
+        [self, gathered, i](caf::error& err) {
+          gathered->set(i, failure(status::unavailable,
+                                   "this node could not serve the key: " + self->system().render(err)));
+        });
+  return gathered->promise;
+}
+
+caf::result<bool> apply_replicas(cluster_manager_self self, std::vector<replica_write> writes) {
+  if (writes.empty()) return true;
+  auto countdown = std::make_shared<stored_countdown>();
+  countdown->missing = writes.size();
+  countdown->promise = self->make_response_promise<bool>();
+  auto stored = [countdown](bool) { countdown->stored(); };
+  auto failed = [countdown](caf::error& err) { countdown->fail(std::move(err)); };
+  // Requests to one actor arrive in the order sent: writes of one key stay in order.
+  for (auto& write : writes) {
+    if (write.counter) {
+      self->request(self->state.local.counters, caf::infinite, replicate_atom_v, std::move(write))
+          .then(stored, failed);
+    } else {
+      auto shard = shard_for(self, write.record.key);
+      self->request(shard, caf::infinite, replicate_atom_v, std::move(write)).then(stored, failed);
+    }
+  }
+  return countdown->promise;
+}
+
+}  // namespace ovo

@@ -1,0 +1,24 @@
+#pragma once
+// The cluster manager's side of what peers send for this node's data: forwarded commands and
+// replica writes, one at a time or in the batches a peer connection gathers.
+
+#include <vector>
+
+#include "cluster_manager.hpp"
+
+namespace ovo {
+
+/// The local shard that holds `key`.
+shard_actor shard_for(cluster_manager_self self, const std::string& key);
+
+/// Serves one command forwarded by a peer (see run_forwarded in the .cpp).
+caf::result<reply> serve_forwarded(cluster_manager_self self, command cmd);
+
+/// Serves forwarded commands; the answer lists their replies in the same order.
+caf::result<std::vector<reply>> serve_forwarded(cluster_manager_self self,
+                                                std::vector<command> commands);
+
+/// Applies replica writes in order; answers once every one is stored.
+caf::result<bool> apply_replicas(cluster_manager_self self, std::vector<replica_write> writes);
+
+}  // namespace ovo
