@@ -182,15 +182,21 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
       sink_handler(runner),
       response_handler(self, runner),
       [self](caf::forward_atom, command& cmd) { return serve_forwarded(self, std::move(cmd)); },
-      [self](caf::forward_atom, std::vector<command>& commands) {
-        return serve_forwarded(self, std::move(commands));
+      [self](caf::forward_atom, uint64_t batch, std::vector<command>& commands) {
+        auto peer = caf::actor_cast<peer_connection_actor>(self->current_sender());
+        serve_forwarded(self, std::move(commands), [self, peer, batch](std::vector<reply> replies) {
+          self->send(peer, caf::forward_atom_v, batch, std::move(replies));
+        });
       },
       [self](adopt_atom, object_record& record) -> caf::result<bool> {
         auto shard = shard_for(self, record.key);
         return self->delegate(shard, adopt_atom_v, std::move(record));
       },
-      [self](replicate_atom, std::vector<replica_write>& writes) {
-        return apply_replicas(self, std::move(writes));
+      [self](replicate_atom, uint64_t batch, std::vector<replica_write>& writes) {
+        auto peer = caf::actor_cast<peer_connection_actor>(self->current_sender());
+        apply_replicas(self, std::move(writes), [self, peer, batch](bool stored) {
+          self->send(peer, replicate_atom_v, batch, stored);
+        });
       },
       [self](caf::join_atom, node_info& joiner) -> std::vector<node_info> {
         if (self->state.view->merge(joiner)) view_changed(self);

@@ -220,9 +220,11 @@ namespace ovo {
 /// APIPort: peers introduce themselves, share views, and forward commands to it.
 using cluster_manager_actor = command_handling::extend<
     caf::replies_to<caf::forward_atom, command>::with<reply>,
-    caf::replies_to<caf::forward_atom, std::vector<command>>::with<std::vector<reply>>,
+    // Batches from a peer connection, answered by a message back to it with the same id:
+    // (forward, id, replies in order) and (replicate, id, all stored).
+    caf::reacts_to<caf::forward_atom, uint64_t, std::vector<command>>,
     caf::replies_to<adopt_atom, object_record>::with<bool>,
-    caf::replies_to<replicate_atom, std::vector<replica_write>>::with<bool>,
+    caf::reacts_to<replicate_atom, uint64_t, std::vector<replica_write>>,
     caf::replies_to<caf::join_atom, node_info>::with<std::vector<node_info>>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::reacts_to<peer_state_atom, std::string, bool>,
@@ -249,7 +251,12 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::reacts_to<caf::connect_atom>,
-    caf::reacts_to<flush_atom>>;
+    // Its own housekeeping: send the gathered batches; give up on overdue ones.
+    caf::reacts_to<flush_atom>,
+    caf::reacts_to<caf::tick_atom>,
+    // The answers to its batches from the peer's cluster manager.
+    caf::reacts_to<caf::forward_atom, uint64_t, std::vector<reply>>,
+    caf::reacts_to<replicate_atom, uint64_t, bool>>;
 
 }  // namespace ovo
 

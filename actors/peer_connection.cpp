@@ -25,34 +25,40 @@ void abandon_batches(self_ptr self) {
   for (auto& promise : st.replicas.abandon()) promise.deliver(replica_unreachable(st.peer_name));
 }
 
-void send_forwards(self_ptr self) {
-  auto [id, commands] = self->state.forwards.send();
-  self->request(self->state.remote, defaults::forward_timeout, caf::forward_atom_v,
-                std::move(commands))
-      .then(
-          [self, id = id](std::vector<reply>& answers) {
-            auto sinks = self->state.forwards.answered(id);
-            for (std::size_t i = 0; i < sinks.size(); ++i)
-              sinks[i]->deliver(i < answers.size() ? std::move(answers[i])
-                                                   : unreachable(self->state.peer_name));
-          },
-          [self, id = id](caf::error&) {
-            for (auto& sink : self->state.forwards.answered(id))
-              sink->deliver(unreachable(self->state.peer_name));
-          });
+/// Looks for overdue batches after a while, as long as any batch is unanswered.
+void check_overdue_later(self_ptr self) {
+  auto& st = self->state;
+  if (st.check_queued || (!st.forwards.in_flight() && !st.replicas.in_flight())) return;
+  st.check_queued = true;
+  self->delayed_send(self, defaults::overdue_check_interval, caf::tick_atom_v);
 }
 
-void send_replicas(self_ptr self) {
-  auto [id, writes] = self->state.replicas.send();
-  self->request(self->state.remote, defaults::replicate_timeout, replicate_atom_v,
-                std::move(writes))
-      .then(
-          [self, id = id](bool) {
-            for (auto& promise : self->state.replicas.answered(id)) promise.deliver(true);
-          },
-          [self, id = id](caf::error& err) {
-            for (auto& promise : self->state.replicas.answered(id)) promise.deliver(err);
-          });
+/// Answers the waiters of batches the peer did not answer in time.
+void give_up_overdue(self_ptr self) {
+  auto& st = self->state;
+  st.check_queued = false;
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& sink : st.forwards.overdue(now - defaults::forward_timeout))
+    sink->deliver(unreachable(st.peer_name));
+  for (auto& promise : st.replicas.overdue(now - defaults::replicate_timeout))
+    promise.deliver(caf::make_error(caf::sec::request_timeout));
+  check_overdue_later(self);
+}
+
+void answer_forwards(self_ptr self, uint64_t batch, std::vector<reply>& answers) {
+  auto sinks = self->state.forwards.answered(batch);
+  for (std::size_t i = 0; i < sinks.size(); ++i)
+    sinks[i]->deliver(i < answers.size() ? std::move(answers[i])
+                                         : unreachable(self->state.peer_name));
+}
+
+void answer_replicas(self_ptr self, uint64_t batch, bool stored) {
+  for (auto& promise : self->state.replicas.answered(batch)) {
+    if (stored)
+      promise.deliver(true);
+    else
+      promise.deliver(caf::make_error(caf::sec::runtime_error, "the twin did not store it"));
+  }
 }
 
 /// Sends what was gathered since the last flush.
@@ -63,8 +69,17 @@ void flush(self_ptr self) {
     abandon_batches(self);
     return;
   }
-  if (st.forwards.gathered()) send_forwards(self);
-  if (st.replicas.gathered()) send_replicas(self);
+  // One-way messages answered by one back (see request_batch.hpp): no CAF request timeouts.
+  const auto now = std::chrono::steady_clock::now();
+  if (st.forwards.gathered()) {
+    auto [id, commands] = st.forwards.send(now);
+    self->send(st.remote, caf::forward_atom_v, id, std::move(commands));
+  }
+  if (st.replicas.gathered()) {
+    auto [id, writes] = st.replicas.send(now);
+    self->send(st.remote, replicate_atom_v, id, std::move(writes));
+  }
+  check_overdue_later(self);
 }
 
 /// Flushes once the messages already in the mailbox are handled (they may add to the batch).
@@ -188,6 +203,11 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
         return promise;
       },
       [self](flush_atom) { flush(self); },
+      [self](caf::tick_atom) { give_up_overdue(self); },
+      [self](caf::forward_atom, uint64_t batch, std::vector<reply>& answers) {
+        answer_forwards(self, batch, answers);
+      },
+      [self](replicate_atom, uint64_t batch, bool stored) { answer_replicas(self, batch, stored); },
       [self](adopt_atom atom, object_record& record) { return relay<bool>(self, atom, record); },
       [self](caf::forward_atom atom, command& cmd) { return relay<reply>(self, atom, cmd); },
       [self](migrate_atom atom, int slot, bool counters, std::vector<replica_write>& writes) {

@@ -20,6 +20,7 @@ struct peer_connection_state {
   request_batch<command, reply_sink_ptr> forwards;
   request_batch<replica_write, caf::typed_response_promise<bool>> replicas;
   bool flush_queued = false;  ///< a flush message is in the mailbox
+  bool check_queued = false;  ///< a tick (look for overdue batches) is on its way
 };
 
 /// Connects to the node `peer_name` at api_host:api_port and keeps the connection:

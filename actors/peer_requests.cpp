@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "defaults.hpp"
+#include "logging.hpp"
 #include "slot_layout.hpp"
 
 namespace ovo {
@@ -43,31 +44,31 @@ void run_forwarded(cluster_manager_self self, command cmd, Answer answer, Failed
   self->request(shard, caf::infinite, exec_atom_v, std::move(cmd)).then(answer, failed);
 }
 
-/// The replies of a batch, delivered together once the last one is in.
+/// The replies of a batch, handed on together once the last one is in.
 struct gathered_replies {
   std::vector<reply> replies;
   std::size_t missing;
-  caf::typed_response_promise<std::vector<reply>> promise;
+  std::function<void(std::vector<reply>)> done;
 
   void set(std::size_t index, reply answer) {
     replies[index] = std::move(answer);
-    if (--missing == 0) promise.deliver(std::move(replies));
+    if (--missing == 0) done(std::move(replies));
   }
 };
 
-/// Answers true once `missing` replica writes are stored, or the first error.
+/// Tells `done` once `missing` replica writes are stored (true) or at the first failure.
 struct stored_countdown {
   std::size_t missing;
-  caf::typed_response_promise<bool> promise;
+  std::function<void(bool)> done;
   bool failed = false;
 
   void stored() {
-    if (--missing == 0 && !failed) promise.deliver(true);
+    if (--missing == 0 && !failed) done(true);
   }
-  void fail(caf::error err) {
+  void fail() {
     if (failed) return;
     failed = true;
-    promise.deliver(std::move(err));
+    done(false);
   }
 };
 
@@ -81,30 +82,41 @@ caf::result<reply> serve_forwarded(cluster_manager_self self, command cmd) {
   return promise;
 }
 
-caf::result<std::vector<reply>> serve_forwarded(cluster_manager_self self,
-                                                std::vector<command> commands) {
-  if (commands.empty()) return std::vector<reply>{};
+void serve_forwarded(cluster_manager_self self, std::vector<command> commands,
+                     std::function<void(std::vector<reply>)> done) {
+  if (commands.empty()) {
+    done({});
+    return;
+  }
   auto gathered = std::make_shared<gathered_replies>();
   gathered->replies.resize(commands.size());
   gathered->missing = commands.size();
-  gathered->promise = self->make_response_promise<std::vector<reply>>();
+  gathered->done = std::move(done);
   for (std::size_t i = 0; i < commands.size(); ++i)
     run_forwarded(
-        self, std::move(commands[i]), [gathered, i](reply& answer) { gathered->set(i, std::move(answer)); },
+        self, std::move(commands[i]),
+        [gathered, i](reply& answer) { gathered->set(i, std::move(answer)); },
         [self, gathered, i](caf::error& err) {
-          gathered->set(i, failure(status::unavailable,
-                                   "this node could not serve the key: " + self->system().render(err)));
+          gathered->set(i, failure(status::unavailable, "this node could not serve the key: " +
+                                                            self->system().render(err)));
         });
-  return gathered->promise;
 }
 
-caf::result<bool> apply_replicas(cluster_manager_self self, std::vector<replica_write> writes) {
-  if (writes.empty()) return true;
+void apply_replicas(cluster_manager_self self, std::vector<replica_write> writes,
+                    std::function<void(bool)> done) {
+  if (writes.empty()) {
+    done(true);
+    return;
+  }
   auto countdown = std::make_shared<stored_countdown>();
   countdown->missing = writes.size();
-  countdown->promise = self->make_response_promise<bool>();
+  countdown->done = std::move(done);
   auto stored = [countdown](bool) { countdown->stored(); };
-  auto failed = [countdown](caf::error& err) { countdown->fail(std::move(err)); };
+  auto failed = [self, countdown](caf::error& err) {
+    component_log("replication")->warn("a replica write from a peer was not stored: {}",
+                                       self->system().render(err));
+    countdown->fail();
+  };
   // Requests to one actor arrive in the order sent: writes of one key stay in order.
   for (auto& write : writes) {
     if (write.counter) {
@@ -115,7 +127,6 @@ caf::result<bool> apply_replicas(cluster_manager_self self, std::vector<replica_
       self->request(shard, caf::infinite, replicate_atom_v, std::move(write)).then(stored, failed);
     }
   }
-  return countdown->promise;
 }
 
 }  // namespace ovo

@@ -2,6 +2,7 @@
 // The cluster manager's side of what peers send for this node's data: forwarded commands and
 // replica writes, one at a time or in the batches a peer connection gathers.
 
+#include <functional>
 #include <vector>
 
 #include "cluster_manager.hpp"
@@ -14,11 +15,12 @@ shard_actor shard_for(cluster_manager_self self, const std::string& key);
 /// Serves one command forwarded by a peer (see run_forwarded in the .cpp).
 caf::result<reply> serve_forwarded(cluster_manager_self self, command cmd);
 
-/// Serves forwarded commands; the answer lists their replies in the same order.
-caf::result<std::vector<reply>> serve_forwarded(cluster_manager_self self,
-                                                std::vector<command> commands);
+/// Serves forwarded commands; `done` gets their replies, in the same order.
+void serve_forwarded(cluster_manager_self self, std::vector<command> commands,
+                     std::function<void(std::vector<reply>)> done);
 
-/// Applies replica writes in order; answers once every one is stored.
-caf::result<bool> apply_replicas(cluster_manager_self self, std::vector<replica_write> writes);
+/// Applies replica writes in order; `done` learns whether every one was stored.
+void apply_replicas(cluster_manager_self self, std::vector<replica_write> writes,
+                    std::function<void(bool)> done);
 
 }  // namespace ovo

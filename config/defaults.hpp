@@ -37,6 +37,8 @@ inline constexpr auto peer_join_timeout = std::chrono::seconds(2);
 inline constexpr auto forward_timeout = std::chrono::seconds(3);
 /// A replica write to the twin; a twin slower than this is logged as lagging.
 inline constexpr auto replicate_timeout = std::chrono::seconds(2);
+/// How often a peer connection looks for batches sent to the peer and not answered in time.
+inline constexpr auto overdue_check_interval = std::chrono::milliseconds(250);
 /// Reconnect backoff towards an unreachable peer: doubles from the first to the last.
 inline constexpr auto reconnect_backoff_first = std::chrono::milliseconds(100);
 inline constexpr auto reconnect_backoff_last = std::chrono::milliseconds(2000);
