@@ -1,13 +1,16 @@
 # Helpers shared by the benchmark scripts (sourced, not run).
 
-# Starts build/ovo on $1 (REST port) with the Settings JSON $2; sets NODE_PID and NODE_DIR.
+# The node binary the helpers start (compare.sh points it at other builds).
+OVO_BIN=${OVO_BIN:-build/ovo}
+
+# Starts $OVO_BIN on $1 (REST port) with the Settings JSON $2; sets NODE_PID and NODE_DIR.
 start_node() {
   NODE_DIR=$(mktemp -d /tmp/ovo-bench-XXXXXX)
   cat >"$NODE_DIR/serverconf.json" <<CONF
 {"ServerNode":{"Node":{"Name":"bench","Host":"127.0.0.1","Port":$1,"APIHost":"127.0.0.1","APIPort":$(($1 + 1))}},
  "Settings":$2}
 CONF
-  build/ovo -conf="$NODE_DIR/serverconf.json" >"$NODE_DIR/node.log" 2>&1 &
+  "$OVO_BIN" -conf="$NODE_DIR/serverconf.json" >"$NODE_DIR/node.log" 2>&1 &
   NODE_PID=$!
   wait_for_http "http://127.0.0.1:$1/ovo/cluster/me"
 }
@@ -34,4 +37,58 @@ rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 ensure_wrk() {
   command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+}
+
+# Runs wrk with tools/bench/$2 against port $1 for $DURATION with $CONNECTIONS connections;
+# prints "rps p50_ms p99_ms".
+measure() {
+  local port=$1 script=$2
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "tools/bench/$script" \
+    "http://127.0.0.1:$port" | awk '
+      function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+      /Requests\/sec/ { rps = $2 }
+      $1 == "50%" { p50 = ms($2) }
+      $1 == "99%" { p99 = ms($2) }
+      END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
+}
+
+# The median of lines "rps ...", by rps.
+median() { sort -n | awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] }'; }
+
+VALUE_100=$(head -c 100 /dev/zero | base64 -w0)
+# put_key PORT KEY: stores a 100-byte value under KEY.
+put_key() {
+  curl -sf -X PUT "http://127.0.0.1:$1/ovo/keystorage" -d "{\"Key\":\"$2\",\"Data\":\"$VALUE_100\"}" >/dev/null
+}
+
+# Starts two nodes b1 (REST $1, API $1+1) and b2 (REST $1+10) in directory $2 with $REST_THREADS
+# REST threads; sets CLUSTER_PIDS. b1 starts first, joins first and so owns slots 0..63. Writes
+# 1,000 keys of b1's slots to $2/keys_b1 and stores FORWARDED_KEY (owned by b1) through b1.
+start_cluster() {
+  local base=$1 dir=$2 n port
+  local topology="{\"Nodes\":[{\"Node\":{\"Name\":\"b1\",\"Host\":\"127.0.0.1\",\"Port\":$base,\"APIPort\":$((base + 1))}},
+                          {\"Node\":{\"Name\":\"b2\",\"Host\":\"127.0.0.1\",\"Port\":$((base + 10)),\"APIPort\":$((base + 11))}}]}"
+  CLUSTER_PIDS=()
+  for n in 1 2; do
+    port=$((base + (n - 1) * 10))
+    echo "{\"ServerNode\":{\"Node\":{\"Name\":\"b$n\",\"Host\":\"127.0.0.1\",\"Port\":$port,\"APIHost\":\"127.0.0.1\",\"APIPort\":$((port + 1))}},
+           \"Topology\":$topology,\"Settings\":{\"RestThreads\":$REST_THREADS}}" >"$dir/b$n.json"
+    "$OVO_BIN" -conf="$dir/b$n.json" >"$dir/b$n.log" 2>&1 &
+    CLUSTER_PIDS+=($!)
+    wait_for_http "http://127.0.0.1:$port/ovo/cluster/me"
+    sleep 0.2
+  done
+  for _ in $(seq 100); do
+    curl -s "http://127.0.0.1:$base/ovo/cluster" | grep -q '"State":"INACTIVE"' || break
+    sleep 0.1
+  done
+  build/tools/bench/ovo_bench_slot_keys 0 63 1000 owned-by-b1- >"$dir/keys_b1"
+  FORWARDED_KEY=$(build/tools/bench/ovo_bench_slot_keys 0 63 1 fwd-)
+  put_key "$base" "$FORWARDED_KEY"
+}
+
+stop_cluster() {
+  kill "${CLUSTER_PIDS[@]}" 2>/dev/null || true
+  wait "${CLUSTER_PIDS[@]}" 2>/dev/null || true  # they still write their logs
+  CLUSTER_PIDS=()
 }

@@ -23,7 +23,7 @@ start() {
   topology="$(node_entry 1),$(node_entry 2),$(node_entry 3)"
   [ "$1" -gt 3 ] && topology="$topology,$(node_entry "$1")"
   echo "{\"ServerNode\":$(node_entry "$1"),\"Topology\":{\"Nodes\":[$topology]}}" > "$DIR/n$1.json"
-  build/ovo -conf="$DIR/n$1.json" > "$DIR/n$1.log" 2>&1 &
+  "$OVO_BIN" -conf="$DIR/n$1.json" > "$DIR/n$1.log" 2>&1 &
   PIDS+=($!)
   wait_for_http "http://127.0.0.1:$(rest_port "$1")/ovo/cluster/me"
 }

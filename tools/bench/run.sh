@@ -30,8 +30,9 @@ WORK=$(mktemp -d /tmp/ovo-bench-run-XXXXXX)
 CLUSTER_PIDS=()
 cleanup() {
   stop_node
-  kill "$HELLO_PID" "${CLUSTER_PIDS[@]}" 2>/dev/null || true
-  wait "$HELLO_PID" "${CLUSTER_PIDS[@]}" 2>/dev/null || true  # they still write their logs
+  stop_cluster
+  kill "$HELLO_PID" 2>/dev/null || true
+  wait "$HELLO_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -39,24 +40,7 @@ start_node "$NODE_PORT" "{\"RestThreads\":$REST_THREADS}"
 build/tools/bench/ovo_bench_hello "$HELLO_PORT" "$REST_THREADS" &
 HELLO_PID=$!
 wait_for_http "http://127.0.0.1:$HELLO_PORT/"
-VALUE_100=$(head -c 100 /dev/zero | base64 -w0)
-put_key() { curl -sf -X PUT "http://127.0.0.1:$1/ovo/keystorage" -d "{\"Key\":\"$2\",\"Data\":\"$VALUE_100\"}" >/dev/null; }
 put_key "$NODE_PORT" bench-hit
-
-# Runs wrk; prints "rps p50_ms p99_ms".
-measure() {
-  local port=$1 script=$2
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "tools/bench/$script" \
-    "http://127.0.0.1:$port" | awk '
-      function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-      /Requests\/sec/ { rps = $2 }
-      $1 == "50%" { p50 = ms($2) }
-      $1 == "99%" { p99 = ms($2) }
-      END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
-}
-
-# The median of ROUNDS lines "rps p50 p99", by rps.
-median() { sort -n | awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] }'; }
 
 revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 mkdir -p "$OUT"
@@ -94,31 +78,8 @@ VALUE_BYTES=4096 run_case put_4KiB "$NODE_PORT" put.lua
 run_case counter_add "$NODE_PORT" counter.lua
 stop_node
 
-# Two nodes: the first started joins first and so owns slots 0..63, the second 64..127.
-# Sets FORWARDED_KEY (owned by b1, read through b2) and writes b1's keys to $WORK/keys_b1.
-start_cluster() {
-  topology="{\"Nodes\":[{\"Node\":{\"Name\":\"b1\",\"Host\":\"127.0.0.1\",\"Port\":$CLUSTER_PORT,\"APIPort\":$((CLUSTER_PORT + 1))}},
-                        {\"Node\":{\"Name\":\"b2\",\"Host\":\"127.0.0.1\",\"Port\":$((CLUSTER_PORT + 10)),\"APIPort\":$((CLUSTER_PORT + 11))}}]}"
-  for n in 1 2; do
-    port=$((CLUSTER_PORT + (n - 1) * 10))
-    echo "{\"ServerNode\":{\"Node\":{\"Name\":\"b$n\",\"Host\":\"127.0.0.1\",\"Port\":$port,\"APIHost\":\"127.0.0.1\",\"APIPort\":$((port + 1))}},
-           \"Topology\":$topology,\"Settings\":{\"RestThreads\":$REST_THREADS}}" >"$WORK/b$n.json"
-    build/ovo -conf="$WORK/b$n.json" >"$WORK/b$n.log" 2>&1 &
-    CLUSTER_PIDS+=($!)
-    wait_for_http "http://127.0.0.1:$port/ovo/cluster/me"
-    sleep 0.2
-  done
-  for _ in $(seq 100); do
-    curl -s "http://127.0.0.1:$CLUSTER_PORT/ovo/cluster" | grep -q '"State":"INACTIVE"' || break
-    sleep 0.1
-  done
-  build/tools/bench/ovo_bench_slot_keys 0 63 1000 owned-by-b1- >"$WORK/keys_b1"
-  FORWARDED_KEY=$(build/tools/bench/ovo_bench_slot_keys 0 63 1 fwd-)
-  put_key "$CLUSTER_PORT" "$FORWARDED_KEY"
-}
-
 if any_selected $CLUSTER_CASES; then
-  start_cluster
+  start_cluster "$CLUSTER_PORT" "$WORK"
   KEYS_FILE="$WORK/keys_b1" VALUE_BYTES=100 run_case put_100B_replicated "$CLUSTER_PORT" put.lua
   KEY=$FORWARDED_KEY run_case get_forwarded "$((CLUSTER_PORT + 10))" get.lua
 fi
