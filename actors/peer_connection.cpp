@@ -82,12 +82,19 @@ void flush(self_ptr self) {
   check_overdue_later(self);
 }
 
-/// Flushes once the messages already in the mailbox are handled (they may add to the batch).
-void flush_after_mailbox(self_ptr self) {
+/// Answers (flush, peer connection) with flush to it.
+caf::behavior turn_end(caf::event_based_actor* self) {
+  return {[self](flush_atom, const caf::actor& peer) { self->send(peer, flush_atom_v); }};
+}
+
+/// Flushes once the actors already waiting for the scheduler had their turn: they may add to
+/// the batch. (A message to itself would come back within this turn; a message from an actor to
+/// an idle one puts it first in line; only a message without sender puts it last.)
+void flush_after_turn(self_ptr self) {
   auto& st = self->state;
   if (st.flush_queued) return;
   st.flush_queued = true;
-  self->send(self, flush_atom_v);
+  caf::anon_send(st.turn_end, flush_atom_v, caf::actor_cast<caf::actor>(self));
 }
 
 /// Hands a message to the peer's cluster manager, which answers the original sender; an error
@@ -168,6 +175,7 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
   st.me = std::move(me);
   st.local = std::move(local);
   st.backoff = defaults::reconnect_backoff_first;
+  st.turn_end = self->spawn<caf::linked>(turn_end);
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     if (msg.source != st.remote.address()) return;
@@ -192,14 +200,14 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
           return;
         }
         st.forwards.add(std::move(cmd), std::move(sink));
-        flush_after_mailbox(self);
+        flush_after_turn(self);
       },
       [self](replicate_atom, replica_write& write) -> caf::result<bool> {
         auto& st = self->state;
         if (!st.remote) return replica_unreachable(st.peer_name);
         auto promise = self->make_response_promise<bool>();
         st.replicas.add(std::move(write), promise);
-        flush_after_mailbox(self);
+        flush_after_turn(self);
         return promise;
       },
       [self](flush_atom) { flush(self); },

@@ -19,7 +19,8 @@ struct peer_connection_state {
   /// Forwarded commands and replica writes: gathered during a turn, sent as one message each.
   request_batch<command, reply_sink_ptr> forwards;
   request_batch<replica_write, caf::typed_response_promise<bool>> replicas;
-  bool flush_queued = false;  ///< a flush message is in the mailbox
+  bool flush_queued = false;  ///< a flush is on its way
+  caf::actor turn_end;        ///< sends the flush back at the end of the scheduler's queue
   bool check_queued = false;  ///< a tick (look for overdue batches) is on its way
 };
 
