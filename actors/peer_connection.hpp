@@ -16,7 +16,7 @@ struct peer_connection_state {
   cluster_manager_actor remote;      ///< the peer's cluster manager; invalid while disconnected
   std::chrono::milliseconds backoff;  ///< wait before the next attempt
   bool connecting = false;
-  /// Forwarded commands and replica writes: gathered during a turn, sent as one message each.
+  /// Forwarded commands and replica writes: gathered until a flush, sent as one message each.
   request_batch<command, reply_sink_ptr> forwards;
   request_batch<replica_write, caf::typed_response_promise<bool>> replicas;
   bool flush_queued = false;  ///< a flush is on its way
@@ -32,8 +32,9 @@ struct peer_connection_state {
 ///
 /// While disconnected, forwarded commands are answered 503/"14" at once instead of queueing.
 /// Forwarded commands and replica writes that arrive together are sent together: the first one
-/// queues a flush message behind those already in the mailbox. Every other message to the peer
-/// flushes first, so nothing overtakes an earlier replica write (a slot copy included).
+/// asks for a flush that comes back once the actors waiting for the scheduler had their turn
+/// (see flush_after_turn). Every other message to the peer flushes first, so nothing overtakes
+/// an earlier replica write (a slot copy included).
 peer_connection_actor::behavior_type peer_connection(
     peer_connection_actor::stateful_pointer<peer_connection_state> self, std::string peer_name,
     std::string api_host, uint16_t api_port, node_info me, cluster_manager_actor local);
