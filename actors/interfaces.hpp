@@ -8,12 +8,12 @@
 //   keyspace --(exec, count/list command)--> every shard, then answers the sink
 //   REST thread --(exec, command, sink)--> peer_connection --(forward, commands)--> remote
 //       cluster_manager --> its shard or counter table     (the slot is owned by another node;
-//       the commands gathered during one turn of the connection travel as one message)
+//       the commands that reach the connection before its next flush travel as one message)
 //   peer_connection --(join, me)--> remote cluster_manager, which answers with its view
 //   cluster_manager --(update, view)--> peer_connection --(update, view)--> remote manager
 //   shard, counter_table --(replicate, state)--> peer_connection --(replicate, states)-->
 //       twin's cluster_manager --> its shard or counter table  (after every write, before the
-//       client's answer; gathered per turn of the connection like forwarded commands)
+//       client's answer; gathered until a flush like forwarded commands)
 //   cluster_manager (slot mover) --(push, slot, target) / (drop, slot)--> shard, counter_table
 //   shard, counter_table --(migrate, slot, writes)--> peer_connection --> new holder's
 //       cluster_manager --> its shard or counter table       (after a layout change; sent by
@@ -148,11 +148,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_ATOM(ovo, ovo, admin_atom, "admin")
   /// Hand every slot over, then answer (graceful leave).
   CAF_ADD_ATOM(ovo, ovo, leave_atom, "leave")
-  // Appended, not sorted in: a type's ID is its position, and nodes of the previous build must
-  // still understand the messages above.
+  // Appended, not sorted in: a type's ID is its position, so the IDs above stay what they were.
   CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::command>))
   CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::reply>))
-  /// Send what was gathered for the peer (a peer connection's message to itself).
+  /// Send what was gathered for the peer (a peer connection's own housekeeping).
   CAF_ADD_ATOM(ovo, ovo, flush_atom, "flush")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
