@@ -21,7 +21,7 @@ struct body_fields {
 
 /// Parses a body that must be a JSON object. Unknown fields are ignored, null means absent.
 /// Gives the fields, or a message saying what is wrong.
-std::variant<body_fields, std::string> parse_body(std::string_view body);
+std::variant<body_fields, std::string> parse_body(const std::string& body);
 
 struct request_limits {
   std::size_t max_key_bytes;
@@ -31,6 +31,6 @@ struct request_limits {
 /// Builds the command for `target` from the percent-decoded path key and the body.
 /// Gives the command, or the error reply (400/"10" or 413/"11").
 std::variant<command, reply> build_command(endpoint target, std::string path_key,
-                                           std::string_view body, const request_limits& limits);
+                                           const std::string& body, const request_limits& limits);
 
 }  // namespace ovo

@@ -14,19 +14,19 @@ using ovo::status;
 const ovo::request_limits limits{64, 32};
 
 /// The status a body gets on `target`, or ok with the command.
-ovo::status decode_status(endpoint target, std::string_view body, std::string path_key = "") {
+ovo::status decode_status(endpoint target, const std::string& body, std::string path_key = "") {
   auto built = ovo::build_command(target, std::move(path_key), body, limits);
   if (auto* error = std::get_if<ovo::reply>(&built)) return error->code;
   return status::ok;
 }
 
-ovo::command decode(endpoint target, std::string_view body, std::string path_key = "") {
+ovo::command decode(endpoint target, const std::string& body, std::string path_key = "") {
   auto built = ovo::build_command(target, std::move(path_key), body, limits);
   REQUIRE(std::holds_alternative<ovo::command>(built));
   return std::get<ovo::command>(built);
 }
 
-std::string error_message(endpoint target, std::string_view body) {
+std::string error_message(endpoint target, const std::string& body) {
   auto built = ovo::build_command(target, "", body, limits);
   REQUIRE(std::holds_alternative<ovo::reply>(built));
   return std::get<ovo::reply>(built).message;
@@ -83,6 +83,14 @@ TEST_CASE("invalid UTF-8 and lone surrogates are refused") {
   CHECK(decode_status(endpoint::set_object, R"({"Key":"\ud800"})") == status::bad_request);
   CHECK(decode_status(endpoint::set_object, R"({"Key":"\udc00"})") == status::bad_request);
   CHECK(decode_status(endpoint::set_object, R"({"Key":"k","Other":"\udc00"})") ==
+        status::bad_request);
+  // Raw invalid bytes anywhere in a string or a name, ignored fields and nested values included.
+  CHECK(decode_status(endpoint::set_object, "{\"Key\":\"k\",\"Other\":\"a\xff\"}") ==
+        status::bad_request);
+  CHECK(decode_status(endpoint::set_object, "{\"Key\":\"k\",\"Ot\xc3\":1}") == status::bad_request);
+  CHECK(decode_status(endpoint::set_object, "{\"Key\":\"k\",\"Other\":[{\"x\":\"\xed\xa0\x80\"}]}") ==
+        status::bad_request);
+  CHECK(decode_status(endpoint::set_object, "{\"Key\":\"k\",\"Data\":\"QUFB\x80\"}") ==
         status::bad_request);
   CHECK(decode_status(endpoint::set_object, std::string("{\"Key\":\"k\"}\0{}", 14)) ==
         status::bad_request);

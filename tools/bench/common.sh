@@ -88,6 +88,8 @@ start_cluster() {
 }
 
 stop_cluster() {
+  # Without pids, `wait` would wait for every child (the baseline server too).
+  [ ${#CLUSTER_PIDS[@]} -gt 0 ] || return 0
   kill "${CLUSTER_PIDS[@]}" 2>/dev/null || true
   wait "${CLUSTER_PIDS[@]}" 2>/dev/null || true  # they still write their logs
   CLUSTER_PIDS=()
