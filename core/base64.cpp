@@ -50,19 +50,31 @@ void append_base64(std::string& out, std::string_view bytes) {
 }
 
 std::optional<std::string> decode_base64(std::string_view text) {
-  if (text.find_first_of("\r\n") != std::string_view::npos) {
+  // Two single-character searches (memchr over the whole text), not find_first_of("\r\n"),
+  // which calls memchr once per character: 8% of a node's CPU under PUT 4 KiB.
+  if (text.find('\n') != std::string_view::npos || text.find('\r') != std::string_view::npos)
     return decode_base64(strip_line_breaks(text));
-  }
   if (text.size() % 4 != 0) return std::nullopt;
   std::size_t padding = 0;
   if (!text.empty() && text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
   std::string out;
   out.resize(text.size() / 4 * 3 - padding);
   const auto* in = reinterpret_cast<const unsigned char*>(text.data());
-  std::size_t written = 0;
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    const bool last = i + 4 == text.size();
-    const std::size_t data_chars = last ? 4 - padding : 4;
+  char* dst = out.data();
+  // Every block but the last has four data characters: no padding to look at.
+  const std::size_t full_blocks_end = text.empty() ? 0 : text.size() - 4;
+  std::size_t i = 0;
+  for (; i < full_blocks_end; i += 4, dst += 3) {
+    const uint8_t a = reverse_table[in[i]], b = reverse_table[in[i + 1]],
+                  c = reverse_table[in[i + 2]], d = reverse_table[in[i + 3]];
+    if (((a | b | c | d) & 0xC0) != 0) return std::nullopt;  // values are < 64; not_base64 is not
+    const uint32_t n = (uint32_t{a} << 18) | (uint32_t{b} << 12) | (uint32_t{c} << 6) | d;
+    dst[0] = static_cast<char>(n >> 16);
+    dst[1] = static_cast<char>(n >> 8);
+    dst[2] = static_cast<char>(n);
+  }
+  if (i < text.size()) {
+    const std::size_t data_chars = 4 - padding;
     uint32_t n = 0;
     for (std::size_t j = 0; j < 4; ++j) {
       uint8_t v = 0;
@@ -72,8 +84,7 @@ std::optional<std::string> decode_base64(std::string_view text) {
       }
       n = (n << 6) | v;
     }
-    const std::size_t bytes = data_chars - 1;
-    for (std::size_t b = 0; b < bytes; ++b) out[written++] = static_cast<char>(n >> (16 - 8 * b));
+    for (std::size_t b = 0; b + 1 < data_chars; ++b) dst[b] = static_cast<char>(n >> (16 - 8 * b));
   }
   return out;
 }

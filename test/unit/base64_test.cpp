@@ -35,8 +35,13 @@ TEST_CASE("base64 decoding refuses what Go refuses") {
   CHECK_FALSE(ovo::decode_base64("Zm9v!A=="));  // outside the alphabet
   CHECK_FALSE(ovo::decode_base64("Zg==Zg=="));  // padding in the middle
   CHECK_FALSE(ovo::decode_base64("Zm9_"));      // URL alphabet
+  CHECK_FALSE(ovo::decode_base64("Zm9=YmFy"));  // padding in a block before the last
+  CHECK_FALSE(ovo::decode_base64("Zm\x80vYmFy"));  // a byte above 127 in an early block
+  CHECK_FALSE(ovo::decode_base64("Zm9vYm\xffy"));  // ... and in the last one
 }
 
 TEST_CASE("base64 decoding skips line breaks like Go") {
   CHECK(ovo::decode_base64("Zm9v\r\nYmFy") == std::string("foobar"));
+  CHECK(ovo::decode_base64("Zm9vYmFy\n") == std::string("foobar"));
+  CHECK(ovo::decode_base64("Zm9v\rYmFy") == std::string("foobar"));
 }
