@@ -73,8 +73,13 @@ class http_reply_sink final : public reply_sink {
                                                         : Http::ConnectionControl::Close);
       if (answer.code == status::wrong_method) headers.add<allow_header>(allow_);
       const auto code = static_cast<Http::Code>(status_table(answer.code).http);
-      writer_.send(code, encode_envelope(answer), json_mime())
-          .then([](ssize_t) {}, Async::IgnoreException);
+      // The promise is dropped, not given a .then(): this runs on an actor thread, and Pistache
+      // 0.0.5 resolves the promise send() returns on its reactor thread without locking it
+      // (the chained half of putOnWire's .then). Attaching a continuation meanwhile corrupted
+      // its list of continuations: SIGSEGV in Transport::asyncWriteImpl under load in a
+      // cluster, where answers come from actor threads while reactors sit idle. A rejected
+      // promise without continuations is simply dropped.
+      writer_.send(code, encode_envelope(answer), json_mime());
     } catch (const std::exception& e) {
       // The client went away or the server is closing: nobody is left to answer.
       component_log("rest")->debug("could not send a response: {}", e.what());
