@@ -41,9 +41,9 @@ void replicate_then_deliver(Self self, const routing_holder* routing, Space& spa
   };
   for (auto& [twin, write] : sends) {
     auto key = write.record.key;
-    // No timeout here: the peer connection answers every write within replicate_timeout (or at
-    // once when the twin goes away), and a timeout per write would cost the clock thread a
-    // wake-up per write.
+    // No timeout here: the peer connection answers every write at the latest one overdue check
+    // after replicate_timeout (at once when the twin goes away), and a timeout per write would
+    // cost the clock thread a wake-up per write.
     self->request(twin, caf::infinite, replicate_atom_v, std::move(write))
         .then([one_done](bool) { one_done(); },
               [self, one_done, key](caf::error& err) {
