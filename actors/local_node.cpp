@@ -8,6 +8,7 @@
 #include "cluster_manager.hpp"
 #include "counter_table.hpp"
 #include "expiry_scheduler.hpp"
+#include "inline_execution.hpp"
 #include "keyspace.hpp"
 #include "shard.hpp"
 #include "slot_layout.hpp"
@@ -57,23 +58,23 @@ void local_node::route(command cmd, reply_sink_ptr sink) const {
   switch (cmd.kind) {
     case op::count_keys:
     case op::list_keys:
-      caf::anon_send(keyspace_, exec_atom_v, std::move(cmd), std::move(sink));
+      send_and_run_here(keyspace_, exec_atom_v, std::move(cmd), std::move(sink));
       return;
     case op::cluster_view:
     case op::cluster_me:
-      caf::anon_send(cluster_, exec_atom_v, std::move(cmd), std::move(sink));
+      send_and_run_here(cluster_, exec_atom_v, std::move(cmd), std::move(sink));
       return;
     default:
       break;
   }
   const int slot = slot_of(cmd.key);
   if (auto remote = routing_->remote_owner_of(slot)) {
-    caf::anon_send(remote, exec_atom_v, std::move(cmd), std::move(sink));
+    send_and_run_here(remote, exec_atom_v, std::move(cmd), std::move(sink));
   } else if (is_counter_op(cmd.kind)) {
-    caf::anon_send(counters_, exec_atom_v, std::move(cmd), std::move(sink));
+    send_and_run_here(counters_, exec_atom_v, std::move(cmd), std::move(sink));
   } else {
     const auto& owner = shards_[shard_of_slot(slot, shards_.size())];
-    caf::anon_send(owner, exec_atom_v, std::move(cmd), std::move(sink));
+    send_and_run_here(owner, exec_atom_v, std::move(cmd), std::move(sink));
   }
 }
 

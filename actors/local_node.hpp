@@ -23,7 +23,8 @@ class local_node {
 
   /// Sends `cmd` to its owner (a local actor, or the connection to the owning node); the answer
   /// arrives at `sink`. Thread-safe: it reads handles fixed at construction and the published
-  /// routing table, so any REST thread may call it.
+  /// routing table, so any REST thread may call it. The actors the message wakes run on the
+  /// calling thread before it returns (inline_execution.hpp): call it from outside CAF.
   void route(command cmd, reply_sink_ptr sink) const;
 
   /// Tells every actor to stop; ~actor_system then waits for them.

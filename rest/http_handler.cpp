@@ -73,8 +73,9 @@ class http_reply_sink final : public reply_sink {
                                                         : Http::ConnectionControl::Close);
       if (answer.code == status::wrong_method) headers.add<allow_header>(allow_);
       const auto code = static_cast<Http::Code>(status_table(answer.code).http);
-      // The promise is dropped, not given a .then(): this runs on an actor thread, and Pistache
-      // 0.0.5 resolves the promise send() returns on its reactor thread without locking it
+      // The promise is dropped, not given a .then(): this may run on an actor thread or on
+      // another reactor, and Pistache 0.0.5 resolves the promise send() returns on the
+      // connection's reactor thread without locking it
       // (the chained half of putOnWire's .then). Attaching a continuation meanwhile corrupted
       // its list of continuations: SIGSEGV in Transport::asyncWriteImpl under load in a
       // cluster, where answers come from actor threads while reactors sit idle. A rejected
