@@ -26,44 +26,41 @@ caf::behavior relay_to(caf::event_based_actor* self, caf::actor next) {
   return {[self, next](int x) { self->send(next, x); }};
 }
 
-/// How many ints `recorder` has seen; waits for its mailbox to be worked off.
-size_t recorded(caf::actor_system& system, const caf::actor& recorder) {
-  caf::scoped_actor self{system};
-  size_t seen = 0;
-  self->request(recorder, std::chrono::seconds(5), std::string("count"))
-      .receive([&](size_t n) { seen = n; }, [](const caf::error&) { FAIL("no answer"); });
-  return seen;
-}
+/// A recorder started lazily: not run before its first message, so idle when a test sends one.
+struct recorder_fixture {
+  caf::actor_system_config config;
+  caf::actor_system system{config};
+  std::shared_ptr<thread_log> log = std::make_shared<thread_log>();
+  caf::actor recorder = system.spawn<caf::lazy_init>(thread_recorder, log);
+
+  /// How many ints the recorder has seen, once it worked off what was sent before.
+  size_t recorded() {
+    caf::scoped_actor self{system};
+    size_t seen = 0;
+    self->request(recorder, std::chrono::seconds(5), std::string("count"))
+        .receive([&](size_t n) { seen = n; }, [](const caf::error&) { FAIL("no answer"); });
+    return seen;
+  }
+};
 
 }  // namespace
 
-TEST_CASE("a message from a non-CAF thread runs its idle receiver on that thread") {
-  caf::actor_system_config config;
-  caf::actor_system system{config};
-  auto log = std::make_shared<thread_log>();
-  // lazy_init: not started before its first message, so idle when the test sends it
-  auto recorder = system.spawn<caf::lazy_init>(thread_recorder, log);
+TEST_CASE_FIXTURE(recorder_fixture,
+                  "a message from a non-CAF thread runs its idle receiver on that thread") {
   ovo::send_and_run_here(recorder, 1);
-  REQUIRE(recorded(system, recorder) == 1);
+  REQUIRE(recorded() == 1);
   CHECK(log->front() == std::this_thread::get_id());
 }
 
-TEST_CASE("actors woken by an actor running inline run on the same thread") {
-  caf::actor_system_config config;
-  caf::actor_system system{config};
-  auto log = std::make_shared<thread_log>();
-  auto recorder = system.spawn<caf::lazy_init>(thread_recorder, log);
+TEST_CASE_FIXTURE(recorder_fixture, "actors woken by an actor running inline run on the same thread") {
   auto relay = system.spawn<caf::lazy_init>(relay_to, recorder);
   ovo::send_and_run_here(relay, 7);
-  REQUIRE(recorded(system, recorder) == 1);
+  REQUIRE(recorded() == 1);
   CHECK(log->front() == std::this_thread::get_id());
 }
 
-TEST_CASE("an actor with more than one turn of messages finishes on the scheduler, losing none") {
-  caf::actor_system_config config;
-  caf::actor_system system{config};
-  auto log = std::make_shared<thread_log>();
-  auto recorder = system.spawn<caf::lazy_init>(thread_recorder, log);
+TEST_CASE_FIXTURE(recorder_fixture,
+                  "an actor with more than one turn of messages finishes on the scheduler, losing none") {
   const size_t messages = 3 * ovo::inline_execution::turn_messages;
   {
     ovo::inline_execution here{system};
@@ -73,7 +70,7 @@ TEST_CASE("an actor with more than one turn of messages finishes on the schedule
                         &here);
     here.run_pending();
   }
-  REQUIRE(recorded(system, recorder) == messages);
+  REQUIRE(recorded() == messages);
   const auto me = std::this_thread::get_id();
   size_t here_count = 0;
   for (const auto& id : *log) here_count += id == me ? 1 : 0;
