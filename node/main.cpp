@@ -99,8 +99,8 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
   caf_config.set("scheduler.max-threads", static_cast<size_t>(actor_threads(config.settings)));
   // REST requests run their actors on the REST thread (inline_execution.hpp), so workers are
   // often idle; CAF's default has an idle worker wake every 50 us to poll (~5k wake-ups/s, a
-  // tenth of a core here). Without that phase it waits on its condition variable, which every
-  // message from another thread signals: GET +2%, PUT +13% on 2 cores (README "Performance").
+  // tenth of a core here, which cost inline execution its GET gain). Without that phase it
+  // waits on its condition variable, which every message from another thread signals.
   caf_config.set("work-stealing.moderate-poll-attempts", size_t{0});
   caf::actor_system system{caf_config};
   ovo::local_node node(system, config, ovo::steady_clock_source(),
