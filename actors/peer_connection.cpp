@@ -89,7 +89,9 @@ caf::behavior turn_end(caf::event_based_actor* self) {
 
 /// Flushes once the actors already waiting for the scheduler had their turn: they may add to
 /// the batch. (A message to itself would come back within this turn; a message from an actor to
-/// an idle one puts it first in line; only a message without sender puts it last.)
+/// an idle one puts it first in line; only a message without sender puts it last.) Also when
+/// this runs on a REST thread (inline_execution.hpp): a flush there would send batches of about
+/// one write (measured: replicated PUT 0.85x, forwarded GET 0.79x).
 void flush_after_turn(self_ptr self) {
   auto& st = self->state;
   if (st.flush_queued) return;

@@ -75,11 +75,11 @@ class http_reply_sink final : public reply_sink {
       const auto code = static_cast<Http::Code>(status_table(answer.code).http);
       // The promise is dropped, not given a .then(): this may run on an actor thread or on
       // another reactor, and Pistache 0.0.5 resolves the promise send() returns on the
-      // connection's reactor thread without locking it
-      // (the chained half of putOnWire's .then). Attaching a continuation meanwhile corrupted
-      // its list of continuations: SIGSEGV in Transport::asyncWriteImpl under load in a
-      // cluster, where answers come from actor threads while reactors sit idle. A rejected
-      // promise without continuations is simply dropped.
+      // connection's reactor thread without locking it (the chained half of putOnWire's
+      // .then). Attaching a continuation meanwhile corrupted its list of continuations:
+      // SIGSEGV in Transport::asyncWriteImpl under load in a cluster, where answers come from
+      // actor threads while reactors sit idle. A rejected promise without continuations is
+      // simply dropped.
       writer_.send(code, encode_envelope(answer), json_mime());
     } catch (const std::exception& e) {
       // The client went away or the server is closing: nobody is left to answer.

@@ -52,15 +52,17 @@ TEST_CASE_FIXTURE(recorder_fixture,
   CHECK(log->front() == std::this_thread::get_id());
 }
 
-TEST_CASE_FIXTURE(recorder_fixture, "actors woken by an actor running inline run on the same thread") {
+TEST_CASE_FIXTURE(recorder_fixture,
+                  "actors woken by an actor running inline run on the same thread") {
   auto relay = system.spawn<caf::lazy_init>(relay_to, recorder);
   ovo::send_and_run_here(relay, 7);
   REQUIRE(recorded() == 1);
   CHECK(log->front() == std::this_thread::get_id());
 }
 
-TEST_CASE_FIXTURE(recorder_fixture,
-                  "an actor with more than one turn of messages finishes on the scheduler, losing none") {
+TEST_CASE_FIXTURE(
+    recorder_fixture,
+    "an actor with more than one turn of messages finishes on the scheduler, losing none") {
   const size_t messages = 3 * ovo::inline_execution::turn_messages;
   {
     ovo::inline_execution here{system};

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Crash check under load on a 2-node cluster: ROUNDS rounds of a replicated PUT and a
 # forwarded GET under wrk, whose connections close with answers still in flight (answers come
-# from actor threads). Fails as soon as a node has died. Bounded: about 8 s per round.
+# from actor threads and from other reactors). Fails as soon as a node has died. Bounded: about 8 s per round.
 #   tools/bench/soak.sh        (ROUNDS=20 by default; OVO_BIN picks the binary)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
