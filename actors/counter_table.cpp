@@ -2,6 +2,7 @@
 
 #include "command_handlers.hpp"
 #include "logging.hpp"
+#include "owner_check.hpp"
 #include "slot_handlers.hpp"
 
 namespace ovo {
@@ -24,7 +25,10 @@ counter_table_actor::behavior_type counter_table(
     self->quit(msg.reason);
   });
   auto execute = [self](const command& cmd, auto deliver) {
-    deliver_after_replicas(self, cmd, self->state.counters->execute(cmd), std::move(deliver));
+    run_as_owner(self, cmd, deliver, [self, &cmd, &deliver](const routing_snapshot& table) {
+      deliver_after_replicas(self, table.get(), cmd, self->state.counters->execute(cmd),
+                             std::move(deliver));
+    });
   };
   auto runner = [self, execute](const command& cmd, auto deliver) {
     run_when_arrived(self, true, cmd, std::move(deliver), execute);

@@ -2,7 +2,6 @@
 
 #include <memory>
 
-#include "defaults.hpp"
 #include "logging.hpp"
 #include "slot_layout.hpp"
 
@@ -15,10 +14,9 @@ shard_actor shard_for(cluster_manager_self self, const std::string& key) {
 
 namespace {
 
-/// Runs `cmd` where it belongs and passes its reply to `answer`, or a CAF error to `failed`.
-/// A node whose view is newer than the sender's passes the command on once (hops); the next node
-/// serves it whatever its view says, so views that disagree cannot make it loop. Local actors
-/// always answer, so only the hop to another node needs a timeout.
+/// Runs `cmd` on the local actor holding its key and passes its reply to `answer`, or a CAF
+/// error to `failed`. That actor passes it on if this node's view says another node owns the
+/// key (owner_check.hpp). Local actors always answer: no timeout.
 template <class Answer, class Failed>
 void run_forwarded(cluster_manager_self self, command cmd, Answer answer, Failed failed) {
   auto& st = self->state;
@@ -26,14 +24,6 @@ void run_forwarded(cluster_manager_self self, command cmd, Answer answer, Failed
     auto refused = failure(status::bad_request, "node-wide commands are not forwarded");
     answer(refused);
     return;
-  }
-  if (cmd.hops == 0) {
-    if (auto owner = st.routing->remote_owner_of(slot_of(cmd.key))) {
-      cmd.hops = 1;
-      self->request(owner, defaults::forward_timeout, caf::forward_atom_v, std::move(cmd))
-          .then(answer, failed);
-      return;
-    }
   }
   if (is_counter_op(cmd.kind)) {
     self->request(st.local.counters, caf::infinite, exec_atom_v, std::move(cmd))

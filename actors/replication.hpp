@@ -14,27 +14,28 @@
 namespace ovo {
 
 /// Replicates the current state of `keys` (read from `space`, an object_space or counter_space)
-/// to each key's replica holder, then delivers `answer`. A key whose slot has no replica costs
-/// no snapshot, so a lone node copies nothing. A twin that is unreachable or slower than
-/// replicate_timeout does not hold the client up: it is no longer a live copy, and is logged as
-/// lagging. With asynchronous replication the answer goes first and the twins follow.
+/// to each key's replica holder in `routing` (the table the write was checked against, so the
+/// write reaches exactly the holders of one layout; null: none), then delivers `answer`. A key
+/// whose slot has no replica costs no snapshot, so a lone node copies nothing. A twin that is
+/// unreachable or slower than replicate_timeout does not hold the client up: it is no longer a
+/// live copy, and is logged as lagging. With asynchronous replication the answer goes first and
+/// the twins follow.
 template <class Self, class Space, class Deliver>
-void replicate_then_deliver(Self self, const routing_holder* routing, Space& space,
+void replicate_then_deliver(Self self, const routing_table* routing, Space& space,
                             std::initializer_list<std::string_view> keys, reply answer,
                             Deliver deliver) {
   std::vector<std::pair<peer_connection_actor, replica_write>> sends;
   if (routing)
     for (auto key : keys)
-      routing->for_each_replica(slot_of(key), [&](const peer_connection_actor& twin) {
+      for (const auto& twin : routing->replicas[static_cast<std::size_t>(slot_of(key))])
         sends.emplace_back(twin, space.snapshot(key));
-      });
   if (sends.empty()) {
     deliver(std::move(answer));
     return;
   }
   auto pending = std::make_shared<std::size_t>(sends.size());
   auto shared_answer = std::make_shared<reply>(std::move(answer));
-  const bool answer_first = routing->answer_before_replicas();
+  const bool answer_first = routing->answer_before_replicas;
   if (answer_first) deliver(std::move(*shared_answer));
   auto one_done = [pending, shared_answer, deliver, answer_first] {
     if (--*pending == 0 && !answer_first) deliver(std::move(*shared_answer));

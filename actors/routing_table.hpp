@@ -24,10 +24,13 @@ struct routing_table {
   bool answer_before_replicas = false;
 };
 
+/// One published table, kept alive by whoever acts on it (a write and its replicas use one).
+using routing_snapshot = std::shared_ptr<const routing_table>;
+
 class routing_holder {
  public:
-  std::shared_ptr<const routing_table> current() const { return std::atomic_load(&table_); }
-  void publish(std::shared_ptr<const routing_table> table) {
+  routing_snapshot current() const { return std::atomic_load(&table_); }
+  void publish(routing_snapshot table) {
     std::atomic_store(&table_, std::move(table));
   }
 
@@ -37,11 +40,6 @@ class routing_holder {
     return table ? table->remote_owner[static_cast<std::size_t>(slot)] : peer_connection_actor{};
   }
 
-  bool answer_before_replicas() const {
-    auto table = current();
-    return table && table->answer_before_replicas;
-  }
-
   /// The node that served `slot` before this one, or an invalid handle.
   peer_connection_actor previous_owner_of(int slot) const {
     auto table = current();
@@ -49,15 +47,8 @@ class routing_holder {
                  : peer_connection_actor{};
   }
 
-  /// Where `slot`'s writes are replicated (the table stays alive while `visit` runs).
-  template <class Visit>
-  void for_each_replica(int slot, Visit visit) const {
-    if (auto table = current())
-      for (const auto& twin : table->replicas[static_cast<std::size_t>(slot)]) visit(twin);
-  }
-
  private:
-  std::shared_ptr<const routing_table> table_;
+  routing_snapshot table_;
 };
 
 }  // namespace ovo

@@ -5,6 +5,7 @@
 #include "command_handlers.hpp"
 #include "defaults.hpp"
 #include "logging.hpp"
+#include "owner_check.hpp"
 #include "replication.hpp"
 #include "slot_handlers.hpp"
 #include "slot_layout.hpp"
@@ -17,13 +18,14 @@ using self_ptr = shard_actor::stateful_pointer<shard_state>;
 /// Sends `record` to `target` (another shard, or the node owning the new key) and answers once
 /// it is stored there. If that fails the object goes back under its old key.
 template <class Target, class Deliver>
-void hand_over(self_ptr self, const Target& target, std::chrono::milliseconds timeout,
-               object_record record, std::string old_key, Deliver deliver) {
+void hand_over(self_ptr self, routing_snapshot routing, const Target& target,
+               std::chrono::milliseconds timeout, object_record record, std::string old_key,
+               Deliver deliver) {
   self->request(target, timeout, adopt_atom_v, record)
-      .then([self, old_key, deliver](bool) {
+      .then([self, routing, old_key, deliver](bool) {
               // The receiver replicated the new key; the old one is gone from our replica too.
-              replicate_then_deliver(self, self->state.routing.get(), *self->state.objects,
-                                     {old_key}, done(), deliver);
+              replicate_then_deliver(self, routing.get(), *self->state.objects, {old_key},
+                                     done(), deliver);
             },
             [self, record, old_key, deliver](caf::error& err) {
               component_log("shard")->error("moving {} to {} failed ({}); restored it", old_key,
@@ -36,7 +38,8 @@ void hand_over(self_ptr self, const Target& target, std::chrono::milliseconds ti
 /// updatekey / updatekeyvalueifequal: take the object out here, store it under the new key
 /// (here, in another shard, or on the node owning the new key), answer once it is stored.
 template <class Deliver>
-void move_key(self_ptr self, const command& cmd, Deliver deliver) {
+void move_key(self_ptr self, const routing_snapshot& routing, const command& cmd,
+              Deliver deliver) {
   auto& st = self->state;
   auto taken = st.objects->take_for_move(cmd);
   if (auto* error = std::get_if<reply>(&taken)) {
@@ -46,8 +49,10 @@ void move_key(self_ptr self, const command& cmd, Deliver deliver) {
   auto record = std::get<object_record>(std::move(taken));
   note_local_write(st, cmd.key);
   const int new_slot = slot_of(record.key);
-  if (auto remote = st.routing ? st.routing->remote_owner_of(new_slot) : peer_connection_actor{}) {
-    hand_over(self, remote, defaults::forward_timeout, std::move(record), cmd.key,
+  if (auto remote =
+          routing ? routing->remote_owner[static_cast<std::size_t>(new_slot)]
+                  : peer_connection_actor{}) {
+    hand_over(self, routing, remote, defaults::forward_timeout, std::move(record), cmd.key,
               std::move(deliver));
     return;
   }
@@ -55,12 +60,12 @@ void move_key(self_ptr self, const command& cmd, Deliver deliver) {
   if (st.peers.empty() || target_index == st.index) {
     st.objects->adopt(record);
     note_local_write(st, record.key);
-    replicate_then_deliver(self, st.routing.get(), *st.objects, {cmd.key, record.key}, done(),
+    replicate_then_deliver(self, routing.get(), *st.objects, {cmd.key, record.key}, done(),
                            std::move(deliver));
     return;
   }
   if (auto target = caf::actor_cast<shard_actor>(st.peers[target_index])) {
-    hand_over(self, target, defaults::local_move_timeout, std::move(record), cmd.key,
+    hand_over(self, routing, target, defaults::local_move_timeout, std::move(record), cmd.key,
               std::move(deliver));
   } else {
     st.objects->restore(record, cmd.key);
@@ -69,12 +74,12 @@ void move_key(self_ptr self, const command& cmd, Deliver deliver) {
 }
 
 template <class Deliver>
-void run(self_ptr self, const command& cmd, Deliver deliver) {
+void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Deliver deliver) {
   auto& objects = *self->state.objects;
   switch (cmd.kind) {
     case op::update_key:
     case op::update_key_value_if_equal:
-      move_key(self, cmd, std::move(deliver));
+      move_key(self, routing, cmd, std::move(deliver));
       return;
     case op::count_keys: {
       reply count;
@@ -91,7 +96,7 @@ void run(self_ptr self, const command& cmd, Deliver deliver) {
       return;
     }
     default:
-      deliver_after_replicas(self, cmd, objects.execute(cmd), std::move(deliver));
+      deliver_after_replicas(self, routing.get(), cmd, objects.execute(cmd), std::move(deliver));
   }
 }
 
@@ -116,7 +121,11 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
     self->quit(msg.reason);
   });
   auto runner = [self](const command& cmd, auto deliver) {
-    auto run_here = [self](const command& arrived, auto reply_to) { run(self, arrived, reply_to); };
+    auto run_here = [self](const command& arrived, auto reply_to) {
+      run_as_owner(self, arrived, reply_to, [&](const routing_snapshot& routing) {
+        run(self, routing, arrived, std::move(reply_to));
+      });
+    };
     run_when_arrived(self, false, cmd, std::move(deliver), run_here);
   };
   return {
@@ -127,7 +136,8 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
         st.objects->adopt(record);
         note_local_write(st, record.key);
         auto promise = self->make_response_promise<bool>();
-        replicate_then_deliver(self, st.routing.get(), *st.objects, {record.key}, done(),
+        const auto routing = st.routing ? st.routing->current() : nullptr;
+        replicate_then_deliver(self, routing.get(), *st.objects, {record.key}, done(),
                                [promise](reply) {
                                  auto response = promise;
                                  response.deliver(true);

@@ -124,16 +124,17 @@ void run_when_arrived(Self self, bool counter, const command& cmd, Deliver deliv
 }
 
 /// Delivers the answer to `cmd`; when it changed what is stored, after replicating the key's
-/// new state (and remembering the write for the arrival guard).
+/// new state to its twins in `routing` (and remembering the write for the arrival guard).
 template <class Self, class Deliver>
-void deliver_after_replicas(Self self, const command& cmd, reply answer, Deliver deliver) {
+void deliver_after_replicas(Self self, const routing_table* routing, const command& cmd,
+                            reply answer, Deliver deliver) {
   auto& st = self->state;
   if (answer.code != status::ok || !is_write_op(cmd.kind)) {
     deliver(std::move(answer));
     return;
   }
   note_local_write(st, cmd.key);
-  replicate_then_deliver(self, st.routing.get(), st.space(), {cmd.key}, std::move(answer),
+  replicate_then_deliver(self, routing, st.space(), {cmd.key}, std::move(answer),
                          std::move(deliver));
 }
 

@@ -35,6 +35,9 @@ inline constexpr auto peer_connect_timeout = std::chrono::seconds(2);
 inline constexpr auto peer_join_timeout = std::chrono::seconds(2);
 /// A command forwarded to the slot's owner, answered 503/"14" when it runs out.
 inline constexpr auto forward_timeout = std::chrono::seconds(3);
+/// Nodes pass a command on while each thinks another owns its key (views converge within
+/// milliseconds of a change); past this many passes a write is refused, a read answered.
+inline constexpr uint8_t max_forward_hops = 6;
 /// A replica write to the twin; a twin slower than this is logged as lagging.
 inline constexpr auto replicate_timeout = std::chrono::seconds(2);
 /// How often a peer connection looks for batches sent to the peer and not answered in time.

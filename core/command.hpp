@@ -61,8 +61,9 @@ struct command {
   std::string collection;
   int64_t ttl_seconds = 0;  ///< 0 = no expiry
   int64_t value = 0;        ///< counter operand
-  /// Times the command was forwarded between nodes: a node whose view is newer than the
-  /// sender's passes it on once more, never twice (views that disagree cannot loop).
+  /// Times the command was passed between nodes: a node whose view says another node owns
+  /// the key passes it on, at most defaults::max_forward_hops times in all (views that
+  /// disagree for a moment cannot make it loop).
   uint8_t hops = 0;
 };
 
