@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -146,6 +147,7 @@ TEST_CASE("ovoctl --script runs line by line, stops at the failing line unless -
   write_file(dir + "/ok.txt", "ping\nrebalance\n");
   CHECK(run_ovoctl({"--node", node, "--script", dir + "/ok.txt"}).exit_code == 0);
   CHECK(run_ovoctl({"--node", node, "--script", dir + "/missing.txt"}).exit_code == 2);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("ovoctl leave drains a node and stops it, rebalance and join work on a live cluster") {
