@@ -67,7 +67,8 @@ struct stored_countdown {
 caf::result<reply> serve_forwarded(cluster_manager_self self, command cmd) {
   auto promise = self->make_response_promise<reply>();
   run_forwarded(
-      self, std::move(cmd), [promise](reply& answer) mutable { promise.deliver(std::move(answer)); },
+      self, std::move(cmd),
+      [promise](reply& answer) mutable { promise.deliver(std::move(answer)); },
       [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
   return promise;
 }
