@@ -9,6 +9,7 @@
 
 #include "interfaces.hpp"
 #include "local_node.hpp"
+#include "node_actor_config.hpp"
 #include "slot_hash.hpp"
 #include "slot_layout.hpp"
 
@@ -28,17 +29,8 @@ class future_sink final : public ovo::reply_sink {
   std::promise<ovo::reply> promise_;
 };
 
-caf::actor_system_config& test_config() {
-  static caf::actor_system_config config = [] {
-    caf::actor_system_config c;
-    ovo::add_ovo_message_types(c);
-    return c;
-  }();
-  return config;
-}
-
 struct node_fixture {
-  caf::actor_system system{test_config()};
+  caf::actor_system system{ovo::test::node_actor_config()};
   std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>();
   ovo::server_config config = [] {
     ovo::server_config c;

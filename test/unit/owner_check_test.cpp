@@ -11,6 +11,7 @@
 #include "defaults.hpp"
 #include "expiry_scheduler.hpp"
 #include "local_node.hpp"
+#include "node_actor_config.hpp"
 #include "shard.hpp"
 #include "slot_hash.hpp"
 #include "slot_layout.hpp"
@@ -20,15 +21,6 @@ namespace {
 using namespace std::chrono_literals;
 using ovo::op;
 using ovo::status;
-
-caf::actor_system_config& test_config() {
-  static caf::actor_system_config config = [] {
-    caf::actor_system_config c;
-    ovo::add_ovo_message_types(c);
-    return c;
-  }();
-  return config;
-}
 
 ovo::server_config owner_config() {
   ovo::server_config c;
@@ -51,7 +43,7 @@ ovo::command make(op kind, std::string key, std::string data = {}, uint8_t hops 
 
 /// A shard and a counter table whose routing table says whether "owner" owns every slot.
 struct moved_slots_fixture {
-  caf::actor_system system{test_config()};
+  caf::actor_system system{ovo::test::node_actor_config()};
   std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>();
   ovo::local_node owner{system, owner_config(), clock};
   std::shared_ptr<ovo::routing_holder> routing = std::make_shared<ovo::routing_holder>();
