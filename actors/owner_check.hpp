@@ -24,13 +24,16 @@ void run_as_owner(Self self, const command& cmd, const Deliver& deliver, Run run
   peer_connection_actor owner;
   if (table && !is_node_wide_op(cmd.kind))
     owner = table->remote_owner[static_cast<std::size_t>(slot_of(cmd.key))];
-  if (!owner || (cmd.hops >= defaults::max_forward_hops && !is_write_op(cmd.kind))) {
+  if (!owner) {
     run(table);
     return;
   }
   if (cmd.hops >= defaults::max_forward_hops) {
-    deliver(failure(status::unavailable,
-                    "the key's slot is changing owner; nothing was written, retry"));
+    if (is_write_op(cmd.kind))
+      deliver(failure(status::unavailable,
+                      "the key's slot is changing owner; nothing was written, retry"));
+    else
+      run(table);
     return;
   }
   command passed = cmd;
