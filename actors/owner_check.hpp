@@ -21,9 +21,8 @@ template <class Self, class Deliver, class Run>
 void run_as_owner(Self self, const command& cmd, const Deliver& deliver, Run run) {
   const auto& routing = self->state.routing;
   const routing_snapshot table = routing ? routing->current() : nullptr;
-  peer_connection_actor owner;
-  if (table && !is_node_wide_op(cmd.kind))
-    owner = table->remote_owner[static_cast<std::size_t>(slot_of(cmd.key))];
+  const auto owner = is_node_wide_op(cmd.kind) ? peer_connection_actor{}
+                                                : remote_owner_in(table.get(), slot_of(cmd.key));
   if (!owner) {
     run(table);
     return;

@@ -27,6 +27,11 @@ struct routing_table {
 /// One published table, kept alive by whoever acts on it (a write and its replicas use one).
 using routing_snapshot = std::shared_ptr<const routing_table>;
 
+/// The remote owner of `slot` in `table`, or an invalid handle when it is ours (or no table).
+inline peer_connection_actor remote_owner_in(const routing_table* table, int slot) {
+  return table ? table->remote_owner[static_cast<std::size_t>(slot)] : peer_connection_actor{};
+}
+
 class routing_holder {
  public:
   routing_snapshot current() const { return std::atomic_load(&table_); }
@@ -36,8 +41,7 @@ class routing_holder {
 
   /// The remote owner of `slot`, or an invalid handle when it is ours (or nothing is published).
   peer_connection_actor remote_owner_of(int slot) const {
-    auto table = current();
-    return table ? table->remote_owner[static_cast<std::size_t>(slot)] : peer_connection_actor{};
+    return remote_owner_in(current().get(), slot);
   }
 
   /// The node that served `slot` before this one, or an invalid handle.

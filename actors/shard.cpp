@@ -49,9 +49,7 @@ void move_key(self_ptr self, const routing_snapshot& routing, const command& cmd
   auto record = std::get<object_record>(std::move(taken));
   note_local_write(st, cmd.key);
   const int new_slot = slot_of(record.key);
-  if (auto remote =
-          routing ? routing->remote_owner[static_cast<std::size_t>(new_slot)]
-                  : peer_connection_actor{}) {
+  if (auto remote = remote_owner_in(routing.get(), new_slot)) {
     hand_over(self, routing, remote, defaults::forward_timeout, std::move(record), cmd.key,
               std::move(deliver));
     return;
