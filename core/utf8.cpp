@@ -1,5 +1,8 @@
 #include "utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace ovo {
 namespace {
 
@@ -47,7 +50,15 @@ decoded_rune decode_rune(std::string_view text, std::size_t pos) {
 bool is_valid_utf8(std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
-    // ASCII fast path: most keys are plain ASCII.
+    // ASCII fast path: most keys and all base64 values are plain ASCII; eight bytes at a time.
+    if (pos + 8 <= text.size()) {
+      uint64_t chunk;
+      std::memcpy(&chunk, text.data() + pos, sizeof chunk);
+      if ((chunk & 0x8080808080808080u) == 0) {
+        pos += 8;
+        continue;
+      }
+    }
     if (static_cast<unsigned char>(text[pos]) < 0x80) {
       ++pos;
       continue;

@@ -20,6 +20,15 @@ TEST_CASE("invalid UTF-8 is refused") {
   CHECK_FALSE(ovo::is_valid_utf8("\xe6\x97"));                    // truncated
 }
 
+TEST_CASE("long text is checked whole, eight bytes at a time where it is ASCII") {
+  CHECK(ovo::is_valid_utf8("0123456789abcdef0123456789abcdef"));
+  CHECK(ovo::is_valid_utf8("1234567\xc3\x9c" "12345678"));         // Ü across an 8-byte boundary
+  CHECK(ovo::is_valid_utf8("0123456789abcdef\xf0\x9f\x98\x80"));  // 😀 after two ASCII chunks
+  CHECK_FALSE(ovo::is_valid_utf8("12345678\xff"));                  // after one ASCII chunk
+  CHECK_FALSE(ovo::is_valid_utf8("1234567\xe6\x97" "12345678"));   // truncated, then ASCII
+  CHECK_FALSE(ovo::is_valid_utf8("0123456789abcdef0123456\x80"));   // in the last, short chunk
+}
+
 TEST_CASE("an invalid byte decodes as U+FFFD of width 1, as Go's range does") {
   const auto r = ovo::decode_rune("\xe6\x97z", 0);
   CHECK(r.rune == ovo::replacement_char);
