@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace ovo {
 namespace {
@@ -16,6 +17,14 @@ constexpr std::array<uint8_t, 256> make_reverse_table() {
   return table;
 }
 constexpr auto reverse_table = make_reverse_table();
+
+/// The two characters of every 12-bit value: encoding looks up 3 bytes in two steps, not four.
+constexpr std::array<std::array<char, 2>, 4096> make_pair_table() {
+  std::array<std::array<char, 2>, 4096> table{};
+  for (std::size_t i = 0; i < table.size(); ++i) table[i] = {alphabet[i >> 6], alphabet[i & 63]};
+  return table;
+}
+constexpr auto pair_table = make_pair_table();
 
 std::string strip_line_breaks(std::string_view text) {
   std::string cleaned;
@@ -35,10 +44,8 @@ void append_base64(std::string& out, std::string_view bytes) {
   std::size_t i = 0;
   for (; i + 3 <= size; i += 3, dst += 4) {
     const uint32_t n = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
-    dst[0] = alphabet[n >> 18];
-    dst[1] = alphabet[(n >> 12) & 63];
-    dst[2] = alphabet[(n >> 6) & 63];
-    dst[3] = alphabet[n & 63];
+    std::memcpy(dst, pair_table[n >> 12].data(), 2);
+    std::memcpy(dst + 2, pair_table[n & 0xFFF].data(), 2);
   }
   if (i < size) {
     const uint32_t n = (in[i] << 16) | (i + 1 < size ? in[i + 1] << 8 : 0);
