@@ -33,18 +33,6 @@ void check_overdue_later(self_ptr self) {
   self->delayed_send(self, defaults::overdue_check_interval, caf::tick_atom_v);
 }
 
-/// Answers the waiters of batches the peer did not answer in time.
-void give_up_overdue(self_ptr self) {
-  auto& st = self->state;
-  st.check_queued = false;
-  const auto now = std::chrono::steady_clock::now();
-  for (auto& sink : st.forwards.overdue(now - defaults::forward_timeout))
-    sink->deliver(unreachable(st.peer_name));
-  for (auto& promise : st.replicas.overdue(now - defaults::replicate_timeout))
-    promise.deliver(caf::make_error(caf::sec::request_timeout));
-  check_overdue_later(self);
-}
-
 void answer_forwards(self_ptr self, uint64_t batch, std::vector<reply>& answers) {
   auto sinks = self->state.forwards.answered(batch);
   for (std::size_t i = 0; i < sinks.size(); ++i)
@@ -97,6 +85,28 @@ void flush_after_turn(self_ptr self) {
   if (st.flush_queued) return;
   st.flush_queued = true;
   caf::anon_send(st.turn_end, flush_atom_v, caf::actor_cast<caf::actor>(self));
+}
+
+/// Sends what gathered while a batch was on its way (or is left after an overdue one); true
+/// when there was something to send.
+bool flush_gathered(self_ptr self) {
+  if (!self->state.forwards.gathered() && !self->state.replicas.gathered()) return false;
+  flush(self);
+  return true;
+}
+
+/// Answers the waiters of batches the peer did not answer in time.
+void give_up_overdue(self_ptr self) {
+  auto& st = self->state;
+  st.check_queued = false;
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& sink : st.forwards.overdue(now - defaults::forward_timeout))
+    sink->deliver(unreachable(st.peer_name));
+  for (auto& promise : st.replicas.overdue(now - defaults::replicate_timeout))
+    promise.deliver(caf::make_error(caf::sec::request_timeout));
+  // What gathered behind a batch the peer has not answered is sent now rather than after that
+  // batch's timeout: its own timeout starts at most one check interval late.
+  if (!flush_gathered(self)) check_overdue_later(self);
 }
 
 /// Hands a message to the peer's cluster manager, which answers the original sender; an error
@@ -202,22 +212,26 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
           return;
         }
         st.forwards.add(std::move(cmd), std::move(sink));
-        flush_after_turn(self);
+        if (!st.forwards.in_flight()) flush_after_turn(self);
       },
       [self](replicate_atom, replica_write& write) -> caf::result<bool> {
         auto& st = self->state;
         if (!st.remote) return replica_unreachable(st.peer_name);
         auto promise = self->make_response_promise<bool>();
         st.replicas.add(std::move(write), promise);
-        flush_after_turn(self);
+        if (!st.replicas.in_flight()) flush_after_turn(self);
         return promise;
       },
       [self](flush_atom) { flush(self); },
       [self](caf::tick_atom) { give_up_overdue(self); },
       [self](caf::forward_atom, uint64_t batch, std::vector<reply>& answers) {
         answer_forwards(self, batch, answers);
+        flush_gathered(self);
       },
-      [self](replicate_atom, uint64_t batch, bool stored) { answer_replicas(self, batch, stored); },
+      [self](replicate_atom, uint64_t batch, bool stored) {
+        answer_replicas(self, batch, stored);
+        flush_gathered(self);
+      },
       [self](adopt_atom atom, object_record& record) { return relay<bool>(self, atom, record); },
       [self](caf::forward_atom atom, command& cmd) { return relay<reply>(self, atom, cmd); },
       [self](migrate_atom atom, int slot, bool counters, std::vector<replica_write>& writes) {

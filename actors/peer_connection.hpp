@@ -33,8 +33,11 @@ struct peer_connection_state {
 /// While disconnected, forwarded commands are answered 503/"14" at once instead of queueing.
 /// Forwarded commands and replica writes that arrive together are sent together: the first one
 /// asks for a flush that comes back once the actors waiting for the scheduler had their turn
-/// (see flush_after_turn). Every other message to the peer flushes first, so nothing overtakes
-/// an earlier replica write (a slot copy included).
+/// (see flush_after_turn). While a batch of a kind is unanswered, new ones of that kind wait for
+/// its answer and go out with it as the next batch: under load a batch holds what arrived during
+/// one round trip, and the answer (already on an actor thread) sends it without another wake-up.
+/// Every other message to the peer flushes first, so nothing overtakes an earlier replica write
+/// (a slot copy included).
 peer_connection_actor::behavior_type peer_connection(
     peer_connection_actor::stateful_pointer<peer_connection_state> self, std::string peer_name,
     std::string api_host, uint16_t api_port, node_info me, cluster_manager_actor local);
