@@ -3,14 +3,14 @@
 # callgrind while wrk runs. Unlike rps on this shared machine the count hardly moves between
 # runs, so it shows what a change costs per request even when it is a few percent. System calls
 # and the kernel are not counted: that half of the CPU is the same for both servers.
-#   tools/bench/instructions.sh        (CASES="get_hit put_100B counter_add", DURATION=10s)
+#   tools/bench/instructions.sh   (CASES="get_hit put_100B put_4KiB counter_add", DURATION=10s)
 # Prints a table and, per case, where the node's instructions go (inclusive, per request).
 # The callgrind files stay in $OUT/callgrind-<time>/ for callgrind_annotate --inclusive=yes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tools/bench/common.sh
 DURATION=${DURATION:-10s}
-CASES=${CASES:-get_hit put_100B counter_add}
+CASES=${CASES:-get_hit put_100B put_4KiB counter_add}
 NODE_PORT=${NODE_PORT:-17350}
 HELLO_PORT=${HELLO_PORT:-17360}
 OUT=${OUT:-bench-results}
@@ -120,6 +120,7 @@ run_case() {
 }
 run_case get_hit get.lua
 VALUE_BYTES=100 run_case put_100B put.lua
+VALUE_BYTES=4096 run_case put_4KiB put.lua
 run_case counter_add counter.lua
 echo "]}" >>"$json"
 echo "results: $json; callgrind files: $DIR"
