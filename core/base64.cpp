@@ -18,6 +18,18 @@ constexpr std::array<uint8_t, 256> make_reverse_table() {
 }
 constexpr auto reverse_table = make_reverse_table();
 
+/// The value of each character already shifted to its place in a 4-character block (`shift` is
+/// 18, 12, 6 or 0); a character outside the alphabet sets bit 24, which no valid block has.
+constexpr uint32_t invalid_block = uint32_t{1} << 24;
+constexpr std::array<uint32_t, 256> make_shifted_table(int shift) {
+  std::array<uint32_t, 256> table{};
+  for (std::size_t c = 0; c < table.size(); ++c)
+    table[c] = reverse_table[c] == not_base64 ? invalid_block : uint32_t{reverse_table[c]} << shift;
+  return table;
+}
+constexpr std::array<std::array<uint32_t, 256>, 4> shifted_tables = {
+    make_shifted_table(18), make_shifted_table(12), make_shifted_table(6), make_shifted_table(0)};
+
 /// The two characters of every 12-bit value: encoding looks up 3 bytes in two steps, not four.
 constexpr std::array<std::array<char, 2>, 4096> make_pair_table() {
   std::array<std::array<char, 2>, 4096> table{};
@@ -72,10 +84,9 @@ std::optional<std::string> decode_base64(std::string_view text) {
   const std::size_t full_blocks_end = text.empty() ? 0 : text.size() - 4;
   std::size_t i = 0;
   for (; i < full_blocks_end; i += 4, dst += 3) {
-    const uint8_t a = reverse_table[in[i]], b = reverse_table[in[i + 1]],
-                  c = reverse_table[in[i + 2]], d = reverse_table[in[i + 3]];
-    if (((a | b | c | d) & 0xC0) != 0) return std::nullopt;  // values are < 64; not_base64 is not
-    const uint32_t n = (uint32_t{a} << 18) | (uint32_t{b} << 12) | (uint32_t{c} << 6) | d;
+    const uint32_t n = shifted_tables[0][in[i]] | shifted_tables[1][in[i + 1]] |
+                       shifted_tables[2][in[i + 2]] | shifted_tables[3][in[i + 3]];
+    if (n & invalid_block) return std::nullopt;
     dst[0] = static_cast<char>(n >> 16);
     dst[1] = static_cast<char>(n >> 8);
     dst[2] = static_cast<char>(n);
