@@ -50,7 +50,16 @@ decoded_rune decode_rune(std::string_view text, std::size_t pos) {
 bool is_valid_utf8(std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
-    // ASCII fast path: most keys and all base64 values are plain ASCII; eight bytes at a time.
+    // ASCII fast path: most keys and all base64 values are plain ASCII; 32, then 8 bytes at a
+    // time.
+    if (pos + 32 <= text.size()) {
+      uint64_t chunks[4];
+      std::memcpy(chunks, text.data() + pos, sizeof chunks);
+      if (((chunks[0] | chunks[1] | chunks[2] | chunks[3]) & 0x8080808080808080u) == 0) {
+        pos += 32;
+        continue;
+      }
+    }
     if (pos + 8 <= text.size()) {
       uint64_t chunk;
       std::memcpy(&chunk, text.data() + pos, sizeof chunk);

@@ -210,7 +210,9 @@ bool moves_key(op kind) { return kind == op::update_key || kind == op::update_ke
 std::variant<body_fields, std::string> parse_body(const std::string& body) {
   body_reader reader;
   rapidjson::StringStream input(body.c_str());
-  rapidjson::Reader parser;
+  // Strings are gathered on the reader's stack: sized for the body, it is allocated once
+  // instead of growing from 256 bytes in ~10 reallocations for a 4 KiB value.
+  rapidjson::Reader parser(nullptr, body.size() + 1);
   // No kParseValidateEncodingFlag: body_reader checks every string and name with
   // is_valid_utf8 (which also refuses the escaped lone surrogates RapidJSON lets through);
   // RapidJSON's check would repeat it byte by byte and turn off its SSE2 copy of strings

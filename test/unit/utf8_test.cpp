@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "utf8.hpp"
 
 TEST_CASE("valid UTF-8 is accepted") {
@@ -20,13 +22,19 @@ TEST_CASE("invalid UTF-8 is refused") {
   CHECK_FALSE(ovo::is_valid_utf8("\xe6\x97"));                    // truncated
 }
 
-TEST_CASE("long text is checked whole, eight bytes at a time where it is ASCII") {
+TEST_CASE("long text is checked whole, in 32- and 8-byte steps where it is ASCII") {
   CHECK(ovo::is_valid_utf8("0123456789abcdef0123456789abcdef"));
   CHECK(ovo::is_valid_utf8("1234567\xc3\x9c" "12345678"));         // Ü across an 8-byte boundary
   CHECK(ovo::is_valid_utf8("0123456789abcdef\xf0\x9f\x98\x80"));  // 😀 after two ASCII chunks
   CHECK_FALSE(ovo::is_valid_utf8("12345678\xff"));                  // after one ASCII chunk
   CHECK_FALSE(ovo::is_valid_utf8("1234567\xe6\x97" "12345678"));   // truncated, then ASCII
   CHECK_FALSE(ovo::is_valid_utf8("0123456789abcdef0123456\x80"));   // in the last, short chunk
+  const std::string ascii_32(32, 'a');
+  CHECK(ovo::is_valid_utf8(ascii_32 + ascii_32));
+  CHECK(ovo::is_valid_utf8(ascii_32.substr(1) + "\xc3\x9c" + ascii_32));  // across 32 bytes
+  CHECK_FALSE(ovo::is_valid_utf8(ascii_32 + "\xff"));                     // after a 32-byte run
+  CHECK_FALSE(ovo::is_valid_utf8(ascii_32 + "12345678\xe6\x97"));        // then an 8-byte one
+  CHECK_FALSE(ovo::is_valid_utf8(ascii_32.substr(3) + "\x80" + ascii_32)); // inside a 32-byte run
 }
 
 TEST_CASE("an invalid byte decodes as U+FFFD of width 1, as Go's range does") {
