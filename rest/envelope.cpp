@@ -1,10 +1,20 @@
 #include "envelope.hpp"
 
+#include <charconv>
+#include <cstdint>
+
 #include "base64.hpp"
 #include "utf8.hpp"
 
 namespace ovo {
 namespace {
+
+/// Appends the decimal form of `number` without a temporary string.
+void append_integer(std::string& out, int64_t number) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+  out.append(digits, static_cast<std::size_t>(end - digits));
+}
 
 /// Appends `[a,b,…]`, each item written by `append_item`.
 template <class Items, class AppendItem>
@@ -23,10 +33,11 @@ void append_node(std::string& out, const node_info& node) {
   out += "{\"Name\":";
   append_json_string(out, node.name);
   out += ",\"HashRange\":";
-  append_list(out, node.hash_range, [](std::string& o, int slot) { o += std::to_string(slot); });
+  append_list(out, node.hash_range, [](std::string& o, int slot) { append_integer(o, slot); });
   out += ",\"Host\":";
   append_json_string(out, node.host);
-  out += ",\"Port\":" + std::to_string(node.port);
+  out += ",\"Port\":";
+  append_integer(out, node.port);
   out += node.active ? ",\"State\":\"ACTIVE\"" : ",\"State\":\"INACTIVE\"";
   out += ",\"Twins\":";
   append_list(out, node.twins, append_string_item);
@@ -48,10 +59,12 @@ void append_data(std::string& out, const reply& answer) {
     case payload::counter:
       out += "{\"Key\":";
       append_json_string(out, answer.key);
-      out += ",\"Value\":" + std::to_string(answer.number) + "}";
+      out += ",\"Value\":";
+      append_integer(out, answer.number);
+      out += '}';
       return;
     case payload::number:
-      out += std::to_string(answer.number);
+      append_integer(out, answer.number);
       return;
     case payload::keys:
       out += "{\"Keys\":";

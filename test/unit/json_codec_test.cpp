@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <limits>
 #include <variant>
 
 #include "envelope.hpp"
@@ -162,6 +164,13 @@ TEST_CASE("envelopes match the protocol byte for byte") {
   counter.key = "c";
   counter.number = -5;
   CHECK(ovo::encode_envelope(counter) == R"({"Status":"done","Code":"0","Data":{"Key":"c","Value":-5}})");
+  counter.number = std::numeric_limits<int64_t>::min();
+  CHECK(ovo::encode_envelope(counter) ==
+        R"({"Status":"done","Code":"0","Data":{"Key":"c","Value":-9223372036854775808}})");
+  ovo::reply count;
+  count.kind = ovo::payload::number;
+  count.number = std::numeric_limits<int64_t>::max();
+  CHECK(ovo::encode_envelope(count) == R"({"Status":"done","Code":"0","Data":9223372036854775807})");
   CHECK(ovo::encode_envelope(ovo::failure(status::not_found, "key not found")) ==
         R"({"Status":"error","Code":"101","Data":"key not found"})");
   std::string control;
