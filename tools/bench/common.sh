@@ -20,8 +20,9 @@ stop_node() {
   rm -rf "$NODE_DIR"
 }
 
+# wait_for_http URL [TENTHS]: waits up to TENTHS tenths of a second (default 100) for URL.
 wait_for_http() {
-  for _ in $(seq 100); do
+  for _ in $(seq "${2:-100}"); do
     curl -sf -o /dev/null "$1" && return 0
     sleep 0.1
   done

@@ -30,17 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Under valgrind a server takes seconds to start.
-wait_slowly() {
-  for _ in $(seq 300); do
-    curl -sf -o /dev/null "$1" && return 0
-    sleep 0.2
-  done
-  echo "nothing answered at $1" >&2
-  return 1
-}
-
-# start_counted NAME CMD...: runs CMD under callgrind, counting only between zero and dump.
+# start_counted NAME CMD...: runs CMD under callgrind; count() zeroes and dumps its counters.
 start_counted() {
   local name=$1
   shift
@@ -56,8 +46,9 @@ start_counted node "$OVO_BIN" -conf="$WORK/node.json"
 NODE_VG=${PIDS[-1]}
 start_counted hello build/tools/bench/ovo_bench_hello "$HELLO_PORT" 2
 HELLO_VG=${PIDS[-1]}
-wait_slowly "http://127.0.0.1:$NODE_PORT/ovo/cluster/me"
-wait_slowly "http://127.0.0.1:$HELLO_PORT/"
+# Under valgrind a server takes seconds to start.
+wait_for_http "http://127.0.0.1:$NODE_PORT/ovo/cluster/me" 600
+wait_for_http "http://127.0.0.1:$HELLO_PORT/" 600
 put_key "$NODE_PORT" bench-hit
 
 # count NAME PID PORT SCRIPT: zeroes NAME's counters, runs wrk, dumps; sets REQUESTS and DUMP.
