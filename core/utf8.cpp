@@ -12,6 +12,16 @@ bool in_range(unsigned char byte, unsigned char low, unsigned char high) {
 
 constexpr decoded_rune invalid_rune{replacement_char, 1, false};
 
+/// True when the `words` * 8 bytes at `data` are all ASCII (no high bit set).
+template <std::size_t words>
+bool all_ascii(const char* data) {
+  uint64_t chunk[words];
+  std::memcpy(chunk, data, sizeof chunk);
+  uint64_t any = 0;
+  for (const auto word : chunk) any |= word;
+  return (any & 0x8080808080808080u) == 0;
+}
+
 }  // namespace
 
 decoded_rune decode_rune(std::string_view text, std::size_t pos) {
@@ -52,21 +62,13 @@ bool is_valid_utf8(std::string_view text) {
   while (pos < text.size()) {
     // ASCII fast path: most keys and all base64 values are plain ASCII; 32, then 8 bytes at a
     // time.
-    if (pos + 32 <= text.size()) {
-      uint64_t chunks[4];
-      std::memcpy(chunks, text.data() + pos, sizeof chunks);
-      if (((chunks[0] | chunks[1] | chunks[2] | chunks[3]) & 0x8080808080808080u) == 0) {
-        pos += 32;
-        continue;
-      }
+    if (pos + 32 <= text.size() && all_ascii<4>(text.data() + pos)) {
+      pos += 32;
+      continue;
     }
-    if (pos + 8 <= text.size()) {
-      uint64_t chunk;
-      std::memcpy(&chunk, text.data() + pos, sizeof chunk);
-      if ((chunk & 0x8080808080808080u) == 0) {
-        pos += 8;
-        continue;
-      }
+    if (pos + 8 <= text.size() && all_ascii<1>(text.data() + pos)) {
+      pos += 8;
+      continue;
     }
     if (static_cast<unsigned char>(text[pos]) < 0x80) {
       ++pos;
