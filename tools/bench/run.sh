@@ -50,8 +50,8 @@ first_case=1
 printf '%-20s %10s %8s %8s %10s %8s %8s %7s\n' case node_rps p50_ms p99_ms base_rps p50_ms p99_ms ratio
 
 # run_case NAME PORT SCRIPT: ROUNDS alternating runs against the node at PORT and the baseline.
-# Sets NODE_RPS[NAME].
-declare -A NODE_RPS
+# Sets NODE_RPS[NAME] and BASE_RPS[NAME].
+declare -A NODE_RPS BASE_RPS
 run_case() {
   local name=$1 port=$2 script=$3 node_runs=() base_runs=()
   selected "$name" || return 0
@@ -65,6 +65,7 @@ run_case() {
   ratio=$(awk -v n="$n_rps" -v b="$b_rps" 'BEGIN { printf "%.2f", n / b }')
   printf '%-20s %10s %8s %8s %10s %8s %8s %7s\n' "$name" "$n_rps" "$n_p50" "$n_p99" "$b_rps" "$b_p50" "$b_p99" "$ratio"
   NODE_RPS[$name]=$n_rps
+  BASE_RPS[$name]=$b_rps
   [ $first_case = 1 ] || echo "," >>"$json"
   first_case=0
   printf '{"case":"%s","node":{"rps":%s,"p50_ms":%s,"p99_ms":%s},"baseline":{"rps":%s,"p50_ms":%s,"p99_ms":%s},"ratio":%s}' \
@@ -84,11 +85,14 @@ if any_selected $CLUSTER_CASES; then
   KEY=$FORWARDED_KEY run_case get_forwarded "$((CLUSTER_PORT + 10))" get.lua
 fi
 echo "]}" >>"$json"
-# The cluster targets compare with the single node measured above.
+# The cluster targets compare with the single node measured above: in raw rps, and with each
+# case first divided by its own baseline, which takes out the machine's speed changing between
+# the two cases (they run minutes apart).
 cluster_ratio() {
-  [ -n "${NODE_RPS[$1]:-}" ] && [ -n "${NODE_RPS[$2]:-}" ] &&
-    awk -v a="${NODE_RPS[$1]}" -v b="${NODE_RPS[$2]}" -v t="$1 / $2" 'BEGIN { printf "%-34s %.2f\n", t, a / b }'
-  return 0
+  [ -n "${NODE_RPS[$1]:-}" ] && [ -n "${NODE_RPS[$2]:-}" ] || return 0
+  awk -v t="$1 / $2" -v a="${NODE_RPS[$1]}" -v b="${NODE_RPS[$2]}" \
+    -v ba="${BASE_RPS[$1]}" -v bb="${BASE_RPS[$2]}" 'BEGIN {
+      printf "%-34s %.2f (against their baselines: %.2f)\n", t, a / b, (a / ba) / (b / bb) }'
 }
 cluster_ratio put_100B_replicated put_100B
 cluster_ratio get_forwarded get_hit
