@@ -1,7 +1,9 @@
 #include "commands.hpp"
 
+#include <algorithm>
 #include <future>
 #include <iostream>
+#include <thread>
 #include <unistd.h>
 
 #include "output.hpp"
@@ -32,8 +34,12 @@ void expect_words(const std::vector<std::string>& words, std::size_t count, cons
   if (words.size() != count) throw cli_error(usage, std::string("usage: ovoctl ") + form);
 }
 
+std::vector<node_info> topology_at(admin_client& client, const std::string& address) {
+  return client.call<std::vector<node_info>>(client.connect(address), 0ms, topology_atom_v);
+}
+
 std::vector<node_info> topology_of(admin_client& client, const options& opts) {
-  return client.call<std::vector<node_info>>(client.connect(opts.node), 0ms, topology_atom_v);
+  return topology_at(client, opts.node);
 }
 
 std::string api_address(const node_info& node) {
@@ -163,6 +169,28 @@ void change_twin(admin_client& client, const options& opts, const std::vector<st
         << "\n";
 }
 
+bool reaches(const std::vector<node_info>& view, const std::string& name) {
+  return std::any_of(view.begin(), view.end(),
+                     [&](const node_info& node) { return node.name == name && node.active; });
+}
+
+/// What keeps node `name` (at `address`) from serving in the cluster of `seed`: a node the seed
+/// reaches that it does not reach, or that does not reach it yet. Empty once there is none:
+/// then every node forwards to it and hands it slot data without an error.
+std::string not_yet_joined(admin_client& client, const std::string& address,
+                           const std::string& name, const std::string& seed) {
+  const auto seen_by_seed = topology_at(client, seed);
+  if (!reaches(seen_by_seed, name)) return seed + " does not reach " + name + " yet";
+  const auto own_view = topology_at(client, address);
+  for (const auto& node : seen_by_seed) {
+    if (node.name == name || !node.active) continue;
+    if (!reaches(own_view, node.name)) return name + " does not reach " + node.name + " yet";
+    if (!reaches(topology_at(client, api_address(node)), name))
+      return node.name + " does not reach " + name + " yet";
+  }
+  return {};
+}
+
 void join(admin_client& client, const options& opts, const std::vector<std::string>& words,
           std::ostream& out) {
   if (words.size() != 4 || words[2] != "--seed")
@@ -170,16 +198,23 @@ void join(admin_client& client, const options& opts, const std::vector<std::stri
   const auto [seed_host, seed_port] = parse_address(words[3]);
   const auto address = address_of(client, opts, words[1]);
   auto admin = client.connect(address);
+  const auto name = client.call<std::string>(admin, 0ms, ping_atom_v);
   client.call<bool>(admin, 0ms, caf::join_atom_v, seed_host, seed_port);
-  // Done when the node lists more than itself (bounded by the timeout).
-  std::size_t known = 0;
+  // Done when it and every node the seed reaches reach each other (bounded by the timeout).
+  std::string missing;
   const auto deadline = std::chrono::steady_clock::now() + client.timeout();
-  while (std::chrono::steady_clock::now() < deadline) {
-    known = client.call<std::vector<node_info>>(admin, 0ms, topology_atom_v).size();
-    if (known > 1) break;
+  do {
+    try {
+      missing = not_yet_joined(client, address, name, words[3]);
+    } catch (const cli_error& err) {
+      missing = err.what();  // a node not answering for a moment: ask again
+    }
+    if (missing.empty()) break;
     std::this_thread::sleep_for(100ms);
-  }
-  if (known < 2) throw cli_error(failed, words[1] + " did not reach the cluster of " + words[3]);
+  } while (std::chrono::steady_clock::now() < deadline);
+  if (!missing.empty())
+    throw cli_error(failed, words[1] + " did not join the cluster of " + words[3] + ": " + missing);
+  const auto known = topology_at(client, address).size();
   if (opts.json)
     out << json{{"Node", words[1]}, {"Seed", words[3]}, {"Nodes", known}}.dump() << "\n";
   else
