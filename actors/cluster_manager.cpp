@@ -117,12 +117,16 @@ void ask_stepbrother(self_ptr self, const std::string& name) {
 }
 
 /// Contacts a node given by address only (ovoctl join): its view arrives like any peer's, and
-/// the nodes in it get connections of their own.
+/// the nodes in it get connections of their own. The seed's cluster has the data: the slots this
+/// node holds once it is in are arriving (even those it held alone), and the seed's first view
+/// tells where each one is meanwhile.
 void join_seed(self_ptr self, const std::string& host, uint16_t port) {
   auto& st = self->state;
   const auto name = "seed " + host + ":" + std::to_string(port);
   if (st.peers.count(name)) return;
   component_log("cluster")->info("joining the cluster of {}:{}", host, port);
+  st.held.fill(false);
+  st.bootstrapped = false;
   auto me = caf::actor_cast<cluster_manager_actor>(self);
   st.peers[name] = self->spawn(peer_connection, name, host, port, st.view->self(), me);
 }
