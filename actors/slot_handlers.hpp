@@ -83,11 +83,12 @@ peer_connection_actor arriving_source(Self self, const std::string& key) {
   return st.routing->previous_owner_of(slot_of(key));
 }
 
-/// Fetches `key` from `source` (see arriving_source), stores it, then runs `then` (also when
-/// the fetch fails), so a moved key is never read or updated as missing.
-template <class Self, class Then>
+/// Fetches `key` from `source` (see arriving_source), stores it, then runs `then`, so a moved
+/// key is never read or updated as missing. When the fetch fails, `failed` gets the reason
+/// instead: the key's state may exist only there, so it is neither read nor changed here.
+template <class Self, class Then, class Failed>
 void fetch_then(Self self, const peer_connection_actor& source, const std::string& key,
-                bool counter, Then then) {
+                bool counter, Then then, Failed failed) {
   self->request(source, defaults::forward_timeout, fetch_atom_v, key, counter)
       .then(
           [self, then](replica_write& write) {
@@ -98,10 +99,11 @@ void fetch_then(Self self, const peer_connection_actor& source, const std::strin
               st.space().apply(write);
             then();
           },
-          [self, key, then](caf::error& err) {
+          [self, key, failed](caf::error& err) {
+            const auto reason = self->system().render(err);
             component_log("rebalance")->warn("reading {} from its previous owner failed: {}",
-                                             key, self->system().render(err));
-            then();
+                                             key, reason);
+            failed(reason);
           });
 }
 
@@ -120,7 +122,13 @@ void run_when_arrived(Self self, bool counter, const command& cmd, Deliver deliv
     run(cmd, std::move(deliver));
     return;
   }
-  fetch_then(self, source, cmd.key, counter, [run, cmd, deliver] { run(cmd, deliver); });
+  fetch_then(
+      self, source, cmd.key, counter, [run, cmd, deliver] { run(cmd, deliver); },
+      [deliver](const std::string& reason) {
+        deliver(failure(status::unavailable,
+                        "this key's slot is still moving here and the node that held it could "
+                        "not be read (" + reason + "); nothing was changed, retry"));
+      });
 }
 
 /// Delivers the answer to `cmd`; when it changed what is stored, after replicating the key's
