@@ -59,17 +59,19 @@ std::vector<std::string> keep_writing(test_cluster& c, int node, const std::stri
 }
 
 /// Reads `keys` round-robin through `node` until told to stop (at most 30 s); gives the reads
-/// that did not return the key's value.
+/// that did not return the key's value (503 counts as right when `unavailable_ok`: a node
+/// died, and the client tries another).
 std::vector<std::string> keep_reading(test_cluster& c, int node,
                                       const std::vector<std::string>& keys,
-                                      const std::atomic<bool>& stop) {
+                                      const std::atomic<bool>& stop, bool unavailable_ok) {
   std::vector<std::string> wrong;
   http_client client;
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   for (std::size_t i = 0; !stop && std::chrono::steady_clock::now() < deadline; ++i) {
     const auto& key = keys[i % keys.size()];
     auto response = client.request("GET", c.nodes[static_cast<std::size_t>(node)]->url("/ovo/keystorage/" + key));
-    if (response.status != 200) wrong.push_back(key + ": " + std::to_string(response.status));
+    if (response.status != 200 && !(unavailable_ok && response.status == 503))
+      wrong.push_back(key + ": " + std::to_string(response.status));
   }
   return wrong;
 }
@@ -118,7 +120,7 @@ TEST_CASE("a fourth node joins live: every key stays readable, on exactly its ow
                            std::cref(stop));
   // Reads of keys written before the join: a moved key must never read as missing.
   auto reader = std::async(std::launch::async, keep_reading, std::ref(c), 2,
-                           std::cref(data.keys), std::cref(stop));
+                           std::cref(data.keys), std::cref(stop), false);
   std::this_thread::sleep_for(300ms);
   const int joiner = c.add_node();
   REQUIRE(c.converged({0, 1, 2, joiner}, 4));
@@ -176,6 +178,33 @@ TEST_CASE("a node restarted after kill -9 gets its data back and takes its slots
     CHECK(wrong_counters(c, node, data.counters) == 0);
   }
   MESSAGE("rebalancing:\n" << rebalance_log(c, {0, 1, 2}));
+}
+
+TEST_CASE("kill -9 of a node a joiner's slots come from, mid-join: nothing is lost or read as missing") {
+  test_cluster c(3, R"({"DeadNodeRemovalSeconds":1})");
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  auto data = write_data(c, 2'000, 200);
+  std::atomic<bool> stop{false};
+  const int joiner = c.add_node();
+  auto reader = std::async(std::launch::async, keep_reading, std::ref(c), joiner,
+                           std::cref(data.keys), std::cref(stop), true);
+  REQUIRE(c.converged({0, 1, 2, joiner}, 4));
+  c.nodes[1]->stop(SIGKILL, 2s);  // its slots' data reaches the joiner from their twins
+  CHECK(c.converged({0, 2, joiner}, 3));
+  stop = true;
+  const auto wrong_reads = reader.get();
+  CHECK(wrong_reads.empty());
+  if (!wrong_reads.empty())
+    MESSAGE(wrong_reads.size() << " wrong reads, the first: " << wrong_reads.front());
+  const auto misplaced = c.wait_for_exact_placement({0, 2, joiner}, data.keys);
+  CHECK(misplaced.empty());
+  if (!misplaced.empty())
+    MESSAGE(misplaced.size() << " misplaced keys, the first: " << misplaced.front());
+  for (int node : {0, 2, joiner}) {
+    CHECK(unreadable(c, node, data.keys) == 0);
+    CHECK(wrong_counters(c, node, data.counters) == 0);
+  }
+  MESSAGE("rebalancing:\n" << rebalance_log(c, {0, 2, joiner}));
 }
 
 TEST_CASE("graceful leave: SIGTERM with LeaveOnShutdown hands every slot over, then exits 0") {
