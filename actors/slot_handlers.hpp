@@ -84,8 +84,7 @@ peer_connection_actor arriving_source(Self self, const std::string& key) {
 }
 
 /// Fetches `key` from `source` (see arriving_source), stores it, then runs `then`, so a moved
-/// key is never read or updated as missing. When the fetch fails, `failed` gets the reason
-/// instead: the key's state may exist only there, so it is neither read nor changed here.
+/// key is never read or updated as missing. When the fetch fails, `failed` gets the reason.
 template <class Self, class Then, class Failed>
 void fetch_then(Self self, const peer_connection_actor& source, const std::string& key,
                 bool counter, Then then, Failed failed) {
@@ -113,11 +112,16 @@ void note_local_write(State& st, std::string_view key) {
   st.arrivals.note_write(key, st.clock->now_ms());
 }
 
-/// Runs `run(cmd, deliver)` once `cmd`'s key is here (see arriving_source and fetch_then).
+/// Runs `run(cmd, deliver)` once `cmd`'s key is here (see arriving_source and fetch_then); a
+/// write that replaces the key's state runs at once (it is newer than any copy in transit).
+/// When the previous holder cannot be read, the command answers 503 and changes nothing: the
+/// key may exist only there (a GET would say 404, an increment would restart at zero and the
+/// arriving counter would then be refused).
 template <class Self, class Deliver, class Run>
 void run_when_arrived(Self self, bool counter, const command& cmd, Deliver deliver, Run run) {
-  auto source =
-      is_node_wide_op(cmd.kind) ? peer_connection_actor{} : arriving_source(self, cmd.key);
+  auto source = is_node_wide_op(cmd.kind) || is_blind_write(cmd.kind)
+                    ? peer_connection_actor{}
+                    : arriving_source(self, cmd.key);
   if (!source) {
     run(cmd, std::move(deliver));
     return;

@@ -47,6 +47,12 @@ inline bool is_counter_op(op kind) { return kind >= op::counter_set && kind <= o
 /// True for the operations that address no single key.
 inline bool is_node_wide_op(op kind) { return kind >= op::count_keys; }
 
+/// True for the writes whose effect and answer do not depend on what the key held before.
+inline bool is_blind_write(op kind) {
+  return kind == op::put || kind == op::remove || kind == op::counter_set ||
+         kind == op::counter_remove;
+}
+
 /// True for the single-key operations that may change what is stored (and so are replicated).
 inline bool is_write_op(op kind) {
   return kind != op::get && kind != op::counter_get && !is_node_wide_op(kind);

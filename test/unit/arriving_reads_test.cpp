@@ -1,0 +1,66 @@
+// While a slot's data is still arriving, a command that reads a key absent here first fetches
+// it from the slot's previous holder (slot_handlers.hpp, run_when_arrived). The previous holder
+// is a real local_node ("owner"), or an actor that is gone: then nothing may be read as missing.
+
+#include <doctest/doctest.h>
+
+#include "moved_slots_fixture.hpp"
+
+using namespace std::chrono_literals;
+using ovo::op;
+using ovo::status;
+using ovo::test::make;
+using ovo::test::moved_slots_fixture;
+
+namespace {
+
+/// A peer connection that no longer exists: every request to it fails at once.
+ovo::peer_connection_actor gone_peer(caf::actor_system& system) {
+  auto gone = system.spawn([](caf::event_based_actor* self) { self->quit(); });
+  return caf::actor_cast<ovo::peer_connection_actor>(gone);
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(moved_slots_fixture,
+                  "a key still arriving is read from its previous holder, then kept here") {
+  REQUIRE(ask_owner(make(op::put, "arriving", "old")).code == status::ok);
+  REQUIRE(ask_owner(make(op::counter_set, "arriving-counter")).code == status::ok);  // 5
+  slots_arriving_from(caf::actor_cast<ovo::peer_connection_actor>(owner.cluster()));
+
+  CHECK(ask(shard, make(op::get, "arriving")).data == "old");
+  CHECK(ask(counters, make(op::counter_add, "arriving-counter")).number == 10);  // 5 + 5
+  CHECK(ask(shard, make(op::get, "absent-there-too")).code == status::not_found);
+
+  slots_arriving_from(gone_peer(system));  // the copies fetched are here now
+  CHECK(ask(shard, make(op::get, "arriving")).data == "old");
+  CHECK(ask(counters, make(op::counter_get, "arriving-counter")).number == 10);
+}
+
+TEST_CASE_FIXTURE(moved_slots_fixture,
+                  "a previous holder that cannot be read: reads and increments answer 503 and "
+                  "change nothing, replacing writes run") {
+  slots_arriving_from(gone_peer(system));
+
+  const auto read = ask(shard, make(op::get, "elsewhere"));
+  CHECK(read.code == status::unavailable);
+  CHECK(read.message.find("nothing was changed") != std::string::npos);
+  CHECK(ask(counters, make(op::counter_add, "elsewhere-counter")).code == status::unavailable);
+  CHECK(ask(shard, make(op::update_value_if_equal, "elsewhere", "a")).code ==
+        status::unavailable);
+
+  CHECK(ask(shard, make(op::put, "replaced", "new")).code == status::ok);
+  CHECK(ask(shard, make(op::get, "replaced")).data == "new");
+  CHECK(ask(counters, make(op::counter_set, "set-counter")).number == 5);
+
+  // The slot's data arrives: the counter was never restarted at zero, its value counts on.
+  caf::scoped_actor self{system};
+  ovo::replica_write arrived;
+  arrived.counter = true;
+  arrived.record.key = "elsewhere-counter";
+  arrived.counter_value = 7;
+  self->request(counters, 5s, ovo::migrate_atom_v, ovo::slot_of("elsewhere-counter"),
+                std::vector<ovo::replica_write>{arrived})
+      .receive([](bool) {}, [](caf::error& e) { FAIL(to_string(e)); });
+  CHECK(ask(counters, make(op::counter_add, "elsewhere-counter")).number == 12);
+}
