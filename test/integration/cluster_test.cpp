@@ -267,7 +267,9 @@ TEST_CASE("a frozen node (SIGSTOP) is noticed by heartbeats, rejoins when it tha
   const auto misplaced = c.wait_for_exact_placement({0, 1, 2}, keys);
   CHECK(misplaced.empty());
   if (!misplaced.empty())
-    MESSAGE(misplaced.size() << " misplaced keys, the first: " << misplaced.front());
+    MESSAGE(misplaced.size() << " misplaced keys, the first: " << misplaced.front() << "\n"
+                             << c.log_lines({0, 1, 2}, " cluster: ")
+                             << c.log_lines({0, 1, 2}, " rebalance: "));
 }
 
 TEST_CASE("writes keep flowing during a kill -9, every write answered 200 is readable after") {

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <future>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include "slot_hash.hpp"
@@ -92,16 +91,6 @@ int wrong_counters(test_cluster& c, int node, int counters) {
   return wrong;
 }
 
-/// The rebalancing summaries the nodes logged.
-std::string rebalance_log(test_cluster& c, const std::vector<int>& on) {
-  std::ostringstream out;
-  for (int i : on) {
-    std::istringstream lines(c.nodes[static_cast<std::size_t>(i)]->log());
-    for (std::string line; std::getline(lines, line);)
-      if (line.find("pass done") != std::string::npos) out << line << "\n";
-  }
-  return out.str();
-}
 
 }  // namespace
 
@@ -147,7 +136,7 @@ TEST_CASE("a fourth node joins live: every key stays readable, on exactly its ow
     CHECK(wrong_counters(c, node, data.counters) == 0);
   }
   CHECK(c.call(joiner, "GET", "/ovo/keystorage").envelope()["Data"].get<int64_t>() > 0);
-  MESSAGE("rebalancing:\n" << rebalance_log(c, {0, 1, 2, joiner}));
+  MESSAGE("rebalancing:\n" << c.log_lines({0, 1, 2, joiner}, "pass done"));
 
   // TTLs travelled with the keys: the short-lived ones expire wherever they are now.
   std::this_thread::sleep_until(ttl_set + 4500ms);
@@ -177,7 +166,7 @@ TEST_CASE("a node restarted after kill -9 gets its data back and takes its slots
     CHECK(unreadable(c, node, data.keys) == 0);
     CHECK(wrong_counters(c, node, data.counters) == 0);
   }
-  MESSAGE("rebalancing:\n" << rebalance_log(c, {0, 1, 2}));
+  MESSAGE("rebalancing:\n" << c.log_lines({0, 1, 2}, "pass done"));
 }
 
 TEST_CASE("kill -9 of a node a joiner's slots come from, mid-join: nothing is lost or read as missing") {
@@ -204,7 +193,7 @@ TEST_CASE("kill -9 of a node a joiner's slots come from, mid-join: nothing is lo
     CHECK(unreadable(c, node, data.keys) == 0);
     CHECK(wrong_counters(c, node, data.counters) == 0);
   }
-  MESSAGE("rebalancing:\n" << rebalance_log(c, {0, 2, joiner}));
+  MESSAGE("rebalancing:\n" << c.log_lines({0, 2, joiner}, "pass done"));
 }
 
 TEST_CASE("graceful leave: SIGTERM with LeaveOnShutdown hands every slot over, then exits 0") {

@@ -1,5 +1,6 @@
 #include "test_cluster.hpp"
 
+#include <sstream>
 #include <thread>
 
 #include "base64.hpp"
@@ -140,6 +141,16 @@ std::vector<std::string> test_cluster::wait_for_exact_placement(
     std::this_thread::sleep_for(200ms);
   } while (std::chrono::steady_clock::now() < deadline);
   return misplaced;
+}
+
+std::string test_cluster::log_lines(const std::vector<int>& on, const std::string& needle) const {
+  std::ostringstream out;
+  for (int i : on) {
+    std::istringstream lines(nodes[static_cast<std::size_t>(i)]->log());
+    for (std::string line; std::getline(lines, line);)
+      if (line.find(needle) != std::string::npos) out << line << "\n";
+  }
+  return out.str();
 }
 
 }  // namespace ovo::test

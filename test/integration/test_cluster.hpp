@@ -57,6 +57,9 @@ class test_cluster {
                                                     const std::vector<std::string>& keys,
                                                     int seconds = 20);
 
+  /// The log lines of the listed nodes that contain `needle`, node by node.
+  std::string log_lines(const std::vector<int>& on, const std::string& needle) const;
+
   std::vector<uint16_t> ports, api_ports;
   std::vector<std::unique_ptr<node_process>> nodes;
   std::vector<std::unique_ptr<http_client>> clients;
