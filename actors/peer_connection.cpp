@@ -14,15 +14,19 @@ reply unreachable(const std::string& peer) {
   return failure(status::unavailable, "node " + peer + " (owner of this key) is unreachable");
 }
 
-caf::error replica_unreachable(const std::string& peer) {
+caf::error unreachable_error(const std::string& peer) {
   return caf::make_error(caf::sec::request_receiver_down, "node " + peer + " is unreachable");
 }
 
-/// Answers every gathered or sent forward and replica write: the peer is gone.
-void abandon_batches(self_ptr self) {
+/// Answers every gathered or sent forward and replica write, and every relayed request: the
+/// peer is gone.
+void abandon_waiting(self_ptr self) {
   auto& st = self->state;
   for (auto& sink : st.forwards.abandon()) sink->deliver(unreachable(st.peer_name));
-  for (auto& promise : st.replicas.abandon()) promise.deliver(replica_unreachable(st.peer_name));
+  for (auto& promise : st.replicas.abandon()) promise.deliver(unreachable_error(st.peer_name));
+  auto relayed = std::move(st.relayed);
+  st.relayed.clear();
+  for (auto& entry : relayed) entry.second(unreachable_error(st.peer_name));
 }
 
 /// Looks for overdue batches after a while, as long as any batch is unanswered.
@@ -54,7 +58,7 @@ void flush(self_ptr self) {
   auto& st = self->state;
   st.flush_queued = false;
   if (!st.remote) {
-    abandon_batches(self);
+    abandon_waiting(self);
     return;
   }
   // One-way messages answered by one back (see request_batch.hpp): no CAF request timeouts.
@@ -109,13 +113,31 @@ void give_up_overdue(self_ptr self) {
   if (!flush_gathered(self)) check_overdue_later(self);
 }
 
-/// Hands a message to the peer's cluster manager, which answers the original sender; an error
-/// at once while the peer is unreachable. What was gathered goes first, in arrival order.
+/// Asks the peer's cluster manager and passes its answer on; an error at once while the peer is
+/// unreachable, or when the connection drops before the answer (abandon_waiting). What was
+/// gathered goes first, in arrival order. The caller's own timeout (up to migrate_timeout)
+/// bounds the wait otherwise.
 template <class Result, class Atom, class... Payload>
 caf::result<Result> relay(self_ptr self, Atom atom, Payload&... payload) {
   flush(self);
-  if (!self->state.remote) return caf::make_error(caf::sec::request_receiver_down);
-  return self->delegate(self->state.remote, atom, std::move(payload)...);
+  auto& st = self->state;
+  if (!st.remote) return unreachable_error(st.peer_name);
+  auto promise = self->make_response_promise<Result>();
+  const auto id = st.next_relay++;
+  st.relayed.emplace(id, [promise](caf::error err) mutable { promise.deliver(std::move(err)); });
+  self->request(st.remote, defaults::migrate_timeout, atom, std::move(payload)...)
+      .then(
+          [self, id, promise](Result& answer) mutable {
+            if (self->state.relayed.erase(id) > 0) promise.deliver(std::move(answer));
+          },
+          [self, id](caf::error& err) {
+            auto it = self->state.relayed.find(id);
+            if (it == self->state.relayed.end()) return;  // already failed: the peer is gone
+            auto fail = std::move(it->second);
+            self->state.relayed.erase(it);
+            fail(std::move(err));
+          });
+  return promise;
 }
 
 void retry_later(self_ptr self) {
@@ -194,13 +216,13 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
     component_log("cluster")->warn("lost {} ({}); reconnecting", st.peer_name,
                                    self->system().render(msg.reason));
     st.remote = nullptr;
-    abandon_batches(self);
+    abandon_waiting(self);
     self->send(st.local, peer_state_atom_v, st.peer_name, false);
     retry_later(self);
   });
   // Nobody else would answer what waits here: a replica write's shard would wait forever.
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    abandon_batches(self);
+    abandon_waiting(self);
     self->quit(msg.reason);
   });
   self->send(self, caf::connect_atom_v);
@@ -216,7 +238,7 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
       },
       [self](replicate_atom, replica_write& write) -> caf::result<bool> {
         auto& st = self->state;
-        if (!st.remote) return replica_unreachable(st.peer_name);
+        if (!st.remote) return unreachable_error(st.peer_name);
         auto promise = self->make_response_promise<bool>();
         st.replicas.add(std::move(write), promise);
         if (!st.replicas.in_flight()) flush_after_turn(self);

@@ -1,5 +1,7 @@
 #pragma once
 #include <chrono>
+#include <functional>
+#include <unordered_map>
 
 #include "interfaces.hpp"
 #include "request_batch.hpp"
@@ -22,6 +24,11 @@ struct peer_connection_state {
   bool flush_queued = false;  ///< a flush is on its way
   caf::actor turn_end;        ///< sends the flush back at the end of the scheduler's queue
   bool check_queued = false;  ///< a tick (look for overdue batches) is on its way
+  /// Relayed requests not answered yet, each with what fails it. CAF 0.17 never answers a
+  /// request whose remote node went away (it waits for the timeout: 30 s for a slot push), so
+  /// these are failed when the connection drops.
+  std::unordered_map<uint64_t, std::function<void(caf::error)>> relayed;
+  uint64_t next_relay = 0;
 };
 
 /// Connects to the node `peer_name` at api_host:api_port and keeps the connection:
@@ -37,7 +44,8 @@ struct peer_connection_state {
 /// its answer and go out with it as the next batch: under load a batch holds what arrived during
 /// one round trip, and the answer (already on an actor thread) sends it without another wake-up.
 /// Every other message to the peer flushes first, so nothing overtakes an earlier replica write
-/// (a slot copy included).
+/// (a slot copy included), and is relayed as a request of its own, failed at once if the
+/// connection drops before the answer.
 peer_connection_actor::behavior_type peer_connection(
     peer_connection_actor::stateful_pointer<peer_connection_state> self, std::string peer_name,
     std::string api_host, uint16_t api_port, node_info me, cluster_manager_actor local);

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <random>
@@ -194,6 +195,46 @@ TEST_CASE("kill -9 of a node a joiner's slots come from, mid-join: nothing is lo
     CHECK(wrong_counters(c, node, data.counters) == 0);
   }
   MESSAGE("rebalancing:\n" << c.log_lines({0, 2, joiner}, "pass done"));
+}
+
+TEST_CASE("slot pushes to a node frozen mid-pass fail when its link drops, not after their timeout") {
+  test_cluster c(3);
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  auto data = write_data(c, 600, 0);
+  REQUIRE(c.wait_for_exact_placement({0, 1, 2}, data.keys).empty());
+  // The node that does not hold node0's replicas yet: made node0's twin, it must get them all.
+  std::set<int> node0_slots;
+  auto view = c.view(0);
+  for (const auto& slot : view["node0"].second) node0_slots.insert(slot.get<int>());
+  int newcomer = 2;
+  for (const auto& [key, holders] : c.placement({0, 1, 2}))
+    if (node0_slots.count(ovo::slot_of(key)) && holders.count("node2")) newcomer = 1;
+  c.nodes[static_cast<std::size_t>(newcomer)]->signal(SIGSTOP);
+  const auto twin = test_cluster::name(newcomer);
+  REQUIRE(run_ovoctl({"--node", c.api_address(0), "add-twin", "node0", twin}).exit_code == 0);
+  std::this_thread::sleep_for(500ms);  // the pass (300 ms after the change) is pushing to it
+  // The pushes waiting on the frozen node fail once heartbeats drop its link (2 s), instead of
+  // holding the pass for the 30 s a slot push may take; this pass then reports them failed.
+  const auto started = std::chrono::steady_clock::now();
+  auto pass = run_ovoctl({"--node", c.api_address(0), "--json", "rebalance"});
+  const auto waited = std::chrono::steady_clock::now() - started;
+  CHECK_MESSAGE(waited < 15s, pass.output);
+  c.nodes[static_cast<std::size_t>(newcomer)]->signal(SIGCONT);
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  // The retried pass delivers them: node0's keys are on node0 and its twin.
+  std::vector<std::string> owned_by_node0;
+  for (const auto& key : data.keys)
+    if (node0_slots.count(ovo::slot_of(key))) owned_by_node0.push_back(key);
+  bool on_twin = false;
+  for (int attempt = 0; attempt < 100 && !on_twin; ++attempt) {
+    auto where = c.placement({0, 1, 2});
+    on_twin = std::all_of(owned_by_node0.begin(), owned_by_node0.end(), [&](const auto& key) {
+      return where[key] == std::set<std::string>{"node0", twin};
+    });
+    if (!on_twin) std::this_thread::sleep_for(200ms);
+  }
+  CHECK(on_twin);
+  for (int node = 0; node < 3; ++node) CHECK(unreadable(c, node, data.keys) == 0);
 }
 
 TEST_CASE("graceful leave: SIGTERM with LeaveOnShutdown hands every slot over, then exits 0") {
