@@ -94,7 +94,7 @@ void append_json_string(std::string& out, std::string_view text) {
     const char c = text[pos];
     const auto byte = static_cast<unsigned char>(c);
     if (byte >= 0x80) {
-      // Error messages may quote client bytes: keep the envelope valid JSON whatever they are.
+      // Stored keys were checked on the way in; this keeps the envelope valid JSON regardless.
       const auto rune = decode_rune(text, pos);
       if (rune.valid)
         out.append(text.substr(pos, rune.width));
@@ -118,14 +118,16 @@ void append_json_string(std::string& out, std::string_view text) {
 std::string encode_envelope(const reply& answer) {
   const auto row = status_table(answer.code);
   std::string out;
-  out.reserve(48 + answer.key.size() + answer.data.size() * 4 / 3 + answer.message.size());
+  out.reserve(48 + answer.key.size() + answer.data.size() * 4 / 3);
   out += answer.code == status::ok ? "{\"Status\":\"done\",\"Code\":\"" : "{\"Status\":\"error\",\"Code\":\"";
   out += row.code;
   out += "\",\"Data\":";
-  if (answer.code == status::ok || answer.message.empty())
+  // An error's Data is null, as the original answers: the .Net client deserializes Data into a
+  // typed object and throws on anything else. The reason travels in X-Ovo-Error.
+  if (answer.code == status::ok)
     append_data(out, answer);
   else
-    append_json_string(out, answer.message);
+    out += "null";
   out += '}';
   return out;
 }

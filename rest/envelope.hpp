@@ -1,5 +1,5 @@
 #pragma once
-// reply -> the JSON envelope {"Status","Code","Data"} of PROTOCOL.md.
+// reply -> the JSON envelope {"Status","Code","Data"} of docs/protocol.md.
 
 #include <string>
 #include <string_view>
@@ -8,7 +8,7 @@
 
 namespace ovo {
 
-/// The response body for `answer`. Errors carry their message as Data.
+/// The response body for `answer`. Errors have "Data":null; their message goes in X-Ovo-Error.
 std::string encode_envelope(const reply& answer);
 
 /// Appends `text` as a JSON string literal; invalid UTF-8 becomes U+FFFD.

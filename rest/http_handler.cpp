@@ -3,6 +3,7 @@
 #include <pistache/peer.h>
 
 #include "envelope.hpp"
+#include "error_header.hpp"
 #include "logging.hpp"
 #include "percent_decode.hpp"
 #include "routes.hpp"
@@ -72,7 +73,13 @@ class http_reply_sink final : public reply_sink {
       headers.add<Http::Header::Connection>(keep_alive_ ? Http::ConnectionControl::KeepAlive
                                                         : Http::ConnectionControl::Close);
       if (answer.code == status::wrong_method) headers.add<allow_header>(allow_);
-      const auto code = static_cast<Http::Code>(status_table(answer.code).http);
+      const auto row = status_table(answer.code);
+      if (answer.code != status::ok) {
+        auto reason = error_header_text(answer.message);
+        component_log("rest")->debug("answered {}/{}: {}", row.http, row.code, reason);
+        headers.add<ovo_error_header>(std::move(reason));
+      }
+      const auto code = static_cast<Http::Code>(row.http);
       // The promise is dropped, not given a .then(): this may run on an actor thread or on
       // another reactor, and Pistache 0.0.5 resolves the promise send() returns on the
       // connection's reactor thread without locking it (the chained half of putOnWire's

@@ -37,8 +37,11 @@ class body_reader {
   body_fields fields;
   std::string error;
 
-  bool Null() { return scalar_seen(); }
-  bool Bool(bool) { return at_field() ? wrong_type() : scalar_seen(); }
+  bool Null() { return in_byte_array() ? not_a_byte() : scalar_seen(); }
+  bool Bool(bool) {
+    if (in_byte_array()) return not_a_byte();
+    return at_field() ? wrong_type() : scalar_seen();
+  }
   bool Int(int v) { return integer(v, false); }
   bool Uint(unsigned v) { return integer(v, false); }
   bool Int64(int64_t v) { return integer(v, false); }
@@ -47,6 +50,7 @@ class body_reader {
     return integer(static_cast<int64_t>(v), false);
   }
   bool Double(double) {
+    if (in_byte_array()) return not_a_byte();
     if (!at_field() || current_ == field::hash) return scalar_seen();  // Hash is ignored
     if (current_ == field::ttl || current_ == field::value)
       return fail(name_ + " must be a whole number within the signed 64-bit range");
@@ -57,18 +61,20 @@ class body_reader {
     const std::string_view value(text, length);
     // RapidJSON 1.1 lets an escaped lone low surrogate through; PROTOCOL.md refuses it.
     if (!is_valid_utf8(value)) return fail("text is not valid UTF-8");
+    if (in_byte_array()) return not_a_byte();
     if (!at_field()) return scalar_seen();
     switch (current_) {
       case field::key: fields.key = std::string(value); break;
       case field::new_key: fields.new_key = std::string(value); break;
-      case field::data: fields.data = std::string(value); break;
-      case field::new_data: fields.new_data = std::string(value); break;
+      case field::data: fields.data = byte_field{std::string(value), true}; break;
+      case field::new_data: fields.new_data = byte_field{std::string(value), true}; break;
       case field::collection: fields.collection = std::string(value); break;
       default: return wrong_type();
     }
     return scalar_seen();
   }
   bool StartObject() {
+    if (in_byte_array()) return not_a_byte();
     if (depth_ == 0) return open();
     return nested();
   }
@@ -84,18 +90,32 @@ class body_reader {
   bool EndObject(rapidjson::SizeType) { return close(); }
   bool StartArray() {
     if (depth_ == 0) return fail("body must be a JSON object, not an array");
+    if (in_byte_array()) return not_a_byte();
+    if (depth_ == 1 && (current_ == field::data || current_ == field::new_data)) {
+      bytes_ = &(current_ == field::data ? fields.data : fields.new_data);
+      *bytes_ = byte_field{{}, false};
+    }
     return nested();
   }
-  bool EndArray(rapidjson::SizeType) { return close(); }
+  bool EndArray(rapidjson::SizeType) {
+    if (in_byte_array()) {
+      bytes_ = nullptr;
+      close();
+      return scalar_seen();
+    }
+    return close();
+  }
 
  private:
   bool at_field() const { return depth_ == 1 && current_ != field::ignored; }
+  bool in_byte_array() const { return bytes_ != nullptr; }
+  bool not_a_byte() { return fail(name_ + " must be base64 text or an array of integers 0-255"); }
   bool open() {
     depth_ = 1;
     return true;
   }
   bool nested() {
-    if (at_field()) return wrong_type();
+    if (at_field() && !in_byte_array()) return wrong_type();
     if (++depth_ > defaults::max_json_depth) return fail("JSON is nested too deeply");
     return true;
   }
@@ -109,6 +129,11 @@ class body_reader {
     return true;
   }
   bool integer(int64_t v, bool out_of_range) {
+    if (in_byte_array()) {
+      if (out_of_range || v < 0 || v > 255) return not_a_byte();
+      bytes_->value().text += static_cast<char>(v);
+      return true;
+    }
     if (!at_field() || current_ == field::hash) return scalar_seen();
     if (current_ != field::ttl && current_ != field::value) return wrong_type();
     if (out_of_range) return fail(name_ + " is outside the signed 64-bit range");
@@ -121,6 +146,7 @@ class body_reader {
     return scalar_seen();
   }
   bool wrong_type() {
+    if (current_ == field::data || current_ == field::new_data) return not_a_byte();
     const bool numeric = current_ == field::ttl || current_ == field::value || current_ == field::hash;
     return fail(name_ + (numeric ? " must be an integer" : " must be a string"));
   }
@@ -132,6 +158,7 @@ class body_reader {
   int depth_ = 0;
   field current_ = field::ignored;
   std::string name_;
+  std::optional<byte_field>* bytes_ = nullptr;  ///< the field a byte array is filling
 };
 
 reply bad_request(std::string message) { return failure(status::bad_request, std::move(message)); }
@@ -147,19 +174,25 @@ std::optional<reply> check_key(const std::string& key, const char* what,
   return std::nullopt;
 }
 
-/// Decodes a base64 value field into `out`; absent means empty.
-std::optional<reply> decode_value(const std::optional<std::string>& text, const char* what,
+reply value_too_large(const char* what, const request_limits& limits) {
+  return failure(status::too_large, std::string(what) + " is larger than " +
+                                        std::to_string(limits.max_value_bytes) + " bytes");
+}
+
+/// Decodes a value field into `out`; absent means empty.
+std::optional<reply> decode_value(std::optional<byte_field>& field, const char* what,
                                   const request_limits& limits, std::string& out) {
-  if (!text) return std::nullopt;
+  if (!field) return std::nullopt;
+  if (!field->is_base64) {
+    if (field->text.size() > limits.max_value_bytes) return value_too_large(what, limits);
+    out = std::move(field->text);
+    return std::nullopt;
+  }
   // Checking the encoded size first avoids decoding something we would refuse anyway.
-  if (text->size() / 4 * 3 > limits.max_value_bytes + 2)
-    return failure(status::too_large, std::string(what) + " is larger than " +
-                                          std::to_string(limits.max_value_bytes) + " bytes");
-  auto bytes = decode_base64(*text);
+  if (field->text.size() / 4 * 3 > limits.max_value_bytes + 2) return value_too_large(what, limits);
+  auto bytes = decode_base64(field->text);
   if (!bytes) return bad_request(std::string(what) + " is not valid base64");
-  if (bytes->size() > limits.max_value_bytes)
-    return failure(status::too_large, std::string(what) + " is larger than " +
-                                          std::to_string(limits.max_value_bytes) + " bytes");
+  if (bytes->size() > limits.max_value_bytes) return value_too_large(what, limits);
   out = std::move(*bytes);
   return std::nullopt;
 }

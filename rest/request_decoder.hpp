@@ -13,9 +13,17 @@
 
 namespace ovo {
 
+/// A byte value as it arrived: standard base64 text, or bytes already, from the JSON array of
+/// integers 0-255 that the .Net client sends (docs/protocol.md, "Byte values").
+struct byte_field {
+  std::string text;
+  bool is_base64 = true;
+};
+
 /// The known top-level fields of a request body, as sent (base64 not yet decoded).
 struct body_fields {
-  std::optional<std::string> key, new_key, data, new_data, collection;
+  std::optional<std::string> key, new_key, collection;
+  std::optional<byte_field> data, new_data;
   std::optional<int64_t> ttl, value;
 };
 

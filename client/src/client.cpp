@@ -25,10 +25,9 @@ json envelope_of(const http_answer& answer) {
 error error_of(const http_answer& answer) {
   const auto envelope = envelope_of(answer);
   const auto code = envelope.value("Code", std::string{});
-  const auto& data = envelope.contains("Data") ? envelope["Data"] : json();
   return error(answer.status, code,
                "HTTP " + std::to_string(answer.status) + " code " + code + ": " +
-                   (data.is_string() ? data.get<std::string>() : answer.body));
+                   (answer.error_reason.empty() ? answer.body : answer.error_reason));
 }
 
 /// The envelope's Data of a 200 answer; throws the envelope's error otherwise.

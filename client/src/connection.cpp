@@ -1,12 +1,29 @@
 #include "connection.hpp"
 
+#include <strings.h>
+
 #include <stdexcept>
+#include <string_view>
 
 namespace ovo::client {
 namespace {
 
 size_t append(char* data, size_t size, size_t count, void* target) {
   static_cast<std::string*>(target)->append(data, size * count);
+  return size * count;
+}
+
+/// Keeps the value of an X-Ovo-Error header line (docs/protocol.md, "Envelope").
+size_t keep_error_reason(char* data, size_t size, size_t count, void* target) {
+  static constexpr char name[] = "x-ovo-error:";
+  const std::string_view line(data, size * count);
+  if (line.size() > sizeof name - 1 && strncasecmp(line.data(), name, sizeof name - 1) == 0) {
+    auto value = line.substr(sizeof name - 1);
+    const auto first = value.find_first_not_of(' ');
+    const auto last = value.find_last_not_of(" \r\n");
+    auto& reason = *static_cast<std::string*>(target);
+    reason = first == std::string_view::npos ? "" : std::string(value.substr(first, last - first + 1));
+  }
   return size * count;
 }
 
@@ -25,6 +42,7 @@ connection::connection(std::string address, long timeout_ms)
   curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl_, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, append);
+  curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, keep_error_reason);
 }
 
 connection::~connection() {
@@ -54,6 +72,7 @@ http_answer connection::request(const char* method, const std::string& path,
     curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
   }
   curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &answer.body);
+  curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &answer.error_reason);
   if (curl_easy_perform(curl_) != CURLE_OK) return {};
   curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &answer.status);
   return answer;

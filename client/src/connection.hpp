@@ -10,6 +10,7 @@ namespace ovo::client {
 struct http_answer {
   long status = 0;  ///< 0: no answer (connection refused, timeout)
   std::string body;
+  std::string error_reason;  ///< the X-Ovo-Error header of an error answer
 };
 
 /// Percent-encodes one path segment (a key).

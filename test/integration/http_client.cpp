@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -29,6 +30,21 @@ std::string http_response::code() const {
 
 bool http_response::has_header(const std::string& line) const {
   return headers.find(line + "\r\n") != std::string::npos;
+}
+
+std::string http_response::header(const std::string& name) const {
+  std::size_t start = 0;
+  while (start < headers.size()) {
+    auto end = headers.find("\r\n", start);
+    if (end == std::string::npos) end = headers.size();
+    const auto line = headers.substr(start, end - start);
+    start = end + 2;
+    const auto colon = line.find(':');
+    if (colon != name.size() || strncasecmp(line.data(), name.data(), name.size()) != 0) continue;
+    const auto value = line.find_first_not_of(' ', colon + 1);
+    return value == std::string::npos ? "" : line.substr(value);
+  }
+  return "";
 }
 
 http_client::http_client() : curl_(curl_easy_init()) {}

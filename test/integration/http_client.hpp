@@ -18,6 +18,8 @@ struct http_response {
   /// The envelope's Code field.
   std::string code() const;
   bool has_header(const std::string& line) const;
+  /// The value of header `name` (first occurrence, matched case-insensitively), or "" if absent.
+  std::string header(const std::string& name) const;
 };
 
 class http_client {

@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "envelope.hpp"
+#include "error_header.hpp"
 #include "request_decoder.hpp"
 #include "routes.hpp"
 
@@ -44,6 +45,43 @@ TEST_CASE("a set body decodes every field, base64 Data becomes bytes") {
   CHECK(cmd.data == std::string("\0\xff", 2));
   CHECK(cmd.collection == "c");
   CHECK(cmd.ttl_seconds == 30);
+}
+
+TEST_CASE("Data and NewData as JSON arrays of integers 0-255 become those bytes (the .Net form)") {
+  auto cmd = decode(endpoint::update_value_if_equal,
+                    R"({"Key":"k","Data":[104,105],"NewData":[0,255,7],"Hash":0})");
+  CHECK(cmd.data == "hi");
+  CHECK(cmd.new_data == std::string("\0\xff\x07", 3));
+  CHECK(decode(endpoint::set_object, R"({"Key":"k","Data":[]})").data.empty());
+  auto dotnet = decode(endpoint::set_object,
+                       R"({"Key":"k","Data":[104,101,108,108,111],"Collection":null,"TTL":0,"Hash":0})");
+  CHECK(dotnet.data == "hello");
+  CHECK(dotnet.collection.empty());
+  CHECK(dotnet.ttl_seconds == 0);
+}
+
+TEST_CASE("a byte array with anything but integers 0-255 is 400, one over the limit 413") {
+  const char* bad[] = {"[256]", "[-1]", "[1.5]", "[1e2]", "[\"a\"]", "[null]", "[true]",
+                       "[[1]]", "[{}]", "[18446744073709551615]", "[1,-9223372036854775809]"};
+  for (const char* array : bad) {
+    CAPTURE(array);
+    const auto body = std::string(R"({"Key":"k","Data":)") + array + "}";
+    CHECK(decode_status(endpoint::set_object, body) == status::bad_request);
+    CHECK(error_message(endpoint::set_object, body) ==
+          "Data must be base64 text or an array of integers 0-255");
+    CHECK(decode_status(endpoint::update_value_if_equal,
+                        std::string(R"({"Key":"k","Data":"","NewData":)") + array + "}") ==
+          status::bad_request);
+  }
+  auto array_of = [](int n) {
+    std::string out = "[";
+    for (int i = 0; i < n; ++i) out += i ? ",1" : "1";
+    return out + "]";
+  };
+  CHECK(decode_status(endpoint::set_object, R"({"Key":"k","Data":)" + array_of(32) + "}") ==
+        status::ok);
+  CHECK(decode_status(endpoint::set_object, R"({"Key":"k","Data":)" + array_of(33) + "}") ==
+        status::too_large);
 }
 
 TEST_CASE("null means absent, a missing Data is an empty value") {
@@ -128,6 +166,8 @@ TEST_CASE("errors say what is wrong") {
   CHECK(error_message(endpoint::set_object, R"({"Key":"k","TTL":-1})") ==
         "TTL must not be negative");
   CHECK(error_message(endpoint::set_object, R"({"Key":5})") == "Key must be a string");
+  CHECK(error_message(endpoint::set_object, R"({"Key":"k","Data":5})") ==
+        "Data must be base64 text or an array of integers 0-255");
   CHECK(error_message(endpoint::set_object, R"([])") == "body must be a JSON object, not an array");
   CHECK(error_message(endpoint::set_object, "{").find("body is not valid JSON") == 0);
 }
@@ -172,11 +212,26 @@ TEST_CASE("envelopes match the protocol byte for byte") {
   count.number = std::numeric_limits<int64_t>::max();
   CHECK(ovo::encode_envelope(count) == R"({"Status":"done","Code":"0","Data":9223372036854775807})");
   CHECK(ovo::encode_envelope(ovo::failure(status::not_found, "key not found")) ==
-        R"({"Status":"error","Code":"101","Data":"key not found"})");
+        R"({"Status":"error","Code":"101","Data":null})");
   std::string control;
   ovo::append_json_string(control, "a\nb\x01");
   CHECK(control == R"("a\u000ab\u0001")");
   std::string mixed;
   ovo::append_json_string(mixed, "ok \xc3\xbc bad \xff\xc3");
   CHECK(mixed == "\"ok \xc3\xbc bad \xef\xbf\xbd\xef\xbf\xbd\"");  // U+FFFD twice
+}
+
+TEST_CASE("the X-Ovo-Error reason is one line of printable ASCII, bounded in length") {
+  CHECK(ovo::error_header_text("key not found") == "key not found");
+  CHECK(ovo::error_header_text("a\r\nSet-Cookie: x") == "a\\x0d\\x0aSet-Cookie: x");
+  CHECK(ovo::error_header_text("back\\slash \xff\x7f") == "back\\x5cslash \\xff\\x7f");
+  const std::string exact(ovo::max_error_header_bytes, 'a');
+  CHECK(ovo::error_header_text(exact) == exact);
+  const auto cut = ovo::error_header_text(exact + "b");
+  CHECK(cut.size() == ovo::max_error_header_bytes);
+  CHECK(cut == std::string(ovo::max_error_header_bytes - 3, 'a') + "...");
+  // An escape is never cut in half.
+  const auto escapes = ovo::error_header_text(std::string(1000, '\n'));
+  CHECK(escapes.size() <= ovo::max_error_header_bytes);
+  CHECK(escapes.substr(escapes.size() - 7) == "\\x0a...");
 }
