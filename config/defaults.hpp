@@ -21,7 +21,7 @@ inline constexpr int64_t expiry_sweep_ms = 1000;
 inline constexpr std::size_t expiry_batch = 20'000;
 inline constexpr const char* log_level = "info";
 
-/// JSON nesting beyond this is refused (PROTOCOL.md, stricter).
+/// JSON nesting beyond this is refused (docs/protocol.md, stricter).
 inline constexpr int max_json_depth = 64;
 
 /// A key move between two local shards; they never block, so this only trips on a dead shard.

@@ -1,5 +1,5 @@
 #pragma once
-// serverconf.json (PROTOCOL.md "Configuration file") plus our optional "Settings" object.
+// serverconf.json (docs/protocol.md "Configuration file") plus our optional "Settings" object.
 
 #include <cstdint>
 #include <optional>

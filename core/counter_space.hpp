@@ -1,5 +1,5 @@
 #pragma once
-// The counter operations of PROTOCOL.md: int64 values in their own namespace, with TTLs.
+// The counter operations of docs/protocol.md: int64 values in their own namespace, with TTLs.
 
 #include <memory>
 #include <string_view>

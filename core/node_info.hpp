@@ -5,7 +5,7 @@
 
 namespace ovo {
 
-/// One node as the cluster publishes it (PROTOCOL.md "Cluster").
+/// One node as the cluster publishes it (docs/protocol.md "Cluster").
 struct node_info {
   std::string name;
   std::string host;  ///< REST address clients connect to

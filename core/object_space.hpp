@@ -1,5 +1,5 @@
 #pragma once
-// The object operations of PROTOCOL.md over the slots one shard holds. Plain logic: the shard
+// The object operations of docs/protocol.md over the slots one shard holds. Plain logic: the shard
 // actor owns one and adds messaging (expiry scheduling, moves to other shards) around it.
 
 #include <functional>

@@ -7,7 +7,7 @@ namespace ovo {
 /// Number of hash slots in an OVO cluster.
 inline constexpr int slot_count = 128;
 
-/// The Go client's GetPositiveHashCode(key, slots): the slot a key lives in (PROTOCOL.md).
+/// The Go client's GetPositiveHashCode(key, slots): the slot a key lives in (docs/protocol.md).
 int hash_slot(std::string_view key, int slots);
 
 /// The slot of `key` in a 128-slot cluster.

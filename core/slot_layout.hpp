@@ -4,7 +4,7 @@
 
 namespace ovo {
 
-/// The balanced layout of PROTOCOL.md: node i (in join order) gets a contiguous block of
+/// The balanced layout of docs/protocol.md: node i (in join order) gets a contiguous block of
 /// slot_count / n slots, the first slot_count % n nodes one extra. Returns one slot list per node.
 std::vector<std::vector<int>> balanced_layout(std::size_t node_count);
 

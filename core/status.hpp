@@ -1,5 +1,5 @@
 #pragma once
-// The error table of PROTOCOL.md as one enum with one mapping to (HTTP status, Code).
+// The error table of docs/protocol.md as one enum with one mapping to (HTTP status, Code).
 
 #include <cstdint>
 #include <string_view>

@@ -59,7 +59,7 @@ class body_reader {
   bool RawNumber(const char*, rapidjson::SizeType, bool) { return fail("unexpected raw number"); }
   bool String(const char* text, rapidjson::SizeType length, bool) {
     const std::string_view value(text, length);
-    // RapidJSON 1.1 lets an escaped lone low surrogate through; PROTOCOL.md refuses it.
+    // RapidJSON 1.1 lets an escaped lone low surrogate through; docs/protocol.md refuses it.
     if (!is_valid_utf8(value)) return fail("text is not valid UTF-8");
     if (in_byte_array()) return not_a_byte();
     if (!at_field()) return scalar_seen();

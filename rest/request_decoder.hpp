@@ -1,5 +1,5 @@
 #pragma once
-// Request body JSON -> command, with every check of PROTOCOL.md (types, base64, limits, the
+// Request body JSON -> command, with every check of docs/protocol.md (types, base64, limits, the
 // stricter rows). Knows nothing of HTTP or actors.
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// The route table of PROTOCOL.md: (method, path) -> endpoint, or the 404/405 it deserves.
+// The route table of docs/protocol.md: (method, path) -> endpoint, or the 404/405 it deserves.
 
 #include <optional>
 #include <string>

@@ -1,4 +1,4 @@
-// Every endpoint and every error row of PROTOCOL.md against the real node over HTTP.
+// Every endpoint and every error row of docs/protocol.md against the real node over HTTP.
 
 #include <doctest/doctest.h>
 

@@ -95,7 +95,7 @@ TEST_CASE("the body Key wins over the path key, an absent one falls back") {
   CHECK(decode(endpoint::update_key, R"({"NewKey":"n"})", "path").key == "path");
 }
 
-TEST_CASE("the stricter rows of PROTOCOL.md answer 400") {
+TEST_CASE("the stricter rows of docs/protocol.md answer 400") {
   CHECK(decode_status(endpoint::set_object, R"({"Data":"AA=="})") == status::bad_request);
   CHECK(decode_status(endpoint::set_object, R"({"Key":""})") == status::bad_request);
   CHECK(decode_status(endpoint::set_object, "null") == status::bad_request);
