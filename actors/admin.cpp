@@ -1,12 +1,12 @@
-#include "admin.hpp"
+#include "actors/admin.hpp"
 
 #include <signal.h>
 #include <unistd.h>
 
 #include <fstream>
 
-#include "defaults.hpp"
-#include "logging.hpp"
+#include "config/defaults.hpp"
+#include "core/logging.hpp"
 
 namespace ovo {
 namespace {

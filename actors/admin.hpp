@@ -4,8 +4,8 @@
 #include <chrono>
 #include <memory>
 
-#include "interfaces.hpp"
-#include "node_metrics.hpp"
+#include "actors/interfaces.hpp"
+#include "actors/node_metrics.hpp"
 
 namespace ovo {
 

@@ -1,14 +1,14 @@
-#include "cluster_manager.hpp"
+#include "actors/cluster_manager.hpp"
 
 #include <algorithm>
 
-#include "command_handlers.hpp"
-#include "defaults.hpp"
-#include "logging.hpp"
-#include "peer_connection.hpp"
-#include "peer_requests.hpp"
-#include "slot_arrivals.hpp"
-#include "slot_layout.hpp"
+#include "actors/command_handlers.hpp"
+#include "config/defaults.hpp"
+#include "core/logging.hpp"
+#include "actors/peer_connection.hpp"
+#include "actors/peer_requests.hpp"
+#include "actors/slot_arrivals.hpp"
+#include "core/slot_layout.hpp"
 
 namespace ovo {
 namespace {

@@ -4,10 +4,10 @@
 #include <map>
 #include <memory>
 
-#include "cluster_view.hpp"
-#include "interfaces.hpp"
-#include "routing_table.hpp"
-#include "slot_mover.hpp"
+#include "core/cluster_view.hpp"
+#include "actors/interfaces.hpp"
+#include "actors/routing_table.hpp"
+#include "actors/slot_mover.hpp"
 
 namespace ovo {
 

@@ -3,7 +3,7 @@
 // `run(const command&, deliver)` so the actor writes its logic once: REST callers get the answer
 // through their sink, actor callers (and later remote nodes) as a response.
 
-#include "interfaces.hpp"
+#include "actors/interfaces.hpp"
 
 namespace ovo {
 

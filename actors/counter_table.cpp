@@ -1,9 +1,9 @@
-#include "counter_table.hpp"
+#include "actors/counter_table.hpp"
 
-#include "command_handlers.hpp"
-#include "logging.hpp"
-#include "owner_check.hpp"
-#include "slot_handlers.hpp"
+#include "actors/command_handlers.hpp"
+#include "core/logging.hpp"
+#include "actors/owner_check.hpp"
+#include "actors/slot_handlers.hpp"
 
 namespace ovo {
 

@@ -1,12 +1,12 @@
 #pragma once
 #include <memory>
 
-#include "arrival_guard.hpp"
-#include "clock.hpp"
-#include "counter_space.hpp"
-#include "interfaces.hpp"
-#include "node_metrics.hpp"
-#include "routing_table.hpp"
+#include "core/arrival_guard.hpp"
+#include "core/clock.hpp"
+#include "core/counter_space.hpp"
+#include "actors/interfaces.hpp"
+#include "actors/node_metrics.hpp"
+#include "actors/routing_table.hpp"
 
 namespace ovo {
 

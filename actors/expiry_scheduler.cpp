@@ -1,8 +1,8 @@
-#include "expiry_scheduler.hpp"
+#include "actors/expiry_scheduler.hpp"
 
 #include <map>
 
-#include "logging.hpp"
+#include "core/logging.hpp"
 
 namespace ovo {
 

@@ -1,9 +1,9 @@
 #pragma once
 #include <memory>
 
-#include "clock.hpp"
-#include "expiry_queue.hpp"
-#include "interfaces.hpp"
+#include "core/clock.hpp"
+#include "core/expiry_queue.hpp"
+#include "actors/interfaces.hpp"
 
 namespace ovo {
 

@@ -1,4 +1,4 @@
-#include "inline_execution.hpp"
+#include "actors/inline_execution.hpp"
 
 namespace ovo {
 

@@ -27,9 +27,9 @@
 #include <string>
 #include <vector>
 
-#include "admin_types.hpp"
-#include "command.hpp"
-#include "object_record.hpp"
+#include "core/admin_types.hpp"
+#include "core/command.hpp"
+#include "core/object_record.hpp"
 
 namespace ovo {
 

@@ -1,8 +1,8 @@
-#include "keyspace.hpp"
+#include "actors/keyspace.hpp"
 
-#include "command_handlers.hpp"
-#include "defaults.hpp"
-#include "logging.hpp"
+#include "actors/command_handlers.hpp"
+#include "config/defaults.hpp"
+#include "core/logging.hpp"
 
 namespace ovo {
 namespace {

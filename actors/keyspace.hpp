@@ -1,5 +1,5 @@
 #pragma once
-#include "interfaces.hpp"
+#include "actors/interfaces.hpp"
 
 namespace ovo {
 

@@ -1,17 +1,17 @@
-#include "local_node.hpp"
+#include "actors/local_node.hpp"
 
 #include <unistd.h>
 
 #include <chrono>
 
-#include "admin.hpp"
-#include "cluster_manager.hpp"
-#include "counter_table.hpp"
-#include "expiry_scheduler.hpp"
-#include "inline_execution.hpp"
-#include "keyspace.hpp"
-#include "shard.hpp"
-#include "slot_layout.hpp"
+#include "actors/admin.hpp"
+#include "actors/cluster_manager.hpp"
+#include "actors/counter_table.hpp"
+#include "actors/expiry_scheduler.hpp"
+#include "actors/inline_execution.hpp"
+#include "actors/keyspace.hpp"
+#include "actors/shard.hpp"
+#include "core/slot_layout.hpp"
 
 namespace ovo {
 

@@ -4,12 +4,12 @@
 #include <caf/all.hpp>
 #include <memory>
 
-#include "clock.hpp"
-#include "cluster_manager.hpp"
-#include "interfaces.hpp"
-#include "node_metrics.hpp"
-#include "routing_table.hpp"
-#include "server_config.hpp"
+#include "core/clock.hpp"
+#include "actors/cluster_manager.hpp"
+#include "actors/interfaces.hpp"
+#include "actors/node_metrics.hpp"
+#include "actors/routing_table.hpp"
+#include "config/server_config.hpp"
 
 namespace ovo {
 

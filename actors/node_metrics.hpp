@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "command.hpp"
+#include "core/command.hpp"
 
 namespace ovo {
 

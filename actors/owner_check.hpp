@@ -7,9 +7,9 @@
 // but replicated under the next reached neither set of holders in full (the old owner then
 // dropped the slot, the new owner never had the key).
 
-#include "defaults.hpp"
-#include "interfaces.hpp"
-#include "routing_table.hpp"
+#include "config/defaults.hpp"
+#include "actors/interfaces.hpp"
+#include "actors/routing_table.hpp"
 
 namespace ovo {
 

@@ -1,9 +1,9 @@
-#include "peer_connection.hpp"
+#include "actors/peer_connection.hpp"
 
 #include <caf/io/middleman.hpp>
 
-#include "defaults.hpp"
-#include "logging.hpp"
+#include "config/defaults.hpp"
+#include "core/logging.hpp"
 
 namespace ovo {
 namespace {

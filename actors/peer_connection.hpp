@@ -3,8 +3,8 @@
 #include <functional>
 #include <unordered_map>
 
-#include "interfaces.hpp"
-#include "request_batch.hpp"
+#include "actors/interfaces.hpp"
+#include "core/request_batch.hpp"
 
 namespace ovo {
 

@@ -1,9 +1,9 @@
-#include "peer_requests.hpp"
+#include "actors/peer_requests.hpp"
 
 #include <memory>
 
-#include "logging.hpp"
-#include "slot_layout.hpp"
+#include "core/logging.hpp"
+#include "core/slot_layout.hpp"
 
 namespace ovo {
 

@@ -5,7 +5,7 @@
 #include <functional>
 #include <vector>
 
-#include "cluster_manager.hpp"
+#include "actors/cluster_manager.hpp"
 
 namespace ovo {
 

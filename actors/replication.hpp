@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "interfaces.hpp"
-#include "logging.hpp"
-#include "routing_table.hpp"
+#include "actors/interfaces.hpp"
+#include "core/logging.hpp"
+#include "actors/routing_table.hpp"
 
 namespace ovo {
 

@@ -7,8 +7,8 @@
 #include <atomic>
 #include <memory>
 
-#include "interfaces.hpp"
-#include "slot_hash.hpp"
+#include "actors/interfaces.hpp"
+#include "core/slot_hash.hpp"
 
 namespace ovo {
 

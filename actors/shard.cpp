@@ -1,14 +1,14 @@
-#include "shard.hpp"
+#include "actors/shard.hpp"
 
 #include <variant>
 
-#include "command_handlers.hpp"
-#include "defaults.hpp"
-#include "logging.hpp"
-#include "owner_check.hpp"
-#include "replication.hpp"
-#include "slot_handlers.hpp"
-#include "slot_layout.hpp"
+#include "actors/command_handlers.hpp"
+#include "config/defaults.hpp"
+#include "core/logging.hpp"
+#include "actors/owner_check.hpp"
+#include "actors/replication.hpp"
+#include "actors/slot_handlers.hpp"
+#include "core/slot_layout.hpp"
 
 namespace ovo {
 namespace {

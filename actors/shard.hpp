@@ -1,12 +1,12 @@
 #pragma once
 #include <memory>
 
-#include "arrival_guard.hpp"
-#include "clock.hpp"
-#include "interfaces.hpp"
-#include "node_metrics.hpp"
-#include "object_space.hpp"
-#include "routing_table.hpp"
+#include "core/arrival_guard.hpp"
+#include "core/clock.hpp"
+#include "actors/interfaces.hpp"
+#include "actors/node_metrics.hpp"
+#include "core/object_space.hpp"
+#include "actors/routing_table.hpp"
 
 namespace ovo {
 

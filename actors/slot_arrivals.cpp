@@ -1,4 +1,4 @@
-#include "slot_arrivals.hpp"
+#include "actors/slot_arrivals.hpp"
 
 namespace ovo {
 namespace {

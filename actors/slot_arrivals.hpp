@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "cluster_manager.hpp"
+#include "actors/cluster_manager.hpp"
 
 namespace ovo {
 

@@ -3,11 +3,11 @@
 // (counters). `self->state` must have `space()` (an object_space or counter_space), `arrivals`
 // (an arrival_guard) and `clock`.
 
-#include "arrival_guard.hpp"
-#include "defaults.hpp"
-#include "interfaces.hpp"
-#include "logging.hpp"
-#include "replication.hpp"
+#include "core/arrival_guard.hpp"
+#include "config/defaults.hpp"
+#include "actors/interfaces.hpp"
+#include "core/logging.hpp"
+#include "actors/replication.hpp"
 
 namespace ovo {
 

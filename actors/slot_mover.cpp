@@ -1,12 +1,12 @@
-#include "slot_mover.hpp"
+#include "actors/slot_mover.hpp"
 
 #include <algorithm>
 #include <memory>
 
-#include "cluster_manager.hpp"
-#include "defaults.hpp"
-#include "logging.hpp"
-#include "slot_layout.hpp"
+#include "actors/cluster_manager.hpp"
+#include "config/defaults.hpp"
+#include "core/logging.hpp"
+#include "core/slot_layout.hpp"
 
 namespace ovo {
 namespace {

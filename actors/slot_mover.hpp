@@ -8,8 +8,8 @@
 #include <set>
 #include <vector>
 
-#include "interfaces.hpp"
-#include "migration_plan.hpp"
+#include "actors/interfaces.hpp"
+#include "core/migration_plan.hpp"
 
 namespace ovo {
 

@@ -1,4 +1,4 @@
-#include "server_config.hpp"
+#include "config/server_config.hpp"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "star_name.hpp"
+#include "config/star_name.hpp"
 
 namespace ovo {
 namespace {

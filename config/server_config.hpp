@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "defaults.hpp"
+#include "config/defaults.hpp"
 
 namespace ovo {
 

@@ -1,4 +1,4 @@
-#include "star_name.hpp"
+#include "config/star_name.hpp"
 
 #include <array>
 #include <random>

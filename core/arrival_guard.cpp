@@ -1,4 +1,4 @@
-#include "arrival_guard.hpp"
+#include "core/arrival_guard.hpp"
 
 #include <algorithm>
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "slot_hash.hpp"
+#include "core/slot_hash.hpp"
 
 namespace ovo {
 

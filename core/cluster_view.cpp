@@ -1,9 +1,9 @@
-#include "cluster_view.hpp"
+#include "core/cluster_view.hpp"
 
 #include <algorithm>
 #include <tuple>
 
-#include "slot_layout.hpp"
+#include "core/slot_layout.hpp"
 
 namespace ovo {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "node_info.hpp"
-#include "slot_hash.hpp"
+#include "core/node_info.hpp"
+#include "core/slot_hash.hpp"
 
 namespace ovo {
 

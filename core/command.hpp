@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "node_info.hpp"
-#include "status.hpp"
+#include "core/node_info.hpp"
+#include "core/status.hpp"
 
 namespace ovo {
 

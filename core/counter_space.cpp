@@ -1,6 +1,6 @@
-#include "counter_space.hpp"
+#include "core/counter_space.hpp"
 
-#include "ttl.hpp"
+#include "core/ttl.hpp"
 
 namespace ovo {
 namespace {

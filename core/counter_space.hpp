@@ -4,11 +4,11 @@
 #include <memory>
 #include <string_view>
 
-#include "clock.hpp"
-#include "command.hpp"
-#include "object_record.hpp"
-#include "object_space.hpp"
-#include "tables.hpp"
+#include "core/clock.hpp"
+#include "core/command.hpp"
+#include "core/object_record.hpp"
+#include "core/object_space.hpp"
+#include "core/tables.hpp"
 
 namespace ovo {
 

@@ -1,4 +1,4 @@
-#include "expiry_queue.hpp"
+#include "core/expiry_queue.hpp"
 
 #include <algorithm>
 

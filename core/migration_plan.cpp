@@ -1,4 +1,4 @@
-#include "migration_plan.hpp"
+#include "core/migration_plan.hpp"
 
 #include <algorithm>
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "cluster_view.hpp"
+#include "core/cluster_view.hpp"
 
 namespace ovo {
 

@@ -1,6 +1,6 @@
-#include "object_space.hpp"
+#include "core/object_space.hpp"
 
-#include "ttl.hpp"
+#include "core/ttl.hpp"
 
 namespace ovo {
 namespace {

@@ -7,10 +7,10 @@
 #include <string_view>
 #include <variant>
 
-#include "clock.hpp"
-#include "command.hpp"
-#include "object_record.hpp"
-#include "tables.hpp"
+#include "core/clock.hpp"
+#include "core/command.hpp"
+#include "core/object_record.hpp"
+#include "core/tables.hpp"
 
 namespace ovo {
 

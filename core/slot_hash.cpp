@@ -1,6 +1,6 @@
-#include "slot_hash.hpp"
+#include "core/slot_hash.hpp"
 
-#include "utf8.hpp"
+#include "core/utf8.hpp"
 
 namespace ovo {
 

@@ -1,6 +1,6 @@
-#include "slot_layout.hpp"
+#include "core/slot_layout.hpp"
 
-#include "slot_hash.hpp"
+#include "core/slot_hash.hpp"
 
 namespace ovo {
 

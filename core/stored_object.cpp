@@ -1,4 +1,4 @@
-#include "stored_object.hpp"
+#include "core/stored_object.hpp"
 
 #include <cstdlib>
 #include <new>

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "slot_hash.hpp"
-#include "stored_object.hpp"
-#include "ttl.hpp"
+#include "core/slot_hash.hpp"
+#include "core/stored_object.hpp"
+#include "core/ttl.hpp"
 
 namespace ovo {
 

@@ -1,6 +1,6 @@
-#include "command_line.hpp"
+#include "node/command_line.hpp"
 
-#include "defaults.hpp"
+#include "config/defaults.hpp"
 
 namespace ovo {
 

@@ -6,12 +6,12 @@
 #include <iostream>
 #include <thread>
 
-#include "command_line.hpp"
-#include "http_server.hpp"
-#include "interfaces.hpp"
-#include "local_node.hpp"
-#include "logging.hpp"
-#include "server_config.hpp"
+#include "node/command_line.hpp"
+#include "rest/http_server.hpp"
+#include "actors/interfaces.hpp"
+#include "actors/local_node.hpp"
+#include "core/logging.hpp"
+#include "config/server_config.hpp"
 
 namespace {
 

@@ -1,10 +1,10 @@
-#include "envelope.hpp"
+#include "rest/envelope.hpp"
 
 #include <charconv>
 #include <cstdint>
 
-#include "base64.hpp"
-#include "utf8.hpp"
+#include "core/base64.hpp"
+#include "core/utf8.hpp"
 
 namespace ovo {
 namespace {

@@ -1,4 +1,4 @@
-#include "error_header.hpp"
+#include "rest/error_header.hpp"
 
 namespace ovo {
 

@@ -1,13 +1,13 @@
-#include "http_handler.hpp"
+#include "rest/http_handler.hpp"
 
 #include <pistache/peer.h>
 
-#include "envelope.hpp"
-#include "error_header.hpp"
-#include "logging.hpp"
-#include "percent_decode.hpp"
-#include "routes.hpp"
-#include "utf8.hpp"
+#include "rest/envelope.hpp"
+#include "rest/error_header.hpp"
+#include "core/logging.hpp"
+#include "rest/percent_decode.hpp"
+#include "rest/routes.hpp"
+#include "core/utf8.hpp"
 
 namespace ovo {
 namespace {

@@ -7,8 +7,8 @@
 #include <atomic>
 #include <memory>
 
-#include "local_node.hpp"
-#include "request_decoder.hpp"
+#include "actors/local_node.hpp"
+#include "rest/request_decoder.hpp"
 
 namespace ovo {
 

@@ -1,4 +1,4 @@
-#include "http_server.hpp"
+#include "rest/http_server.hpp"
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
@@ -6,8 +6,8 @@
 #include <limits>
 #include <thread>
 
-#include "http_handler.hpp"
-#include "logging.hpp"
+#include "rest/http_handler.hpp"
+#include "core/logging.hpp"
 
 namespace ovo {
 using namespace Pistache;

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <memory>
 
-#include "local_node.hpp"
-#include "server_config.hpp"
+#include "actors/local_node.hpp"
+#include "config/server_config.hpp"
 
 namespace Pistache::Http {
 class Endpoint;

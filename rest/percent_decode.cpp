@@ -1,4 +1,4 @@
-#include "percent_decode.hpp"
+#include "rest/percent_decode.hpp"
 
 namespace ovo {
 namespace {

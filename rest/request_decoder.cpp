@@ -1,4 +1,4 @@
-#include "request_decoder.hpp"
+#include "rest/request_decoder.hpp"
 
 // RapidJSON copies unescaped runs of a string 16 bytes at a time with SSE2 (every x86-64 CPU).
 #if defined(__SSE2__)
@@ -9,9 +9,9 @@
 
 #include <limits>
 
-#include "base64.hpp"
-#include "defaults.hpp"
-#include "utf8.hpp"
+#include "core/base64.hpp"
+#include "config/defaults.hpp"
+#include "core/utf8.hpp"
 
 namespace ovo {
 namespace {

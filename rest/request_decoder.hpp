@@ -8,8 +8,8 @@
 #include <string_view>
 #include <variant>
 
-#include "command.hpp"
-#include "routes.hpp"
+#include "core/command.hpp"
+#include "rest/routes.hpp"
 
 namespace ovo {
 

@@ -1,4 +1,4 @@
-#include "routes.hpp"
+#include "rest/routes.hpp"
 
 #include <array>
 

@@ -1,10 +1,10 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "base64.hpp"
-#include "connection.hpp"
+#include "core/base64.hpp"
+#include "client/src/connection.hpp"
 #include "ovo/client.hpp"
-#include "slot_hash.hpp"
+#include "core/slot_hash.hpp"
 
 namespace ovo::client {
 namespace {

@@ -1,4 +1,4 @@
-#include "connection.hpp"
+#include "client/src/connection.hpp"
 
 #include <strings.h>
 

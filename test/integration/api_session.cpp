@@ -1,6 +1,6 @@
-#include "api_session.hpp"
+#include "test/integration/api_session.hpp"
 
-#include "base64.hpp"
+#include "core/base64.hpp"
 
 namespace ovo::test {
 

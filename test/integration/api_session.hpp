@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "http_client.hpp"
-#include "node_process.hpp"
+#include "test/integration/http_client.hpp"
+#include "test/integration/node_process.hpp"
 
 namespace ovo::test {
 

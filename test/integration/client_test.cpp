@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "ovo/client.hpp"
-#include "slot_hash.hpp"
-#include "test_cluster.hpp"
+#include "core/slot_hash.hpp"
+#include "test/integration/test_cluster.hpp"
 
 using namespace ovo::test;
 using namespace std::chrono_literals;

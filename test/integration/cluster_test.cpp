@@ -9,10 +9,10 @@
 #include <random>
 #include <thread>
 
-#include "api_session.hpp"
-#include "test_cluster.hpp"
-#include "base64.hpp"
-#include "slot_hash.hpp"
+#include "test/integration/api_session.hpp"
+#include "test/integration/test_cluster.hpp"
+#include "core/base64.hpp"
+#include "core/slot_hash.hpp"
 
 using namespace ovo::test;
 using namespace std::chrono_literals;

@@ -8,9 +8,9 @@
 #include <set>
 #include <thread>
 
-#include "api_session.hpp"
-#include "slot_hash.hpp"
-#include "test_cluster.hpp"
+#include "test/integration/api_session.hpp"
+#include "core/slot_hash.hpp"
+#include "test/integration/test_cluster.hpp"
 
 using namespace ovo::test;
 using json = nlohmann::json;

@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "api_session.hpp"
+#include "test/integration/api_session.hpp"
 
 using namespace ovo::test;
 using json = nlohmann::json;

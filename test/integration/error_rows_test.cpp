@@ -6,9 +6,9 @@
 
 #include <future>
 
-#include "api_session.hpp"
-#include "slot_hash.hpp"
-#include "test_cluster.hpp"
+#include "test/integration/api_session.hpp"
+#include "core/slot_hash.hpp"
+#include "test/integration/test_cluster.hpp"
 
 using namespace ovo::test;
 using json = nlohmann::json;

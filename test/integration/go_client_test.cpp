@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "api_session.hpp"
+#include "test/integration/api_session.hpp"
 
 using namespace ovo::test;
 

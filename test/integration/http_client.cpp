@@ -1,4 +1,4 @@
-#include "http_client.hpp"
+#include "test/integration/http_client.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "base64.hpp"
+#include "core/base64.hpp"
 
 namespace ovo::test {
 namespace {

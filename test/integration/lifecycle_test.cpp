@@ -7,7 +7,7 @@
 #include <future>
 #include <thread>
 
-#include "api_session.hpp"
+#include "test/integration/api_session.hpp"
 
 using namespace ovo::test;
 using namespace std::chrono_literals;

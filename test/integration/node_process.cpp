@@ -1,4 +1,4 @@
-#include "node_process.hpp"
+#include "test/integration/node_process.hpp"
 
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "http_client.hpp"
+#include "test/integration/http_client.hpp"
 
 namespace ovo::test {
 namespace {

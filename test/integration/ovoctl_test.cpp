@@ -7,8 +7,8 @@
 #include <sstream>
 #include <thread>
 
-#include "base64.hpp"
-#include "test_cluster.hpp"
+#include "core/base64.hpp"
+#include "test/integration/test_cluster.hpp"
 
 using namespace ovo::test;
 using namespace std::chrono_literals;

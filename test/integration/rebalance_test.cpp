@@ -10,8 +10,8 @@
 #include <random>
 #include <thread>
 
-#include "slot_hash.hpp"
-#include "test_cluster.hpp"
+#include "core/slot_hash.hpp"
+#include "test/integration/test_cluster.hpp"
 
 using namespace ovo::test;
 using namespace std::chrono_literals;

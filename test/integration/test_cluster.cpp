@@ -1,10 +1,10 @@
-#include "test_cluster.hpp"
+#include "test/integration/test_cluster.hpp"
 
 #include <sstream>
 #include <thread>
 
-#include "base64.hpp"
-#include "slot_hash.hpp"
+#include "core/base64.hpp"
+#include "core/slot_hash.hpp"
 
 namespace ovo::test {
 

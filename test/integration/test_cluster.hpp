@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "http_client.hpp"
-#include "node_process.hpp"
+#include "test/integration/http_client.hpp"
+#include "test/integration/node_process.hpp"
 
 namespace ovo::test {
 

@@ -7,11 +7,11 @@
 #include <future>
 #include <thread>
 
-#include "interfaces.hpp"
-#include "local_node.hpp"
-#include "node_actor_config.hpp"
-#include "slot_hash.hpp"
-#include "slot_layout.hpp"
+#include "actors/interfaces.hpp"
+#include "actors/local_node.hpp"
+#include "test/unit/node_actor_config.hpp"
+#include "core/slot_hash.hpp"
+#include "core/slot_layout.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "arrival_guard.hpp"
+#include "core/arrival_guard.hpp"
 
 TEST_CASE("outside a window every arriving copy is accepted and nothing is remembered") {
   ovo::arrival_guard guard;

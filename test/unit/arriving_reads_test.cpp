@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "moved_slots_fixture.hpp"
+#include "test/unit/moved_slots_fixture.hpp"
 
 using namespace std::chrono_literals;
 using ovo::op;

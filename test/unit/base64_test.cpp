@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "base64.hpp"
+#include "core/base64.hpp"
 
 namespace {
 std::string encode(std::string_view bytes) {

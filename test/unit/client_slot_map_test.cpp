@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "ovo/client.hpp"
-#include "slot_hash.hpp"
+#include "core/slot_hash.hpp"
 
 namespace {
 

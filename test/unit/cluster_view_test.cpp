@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "cluster_view.hpp"
+#include "core/cluster_view.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "server_config.hpp"
+#include "config/server_config.hpp"
 
 namespace {
 

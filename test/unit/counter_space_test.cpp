@@ -2,7 +2,7 @@
 
 #include <limits>
 
-#include "counter_space.hpp"
+#include "core/counter_space.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "expiry_queue.hpp"
+#include "core/expiry_queue.hpp"
 
 TEST_CASE("due items come out earliest first, later ones stay") {
   ovo::expiry_queue queue;

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "inline_execution.hpp"
+#include "actors/inline_execution.hpp"
 
 namespace {
 

@@ -4,10 +4,10 @@
 #include <limits>
 #include <variant>
 
-#include "envelope.hpp"
-#include "error_header.hpp"
-#include "request_decoder.hpp"
-#include "routes.hpp"
+#include "rest/envelope.hpp"
+#include "rest/error_header.hpp"
+#include "rest/request_decoder.hpp"
+#include "rest/routes.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "migration_plan.hpp"
+#include "core/migration_plan.hpp"
 
 namespace {
 

@@ -7,14 +7,14 @@
 
 #include <chrono>
 
-#include "counter_table.hpp"
-#include "defaults.hpp"
-#include "expiry_scheduler.hpp"
-#include "local_node.hpp"
-#include "node_actor_config.hpp"
-#include "shard.hpp"
-#include "slot_hash.hpp"
-#include "slot_layout.hpp"
+#include "actors/counter_table.hpp"
+#include "config/defaults.hpp"
+#include "actors/expiry_scheduler.hpp"
+#include "actors/local_node.hpp"
+#include "test/unit/node_actor_config.hpp"
+#include "actors/shard.hpp"
+#include "core/slot_hash.hpp"
+#include "core/slot_layout.hpp"
 
 namespace ovo::test {
 

@@ -3,7 +3,7 @@
 
 #include <caf/all.hpp>
 
-#include "interfaces.hpp"
+#include "actors/interfaces.hpp"
 
 namespace ovo::test {
 

@@ -2,7 +2,7 @@
 
 #include <variant>
 
-#include "object_space.hpp"
+#include "core/object_space.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include <doctest/doctest.h>
 
-#include "moved_slots_fixture.hpp"
+#include "test/unit/moved_slots_fixture.hpp"
 
 using ovo::op;
 using ovo::status;

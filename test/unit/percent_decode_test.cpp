@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "percent_decode.hpp"
+#include "rest/percent_decode.hpp"
 
 TEST_CASE("percent escapes decode, everything else is kept") {
   CHECK(ovo::percent_decode("plain") == std::string("plain"));

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "request_batch.hpp"
+#include "core/request_batch.hpp"
 
 using batch = ovo::request_batch<std::string, int>;
 using std::chrono::seconds;

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "slot_hash.hpp"
+#include "core/slot_hash.hpp"
 
 namespace {
 

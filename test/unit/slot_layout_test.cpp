@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "slot_hash.hpp"
-#include "slot_layout.hpp"
+#include "core/slot_hash.hpp"
+#include "core/slot_layout.hpp"
 
 TEST_CASE("balanced layout gives contiguous blocks, the first nodes one extra") {
   const auto three = ovo::balanced_layout(3);

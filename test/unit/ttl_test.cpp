@@ -2,7 +2,7 @@
 
 #include <limits>
 
-#include "ttl.hpp"
+#include "core/ttl.hpp"
 
 TEST_CASE("a TTL of zero or less means no deadline") {
   CHECK(ovo::deadline_after(5000, 0) == ovo::no_deadline);

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "utf8.hpp"
+#include "core/utf8.hpp"
 
 TEST_CASE("valid UTF-8 is accepted") {
   CHECK(ovo::is_valid_utf8(""));

@@ -4,7 +4,7 @@
 #include <iostream>
 #include <string>
 
-#include "slot_hash.hpp"
+#include "core/slot_hash.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 5) {

@@ -1,4 +1,4 @@
-#include "admin_client.hpp"
+#include "tools/ovoctl/admin_client.hpp"
 
 #include <caf/io/middleman.hpp>
 

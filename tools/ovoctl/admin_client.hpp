@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "interfaces.hpp"
+#include "actors/interfaces.hpp"
 
 namespace ovo::cli {
 

@@ -1,4 +1,4 @@
-#include "commands.hpp"
+#include "tools/ovoctl/commands.hpp"
 
 #include <algorithm>
 #include <future>
@@ -6,7 +6,7 @@
 #include <thread>
 #include <unistd.h>
 
-#include "output.hpp"
+#include "tools/ovoctl/output.hpp"
 
 namespace ovo::cli {
 

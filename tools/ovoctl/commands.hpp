@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "admin_client.hpp"
+#include "tools/ovoctl/admin_client.hpp"
 
 namespace ovo::cli {
 

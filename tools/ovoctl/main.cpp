@@ -10,7 +10,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "commands.hpp"
+#include "tools/ovoctl/commands.hpp"
 
 using namespace ovo::cli;
 

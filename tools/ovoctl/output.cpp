@@ -1,4 +1,4 @@
-#include "output.hpp"
+#include "tools/ovoctl/output.hpp"
 
 #include <algorithm>
 #include <ostream>

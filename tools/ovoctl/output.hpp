@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "node_info.hpp"
+#include "core/node_info.hpp"
 
 namespace ovo::cli {
 
