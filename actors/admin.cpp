@@ -75,7 +75,7 @@ caf::result<node_status> gather_status(self_ptr self) {
 }  // namespace
 
 admin_actor::behavior_type admin(self_ptr self, std::string node_name,
-                                 cluster_manager_actor cluster, std::vector<slot_holding> holders,
+                                 cluster_manager_actor cluster, std::vector<slot_holder_actor> holders,
                                  std::shared_ptr<const node_metrics> metrics) {
   auto& st = self->state;
   st.node_name = std::move(node_name);

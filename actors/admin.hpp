@@ -14,7 +14,7 @@ struct admin_state {
   std::string node_name;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   cluster_manager_actor cluster;
-  std::vector<slot_holding> holders;  ///< every shard and the counter table (the last one)
+  std::vector<slot_holder_actor> holders;  ///< every shard and the counter table (the last one)
   std::shared_ptr<const node_metrics> metrics;
 };
 
@@ -22,7 +22,7 @@ struct admin_state {
 /// cluster manager. `holders` lists the shards, then the counter table.
 admin_actor::behavior_type admin(admin_actor::stateful_pointer<admin_state> self,
                                  std::string node_name, cluster_manager_actor cluster,
-                                 std::vector<slot_holding> holders,
+                                 std::vector<slot_holder_actor> holders,
                                  std::shared_ptr<const node_metrics> metrics);
 
 }  // namespace ovo

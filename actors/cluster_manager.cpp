@@ -264,8 +264,6 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
         join_seed(self, host, port);
         return true;
       },
-      [self](admin_atom, admin_actor& admin) { self->state.admin = std::move(admin); },
-      [self](admin_atom) { return self->state.admin; },
   };
 }
 

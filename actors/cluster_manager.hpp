@@ -42,7 +42,6 @@ struct cluster_manager_state {
   std::array<std::string, slot_count> previous_owner;  ///< who served a slot before this node
   bool bootstrapped = false;  ///< previous_owner was set from the cluster's view on joining
   slot_mover_state mover;
-  admin_actor admin;  ///< handed to ovoctl
 };
 
 /// Keeps the cluster view: contacts `seeds` (configured peers), merges what peers report, keeps

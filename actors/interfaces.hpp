@@ -1,5 +1,7 @@
 #pragma once
-// Every actor's messages in one place: read this file to know the whole system.
+// Every actor's messages in one place: read this file to know the whole system. Whatever goes
+// to a "remote cluster_manager" below enters through that node's cluster_endpoint, the only
+// actor it publishes, which passes the peer part of the protocol on.
 //
 //   REST thread --(exec, command, sink)--> shard | counter_table | keyspace | cluster_manager
 //   shard --(adopt, record)--> other shard            (updatekey across shards)
@@ -144,7 +146,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_ATOM(ovo, ovo, topology_atom, "topology")
   /// Admin: add or remove a twin of this node.
   CAF_ADD_ATOM(ovo, ovo, twin_atom, "twin")
-  /// The admin actor of a node (ovoctl asks the published cluster manager for it).
+  /// The admin actor of a node (ovoctl asks the published cluster endpoint for it).
   CAF_ADD_ATOM(ovo, ovo, admin_atom, "admin")
   /// Hand every slot over, then answer (graceful leave).
   CAF_ADD_ATOM(ovo, ovo, leave_atom, "leave")
@@ -158,14 +160,15 @@ CAF_END_TYPE_ID_BLOCK(ovo)
 namespace ovo {
 
 /// Handles a command from REST (answers the sink) or from another actor (answers a response).
-using command_handling = caf::typed_actor<caf::reacts_to<exec_atom, command, reply_sink_ptr>,
-                                          caf::replies_to<exec_atom, command>::with<reply>>;
+using command_handler_actor =
+    caf::typed_actor<caf::reacts_to<exec_atom, command, reply_sink_ptr>,
+                     caf::replies_to<exec_atom, command>::with<reply>>;
 
 /// Something the expiry scheduler can tell to drop keys.
 using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::vector<std::string>>>;
 
 /// Holds slot data that can be listed, sent to another node, dropped, and received.
-using slot_holding = caf::typed_actor<
+using slot_holder_actor = caf::typed_actor<
     caf::replies_to<sizes_atom>::with<std::vector<uint32_t>>,
     caf::replies_to<push_atom, int, caf::strong_actor_ptr>::with<uint64_t>,
     caf::replies_to<drop_atom, int>::with<uint64_t>,
@@ -174,7 +177,7 @@ using slot_holding = caf::typed_actor<
     caf::replies_to<fetch_atom, std::string>::with<replica_write>>;
 
 /// Owns the objects of a disjoint set of slots.
-using shard_actor = command_handling::extend_with<slot_holding>::extend<
+using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::extend<
     caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::reacts_to<expire_atom, std::vector<std::string>>,
@@ -182,7 +185,7 @@ using shard_actor = command_handling::extend_with<slot_holding>::extend<
 
 /// Owns every counter of the node (counters are their own namespace).
 using counter_table_actor =
-    command_handling::extend_with<slot_holding>::extend<
+    command_handler_actor::extend_with<slot_holder_actor>::extend<
         caf::reacts_to<expire_atom, std::vector<std::string>>,
         caf::replies_to<replicate_atom, replica_write>::with<bool>>;
 
@@ -194,7 +197,7 @@ using expiry_scheduler_actor = caf::typed_actor<
     caf::replies_to<caf::pending_atom>::with<uint64_t>>;
 
 /// Answers node-wide questions (key count, key list) by asking every shard.
-using keyspace_actor = command_handling;
+using keyspace_actor = command_handler_actor;
 
 /// What ovoctl talks to: inspects the node and changes the topology live.
 using admin_actor = caf::typed_actor<
@@ -215,28 +218,47 @@ CAF_END_TYPE_ID_BLOCK(ovo_admin)
 
 namespace ovo {
 
-/// Holds the cluster view, publishes the routing table, and is what a node publishes on its
-/// APIPort: peers introduce themselves, share views, and forward commands to it.
-using cluster_manager_actor = command_handling::extend<
+// The cluster manager's roles, composed as Tenzir composes its actors: what a peer may send,
+// what the admin actor asks on ovoctl's behalf, and what the node's own actors send. Only the
+// peer part is reachable from the network, through the cluster endpoint.
+
+/// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
+/// and slot data, membership.
+using cluster_peer_actor = caf::typed_actor<
     caf::replies_to<caf::forward_atom, command>::with<reply>,
     // Batches from a peer connection, answered by a message back to it with the same id:
     // (forward, id, replies in order) and (replicate, id, all stored).
     caf::reacts_to<caf::forward_atom, uint64_t, std::vector<command>>,
-    caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::reacts_to<replicate_atom, uint64_t, std::vector<replica_write>>,
+    caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::replies_to<caf::join_atom, node_info>::with<std::vector<node_info>>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
-    caf::reacts_to<peer_state_atom, std::string, bool>,
     caf::replies_to<migrate_atom, int, bool, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
-    caf::reacts_to<rebalance_atom>,
-    caf::reacts_to<remove_atom, std::string, int64_t>,
+    // A stepbrother asking to be taken as a twin (also how admin changes twins).
+    caf::replies_to<twin_atom, std::string, bool>::with<bool>>;
+
+/// What the admin actor asks the cluster manager for on ovoctl's behalf.
+using cluster_admin_actor = caf::typed_actor<
     caf::replies_to<leave_atom>::with<bool>,
     caf::replies_to<rebalance_atom, caf::get_atom>::with<pass_report>,
-    caf::replies_to<twin_atom, std::string, bool>::with<bool>,
-    caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>,
-    caf::reacts_to<admin_atom, admin_actor>,
-    caf::replies_to<admin_atom>::with<admin_actor>>;
+    caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>>;
+
+/// What the node's own actors send the cluster manager: REST's cluster queries, a peer
+/// connection's up/down, its own timers.
+using cluster_internal_actor = command_handler_actor::extend<
+    caf::reacts_to<peer_state_atom, std::string, bool>,
+    caf::reacts_to<rebalance_atom>,
+    caf::reacts_to<remove_atom, std::string, int64_t>>;
+
+/// Holds the cluster view, publishes the routing table, serves what peers send, moves slots.
+using cluster_manager_actor =
+    cluster_peer_actor::extend_with<cluster_admin_actor>::extend_with<cluster_internal_actor>;
+
+/// What a node publishes on its APIPort: the peer part of its cluster manager, passed on to it
+/// (so a remote sender can reach nothing else), and the way to its admin actor, for ovoctl.
+using cluster_endpoint_actor =
+    cluster_peer_actor::extend<caf::replies_to<admin_atom>::with<admin_actor>>;
 
 /// One remote node as seen from here: connects (and reconnects with backoff) to its cluster
 /// manager, forwards commands and key moves to it, fails fast while it is unreachable.
@@ -256,10 +278,6 @@ using peer_connection_actor = caf::typed_actor<
     // The answers to its batches from the peer's cluster manager.
     caf::reacts_to<caf::forward_atom, uint64_t, std::vector<reply>>,
     caf::reacts_to<replicate_atom, uint64_t, bool>>;
-
-}  // namespace ovo
-
-namespace ovo {
 
 /// Registers every message type of the node (its actors, peers and ovoctl).
 inline void add_ovo_message_types(caf::actor_system_config& config) {

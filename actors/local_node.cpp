@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "actors/admin.hpp"
+#include "actors/cluster_endpoint.hpp"
 #include "actors/cluster_manager.hpp"
 #include "actors/counter_table.hpp"
 #include "actors/expiry_scheduler.hpp"
@@ -47,10 +48,10 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   options.stepbrothers = config.stepbrothers;
   cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_, counters_}, routing_,
                           seed_nodes(config), std::move(on_topology_change), options);
-  std::vector<slot_holding> holders(shards_.begin(), shards_.end());
+  std::vector<slot_holder_actor> holders(shards_.begin(), shards_.end());
   holders.emplace_back(counters_);
   admin_ = system.spawn(ovo::admin, self_info_.name, cluster_, std::move(holders), metrics_);
-  caf::anon_send(cluster_, admin_atom_v, admin_);
+  endpoint_ = system.spawn(cluster_endpoint, cluster_, admin_);
 }
 
 void local_node::route(command cmd, reply_sink_ptr sink) const {
@@ -85,6 +86,7 @@ void local_node::stop() const {
   caf::anon_send_exit(keyspace_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(cluster_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(admin_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(endpoint_, caf::exit_reason::user_shutdown);
 }
 
 std::vector<node_info> seed_nodes(const server_config& config) {

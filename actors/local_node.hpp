@@ -15,8 +15,8 @@ namespace ovo {
 
 class local_node {
  public:
-  /// Spawns shards, the counter table, the expiry scheduler, the keyspace and the cluster
-  /// manager, and wires them together. The cluster manager starts contacting the configured
+  /// Spawns shards, the counter table, the expiry scheduler, the keyspace, the cluster manager,
+  /// the admin actor and the cluster endpoint, and wires them together. The cluster manager starts contacting the configured
   /// peers at once; `on_topology_change` hears every new view.
   local_node(caf::actor_system& system, const server_config& config,
              std::shared_ptr<const clock_source> clock, topology_listener on_topology_change = {});
@@ -34,7 +34,8 @@ class local_node {
   const counter_table_actor& counters() const { return counters_; }
   const expiry_scheduler_actor& scheduler() const { return scheduler_; }
   const cluster_manager_actor& cluster() const { return cluster_; }
-  const admin_actor& admin() const { return admin_; }
+  /// What the node publishes on its APIPort for peers and ovoctl.
+  const cluster_endpoint_actor& endpoint() const { return endpoint_; }
   /// This node as it introduced itself to the cluster (join time included).
   const node_info& self_info() const { return self_info_; }
 
@@ -48,6 +49,7 @@ class local_node {
   keyspace_actor keyspace_;
   cluster_manager_actor cluster_;
   admin_actor admin_;
+  cluster_endpoint_actor endpoint_;
 };
 
 /// This node as the cluster API shows it, from its configuration.

@@ -149,7 +149,7 @@ void retry_later(self_ptr self) {
 }
 
 /// Introduces this node to the peer's cluster manager; the answer is the peer's view.
-void join(self_ptr self, cluster_manager_actor remote) {
+void join(self_ptr self, cluster_peer_actor remote) {
   self->request(remote, defaults::peer_join_timeout, caf::join_atom_v, self->state.me)
       .then(
           [self, remote](std::vector<node_info>& view) {
@@ -180,7 +180,7 @@ void connect(self_ptr self) {
       .then(
           [self](const caf::node_id&, caf::strong_actor_ptr& handle,
                  const std::set<std::string>&) {
-            auto remote = caf::actor_cast<cluster_manager_actor>(std::move(handle));
+            auto remote = caf::actor_cast<cluster_peer_actor>(std::move(handle));
             if (!remote) {
               component_log("cluster")->warn("{} published no cluster manager; retrying",
                                              self->state.peer_name);

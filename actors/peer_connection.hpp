@@ -15,7 +15,7 @@ struct peer_connection_state {
   uint16_t api_port = 0;
   node_info me;                      ///< introduced to the peer on every (re)connect
   cluster_manager_actor local;       ///< our cluster manager: told about views and up/down
-  cluster_manager_actor remote;      ///< the peer's cluster manager; invalid while disconnected
+  cluster_peer_actor remote;  ///< the peer's cluster endpoint; invalid while disconnected
   std::chrono::milliseconds backoff;  ///< wait before the next attempt
   bool connecting = false;
   /// Forwarded commands and replica writes: gathered until a flush, sent as one message each.

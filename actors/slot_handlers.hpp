@@ -1,5 +1,5 @@
 #pragma once
-// The slot_holding handlers, written once for the shard (objects) and the counter table
+// The slot_holder_actor handlers, written once for the shard (objects) and the counter table
 // (counters). `self->state` must have `space()` (an object_space or counter_space), `arrivals`
 // (an arrival_guard) and `clock`.
 

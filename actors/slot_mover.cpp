@@ -44,19 +44,19 @@ struct pass {
 };
 using pass_ptr = std::shared_ptr<pass>;
 
-std::vector<slot_holding> local_holders(self_ptr self) {
-  std::vector<slot_holding> out;
+std::vector<slot_holder_actor> local_holders(self_ptr self) {
+  std::vector<slot_holder_actor> out;
   for (const auto& shard : self->state.local.shards)
-    out.push_back(caf::actor_cast<slot_holding>(shard));
-  out.push_back(caf::actor_cast<slot_holding>(self->state.local.counters));
+    out.push_back(caf::actor_cast<slot_holder_actor>(shard));
+  out.push_back(caf::actor_cast<slot_holder_actor>(self->state.local.counters));
   return out;
 }
 
 /// The local actors holding `slot`'s data: its shard and the counter table.
-std::vector<slot_holding> holders_of_slot(self_ptr self, int slot) {
+std::vector<slot_holder_actor> holders_of_slot(self_ptr self, int slot) {
   const auto& shards = self->state.local.shards;
-  return {caf::actor_cast<slot_holding>(shards[shard_of_slot(slot, shards.size())]),
-          caf::actor_cast<slot_holding>(self->state.local.counters)};
+  return {caf::actor_cast<slot_holder_actor>(shards[shard_of_slot(slot, shards.size())]),
+          caf::actor_cast<slot_holder_actor>(self->state.local.counters)};
 }
 
 void finish_pass(self_ptr self, const pass_ptr& p);

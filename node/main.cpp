@@ -51,7 +51,7 @@ void write_topology_file(const ovo::server_config& config, const std::string& co
                                      path, *error);
 }
 
-/// Publishes the cluster manager on APIPort for the other nodes (and ovoctl).
+/// Publishes the cluster endpoint on APIPort for the other nodes (and ovoctl).
 bool publish_cluster(caf::actor_system& system, const ovo::local_node& node,
                      const ovo::server_config& config) {
   const auto& self = config.self;
@@ -60,7 +60,7 @@ bool publish_cluster(caf::actor_system& system, const ovo::local_node& node,
     return true;
   }
   const char* host = self.api_host.empty() ? nullptr : self.api_host.c_str();
-  auto published = system.middleman().publish(node.cluster(), self.api_port, host, true);
+  auto published = system.middleman().publish(node.endpoint(), self.api_port, host, true);
   if (!published) {
     ovo::component_log("node")->error("cannot publish the cluster API on {}:{}: {}; is the port "
                                       "free?", self.api_host, self.api_port,

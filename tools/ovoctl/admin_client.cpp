@@ -37,7 +37,7 @@ admin_actor admin_client::connect(const std::string& address) {
   if (failure || !remote)
     throw cli_error(unreachable, "cannot reach a node at " + address +
                                      (failure ? ": " + system_.render(failure) : ""));
-  auto cluster = caf::actor_cast<cluster_manager_actor>(std::move(remote));
+  auto cluster = caf::actor_cast<cluster_endpoint_actor>(std::move(remote));
   admin_actor admin;
   self->request(cluster, timeout_, admin_atom_v)
       .receive([&](admin_actor& handle) { admin = std::move(handle); },

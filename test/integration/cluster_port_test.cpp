@@ -1,0 +1,102 @@
+// What a node publishes on its APIPort: only the peer protocol and the way to the admin actor.
+// The cluster manager's admin and internal messages, sent there by a stranger speaking CAF,
+// are refused and change nothing.
+
+#include <doctest/doctest.h>
+
+#include <caf/io/middleman.hpp>
+
+#include "actors/interfaces.hpp"
+#include "test/integration/test_cluster.hpp"
+
+using namespace ovo::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct caf_client {
+  caf_client() : system(config()) {}
+
+  static caf::actor_system_config& config() {
+    static caf::actor_system_config cfg = [] {
+      caf::actor_system_config c;
+      c.load<caf::io::middleman>();
+      ovo::add_ovo_message_types(c);
+      return c;
+    }();
+    return cfg;
+  }
+
+  /// The actor published on 127.0.0.1:port, as an untyped handle (a stranger's view of it).
+  caf::actor published_at(uint16_t port) {
+    caf::scoped_actor self{system};
+    caf::actor handle;
+    self->request(system.middleman().actor_handle(), 5s, caf::connect_atom_v,
+                  std::string("127.0.0.1"), port)
+        .receive([&](const caf::node_id&, caf::strong_actor_ptr& remote,
+                     const std::set<std::string>&) {
+                   handle = caf::actor_cast<caf::actor>(std::move(remote));
+                 },
+                 [&](caf::error& err) { FAIL("cannot connect: " << system.render(err)); });
+    return handle;
+  }
+
+  /// The error a request to `target` ends in (unexpected_response when it was answered).
+  template <class... Ts>
+  caf::error refusal_of(const caf::actor& target, Ts... xs) {
+    caf::scoped_actor self{system};
+    caf::error out;
+    self->request(target, 5s, xs...)
+        .receive([](caf::message&) {}, [&](caf::error& err) { out = std::move(err); });
+    return out;
+  }
+
+  /// The answer of type T to a request to `target`; fails the test on an error.
+  template <class T, class... Ts>
+  T answer_of(const caf::actor& target, Ts... xs) {
+    caf::scoped_actor self{system};
+    T out{};
+    self->request(target, 5s, xs...)
+        .receive([&](T& answer) { out = std::move(answer); },
+                 [&](caf::error& err) { FAIL("refused: " << system.render(err)); });
+    return out;
+  }
+
+  caf::actor_system system;
+};
+
+}  // namespace
+
+TEST_CASE("the APIPort refuses the cluster manager's admin and internal messages; the node is unchanged") {
+  test_cluster c(2);
+  REQUIRE(c.converged({0, 1}, 2));
+  REQUIRE(c.put(0, "k", "v").status == 200);
+  const auto view_before = c.view(0);
+  caf_client stranger;
+  auto endpoint = stranger.published_at(c.api_ports[0]);
+  REQUIRE(endpoint);
+  // The admin part of the manager, not published: leave, a rebalance pass, join a seed.
+  CHECK(stranger.refusal_of(endpoint, ovo::leave_atom_v) == caf::sec::unexpected_message);
+  CHECK(stranger.refusal_of(endpoint, ovo::rebalance_atom_v, caf::get_atom_v) ==
+        caf::sec::unexpected_message);
+  CHECK(stranger.refusal_of(endpoint, caf::join_atom_v, std::string("127.0.0.1"), uint16_t{1}) ==
+        caf::sec::unexpected_message);
+  // Its internal part: a peer going down, a removal, REST's cluster query.
+  CHECK(stranger.refusal_of(endpoint, ovo::peer_state_atom_v, test_cluster::name(1), false) ==
+        caf::sec::unexpected_message);
+  CHECK(stranger.refusal_of(endpoint, ovo::remove_atom_v, test_cluster::name(1), int64_t{0}) ==
+        caf::sec::unexpected_message);
+  ovo::command query;
+  query.kind = ovo::op::cluster_view;
+  CHECK(stranger.refusal_of(endpoint, ovo::exec_atom_v, query) == caf::sec::unexpected_message);
+  // The peer part is served (a forwarded read), and ovoctl's way to the admin actor works.
+  ovo::command read;
+  read.kind = ovo::op::get;
+  read.key = "k";
+  CHECK(stranger.answer_of<ovo::reply>(endpoint, caf::forward_atom_v, read).data == "v");
+  CHECK(stranger.answer_of<ovo::admin_actor>(endpoint, ovo::admin_atom_v));
+  CHECK(c.view(0) == view_before);
+  CHECK(c.view(1) == view_before);
+  CHECK(c.value_of(0, "k") == "v");
+  CHECK(c.value_of(1, "k") == "v");
+}
