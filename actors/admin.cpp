@@ -45,14 +45,13 @@ caf::result<node_status> gather_status(self_ptr self) {
     *failed = true;
     one_done();
   };
-  for (std::size_t i = 0; i < st.holders.size(); ++i) {
-    const bool counters = i + 1 == st.holders.size();
-    self->request(st.holders[i], defaults::node_query_timeout, sizes_atom_v)
+  for (const auto& holder : st.holders) {
+    self->request(holder, defaults::node_query_timeout, sizes_atom_v)
         .then(
-            [out, counters, one_done](std::vector<uint32_t>& sizes) mutable {
-              uint64_t total = 0;
-              for (auto n : sizes) total += n;
-              (counters ? out->counters : out->objects) += total;
+            [out, one_done](std::vector<uint32_t>& objects,
+                            std::vector<uint32_t>& counters) mutable {
+              for (auto n : objects) out->objects += n;
+              for (auto n : counters) out->counters += n;
               one_done();
             },
             on_error);

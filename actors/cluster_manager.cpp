@@ -236,10 +236,8 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
         return receive_slot(self, slot, counters, std::move(writes));
       },
       [self](fetch_atom, std::string& key, bool counter) -> caf::result<replica_write> {
-        if (counter)
-          return self->delegate(self->state.local.counters, fetch_atom_v, std::move(key));
         auto shard = shard_for(self, key);
-        return self->delegate(shard, fetch_atom_v, std::move(key));
+        return self->delegate(shard, fetch_atom_v, std::move(key), counter);
       },
       [self](rebalance_atom) { run_rebalance(self); },
       [self](leave_atom) { return leave(self); },

@@ -14,7 +14,6 @@ namespace ovo {
 /// The actors of this node that own data, for commands forwarded here by peers.
 struct local_targets {
   std::vector<shard_actor> shards;
-  counter_table_actor counters;
 };
 
 /// How this node's cluster behaves (from Settings).

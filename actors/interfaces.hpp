@@ -3,26 +3,26 @@
 // to a "remote cluster_manager" below enters through that node's cluster_endpoint, the only
 // actor it publishes, which passes the peer part of the protocol on.
 //
-//   REST thread --(exec, command, sink)--> shard | counter_table | keyspace | cluster_manager
+//   REST thread --(exec, command, sink)--> shard | keyspace | cluster_manager
 //   shard --(adopt, record)--> other shard            (updatekey across shards)
-//   shard, counter_table --(schedule, deadline, key, target)--> expiry_scheduler
-//   expiry_scheduler --(expire, keys)--> shard | counter_table
+//   shard --(schedule, deadline, key, target)--> expiry_scheduler
+//   expiry_scheduler --(expire, keys)--> shard
 //   keyspace --(exec, count/list command)--> every shard, then answers the sink
 //   REST thread --(exec, command, sink)--> peer_connection --(forward, commands)--> remote
-//       cluster_manager --> its shard or counter table     (the slot is owned by another node;
+//       cluster_manager --> the key's shard                (the slot is owned by another node;
 //       the commands that reach the connection before its next flush travel as one message)
 //   peer_connection --(join, me)--> remote cluster_manager, which answers with its view
 //   cluster_manager --(update, view)--> peer_connection --(update, view)--> remote manager
-//   shard, counter_table --(replicate, state)--> peer_connection --(replicate, states)-->
-//       twin's cluster_manager --> its shard or counter table  (after every write, before the
+//   shard --(replicate, state)--> peer_connection --(replicate, states)-->
+//       twin's cluster_manager --> the key's shard  (after every write, before the
 //       client's answer; gathered until a flush like forwarded commands)
-//   cluster_manager (slot mover) --(push, slot, target) / (drop, slot)--> shard, counter_table
-//   shard, counter_table --(migrate, slot, writes)--> peer_connection --> new holder's
-//       cluster_manager --> its shard or counter table       (after a layout change; sent by
+//   cluster_manager (slot mover) --(push, slot, target) / (drop, slot)--> shard
+//   shard --(migrate, slot, counters?, writes)--> peer_connection --> new holder's
+//       cluster_manager --> the slot's shard                 (after a layout change; sent by
 //       the data's actor itself, so its later replica writes cannot overtake the slot)
-//   cluster_manager --(expect, slots)--> shard, counter_table  (slots whose data is on its way)
-//   shard, counter_table --(fetch, key)--> peer_connection --> previous owner's cluster_manager
-//       --> its shard or counter table        (a key missing here while its slot is on its way)
+//   cluster_manager --(expect, slots)--> shard  (slots whose data is on its way)
+//   shard --(fetch, key)--> peer_connection --> previous owner's cluster_manager
+//       --> the key's shard                   (a key missing here while its slot is on its way)
 
 #include <caf/all.hpp>
 #include <memory>
@@ -167,27 +167,25 @@ using command_handler_actor =
 /// Something the expiry scheduler can tell to drop keys.
 using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::vector<std::string>>>;
 
-/// Holds slot data that can be listed, sent to another node, dropped, and received.
+/// Holds slot data (objects and counters) that can be listed, sent to another node, dropped,
+/// and received.
 using slot_holder_actor = caf::typed_actor<
-    caf::replies_to<sizes_atom>::with<std::vector<uint32_t>>,
+    // Entries per slot: objects, counters.
+    caf::replies_to<sizes_atom>::with<std::vector<uint32_t>, std::vector<uint32_t>>,
     caf::replies_to<push_atom, int, caf::strong_actor_ptr>::with<uint64_t>,
     caf::replies_to<drop_atom, int>::with<uint64_t>,
     caf::reacts_to<expect_atom, std::vector<int>>,
-    caf::replies_to<migrate_atom, int, std::vector<replica_write>>::with<bool>,
-    caf::replies_to<fetch_atom, std::string>::with<replica_write>>;
+    // (slot, counters?, entries): one namespace of a slot's data.
+    caf::replies_to<migrate_atom, int, bool, std::vector<replica_write>>::with<bool>,
+    // (key, counter?): the current state of one key.
+    caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>>;
 
-/// Owns the objects of a disjoint set of slots.
+/// Owns the objects and the counters of a disjoint set of slots.
 using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::extend<
     caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::reacts_to<expire_atom, std::vector<std::string>>,
     caf::reacts_to<peers_atom, std::vector<caf::actor_addr>>>;
-
-/// Owns every counter of the node (counters are their own namespace).
-using counter_table_actor =
-    command_handler_actor::extend_with<slot_holder_actor>::extend<
-        caf::reacts_to<expire_atom, std::vector<std::string>>,
-        caf::replies_to<replicate_atom, replica_write>::with<bool>>;
 
 /// Keeps every deadline in order and tells the owners what to drop when it passes.
 using expiry_scheduler_actor = caf::typed_actor<

@@ -7,7 +7,6 @@
 #include "actors/admin.hpp"
 #include "actors/cluster_endpoint.hpp"
 #include "actors/cluster_manager.hpp"
-#include "actors/counter_table.hpp"
 #include "actors/expiry_scheduler.hpp"
 #include "actors/inline_execution.hpp"
 #include "actors/keyspace.hpp"
@@ -35,9 +34,6 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
     targets.emplace_back(shards_.back());
     peers.push_back(shards_.back().address());
   }
-  const auto counters_index = static_cast<uint32_t>(settings.shards);
-  counters_ = system.spawn(counter_table, clock, scheduler_, counters_index, routing_, metrics_);
-  targets.emplace_back(counters_);
   caf::anon_send(scheduler_, targets_atom_v, std::move(targets));
   for (const auto& s : shards_) caf::anon_send(s, peers_atom_v, peers);
   keyspace_ = system.spawn(keyspace, shards_);
@@ -46,10 +42,9 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   options.answer_before_replicas = settings.replication == "async";
   options.dead_node_removal = std::chrono::seconds(settings.dead_node_removal_seconds);
   options.stepbrothers = config.stepbrothers;
-  cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_, counters_}, routing_,
+  cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_}, routing_,
                           seed_nodes(config), std::move(on_topology_change), options);
   std::vector<slot_holder_actor> holders(shards_.begin(), shards_.end());
-  holders.emplace_back(counters_);
   admin_ = system.spawn(ovo::admin, self_info_.name, cluster_, std::move(holders), metrics_);
   endpoint_ = system.spawn(cluster_endpoint, cluster_, admin_);
 }
@@ -71,8 +66,6 @@ void local_node::route(command cmd, reply_sink_ptr sink) const {
   const int slot = slot_of(cmd.key);
   if (auto remote = routing_->remote_owner_of(slot)) {
     send_and_run_here(remote, exec_atom_v, std::move(cmd), std::move(sink));
-  } else if (is_counter_op(cmd.kind)) {
-    send_and_run_here(counters_, exec_atom_v, std::move(cmd), std::move(sink));
   } else {
     const auto& owner = shards_[shard_of_slot(slot, shards_.size())];
     send_and_run_here(owner, exec_atom_v, std::move(cmd), std::move(sink));
@@ -81,7 +74,6 @@ void local_node::route(command cmd, reply_sink_ptr sink) const {
 
 void local_node::stop() const {
   for (const auto& s : shards_) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(counters_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(scheduler_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(keyspace_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(cluster_, caf::exit_reason::user_shutdown);

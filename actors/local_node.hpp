@@ -15,7 +15,7 @@ namespace ovo {
 
 class local_node {
  public:
-  /// Spawns shards, the counter table, the expiry scheduler, the keyspace, the cluster manager,
+  /// Spawns the shards (objects and counters), the expiry scheduler, the keyspace, the cluster manager,
   /// the admin actor and the cluster endpoint, and wires them together. The cluster manager starts contacting the configured
   /// peers at once; `on_topology_change` hears every new view.
   local_node(caf::actor_system& system, const server_config& config,
@@ -31,7 +31,6 @@ class local_node {
   void stop() const;
 
   const std::vector<shard_actor>& shards() const { return shards_; }
-  const counter_table_actor& counters() const { return counters_; }
   const expiry_scheduler_actor& scheduler() const { return scheduler_; }
   const cluster_manager_actor& cluster() const { return cluster_; }
   /// What the node publishes on its APIPort for peers and ovoctl.
@@ -44,7 +43,6 @@ class local_node {
   std::shared_ptr<routing_holder> routing_;
   std::shared_ptr<node_metrics> metrics_;
   std::vector<shard_actor> shards_;
-  counter_table_actor counters_;
   expiry_scheduler_actor scheduler_;
   keyspace_actor keyspace_;
   cluster_manager_actor cluster_;

@@ -14,20 +14,14 @@ shard_actor shard_for(cluster_manager_self self, const std::string& key) {
 
 namespace {
 
-/// Runs `cmd` on the local actor holding its key and passes its reply to `answer`, or a CAF
+/// Runs `cmd` on the shard holding its key and passes its reply to `answer`, or a CAF
 /// error to `failed`. That actor passes it on if this node's view says another node owns the
 /// key (owner_check.hpp). Local actors always answer: no timeout.
 template <class Answer, class Failed>
 void run_forwarded(cluster_manager_self self, command cmd, Answer answer, Failed failed) {
-  auto& st = self->state;
   if (is_node_wide_op(cmd.kind)) {
     auto refused = failure(status::bad_request, "node-wide commands are not forwarded");
     answer(refused);
-    return;
-  }
-  if (is_counter_op(cmd.kind)) {
-    self->request(st.local.counters, caf::infinite, exec_atom_v, std::move(cmd))
-        .then(answer, failed);
     return;
   }
   auto shard = shard_for(self, cmd.key);
@@ -110,13 +104,8 @@ void apply_replicas(cluster_manager_self self, std::vector<replica_write> writes
   };
   // Requests to one actor arrive in the order sent: writes of one key stay in order.
   for (auto& write : writes) {
-    if (write.counter) {
-      self->request(self->state.local.counters, caf::infinite, replicate_atom_v, std::move(write))
-          .then(stored, failed);
-    } else {
-      auto shard = shard_for(self, write.record.key);
-      self->request(shard, caf::infinite, replicate_atom_v, std::move(write)).then(stored, failed);
-    }
+    auto shard = shard_for(self, write.record.key);
+    self->request(shard, caf::infinite, replicate_atom_v, std::move(write)).then(stored, failed);
   }
 }
 

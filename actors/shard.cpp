@@ -47,7 +47,7 @@ void move_key(self_ptr self, const routing_snapshot& routing, const command& cmd
     return;
   }
   auto record = std::get<object_record>(std::move(taken));
-  note_local_write(st, cmd.key);
+  note_local_write(st, false, cmd.key);
   const int new_slot = slot_of(record.key);
   if (auto remote = remote_owner_in(routing.get(), new_slot)) {
     hand_over(self, routing, remote, defaults::forward_timeout, std::move(record), cmd.key,
@@ -57,7 +57,7 @@ void move_key(self_ptr self, const routing_snapshot& routing, const command& cmd
   const auto target_index = shard_of_slot(new_slot, st.peers.size());
   if (st.peers.empty() || target_index == st.index) {
     st.objects->adopt(record);
-    note_local_write(st, record.key);
+    note_local_write(st, false, record.key);
     replicate_then_deliver(self, routing.get(), *st.objects, {cmd.key, record.key}, done(),
                            std::move(deliver));
     return;
@@ -74,6 +74,11 @@ void move_key(self_ptr self, const routing_snapshot& routing, const command& cmd
 template <class Deliver>
 void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Deliver deliver) {
   auto& objects = *self->state.objects;
+  if (is_counter_op(cmd.kind)) {
+    deliver_after_replicas(self, routing.get(), cmd, self->state.counters->execute(cmd),
+                           std::move(deliver));
+    return;
+  }
   switch (cmd.kind) {
     case op::update_key:
     case op::update_key_value_if_equal:
@@ -109,13 +114,17 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
   self->state.metrics = std::move(metrics);
   self->state.routing = std::move(routing);
   self->state.clock = clock;
-  self->state.objects = std::make_unique<object_space>(
-      std::move(clock), [self, index, scheduler](std::string_view key, int64_t deadline) {
-        self->send(scheduler, schedule_atom_v, deadline, std::string(key), index);
-      });
+  // Objects and counters share one expiry target: an expire message names keys whose deadline
+  // passed, and each namespace drops only its own entries that are really due.
+  auto schedule = [self, index, scheduler](std::string_view key, int64_t deadline) {
+    self->send(scheduler, schedule_atom_v, deadline, std::string(key), index);
+  };
+  self->state.objects = std::make_unique<object_space>(clock, schedule);
+  self->state.counters = std::make_unique<counter_space>(std::move(clock), schedule);
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    component_log("shard")->debug("shard {} stops with {} keys", self->state.index,
-                                  self->state.objects->size());
+    component_log("shard")->debug("shard {} stops with {} keys and {} counters",
+                                  self->state.index, self->state.objects->size(),
+                                  self->state.counters->size());
     self->quit(msg.reason);
   });
   auto runner = [self](const command& cmd, auto deliver) {
@@ -124,7 +133,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
         run(self, routing, arrived, std::move(reply_to));
       });
     };
-    run_when_arrived(self, false, cmd, std::move(deliver), run_here);
+    run_when_arrived(self, cmd, std::move(deliver), run_here);
   };
   return {
       sink_handler(runner),
@@ -132,7 +141,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
       [self](adopt_atom, object_record& record) -> caf::result<bool> {
         auto& st = self->state;
         st.objects->adopt(record);
-        note_local_write(st, record.key);
+        note_local_write(st, false, record.key);
         auto promise = self->make_response_promise<bool>();
         const auto routing = st.routing ? st.routing->current() : nullptr;
         replicate_then_deliver(self, routing.get(), *st.objects, {record.key}, done(),
@@ -144,15 +153,16 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
       },
       slot_replicate_handler(self),
       [self](expire_atom, std::vector<std::string>& keys) {
-        const auto dropped = self->state.objects->expire(keys);
-        component_log("shard")->debug("shard {} expired {} of {} keys", self->state.index,
-                                      dropped, keys.size());
+        const auto objects = self->state.objects->expire(keys);
+        const auto counters = self->state.counters->expire(keys);
+        component_log("shard")->debug("shard {} expired {} objects and {} counters of {} keys",
+                                      self->state.index, objects, counters, keys.size());
       },
       [self](peers_atom, std::vector<caf::actor_addr>& peers) {
         self->state.peers = std::move(peers);
       },
       slot_sizes_handler(self),
-      slot_push_handler(self, false),
+      slot_push_handler(self),
       slot_drop_handler(self),
       slot_expect_handler(self),
       slot_migrate_handler(self),

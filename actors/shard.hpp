@@ -1,12 +1,13 @@
 #pragma once
 #include <memory>
 
-#include "core/arrival_guard.hpp"
-#include "core/clock.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/node_metrics.hpp"
-#include "core/object_space.hpp"
 #include "actors/routing_table.hpp"
+#include "core/arrival_guard.hpp"
+#include "core/clock.hpp"
+#include "core/counter_space.hpp"
+#include "core/object_space.hpp"
 
 namespace ovo {
 
@@ -14,15 +15,24 @@ struct shard_state {
   static inline const char* name = "shard";
   uint32_t index = 0;
   std::unique_ptr<object_space> objects;
+  std::unique_ptr<counter_space> counters;
   std::shared_ptr<const clock_source> clock;
   std::shared_ptr<node_metrics> metrics;  ///< lagging replica writes are counted here
-  arrival_guard arrivals;  ///< keys written here while their slot's data is on its way
+  /// Keys (and counters) written here while their slot's data is on its way.
+  arrival_guard object_arrivals, counter_arrivals;
   std::vector<caf::actor_addr> peers;  ///< every shard of the node, by index (self included)
   std::shared_ptr<const routing_holder> routing;  ///< which node owns a moved key's new slot
-  object_space& space() { return *objects; }
+
+  /// Runs `f(space, arrivals)` on the objects, or (counter) on the counters: the two
+  /// namespaces share the shard's slots but never a key.
+  template <class F>
+  decltype(auto) in_namespace(bool counter, F&& f) {
+    return counter ? f(*counters, counter_arrivals) : f(*objects, object_arrivals);
+  }
 };
 
-/// A shard: owns the objects of the slots s with shard_of_slot(s) == index. Stores each TTL
+/// A shard: owns the objects and the counters of the slots s with shard_of_slot(s) == index,
+/// so counter throughput grows with the shards like object throughput. Stores each TTL
 /// deadline with the expiry scheduler, and moves keys to other shards or nodes for updatekey.
 shard_actor::behavior_type shard(shard_actor::stateful_pointer<shard_state> self, uint32_t index,
                                  std::shared_ptr<const clock_source> clock,

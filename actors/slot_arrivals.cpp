@@ -21,7 +21,6 @@ void expect_new_slots(cluster_manager_self self) {
   }
   if (arriving.empty()) return;
   for (const auto& shard : st.local.shards) self->send(shard, expect_atom_v, arriving);
-  self->send(st.local.counters, expect_atom_v, arriving);
 }
 
 /// Remembers who served the slots this node now serves, so it can read keys there until their

@@ -1,46 +1,78 @@
 #pragma once
-// The slot_holder_actor handlers, written once for the shard (objects) and the counter table
-// (counters). `self->state` must have `space()` (an object_space or counter_space), `arrivals`
-// (an arrival_guard) and `clock`.
+// The shard's slot_holder_actor handlers and the arrival logic around its commands. A shard
+// holds two namespaces in its slots, objects and counters; `self->state.in_namespace(counter,
+// f)` picks one (its space and its arrival guard).
 
-#include "core/arrival_guard.hpp"
-#include "config/defaults.hpp"
 #include "actors/interfaces.hpp"
-#include "core/logging.hpp"
 #include "actors/replication.hpp"
+#include "config/defaults.hpp"
+#include "core/arrival_guard.hpp"
+#include "core/logging.hpp"
 
 namespace ovo {
 
+/// Entries per slot: (objects, counters).
 template <class Self>
 auto slot_sizes_handler(Self self) {
-  return [self](sizes_atom) { return self->state.space().slot_sizes(); };
+  return [self](sizes_atom) {
+    auto& st = self->state;
+    return std::make_tuple(st.objects->slot_sizes(), st.counters->slot_sizes());
+  };
 }
 
-/// Sends this actor's entries of `slot` to `target` (a peer connection) and answers how many
-/// once the receiver stored them. Sent from here, in order with this actor's replica writes,
-/// so none of those can arrive before the (older) slot copy.
+/// Sends this shard's entries of `slot`, objects then counters, to `target` (a peer
+/// connection) and answers how many once the receiver stored both. Sent from here, in order
+/// with this shard's replica writes, so none of those can arrive before the (older) slot copy.
 template <class Self>
-auto slot_push_handler(Self self, bool counters) {
-  return [self, counters](push_atom, int slot,
-                          caf::strong_actor_ptr& target) -> caf::result<uint64_t> {
+auto slot_push_handler(Self self) {
+  return [self](push_atom, int slot, caf::strong_actor_ptr& target) -> caf::result<uint64_t> {
     auto peer = caf::actor_cast<peer_connection_actor>(target);
     if (!peer) return caf::make_error(caf::sec::invalid_argument, "no connection to push to");
-    auto entries = self->state.space().dump(slot);
-    const auto count = static_cast<uint64_t>(entries.size());
-    auto promise = self->template make_response_promise<uint64_t>();
-    self->request(peer, defaults::migrate_timeout, migrate_atom_v, slot, counters,
-                  std::move(entries))
-        .then([promise, count](bool) mutable { promise.deliver(count); },
-              [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
-    return promise;
+    struct progress {
+      caf::typed_response_promise<uint64_t> promise;
+      int pending = 2;
+      uint64_t sent = 0;
+      caf::error failure;
+      void done() {
+        if (--pending > 0) return;
+        if (failure)
+          promise.deliver(std::move(failure));
+        else
+          promise.deliver(sent);
+      }
+    };
+    auto p = std::make_shared<progress>();
+    p->promise = self->template make_response_promise<uint64_t>();
+    for (const bool counters : {false, true}) {
+      auto entries = self->state.in_namespace(
+          counters, [slot](auto& space, arrival_guard&) { return space.dump(slot); });
+      const auto count = static_cast<uint64_t>(entries.size());
+      self->request(peer, defaults::migrate_timeout, migrate_atom_v, slot, counters,
+                    std::move(entries))
+          .then(
+              [p, count](bool) {
+                p->sent += count;
+                p->done();
+              },
+              [p](caf::error& err) {
+                p->failure = std::move(err);
+                p->done();
+              });
+    }
+    return p->promise;
   };
 }
 
 template <class Self>
 auto slot_drop_handler(Self self) {
   return [self](drop_atom, int slot) {
-    self->state.arrivals.forget(slot);  // a later copy of the slot must be taken in full
-    return static_cast<uint64_t>(self->state.space().drop(slot));
+    uint64_t dropped = 0;
+    for (const bool counters : {false, true})
+      self->state.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
+        arrivals.forget(slot);  // a later copy of the slot must be taken in full
+        dropped += space.drop(slot);
+      });
+    return dropped;
   };
 }
 
@@ -48,38 +80,49 @@ template <class Self>
 auto slot_expect_handler(Self self) {
   return [self](expect_atom, std::vector<int>& slots) {
     const auto until = self->state.clock->now_ms() + defaults::arrival_window.count();
-    for (int slot : slots) self->state.arrivals.expect(slot, until);
+    for (int slot : slots) {
+      self->state.object_arrivals.expect(slot, until);
+      self->state.counter_arrivals.expect(slot, until);
+    }
   };
 }
 
-/// Stores arriving entries, except those written here since the slot's data was announced.
+/// Stores arriving entries of one namespace, except those written here since the slot's data
+/// was announced.
 template <class Self>
 auto slot_migrate_handler(Self self) {
-  return [self](migrate_atom, int slot, std::vector<replica_write>& writes) {
-    auto& st = self->state;
-    const auto now = st.clock->now_ms();
-    for (const auto& write : writes)
-      if (st.arrivals.accepts(write.record.key, now)) st.space().apply(write);
-    if (slot >= 0 && slot < slot_count) st.arrivals.arrived(slot);
+  return [self](migrate_atom, int slot, bool counters, std::vector<replica_write>& writes) {
+    const auto now = self->state.clock->now_ms();
+    self->state.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
+      for (const auto& write : writes)
+        if (arrivals.accepts(write.record.key, now)) space.apply(write);
+      if (slot >= 0 && slot < slot_count) arrivals.arrived(slot);
+    });
     return true;
   };
 }
 
-/// The current state of one key, for a node that took its slot over.
+/// The current state of one key or counter, for a node that took its slot over.
 template <class Self>
 auto slot_fetch_handler(Self self) {
-  return [self](fetch_atom, const std::string& key) { return self->state.space().snapshot(key); };
+  return [self](fetch_atom, const std::string& key, bool counter) {
+    return self->state.in_namespace(
+        counter, [&](auto& space, arrival_guard&) { return space.snapshot(key); });
+  };
 }
 
 /// The node to read `key` from before serving it: while the key's slot is still arriving from
 /// its previous owner and the key was neither written nor received here, its state may exist
 /// only there. Invalid (the usual case) when the key can be served from here.
 template <class Self>
-peer_connection_actor arriving_source(Self self, const std::string& key) {
-  // Cheapest test first: outside an arrival window (nearly always) nothing else is looked at.
+peer_connection_actor arriving_source(Self self, bool counter, const std::string& key) {
   auto& st = self->state;
-  if (!st.arrivals.in_transit(key, st.clock->now_ms()) || st.space().contains(key) || !st.routing)
-    return {};
+  const auto now = st.clock->now_ms();
+  // Cheapest test first: outside an arrival window (nearly always) nothing else is looked at.
+  const bool missing = st.in_namespace(counter, [&](auto& space, arrival_guard& arrivals) {
+    return arrivals.in_transit(key, now) && !space.contains(key);
+  });
+  if (!missing || !st.routing) return {};
   return st.routing->previous_owner_of(slot_of(key));
 }
 
@@ -90,12 +133,14 @@ void fetch_then(Self self, const peer_connection_actor& source, const std::strin
                 bool counter, Then then, Failed failed) {
   self->request(source, defaults::forward_timeout, fetch_atom_v, key, counter)
       .then(
-          [self, then](replica_write& write) {
+          [self, counter, then](replica_write& write) {
             // Absent there too: nothing to store, and nothing to remember (the slot's data may
             // still bring the key if that node was not the one holding it).
             auto& st = self->state;
-            if (!write.erase && st.arrivals.accepts(write.record.key, st.clock->now_ms()))
-              st.space().apply(write);
+            st.in_namespace(counter, [&](auto& space, arrival_guard& arrivals) {
+              if (!write.erase && arrivals.accepts(write.record.key, st.clock->now_ms()))
+                space.apply(write);
+            });
             then();
           },
           [self, key, failed](caf::error& err) {
@@ -106,10 +151,10 @@ void fetch_then(Self self, const peer_connection_actor& source, const std::strin
           });
 }
 
-/// Remembers a local write of `key` for the arrival guard.
+/// Remembers a local write of `key` (an object, or a counter) for the arrival guard.
 template <class State>
-void note_local_write(State& st, std::string_view key) {
-  st.arrivals.note_write(key, st.clock->now_ms());
+void note_local_write(State& st, bool counter, std::string_view key) {
+  (counter ? st.counter_arrivals : st.object_arrivals).note_write(key, st.clock->now_ms());
 }
 
 /// Runs `run(cmd, deliver)` once `cmd`'s key is here (see arriving_source and fetch_then); a
@@ -118,10 +163,11 @@ void note_local_write(State& st, std::string_view key) {
 /// key may exist only there (a GET would say 404, an increment would restart at zero and the
 /// arriving counter would then be refused).
 template <class Self, class Deliver, class Run>
-void run_when_arrived(Self self, bool counter, const command& cmd, Deliver deliver, Run run) {
+void run_when_arrived(Self self, const command& cmd, Deliver deliver, Run run) {
+  const bool counter = is_counter_op(cmd.kind);
   auto source = is_node_wide_op(cmd.kind) || is_blind_write(cmd.kind)
                     ? peer_connection_actor{}
-                    : arriving_source(self, cmd.key);
+                    : arriving_source(self, counter, cmd.key);
   if (!source) {
     run(cmd, std::move(deliver));
     return;
@@ -145,17 +191,21 @@ void deliver_after_replicas(Self self, const routing_table* routing, const comma
     deliver(std::move(answer));
     return;
   }
-  note_local_write(st, cmd.key);
-  replicate_then_deliver(self, routing, st.space(), {cmd.key}, std::move(answer),
-                         std::move(deliver));
+  const bool counter = is_counter_op(cmd.kind);
+  note_local_write(st, counter, cmd.key);
+  st.in_namespace(counter, [&](auto& space, arrival_guard&) {
+    replicate_then_deliver(self, routing, space, {cmd.key}, std::move(answer),
+                           std::move(deliver));
+  });
 }
 
-/// Applies a replica write from the slot's owner.
+/// Applies a replica write (object or counter) from the slot's owner.
 template <class Self>
 auto slot_replicate_handler(Self self) {
   return [self](replicate_atom, replica_write& write) {
-    self->state.space().apply(write);
-    note_local_write(self->state, write.record.key);
+    self->state.in_namespace(write.counter,
+                             [&](auto& space, arrival_guard&) { space.apply(write); });
+    note_local_write(self->state, write.counter, write.record.key);
     return true;
   };
 }

@@ -48,15 +48,13 @@ std::vector<slot_holder_actor> local_holders(self_ptr self) {
   std::vector<slot_holder_actor> out;
   for (const auto& shard : self->state.local.shards)
     out.push_back(caf::actor_cast<slot_holder_actor>(shard));
-  out.push_back(caf::actor_cast<slot_holder_actor>(self->state.local.counters));
   return out;
 }
 
-/// The local actors holding `slot`'s data: its shard and the counter table.
+/// The local actor holding `slot`'s data (objects and counters): its shard.
 std::vector<slot_holder_actor> holders_of_slot(self_ptr self, int slot) {
   const auto& shards = self->state.local.shards;
-  return {caf::actor_cast<slot_holder_actor>(shards[shard_of_slot(slot, shards.size())]),
-          caf::actor_cast<slot_holder_actor>(self->state.local.counters)};
+  return {caf::actor_cast<slot_holder_actor>(shards[shard_of_slot(slot, shards.size())])};
 }
 
 void finish_pass(self_ptr self, const pass_ptr& p);
@@ -93,7 +91,7 @@ void drop_if_not_held(self_ptr self, const slot_push& push, std::function<void()
             });
 }
 
-/// The slot's shard and the counter table push their entries to every target; drops the
+/// The slot's shard pushes its entries (objects, counters) to every target; drops the
 /// slot here once every target confirmed and this node no longer holds it.
 void push_slot(self_ptr self, const pass_ptr& p, const slot_push& push) {
   auto on_pushed = [self, p, push](bool confirmed) {
@@ -216,9 +214,10 @@ void start_pass(self_ptr self) {
   for (const auto& holder : holders)
     self->request(holder, defaults::migrate_timeout, sizes_atom_v)
         .then(
-            [has_data, gathered](std::vector<uint32_t>& sizes) {
-              for (std::size_t slot = 0; slot < sizes.size() && slot < slot_count; ++slot)
-                (*has_data)[slot] = (*has_data)[slot] || sizes[slot] > 0;
+            [has_data, gathered](std::vector<uint32_t>& objects, std::vector<uint32_t>& counters) {
+              for (const auto* sizes : {&objects, &counters})
+                for (std::size_t slot = 0; slot < sizes->size() && slot < slot_count; ++slot)
+                  (*has_data)[slot] = (*has_data)[slot] || (*sizes)[slot] > 0;
               gathered->report(true);
             },
             [gathered](caf::error&) { gathered->report(false); });
@@ -249,11 +248,9 @@ caf::result<bool> receive_slot(self_ptr self, int slot, bool counters,
   if (!st.view->holds(slot)) self->delayed_send(self, defaults::rebalance_delay, rebalance_atom_v);
   for (const auto& write : writes)
     if (write.counter != counters) return caf::make_error(caf::sec::invalid_argument);
-  if (counters)
-    return self->delegate(st.local.counters, migrate_atom_v, slot, std::move(writes));
   const auto& shards = st.local.shards;
   return self->delegate(shards[shard_of_slot(slot, shards.size())], migrate_atom_v, slot,
-                        std::move(writes));
+                        counters, std::move(writes));
 }
 
 }  // namespace ovo

@@ -36,8 +36,8 @@ void run_rebalance(cluster_manager_self self);
 /// Whether this node holds no slot (a leave is complete once no pass is running either).
 bool holds_nothing(cluster_manager_self self);
 
-/// Stores a slot's entries sent by the node that held it (objects to the slot's shard, or
-/// counters to the counter table); answers once they are stored.
+/// Stores one namespace (objects, or counters) of a slot's entries sent by the node that held
+/// it, in the slot's shard; answers once they are stored.
 caf::result<bool> receive_slot(cluster_manager_self self, int slot, bool counters,
                                std::vector<replica_write> writes);
 

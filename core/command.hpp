@@ -41,7 +41,7 @@ inline const char* op_name(op kind) {
   return names[static_cast<std::size_t>(kind)];
 }
 
-/// True for the operations on counters (their own namespace, owned by the counter table).
+/// True for the operations on counters (their own namespace, beside the objects in each shard).
 inline bool is_counter_op(op kind) { return kind >= op::counter_set && kind <= op::counter_remove; }
 
 /// True for the operations that address no single key.

@@ -1,5 +1,5 @@
 #pragma once
-// The hash tables behind shards and the counter table, and the per-slot split that lets a whole
+// The hash tables behind a shard's objects and counters, and the per-slot split that lets a whole
 // slot be listed or moved without touching the others.
 
 #include <absl/container/flat_hash_map.h>

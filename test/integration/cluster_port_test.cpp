@@ -67,7 +67,7 @@ struct caf_client {
 
 }  // namespace
 
-TEST_CASE("the APIPort refuses the cluster manager's admin and internal messages; the node is unchanged") {
+TEST_CASE("the APIPort refuses the cluster manager's admin and internal messages, and the node stays unchanged") {
   test_cluster c(2);
   REQUIRE(c.converged({0, 1}, 2));
   REQUIRE(c.put(0, "k", "v").status == 200);

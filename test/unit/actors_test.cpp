@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "actors/interfaces.hpp"
@@ -156,21 +157,81 @@ TEST_CASE("the expiry scheduler drops due keys from shards without any read") {
   CHECK(eventually([&] { return pending() == 0 && f.count() == 50; }));
 }
 
-TEST_CASE("counter increments from many senders are atomic") {
+TEST_CASE("counter increments from 4 threads at once are atomic: every total answered once") {
   node_fixture f;
-  std::vector<std::future<ovo::reply>> answers;
-  for (int i = 0; i < 1000; ++i) {
-    auto sink = std::make_shared<future_sink>();
-    answers.push_back(sink->future());
-    ovo::command cmd;
-    cmd.kind = op::counter_add;
-    cmd.key = "hits";
-    cmd.value = 1;
-    f.node.route(std::move(cmd), sink);
-  }
-  for (auto& answer : answers) REQUIRE(answer.wait_for(5s) == std::future_status::ready);
-  CHECK(f.ask(op::counter_get, "hits").number == 1000);
+  constexpr int threads = 4, per_thread = 250;
+  std::vector<std::vector<std::future<ovo::reply>>> answers(threads);
+  std::vector<std::thread> senders;
+  for (int t = 0; t < threads; ++t)
+    senders.emplace_back([&f, &mine = answers[static_cast<std::size_t>(t)]] {
+      for (int i = 0; i < per_thread; ++i) {
+        auto sink = std::make_shared<future_sink>();
+        mine.push_back(sink->future());
+        ovo::command cmd;
+        cmd.kind = op::counter_add;
+        cmd.key = "hits";
+        cmd.value = 1;
+        f.node.route(std::move(cmd), sink);
+      }
+    });
+  for (auto& sender : senders) sender.join();
+  std::set<int64_t> totals;
+  for (auto& mine : answers)
+    for (auto& answer : mine) {
+      REQUIRE(answer.wait_for(5s) == std::future_status::ready);
+      totals.insert(answer.get().number);
+    }
+  CHECK(totals.size() == threads * per_thread);  // no two increments saw the same total
+  CHECK(*totals.begin() == 1);
+  CHECK(*totals.rbegin() == threads * per_thread);
+  CHECK(f.ask(op::counter_get, "hits").number == threads * per_thread);
   CHECK(f.count() == 0);  // counters are not objects
+}
+
+TEST_CASE("counters live in the shard of their slot, apart from objects, and expire there") {
+  node_fixture f;
+  constexpr int counters = 200;
+  for (int i = 0; i < counters; ++i) {
+    ovo::command cmd;
+    cmd.kind = op::counter_set;
+    cmd.key = "c" + std::to_string(i);
+    cmd.value = i;
+    cmd.ttl_seconds = i % 2;  // every other one expires after a second
+    REQUIRE(f.ask(std::move(cmd)).code == status::ok);
+  }
+  REQUIRE(f.ask(op::put, "c0", "an object of the same name").code == status::ok);
+  caf::scoped_actor self{f.system};
+  auto sizes_of = [&](std::size_t index) {
+    std::pair<std::vector<uint32_t>, std::vector<uint32_t>> out;
+    self->request(f.node.shards()[index], 5s, ovo::sizes_atom_v)
+        .receive([&](std::vector<uint32_t>& objects,
+                     std::vector<uint32_t>& counts) { out = {objects, counts}; },
+                 [](caf::error& e) { FAIL(to_string(e)); });
+    return out;
+  };
+  auto check_placement = [&](uint32_t expected_counters) {
+    uint32_t total = 0;
+    for (std::size_t index = 0; index < 4; ++index) {
+      const auto counts = sizes_of(index).second;
+      for (std::size_t slot = 0; slot < counts.size(); ++slot) {
+        if (ovo::shard_of_slot(static_cast<int>(slot), 4) != index) CHECK(counts[slot] == 0);
+        total += counts[slot];
+      }
+    }
+    CHECK(total == expected_counters);
+  };
+  check_placement(counters);
+  f.clock->advance_ms(1000);
+  CHECK(eventually([&] {
+    uint32_t left = 0;
+    for (std::size_t index = 0; index < 4; ++index)
+      for (auto n : sizes_of(index).second) left += n;
+    return left == counters / 2;
+  }));
+  check_placement(counters / 2);
+  CHECK(f.ask(op::counter_get, "c0").number == 0);  // no TTL: kept
+  CHECK(f.ask(op::get, "c0").data == "an object of the same name");
+  CHECK(f.ask(op::counter_get, "c1").code == status::not_found);
 }
 
 TEST_CASE("a shard answers actor requests too, as remote nodes will use it") {

@@ -29,12 +29,12 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
   slots_arriving_from(caf::actor_cast<ovo::peer_connection_actor>(owner.cluster()));
 
   CHECK(ask(shard, make(op::get, "arriving")).data == "old");
-  CHECK(ask(counters, make(op::counter_add, "arriving-counter")).number == 10);  // 5 + 5
+  CHECK(ask(shard, make(op::counter_add, "arriving-counter")).number == 10);  // 5 + 5
   CHECK(ask(shard, make(op::get, "absent-there-too")).code == status::not_found);
 
   slots_arriving_from(gone_peer(system));  // the copies fetched are here now
   CHECK(ask(shard, make(op::get, "arriving")).data == "old");
-  CHECK(ask(counters, make(op::counter_get, "arriving-counter")).number == 10);
+  CHECK(ask(shard, make(op::counter_get, "arriving-counter")).number == 10);
 }
 
 TEST_CASE_FIXTURE(moved_slots_fixture,
@@ -45,13 +45,13 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
   const auto read = ask(shard, make(op::get, "elsewhere"));
   CHECK(read.code == status::unavailable);
   CHECK(read.message.find("nothing was changed") != std::string::npos);
-  CHECK(ask(counters, make(op::counter_add, "elsewhere-counter")).code == status::unavailable);
+  CHECK(ask(shard, make(op::counter_add, "elsewhere-counter")).code == status::unavailable);
   CHECK(ask(shard, make(op::update_value_if_equal, "elsewhere", "a")).code ==
         status::unavailable);
 
   CHECK(ask(shard, make(op::put, "replaced", "new")).code == status::ok);
   CHECK(ask(shard, make(op::get, "replaced")).data == "new");
-  CHECK(ask(counters, make(op::counter_set, "set-counter")).number == 5);
+  CHECK(ask(shard, make(op::counter_set, "set-counter")).number == 5);
 
   // The slot's data arrives: the counter was never restarted at zero, its value counts on.
   caf::scoped_actor self{system};
@@ -59,8 +59,8 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
   arrived.counter = true;
   arrived.record.key = "elsewhere-counter";
   arrived.counter_value = 7;
-  self->request(counters, 5s, ovo::migrate_atom_v, ovo::slot_of("elsewhere-counter"),
+  self->request(shard, 5s, ovo::migrate_atom_v, ovo::slot_of("elsewhere-counter"), true,
                 std::vector<ovo::replica_write>{arrived})
       .receive([](bool) {}, [](caf::error& e) { FAIL(to_string(e)); });
-  CHECK(ask(counters, make(op::counter_add, "elsewhere-counter")).number == 12);
+  CHECK(ask(shard, make(op::counter_add, "elsewhere-counter")).number == 12);
 }

@@ -1,5 +1,5 @@
 #pragma once
-// A standalone shard and counter table with a routing table of the test's making, next to a real
+// A standalone shard (objects and counters) with a routing table of the test's making, next to a real
 // local_node ("owner") that a test can make the owner, or the previous holder, of any slot: it is
 // reached through its cluster manager, as a peer connection would reach it.
 
@@ -7,7 +7,6 @@
 
 #include <chrono>
 
-#include "actors/counter_table.hpp"
 #include "config/defaults.hpp"
 #include "actors/expiry_scheduler.hpp"
 #include "actors/local_node.hpp"
@@ -39,7 +38,7 @@ inline ovo::command make(ovo::op kind, std::string key, std::string data = {}, u
   return cmd;
 }
 
-/// A shard and a counter table whose routing table names "owner" as the owner of every slot,
+/// A shard whose routing table names "owner" as the owner of every slot,
 /// or as the node every slot arrives from.
 struct moved_slots_fixture {
   caf::actor_system system{ovo::test::node_actor_config()};
@@ -50,11 +49,9 @@ struct moved_slots_fixture {
   ovo::expiry_scheduler_actor scheduler =
       system.spawn(ovo::expiry_scheduler, clock, 10ms, ovo::defaults::expiry_batch);
   ovo::shard_actor shard = system.spawn(ovo::shard, 0u, clock, scheduler, routing, metrics);
-  ovo::counter_table_actor counters =
-      system.spawn(ovo::counter_table, clock, scheduler, 1u, routing, metrics);
 
   ~moved_slots_fixture() {
-    for (const caf::actor_addr& actor : {shard.address(), counters.address(), scheduler.address()})
+    for (const caf::actor_addr& actor : {shard.address(), scheduler.address()})
       caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
     owner.stop();
   }
@@ -68,7 +65,7 @@ struct moved_slots_fixture {
   }
 
   /// Publishes a table in which this node owns every slot and each is still arriving from
-  /// `source`: the shard and the counter table open every slot's arrival window.
+  /// `source`: the shard opens every slot's arrival window.
   void slots_arriving_from(const ovo::peer_connection_actor& source) {
     auto table = std::make_shared<ovo::routing_table>();
     table->previous_owner.fill(source);
@@ -76,7 +73,6 @@ struct moved_slots_fixture {
     std::vector<int> every_slot(ovo::slot_count);
     for (int slot = 0; slot < ovo::slot_count; ++slot) every_slot[static_cast<std::size_t>(slot)] = slot;
     caf::anon_send(shard, ovo::expect_atom_v, every_slot);
-    caf::anon_send(counters, ovo::expect_atom_v, every_slot);
   }
 
   template <class Holder>
@@ -90,7 +86,6 @@ struct moved_slots_fixture {
   }
   /// Asks the owning node, as its own REST layer would.
   ovo::reply ask_owner(ovo::command cmd) {
-    if (ovo::is_counter_op(cmd.kind)) return ask(owner.counters(), std::move(cmd));
     const auto& shards = owner.shards();
     const auto& holder = shards[ovo::shard_of_slot(ovo::slot_of(cmd.key), shards.size())];
     return ask(holder, std::move(cmd));

@@ -1,5 +1,5 @@
 // A holder runs a key command only if the current routing table says this node owns the key's
-// slot (owner_check.hpp). A shard and a counter table with a routing table of the test's
+// slot (owner_check.hpp). A shard (objects and counters) with a routing table of the test's
 // making; the node that owns the slot is a real local_node, reached through its cluster
 // manager as a peer connection would reach it.
 
@@ -16,14 +16,14 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
                   "a write routed here after its slot moved is passed on to the new owner") {
   slots_owned_elsewhere(true);
   CHECK(ask(shard, make(op::put, "moved", "v")).code == status::ok);
-  CHECK(ask(counters, make(op::counter_add, "moved-counter")).code == status::ok);
+  CHECK(ask(shard, make(op::counter_add, "moved-counter")).code == status::ok);
 
   CHECK(ask_owner(make(op::get, "moved")).data == "v");
   CHECK(ask_owner(make(op::counter_get, "moved-counter")).number == 5);
   CHECK(ask(shard, make(op::get, "moved")).data == "v");  // a read is passed on as well
   slots_owned_elsewhere(false);
   CHECK(ask(shard, make(op::get, "moved")).code == status::not_found);
-  CHECK(ask(counters, make(op::counter_get, "moved-counter")).code == status::not_found);
+  CHECK(ask(shard, make(op::counter_get, "moved-counter")).code == status::not_found);
 }
 
 TEST_CASE_FIXTURE(moved_slots_fixture,
@@ -36,7 +36,7 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
   const auto refused = ask(shard, make(op::put, "bounced", "v", hops));
   CHECK(refused.code == status::unavailable);
   CHECK(refused.message.find("nothing was written") != std::string::npos);
-  CHECK(ask(counters, make(op::counter_add, "bounced", {}, hops)).code == status::unavailable);
+  CHECK(ask(shard, make(op::counter_add, "bounced", {}, hops)).code == status::unavailable);
   CHECK(ask_owner(make(op::get, "bounced")).code == status::not_found);
   CHECK(ask_owner(make(op::counter_get, "bounced")).code == status::not_found);
 
