@@ -111,19 +111,28 @@ auto slot_fetch_handler(Self self) {
   };
 }
 
-/// The node to read `key` from before serving it: while the key's slot is still arriving from
-/// its previous owner and the key was neither written nor received here, its state may exist
-/// only there. Invalid (the usual case) when the key can be served from here.
+/// Where a key's state is before this node serves it.
+struct key_source {
+  /// Nothing to wait for: the key's state is here (the usual case).
+  bool here = true;
+  /// Otherwise the node to read it from: the slot's previous holder, while the slot's data is
+  /// still arriving and the key was neither written nor received here. Invalid when that
+  /// holder is not known yet (a node that just started has reached no peer): the key may exist
+  /// on any of them, so the command must not run on this node's empty table.
+  peer_connection_actor previous_holder;
+};
+
 template <class Self>
-peer_connection_actor arriving_source(Self self, bool counter, const std::string& key) {
+key_source arriving_source(Self self, bool counter, const std::string& key) {
   auto& st = self->state;
   const auto now = st.clock->now_ms();
   // Cheapest test first: outside an arrival window (nearly always) nothing else is looked at.
   const bool missing = st.in_namespace(counter, [&](auto& space, arrival_guard& arrivals) {
     return arrivals.in_transit(key, now) && !space.contains(key);
   });
-  if (!missing || !st.routing) return {};
-  return st.routing->previous_owner_of(slot_of(key));
+  if (!missing) return {};
+  return {false, st.routing ? st.routing->previous_owner_of(slot_of(key))
+                            : peer_connection_actor{}};
 }
 
 /// Fetches `key` from `source` (see arriving_source), stores it, then runs `then`, so a moved
@@ -159,21 +168,27 @@ void note_local_write(State& st, bool counter, std::string_view key) {
 
 /// Runs `run(cmd, deliver)` once `cmd`'s key is here (see arriving_source and fetch_then); a
 /// write that replaces the key's state runs at once (it is newer than any copy in transit).
-/// When the previous holder cannot be read, the command answers 503 and changes nothing: the
-/// key may exist only there (a GET would say 404, an increment would restart at zero and the
-/// arriving counter would then be refused).
+/// When the previous holder is unknown or cannot be read, the command answers 503 and changes
+/// nothing: the key may exist only there (a GET would say 404, an increment would restart at
+/// zero and the arriving counter would then be refused).
 template <class Self, class Deliver, class Run>
 void run_when_arrived(Self self, const command& cmd, Deliver deliver, Run run) {
   const bool counter = is_counter_op(cmd.kind);
-  auto source = is_node_wide_op(cmd.kind) || is_blind_write(cmd.kind)
-                    ? peer_connection_actor{}
-                    : arriving_source(self, counter, cmd.key);
-  if (!source) {
+  const auto source = is_node_wide_op(cmd.kind) || is_blind_write(cmd.kind)
+                          ? key_source{}
+                          : arriving_source(self, counter, cmd.key);
+  if (source.here) {
     run(cmd, std::move(deliver));
     return;
   }
+  if (!source.previous_holder) {
+    deliver(failure(status::unavailable,
+                    "this node has not yet learned where the data of this key's slot is (it "
+                    "has just started and reached no peer yet); nothing was changed, retry"));
+    return;
+  }
   fetch_then(
-      self, source, cmd.key, counter, [run, cmd, deliver] { run(cmd, deliver); },
+      self, source.previous_holder, cmd.key, counter, [run, cmd, deliver] { run(cmd, deliver); },
       [deliver](const std::string& reason) {
         deliver(failure(status::unavailable,
                         "this key's slot is still moving here and the node that held it could "

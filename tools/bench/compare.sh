@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Interleaved A/B of two ovo builds: ROUNDS times, each build in turn serves GET hit and PUT
-# 100 B as a single node, then a replicated PUT and a forwarded GET as a 2-node cluster. Runs
+# Interleaved A/B of two ovo builds: ROUNDS times, each build in turn serves GET hit, PUT 100 B
+# and counter increments (of one counter, and of 1,000) as a single node, then a replicated PUT
+# and a forwarded GET as a 2-node cluster. Runs
 # minutes apart differ by 20-30% on a shared machine; alternating the builds cancels most of it.
 #   cp build/ovo /tmp/ovo-before; <change, rebuild>; tools/bench/compare.sh /tmp/ovo-before build/ovo
 #   (DURATION=5s CONNECTIONS=50 ROUNDS=3 REST_THREADS=2 by default)
@@ -14,7 +15,7 @@ ROUNDS=${ROUNDS:-3}
 REST_THREADS=${REST_THREADS:-2}
 NODE_PORT=${NODE_PORT:-17080}
 CLUSTER_PORT=${CLUSTER_PORT:-17120}
-CASES="get_hit put_100B put_100B_replicated get_forwarded"
+CASES="get_hit put_100B counter_add counter_add_1000 put_100B_replicated get_forwarded"
 
 ensure_wrk
 tools/build.sh >/dev/null  # the load tools (slot keys) come from this tree
@@ -34,6 +35,8 @@ round() {
   put_key "$NODE_PORT" bench-hit
   echo "get_hit $(measure "$NODE_PORT" get.lua)" >>"$WORK/$label"
   echo "put_100B $(VALUE_BYTES=100 measure "$NODE_PORT" put.lua)" >>"$WORK/$label"
+  echo "counter_add $(measure "$NODE_PORT" counter.lua)" >>"$WORK/$label"
+  echo "counter_add_1000 $(COUNTERS=1000 measure "$NODE_PORT" counter.lua)" >>"$WORK/$label"
   stop_node
   start_cluster "$CLUSTER_PORT" "$WORK"
   echo "put_100B_replicated $(KEYS_FILE="$WORK/keys_b1" VALUE_BYTES=100 measure "$CLUSTER_PORT" put.lua)" >>"$WORK/$label"
