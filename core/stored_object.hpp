@@ -1,6 +1,6 @@
 #pragma once
 // One cached object in a single heap block, so a key costs its bytes plus ~20 bytes of header
-// and one pointer in the hash table (see README "Memory").
+// and one pointer in the hash table (see README "Performance": bytes per key).
 
 #include <cstdint>
 #include <cstring>
