@@ -72,7 +72,8 @@ typename Inspector::result_type inspect(Inspector& f, object_record& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replica_write& x) {
-  return f(caf::meta::type_name("replica_write"), x.counter, x.erase, x.record, x.counter_value);
+  return f(caf::meta::type_name("replica_write"), x.counter, x.erase, x.record, x.counter_value,
+           x.version);
 }
 
 template <class Inspector>

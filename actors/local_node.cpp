@@ -30,7 +30,8 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   std::vector<expiry_target_actor> targets;
   std::vector<caf::actor_addr> peers;
   for (uint32_t i = 0; i < settings.shards; ++i) {
-    shards_.push_back(system.spawn(shard, i, clock, scheduler_, routing_, metrics_));
+    shards_.push_back(system.spawn(shard, i, version_tag_of(self_info_.name), clock, scheduler_,
+                                   routing_, metrics_));
     targets.emplace_back(shards_.back());
     peers.push_back(shards_.back().address());
   }

@@ -105,7 +105,7 @@ void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Del
 
 }  // namespace
 
-shard_actor::behavior_type shard(self_ptr self, uint32_t index,
+shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version_tag,
                                  std::shared_ptr<const clock_source> clock,
                                  expiry_scheduler_actor scheduler,
                                  std::shared_ptr<const routing_holder> routing,
@@ -119,8 +119,12 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index,
   auto schedule = [self, index, scheduler](std::string_view key, int64_t deadline) {
     self->send(scheduler, schedule_atom_v, deadline, std::string(key), index);
   };
-  self->state.objects = std::make_unique<object_space>(clock, schedule);
-  self->state.counters = std::make_unique<counter_space>(std::move(clock), schedule);
+  // One clock for both namespaces: a shard stamps its writes in order.
+  auto versions = std::make_shared<version_clock>(wall_clock_source(), version_tag);
+  const auto retention = defaults::tombstone_retention.count();
+  self->state.objects = std::make_unique<object_space>(clock, schedule, versions, retention);
+  self->state.counters =
+      std::make_unique<counter_space>(std::move(clock), schedule, versions, retention);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     component_log("shard")->debug("shard {} stops with {} keys and {} counters",
                                   self->state.index, self->state.objects->size(),

@@ -49,6 +49,11 @@ inline constexpr auto reconnect_backoff_last = std::chrono::milliseconds(2000);
 inline constexpr auto heartbeat_interval = std::chrono::milliseconds(500);
 inline constexpr auto connection_timeout = std::chrono::seconds(2);
 
+/// How long a delete's version is kept, so an older copy of the key arriving later (a replica
+/// write, a slot push dumped before the delete; pushes time out after migrate_timeout) is
+/// refused instead of bringing the key back.
+inline constexpr auto tombstone_retention = std::chrono::milliseconds(60'000);
+
 /// How long after a layout change writes on a newly held slot win over arriving copies of it.
 inline constexpr auto arrival_window = std::chrono::milliseconds(30'000);
 /// Layout changes come in bursts (a joining node is first seen, then reachable): slot data

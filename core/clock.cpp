@@ -14,7 +14,20 @@ class steady_clock_impl final : public clock_source {
   }
 };
 
+class wall_clock_impl final : public clock_source {
+ public:
+  int64_t now_ms() const override {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  }
+};
+
 }  // namespace
+
+std::shared_ptr<const clock_source> wall_clock_source() {
+  static const auto instance = std::make_shared<wall_clock_impl>();
+  return instance;
+}
 
 std::shared_ptr<const clock_source> steady_clock_source() {
   static const auto instance = std::make_shared<steady_clock_impl>();

@@ -17,6 +17,10 @@ class clock_source {
 /// The process-wide steady clock.
 std::shared_ptr<const clock_source> steady_clock_source();
 
+/// Wall-clock Unix-epoch milliseconds (may jump): only for versions, which compare across
+/// nodes; TTL deadlines use the steady clock.
+std::shared_ptr<const clock_source> wall_clock_source();
+
 /// A clock that only moves when told to; for tests.
 class manual_clock final : public clock_source {
  public:

@@ -16,12 +16,18 @@ reply counter_reply(std::string_view key, int64_t value) {
 }  // namespace
 
 counter_space::counter_space(std::shared_ptr<const clock_source> clock,
-                             deadline_listener on_deadline)
-    : clock_(std::move(clock)), on_deadline_(std::move(on_deadline)) {}
+                             deadline_listener on_deadline,
+                             std::shared_ptr<version_clock> versions,
+                             int64_t tombstone_retention_ms)
+    : clock_(std::move(clock)),
+      on_deadline_(std::move(on_deadline)),
+      versions_(std::move(versions)),
+      tombstones_(tombstone_retention_ms) {}
 
 reply counter_space::execute(const command& cmd) {
   auto& table = tables_[slot_of(cmd.key)];
   const auto now = clock_->now_ms();
+  tombstones_.collect(now);
   auto it = table.find(cmd.key);
   if (it != table.end() && is_expired(it->second.deadline, now)) {
     table.erase(it);
@@ -33,6 +39,7 @@ reply counter_space::execute(const command& cmd) {
       return counter_reply(cmd.key, it->second.value);
     case op::counter_remove:
       if (it != table.end()) table.erase(it);
+      tombstones_.put(cmd.key, versions_->next(), now);
       return done();
     case op::counter_set:
     case op::counter_add: {
@@ -40,8 +47,12 @@ reply counter_space::execute(const command& cmd) {
       int64_t next = cmd.value;
       if (cmd.kind == op::counter_add && __builtin_add_overflow(current, cmd.value, &next))
         return failure(status::bad_request, "counter would overflow int64");
-      if (it == table.end()) it = table.emplace(cmd.key, counter_entry{}).first;
+      if (it == table.end()) {
+        it = table.emplace(cmd.key, counter_entry{}).first;
+        tombstones_.erase(cmd.key);
+      }
       it->second.value = next;
+      it->second.version = versions_->next();
       // A set always takes the request's TTL; an add only changes the deadline when given one.
       if (cmd.kind == op::counter_set || cmd.ttl_seconds > 0) {
         it->second.deadline = deadline_after(now, cmd.ttl_seconds);
@@ -67,19 +78,33 @@ replica_write counter_space::snapshot(std::string_view key) {
   if (!write.erase) {
     write.counter_value = it->second.value;
     write.record.remaining_ms = remaining_ms(it->second.deadline, now);
+    write.version = it->second.version;
+  } else {
+    write.version = tombstones_.version_of(key);
   }
   return write;
 }
 
-void counter_space::apply(const replica_write& write) {
-  auto& table = tables_[slot_of(write.record.key)];
+bool counter_space::apply(const replica_write& write) {
+  const auto& key = write.record.key;
+  auto& table = tables_[slot_of(key)];
+  const auto now = clock_->now_ms();
+  tombstones_.collect(now);
+  auto it = table.find(key);
+  const version_t here = it != table.end() ? it->second.version : tombstones_.version_of(key);
+  // Equal versions are the same write arriving twice; 0 (never written) installs nothing.
+  if (write.version <= here) return false;
+  versions_->observe(write.version);
   if (write.erase) {
-    table.erase(write.record.key);
-    return;
+    if (it != table.end()) table.erase(it);
+    tombstones_.put(key, write.version, now);
+    return true;
   }
-  const auto deadline = deadline_from_remaining(write.record.remaining_ms, clock_->now_ms());
-  table[write.record.key] = counter_entry{write.counter_value, deadline};
-  if (deadline != no_deadline && on_deadline_) on_deadline_(write.record.key, deadline);
+  const auto deadline = deadline_from_remaining(write.record.remaining_ms, now);
+  table[key] = counter_entry{write.counter_value, deadline, write.version};
+  tombstones_.erase(key);
+  if (deadline != no_deadline && on_deadline_) on_deadline_(key, deadline);
+  return true;
 }
 
 std::vector<replica_write> counter_space::dump(int slot) {
@@ -93,6 +118,15 @@ std::vector<replica_write> counter_space::dump(int slot) {
     write.record.key = key;
     write.record.remaining_ms = remaining_ms(entry.deadline, now);
     write.counter_value = entry.value;
+    write.version = entry.version;
+    out.push_back(std::move(write));
+  }
+  for (auto& [key, version] : tombstones_.dump(slot)) {
+    replica_write write;
+    write.counter = true;
+    write.erase = true;
+    write.record.key = std::move(key);
+    write.version = version;
     out.push_back(std::move(write));
   }
   return out;

@@ -9,6 +9,8 @@
 #include "core/object_record.hpp"
 #include "core/object_space.hpp"
 #include "core/tables.hpp"
+#include "core/tombstones.hpp"
+#include "core/version_clock.hpp"
 
 namespace ovo {
 
@@ -16,16 +18,21 @@ class counter_space {
  public:
   using deadline_listener = object_space::deadline_listener;
 
-  counter_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline);
+  /// Every write applied here is stamped by `versions`; deletes are remembered for
+  /// `tombstone_retention_ms` (see tombstones.hpp).
+  counter_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline,
+                std::shared_ptr<version_clock> versions, int64_t tombstone_retention_ms);
 
-  /// Executes counter_set, counter_add, counter_get or counter_remove.
+  /// Executes counter_set, counter_add, counter_get or counter_remove. Writes get a new
+  /// version; a delete leaves a tombstone.
   reply execute(const command& cmd);
 
-  /// The live state of counter `key` as a replica write (erase when absent).
+  /// The live state of counter `key` as a replica write with its version (erase when absent:
+  /// with the delete's version while its tombstone is kept).
   replica_write snapshot(std::string_view key);
 
-  /// Applies a replica write from the slot's owner.
-  void apply(const replica_write& write);
+  /// Installs a copy made elsewhere if it is newer than what is here (see object_space::apply).
+  bool apply(const replica_write& write);
 
   /// Drops the given counters whose deadline has passed.
   std::size_t expire(const std::vector<std::string>& keys);
@@ -33,11 +40,15 @@ class counter_space {
   /// Whether counter `key` exists and is live.
   bool contains(std::string_view key) { return !snapshot(key).erase; }
 
-  /// Every live entry of `slot`, as the writes that recreate it elsewhere (slot migration).
+  /// Every live entry of `slot` and every delete still remembered there, as the writes that
+  /// recreate them elsewhere (slot migration).
   std::vector<replica_write> dump(int slot);
 
   /// Forgets a slot this node no longer holds; returns how many entries it held.
-  std::size_t drop(int slot) { return tables_.clear(slot); }
+  std::size_t drop(int slot) {
+    tombstones_.drop(slot);
+    return tables_.clear(slot);
+  }
 
   /// Entries per slot (expired ones not yet swept included).
   std::vector<uint32_t> slot_sizes() const { return tables_.sizes(); }
@@ -47,7 +58,9 @@ class counter_space {
  private:
   std::shared_ptr<const clock_source> clock_;
   deadline_listener on_deadline_;
+  std::shared_ptr<version_clock> versions_;
   per_slot<counter_map> tables_;
+  tombstones tombstones_;
 };
 
 }  // namespace ovo

@@ -18,9 +18,12 @@ struct object_record {
 /// increments and key moves, and applying it twice changes nothing.
 struct replica_write {
   bool counter = false;  ///< counter namespace instead of objects
-  bool erase = false;    ///< the key is gone
+  bool erase = false;    ///< the key is gone (a tombstone when version > 0)
   object_record record;  ///< key (always), value, collection, remaining TTL
   int64_t counter_value = 0;
+  /// The version of the state sent (version_clock.hpp): a holder installs it only over an
+  /// older one. 0: unknown, e.g. a key that was never written.
+  uint64_t version = 0;
 };
 
 }  // namespace ovo

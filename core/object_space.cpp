@@ -17,8 +17,13 @@ reply not_found_reply() { return failure(status::not_found, "key not found"); }
 
 }  // namespace
 
-object_space::object_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline)
-    : clock_(std::move(clock)), on_deadline_(std::move(on_deadline)) {}
+object_space::object_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline,
+                           std::shared_ptr<version_clock> versions,
+                           int64_t tombstone_retention_ms)
+    : clock_(std::move(clock)),
+      on_deadline_(std::move(on_deadline)),
+      versions_(std::move(versions)),
+      tombstones_(tombstone_retention_ms) {}
 
 const stored_object* object_space::find_live(object_set& table, std::string_view key) {
   auto it = table.find(key);
@@ -31,33 +36,45 @@ const stored_object* object_space::find_live(object_set& table, std::string_view
 }
 
 void object_space::store(object_set& table, std::string_view key, std::string_view value,
-                         std::string_view collection, int64_t deadline) {
-  auto replacement = stored_object::create(key, value, collection, deadline);
+                         std::string_view collection, int64_t deadline, version_t version) {
+  auto replacement = stored_object::create(key, value, collection, deadline, version);
   // Set elements are immutable: replacing means erase, then insert.
   table.erase(key);
   table.insert(std::move(replacement));
+  tombstones_.erase(key);
   if (deadline != no_deadline && on_deadline_) on_deadline_(key, deadline);
+}
+
+void object_space::remove(object_set& table, std::string_view key) {
+  table.erase(key);
+  tombstones_.put(key, versions_->next(), clock_->now_ms());
+}
+
+version_t object_space::version_here(const object_set& table, std::string_view key) const {
+  auto it = table.find(key);
+  return it != table.end() ? it->version() : tombstones_.version_of(key);
 }
 
 reply object_space::execute(const command& cmd) {
   auto& table = tables_[slot_of(cmd.key)];
+  tombstones_.collect(clock_->now_ms());
   switch (cmd.kind) {
     case op::put:
       store(table, cmd.key, cmd.data, cmd.collection,
-            deadline_after(clock_->now_ms(), cmd.ttl_seconds));
+            deadline_after(clock_->now_ms(), cmd.ttl_seconds), versions_->next());
       return done();
     case op::get: {
       const auto* obj = find_live(table, cmd.key);
       return obj ? object_reply(obj->key(), obj->value()) : not_found_reply();
     }
     case op::remove:
-      table.erase(cmd.key);
+      remove(table, cmd.key);
       return done();
     case op::get_and_remove: {
       const auto* obj = find_live(table, cmd.key);
       if (!obj) return not_found_reply();
       auto answer = object_reply(obj->key(), obj->value());
-      table.erase(cmd.key);
+      remove(table, cmd.key);
       return answer;
     }
     case op::update_value_if_equal: {
@@ -66,7 +83,7 @@ reply object_space::execute(const command& cmd) {
         return failure(status::value_mismatch, obj ? "stored value differs" : "key not found");
       // The deadline is kept, so the expiry entry already queued stays right.
       auto updated = stored_object::create(obj->key(), cmd.new_data, obj->collection(),
-                                           obj->deadline());
+                                           obj->deadline(), versions_->next());
       table.erase(cmd.key);
       table.insert(std::move(updated));
       return done();
@@ -75,7 +92,7 @@ reply object_space::execute(const command& cmd) {
       const auto* obj = find_live(table, cmd.key);
       if (!obj) return done();
       if (obj->value() != cmd.data) return failure(status::value_mismatch, "stored value differs");
-      table.erase(cmd.key);
+      remove(table, cmd.key);
       return done();
     }
     default:
@@ -95,42 +112,55 @@ std::variant<reply, object_record> object_space::take_for_move(const command& cm
   object_record record{cmd.new_key, std::string(check_value ? cmd.new_data : obj->value()),
                        std::string(obj->collection()),
                        remaining_ms(obj->deadline(), clock_->now_ms())};
-  table.erase(cmd.key);
+  remove(table, cmd.key);
   return record;
 }
 
 void object_space::adopt(const object_record& record) {
   store(tables_[slot_of(record.key)], record.key, record.value, record.collection,
-        deadline_from_remaining(record.remaining_ms, clock_->now_ms()));
+        deadline_from_remaining(record.remaining_ms, clock_->now_ms()), versions_->next());
 }
 
 void object_space::restore(const object_record& record, const std::string& original_key) {
   auto& table = tables_[slot_of(original_key)];
   if (find_live(table, original_key)) return;
   store(table, original_key, record.value, record.collection,
-        deadline_from_remaining(record.remaining_ms, clock_->now_ms()));
+        deadline_from_remaining(record.remaining_ms, clock_->now_ms()), versions_->next());
 }
 
 replica_write object_space::snapshot(std::string_view key) {
   replica_write write;
   write.record.key = key;
-  const auto* obj = find_live(tables_[slot_of(key)], key);
+  auto& table = tables_[slot_of(key)];
+  const auto* obj = find_live(table, key);
   write.erase = obj == nullptr;
   if (obj) {
     write.record.value = obj->value();
     write.record.collection = obj->collection();
     write.record.remaining_ms = remaining_ms(obj->deadline(), clock_->now_ms());
+    write.version = obj->version();
+  } else {
+    write.version = tombstones_.version_of(key);
   }
   return write;
 }
 
-void object_space::apply(const replica_write& write) {
+bool object_space::apply(const replica_write& write) {
+  const auto& key = write.record.key;
+  auto& table = tables_[slot_of(key)];
+  const auto now = clock_->now_ms();
+  tombstones_.collect(now);
+  // Equal versions are the same write arriving twice; 0 (never written) installs nothing.
+  if (write.version <= version_here(table, key)) return false;
+  versions_->observe(write.version);
   if (!write.erase) {
-    adopt(write.record);
-    return;
+    store(table, key, write.record.value, write.record.collection,
+          deadline_from_remaining(write.record.remaining_ms, now), write.version);
+  } else {
+    table.erase(key);
+    tombstones_.put(key, write.version, now);
   }
-  auto& table = tables_[slot_of(write.record.key)];
-  table.erase(write.record.key);
+  return true;
 }
 
 std::vector<replica_write> object_space::dump(int slot) {
@@ -142,6 +172,14 @@ std::vector<replica_write> object_space::dump(int slot) {
     replica_write write;
     write.record = object_record{std::string(obj.key()), std::string(obj.value()),
                                  std::string(obj.collection()), remaining_ms(obj.deadline(), now)};
+    write.version = obj.version();
+    out.push_back(std::move(write));
+  }
+  for (auto& [key, version] : tombstones_.dump(slot)) {
+    replica_write write;
+    write.erase = true;
+    write.record.key = std::move(key);
+    write.version = version;
     out.push_back(std::move(write));
   }
   return out;

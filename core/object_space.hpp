@@ -11,6 +11,8 @@
 #include "core/command.hpp"
 #include "core/object_record.hpp"
 #include "core/tables.hpp"
+#include "core/tombstones.hpp"
+#include "core/version_clock.hpp"
 
 namespace ovo {
 
@@ -19,27 +21,34 @@ class object_space {
   /// Called whenever an object is stored with a deadline, so it can be scheduled for expiry.
   using deadline_listener = std::function<void(std::string_view key, int64_t deadline)>;
 
-  object_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline);
+  /// Every write applied here is stamped by `versions`; deletes are remembered for
+  /// `tombstone_retention_ms` (see tombstones.hpp).
+  object_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline,
+               std::shared_ptr<version_clock> versions, int64_t tombstone_retention_ms);
 
-  /// Executes any single-key object command except the key moves (see take_for_move).
+  /// Executes any single-key object command except the key moves (see take_for_move). Writes
+  /// get a new version; a delete leaves a tombstone.
   reply execute(const command& cmd);
 
   /// First half of updatekey / updatekeyvalueifequal: checks the condition and removes the
   /// source object. Gives the error reply, or the record to adopt under the new key.
   std::variant<reply, object_record> take_for_move(const command& cmd);
 
-  /// Stores a record (replacing any object under its key).
+  /// Stores a record as a new local write (replacing any object under its key).
   void adopt(const object_record& record);
 
   /// Puts a record back under `original_key` after a failed move, unless that key was written
   /// again in the meantime.
   void restore(const object_record& record, const std::string& original_key);
 
-  /// The live state of `key` as a replica write (erase when absent).
+  /// The live state of `key` as a replica write with its version (erase when absent: with the
+  /// delete's version while its tombstone is kept).
   replica_write snapshot(std::string_view key);
 
-  /// Applies a replica write from the slot's owner.
-  void apply(const replica_write& write);
+  /// Installs a copy made elsewhere (a replica write, an arriving slot, a fetch) if it is newer
+  /// than what is here, object or tombstone; an older or equal one changes nothing. True when
+  /// it was installed.
+  bool apply(const replica_write& write);
 
   /// Drops the given keys whose deadline has passed (stale entries are ignored).
   std::size_t expire(const std::vector<std::string>& keys);
@@ -47,11 +56,18 @@ class object_space {
   /// Whether `key` is stored and live.
   bool contains(std::string_view key) { return find_live(tables_[slot_of(key)], key) != nullptr; }
 
-  /// Every live entry of `slot`, as the writes that recreate it elsewhere (slot migration).
+  /// Every live entry of `slot` and every delete still remembered there, as the writes that
+  /// recreate them elsewhere (slot migration).
   std::vector<replica_write> dump(int slot);
 
   /// Forgets a slot this node no longer holds; returns how many entries it held.
-  std::size_t drop(int slot) { return tables_.clear(slot); }
+  std::size_t drop(int slot) {
+    tombstones_.drop(slot);
+    return tables_.clear(slot);
+  }
+
+  /// Deletes remembered (for tests and status).
+  std::size_t tombstone_count() const { return tombstones_.size(); }
 
   /// Entries per slot (expired ones not yet swept included).
   std::vector<uint32_t> slot_sizes() const { return tables_.sizes(); }
@@ -63,11 +79,17 @@ class object_space {
   /// The live object under `key`, or nullptr; removes it when it has expired.
   const stored_object* find_live(object_set& table, std::string_view key);
   void store(object_set& table, std::string_view key, std::string_view value,
-             std::string_view collection, int64_t deadline);
+             std::string_view collection, int64_t deadline, version_t version);
+  /// Removes `key` as a local delete: a tombstone with a new version.
+  void remove(object_set& table, std::string_view key);
+  /// The version of what is here for `key`: the object's, a tombstone's, or 0.
+  version_t version_here(const object_set& table, std::string_view key) const;
 
   std::shared_ptr<const clock_source> clock_;
   deadline_listener on_deadline_;
+  std::shared_ptr<version_clock> versions_;
   per_slot<object_set> tables_;
+  tombstones tombstones_;
 };
 
 }  // namespace ovo

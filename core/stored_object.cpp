@@ -14,11 +14,13 @@ void put_u32(char* at, std::size_t value) {
 }  // namespace
 
 stored_object stored_object::create(std::string_view key, std::string_view value,
-                                    std::string_view collection, int64_t deadline) {
+                                    std::string_view collection, int64_t deadline,
+                                    uint64_t version) {
   const std::size_t size = header_size + key.size() + value.size() + collection.size();
   char* block = static_cast<char*>(std::malloc(size));
   if (block == nullptr) throw std::bad_alloc();
   std::memcpy(block + deadline_at, &deadline, sizeof deadline);
+  std::memcpy(block + version_at, &version, sizeof version);
   put_u32(block + key_len_at, key.size());
   put_u32(block + value_len_at, value.size());
   put_u32(block + collection_len_at, collection.size());
@@ -46,6 +48,12 @@ int64_t stored_object::deadline() const {
   int64_t deadline;
   std::memcpy(&deadline, block_ + deadline_at, sizeof deadline);
   return deadline;
+}
+
+uint64_t stored_object::version() const {
+  uint64_t version;
+  std::memcpy(&version, block_ + version_at, sizeof version);
+  return version;
 }
 
 void stored_object::set_deadline(int64_t deadline) {

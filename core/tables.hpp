@@ -36,10 +36,11 @@ struct object_key_eq {
 /// The objects of one slot: the set holds one pointer per object.
 using object_set = absl::flat_hash_set<stored_object, object_key_hash, object_key_eq>;
 
-/// A counter's value and expiry deadline (0 = none).
+/// A counter's value, expiry deadline (0 = none) and version.
 struct counter_entry {
   int64_t value = 0;
   int64_t deadline = 0;
+  uint64_t version = 0;
 };
 
 /// The counters of one slot.

@@ -12,7 +12,8 @@ using ovo::status;
 struct fixture {
   std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>();
   int scheduled = 0;
-  ovo::counter_space counters{clock, [this](std::string_view, int64_t) { ++scheduled; }};
+  ovo::counter_space counters{clock, [this](std::string_view, int64_t) { ++scheduled; },
+                              std::make_shared<ovo::version_clock>(clock, 1), 60'000};
 
   ovo::reply run(op kind, std::string key, int64_t value = 0, int64_t ttl = 0) {
     ovo::command cmd;

@@ -12,9 +12,11 @@ using ovo::status;
 struct fixture {
   std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>();
   std::vector<std::pair<std::string, int64_t>> scheduled;
-  ovo::object_space space{clock, [this](std::string_view key, int64_t deadline) {
+  ovo::object_space space{clock,
+                          [this](std::string_view key, int64_t deadline) {
                             scheduled.emplace_back(std::string(key), deadline);
-                          }};
+                          },
+                          std::make_shared<ovo::version_clock>(clock, 1), 60'000};
 
   ovo::reply run(op kind, std::string key, std::string data = {}, std::string new_data = {}) {
     ovo::command cmd;

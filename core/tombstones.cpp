@@ -1,0 +1,39 @@
+#include "core/tombstones.hpp"
+
+
+namespace ovo {
+
+uint64_t tombstones::version_of(std::string_view key) const {
+  const auto& slot = tables_[slot_of(key)];
+  if (slot.empty()) return 0;  // the usual case: no delete in this slot lately
+  // Debian's abseil has its own string_view type for heterogeneous lookup.
+  auto it = slot.find(absl::string_view(key.data(), key.size()));
+  return it == slot.end() ? 0 : it->second.version;
+}
+
+void tombstones::erase(std::string_view key) {
+  auto& slot = tables_[slot_of(key)];
+  // Debian's abseil has its own string_view type for heterogeneous lookup.
+  if (!slot.empty()) slot.erase(absl::string_view(key.data(), key.size()));
+}
+
+void tombstones::put(std::string_view key, uint64_t version, int64_t now_ms) {
+  tables_[slot_of(key)].insert_or_assign(std::string(key), entry{version, now_ms + retention_ms_});
+}
+
+std::vector<std::pair<std::string, uint64_t>> tombstones::dump(int slot) const {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  out.reserve(tables_[slot].size());
+  for (const auto& [key, e] : tables_[slot]) out.emplace_back(key, e.version);
+  return out;
+}
+
+void tombstones::collect(int64_t now_ms) {
+  if (now_ms < next_sweep_ms_) return;
+  next_sweep_ms_ = now_ms + retention_ms_ / 10;
+  for (int slot = 0; slot < slot_count; ++slot)
+    absl::erase_if(tables_[slot],
+                   [now_ms](const auto& item) { return item.second.until_ms <= now_ms; });
+}
+
+}  // namespace ovo

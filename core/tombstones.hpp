@@ -1,0 +1,55 @@
+#pragma once
+// What a delete leaves behind: the key's version, for as long as an older copy of the key could
+// still arrive (a late replica write, a slot push dumped before the delete), so that copy is
+// refused instead of bringing the key back. Collected after a retention time.
+
+#include <absl/container/flat_hash_map.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/tables.hpp"
+
+namespace ovo {
+
+class tombstones {
+ public:
+  explicit tombstones(int64_t retention_ms) : retention_ms_(retention_ms) {}
+
+  /// The version of the delete of `key`, or 0 when none is remembered.
+  uint64_t version_of(std::string_view key) const;
+
+  /// Remembers the delete of `key` at `version` until `now_ms` + retention.
+  void put(std::string_view key, uint64_t version, int64_t now_ms);
+
+  /// Forgets the delete of `key` (it was written again).
+  void erase(std::string_view key);
+
+  /// The deletes remembered in `slot`, as (key, version).
+  std::vector<std::pair<std::string, uint64_t>> dump(int slot) const;
+
+  /// Forgets a slot this node no longer holds.
+  void drop(int slot) { tables_.clear(slot); }
+
+  /// Forgets the deletes older than the retention; cheap unless a sweep is due (every tenth of
+  /// the retention), so it can run on every write.
+  void collect(int64_t now_ms);
+
+  std::size_t size() const { return tables_.total_size(); }
+
+ private:
+  struct entry {
+    uint64_t version;
+    int64_t until_ms;
+  };
+  using table = absl::flat_hash_map<std::string, entry>;
+
+  int64_t retention_ms_;
+  int64_t next_sweep_ms_ = 0;
+  per_slot<table> tables_;
+};
+
+}  // namespace ovo

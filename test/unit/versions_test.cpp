@@ -1,0 +1,145 @@
+// Per-key versions (docs/cluster.md, "Versions"): the owner stamps each write; every path that
+// installs a copy (replica write, slot push, fetch) keeps the newer one; a delete leaves a
+// tombstone that beats older copies until it is collected.
+
+#include <doctest/doctest.h>
+
+#include "core/counter_space.hpp"
+#include "core/object_space.hpp"
+#include "core/version_clock.hpp"
+
+namespace {
+
+using ovo::op;
+using ovo::status;
+using ovo::version_t;
+
+constexpr int64_t retention_ms = 60'000;
+
+/// Two holders of the same keys ("owner" and "replica"), each with its own version clock, on
+/// one manual clock used as wall clock and TTL clock alike.
+struct two_holders {
+  std::shared_ptr<ovo::manual_clock> clock =
+      std::make_shared<ovo::manual_clock>(1'700'000'000'000);
+  ovo::object_space owner{clock, {}, std::make_shared<ovo::version_clock>(clock, 1), retention_ms};
+  ovo::object_space replica{clock, {}, std::make_shared<ovo::version_clock>(clock, 2),
+                            retention_ms};
+
+  static ovo::command make(op kind, std::string key, std::string data = {}) {
+    ovo::command cmd;
+    cmd.kind = kind;
+    cmd.key = std::move(key);
+    cmd.data = std::move(data);
+    return cmd;
+  }
+  /// Writes on the owner and gives the key's resulting state, as replication sends it.
+  ovo::replica_write write(op kind, const std::string& key, std::string data = {}) {
+    REQUIRE(owner.execute(make(kind, key, std::move(data))).code == status::ok);
+    return owner.snapshot(key);
+  }
+  std::string value_on_replica(const std::string& key) {
+    auto r = replica.execute(make(op::get, key));
+    return r.code == status::ok ? r.data : "<absent>";
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a version clock counts up within one millisecond and stays above what it observed") {
+  auto wall = std::make_shared<ovo::manual_clock>(1'700'000'000'000);
+  ovo::version_clock a(wall, 1), b(wall, 2);
+  const version_t first = a.next(), second = a.next();
+  CHECK(second > first);
+  CHECK(ovo::version_clock::millis_of(first) == ovo::version_clock::millis_of(second));
+  // b's wall clock is 5 s behind what it observes from a: its next write is still newer.
+  wall->advance_ms(5'000);
+  const version_t ahead = a.next();
+  wall->advance_ms(-5'000);
+  b.observe(ahead);
+  CHECK(b.next() > ahead);
+  CHECK(a.next() != b.next());  // tags keep two nodes' versions apart
+  CHECK(ovo::version_tag_of("node1") != ovo::version_tag_of("node2"));
+}
+
+TEST_CASE("a replica keeps the newer copy: an older one is refused, the same one changes nothing") {
+  two_holders h;
+  const auto older = h.write(op::put, "k", "v1");
+  const auto newer = h.write(op::put, "k", "v2");
+  CHECK(newer.version > older.version);
+  CHECK(h.replica.apply(newer));
+  CHECK_FALSE(h.replica.apply(older));  // arrives late: refused
+  CHECK(h.value_on_replica("k") == "v2");
+  CHECK_FALSE(h.replica.apply(newer));  // the same write twice
+  CHECK(h.replica.snapshot("k").version == newer.version);
+}
+
+TEST_CASE("a tombstone beats an older put, a newer put beats the tombstone") {
+  two_holders h;
+  const auto put = h.write(op::put, "k", "v");
+  const auto deleted = h.write(op::remove, "k");
+  CHECK(deleted.erase);
+  CHECK(deleted.version > put.version);
+  CHECK(h.replica.apply(deleted));
+  CHECK_FALSE(h.replica.apply(put));  // the deleted key does not come back
+  CHECK(h.value_on_replica("k") == "<absent>");
+  const auto again = h.write(op::put, "k", "back");
+  CHECK(h.replica.apply(again));
+  CHECK(h.value_on_replica("k") == "back");
+}
+
+TEST_CASE("every delete path leaves a tombstone: getandremove, deletevalueifequal, updatekey's old key") {
+  two_holders h;
+  const auto before = h.write(op::put, "a", "v");
+  REQUIRE(h.owner.execute(two_holders::make(op::get_and_remove, "a")).code == status::ok);
+  CHECK(h.owner.snapshot("a").version > before.version);
+  const auto b = h.write(op::put, "b", "v");
+  REQUIRE(h.owner.execute(two_holders::make(op::delete_value_if_equal, "b", "v")).code ==
+          status::ok);
+  CHECK(h.owner.snapshot("b").version > b.version);
+  const auto c = h.write(op::put, "c", "v");
+  auto move = two_holders::make(op::update_key, "c");
+  move.new_key = "d";
+  REQUIRE(std::holds_alternative<ovo::object_record>(h.owner.take_for_move(move)));
+  CHECK(h.owner.snapshot("c").version > c.version);
+  CHECK(h.owner.tombstone_count() == 3);
+}
+
+TEST_CASE("tombstones travel with a slot's data and are collected after the retention") {
+  two_holders h;
+  const auto put = h.write(op::put, "k", "v");
+  h.write(op::remove, "k");
+  const auto dumped = h.owner.dump(ovo::slot_of("k"));
+  REQUIRE(dumped.size() == 1);
+  CHECK(dumped.front().erase);
+  for (const auto& write : dumped) h.replica.apply(write);
+  CHECK_FALSE(h.replica.apply(put));
+  CHECK(h.replica.tombstone_count() == 1);
+  h.clock->advance_ms(retention_ms + retention_ms / 10 + 1);
+  h.replica.execute(two_holders::make(op::get, "other"));  // any request sweeps when due
+  CHECK(h.replica.tombstone_count() == 0);
+}
+
+TEST_CASE("counters: an older total is refused, a delete's tombstone beats an older set") {
+  auto clock = std::make_shared<ovo::manual_clock>(1'700'000'000'000);
+  ovo::counter_space owner{clock, {}, std::make_shared<ovo::version_clock>(clock, 1),
+                           retention_ms};
+  ovo::counter_space replica{clock, {}, std::make_shared<ovo::version_clock>(clock, 2),
+                             retention_ms};
+  auto run = [&](op kind, int64_t value) {
+    ovo::command cmd;
+    cmd.kind = kind;
+    cmd.key = "c";
+    cmd.value = value;
+    REQUIRE(owner.execute(cmd).code == status::ok);
+    return owner.snapshot("c");
+  };
+  const auto at_one = run(op::counter_add, 1);
+  const auto at_three = run(op::counter_add, 2);
+  CHECK(replica.apply(at_three));
+  CHECK_FALSE(replica.apply(at_one));
+  CHECK(replica.snapshot("c").counter_value == 3);
+  const auto removed = run(op::counter_remove, 0);
+  CHECK(replica.apply(removed));
+  CHECK_FALSE(replica.apply(at_three));
+  CHECK(replica.snapshot("c").erase);
+}
