@@ -6,7 +6,7 @@
 namespace ovo {
 namespace {
 
-void put_u32(char* at, std::size_t value) {
+void put_u32(char* at, uint64_t value) {
   const auto v = static_cast<uint32_t>(value);
   std::memcpy(at, &v, sizeof v);
 }
@@ -16,15 +16,17 @@ void put_u32(char* at, std::size_t value) {
 stored_object stored_object::create(std::string_view key, std::string_view value,
                                     std::string_view collection, int64_t deadline,
                                     uint64_t version) {
-  const std::size_t size = header_size + key.size() + value.size() + collection.size();
+  const bool with_deadline = deadline != 0;
+  const std::size_t header = fixed_header + (with_deadline ? sizeof deadline : 0);
+  const std::size_t size = header + key.size() + value.size() + collection.size();
   char* block = static_cast<char*>(std::malloc(size));
   if (block == nullptr) throw std::bad_alloc();
-  std::memcpy(block + deadline_at, &deadline, sizeof deadline);
   std::memcpy(block + version_at, &version, sizeof version);
-  put_u32(block + key_len_at, key.size());
+  put_u32(block + key_len_at, key.size() | (with_deadline ? has_deadline_bit : 0));
   put_u32(block + value_len_at, value.size());
   put_u32(block + collection_len_at, collection.size());
-  char* bytes = block + header_size;
+  if (with_deadline) std::memcpy(block + deadline_at, &deadline, sizeof deadline);
+  char* bytes = block + header;
   // memcpy from an empty view's null pointer is undefined, so skip empty parts.
   if (!key.empty()) std::memcpy(bytes, key.data(), key.size());
   if (!value.empty()) std::memcpy(bytes + key.size(), value.data(), value.size());
@@ -45,6 +47,7 @@ stored_object& stored_object::operator=(stored_object&& other) noexcept {
 stored_object::~stored_object() { std::free(block_); }
 
 int64_t stored_object::deadline() const {
+  if (!has_deadline()) return 0;
   int64_t deadline;
   std::memcpy(&deadline, block_ + deadline_at, sizeof deadline);
   return deadline;
@@ -54,10 +57,6 @@ uint64_t stored_object::version() const {
   uint64_t version;
   std::memcpy(&version, block_ + version_at, sizeof version);
   return version;
-}
-
-void stored_object::set_deadline(int64_t deadline) {
-  std::memcpy(block_ + deadline_at, &deadline, sizeof deadline);
 }
 
 }  // namespace ovo
