@@ -20,7 +20,7 @@ void ensure_peer(self_ptr self, const node_info& node) {
   if (node.name == st.view->self().name || st.peers.count(node.name)) return;
   auto me = caf::actor_cast<cluster_manager_actor>(self);
   st.peers[node.name] = self->spawn(peer_connection, node.name, node.api_host, node.api_port,
-                                    st.view->self(), me);
+                                    st.view->self(), me, st.options.replica_timeout);
 }
 
 /// The connection to node `index` of the view; invalid for this node (index 0) and `none`.
@@ -35,14 +35,23 @@ peer_connection_actor connection_to(self_ptr self, std::size_t index) {
 void publish_routing(self_ptr self) {
   auto& st = self->state;
   auto table = std::make_shared<routing_table>();
+  const auto& nodes = st.view->nodes();
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
     table->remote_owner[slot] = connection_to(self, st.view->owners()[slot]);
     for (auto index : st.view->replicas()[slot])
-      if (auto twin = connection_to(self, index)) table->replicas[slot].push_back(twin);
+      if (auto twin = connection_to(self, index)) {
+        table->replicas[slot].push_back(twin);
+        table->replica_names[slot].push_back(nodes[index].name);
+      }
     if (auto it = st.peers.find(st.previous_owner[slot]); it != st.peers.end())
       table->previous_owner[slot] = it->second;
   }
   table->answer_before_replicas = st.options.answer_before_replicas;
+  // A cluster down to fewer data nodes than MinCopies keeps accepting writes with what it has.
+  const auto serving = std::count_if(nodes.begin(), nodes.end(),
+                                     [](const node_info& n) { return !n.hash_range.empty(); });
+  table->copies_needed = std::max<int>(
+      1, std::min<int>(st.options.min_copies, static_cast<int>(serving)));
   st.routing->publish(std::move(table));
 }
 
@@ -128,7 +137,8 @@ void join_seed(self_ptr self, const std::string& host, uint16_t port) {
   st.held.fill(false);
   st.bootstrapped = false;
   auto me = caf::actor_cast<cluster_manager_actor>(self);
-  st.peers[name] = self->spawn(peer_connection, name, host, port, st.view->self(), me);
+  st.peers[name] = self->spawn(peer_connection, name, host, port, st.view->self(), me,
+                               st.options.replica_timeout);
 }
 
 /// Starts a graceful leave: the layout stops giving this node slots, passes hand them over,

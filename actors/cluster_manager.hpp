@@ -20,6 +20,9 @@ struct local_targets {
 struct cluster_options {
   bool keep_replicas = true;           ///< false: Replication "off"
   bool answer_before_replicas = false;  ///< Replication "async"
+  /// Copies a write needs in sync, owner included (Settings.MinCopies; "sync" only).
+  int min_copies = 1;
+  std::chrono::milliseconds replica_timeout{2000};  ///< Settings.ReplicaTimeoutMs
   std::chrono::seconds dead_node_removal{0};  ///< 0: never remove an unreachable node
   /// Nodes asked to take this node as their twin once reached (ServerNode.Stepbrothers).
   std::vector<std::string> stepbrothers;

@@ -156,6 +156,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::reply>))
   /// Send what was gathered for the peer (a peer connection's own housekeeping).
   CAF_ADD_ATOM(ovo, ovo, flush_atom, "flush")
+  /// Bring a replica holder that left a slot's in-sync set up to date (a shard's own retry).
+  CAF_ADD_ATOM(ovo, ovo, catch_up_atom, "catchup")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
@@ -186,7 +188,9 @@ using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::exten
     caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::reacts_to<expire_atom, std::vector<std::string>>,
-    caf::reacts_to<peers_atom, std::vector<caf::actor_addr>>>;
+    caf::reacts_to<peers_atom, std::vector<caf::actor_addr>>,
+    // (slot, holder): push the slot to a replica holder out of sync, then count it again.
+    caf::reacts_to<catch_up_atom, int, std::string>>;
 
 /// Keeps every deadline in order and tells the owners what to drop when it passes.
 using expiry_scheduler_actor = caf::typed_actor<

@@ -41,6 +41,8 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   cluster_options options;
   options.keep_replicas = settings.replication != "off";
   options.answer_before_replicas = settings.replication == "async";
+  options.min_copies = settings.replication == "sync" ? static_cast<int>(settings.min_copies) : 1;
+  options.replica_timeout = std::chrono::milliseconds(settings.replica_timeout_ms);
   options.dead_node_removal = std::chrono::seconds(settings.dead_node_removal_seconds);
   options.stepbrothers = config.stepbrothers;
   cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_}, routing_,

@@ -106,7 +106,7 @@ void give_up_overdue(self_ptr self) {
   const auto now = std::chrono::steady_clock::now();
   for (auto& sink : st.forwards.overdue(now - defaults::forward_timeout))
     sink->deliver(unreachable(st.peer_name));
-  for (auto& promise : st.replicas.overdue(now - defaults::replicate_timeout))
+  for (auto& promise : st.replicas.overdue(now - st.replica_timeout))
     promise.deliver(caf::make_error(caf::sec::request_timeout));
   // What gathered behind a batch the peer has not answered is sent now rather than after that
   // batch's timeout: its own timeout starts at most one check interval late.
@@ -201,8 +201,10 @@ void connect(self_ptr self) {
 
 peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string peer_name,
                                                      std::string api_host, uint16_t api_port,
-                                                     node_info me, cluster_manager_actor local) {
+                                                     node_info me, cluster_manager_actor local,
+                                                     std::chrono::milliseconds replica_timeout) {
   auto& st = self->state;
+  st.replica_timeout = replica_timeout;
   st.peer_name = std::move(peer_name);
   st.api_host = std::move(api_host);
   st.api_port = api_port;

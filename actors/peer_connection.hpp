@@ -16,6 +16,8 @@ struct peer_connection_state {
   node_info me;                      ///< introduced to the peer on every (re)connect
   cluster_manager_actor local;       ///< our cluster manager: told about views and up/down
   cluster_peer_actor remote;  ///< the peer's cluster endpoint; invalid while disconnected
+  /// A replica write not confirmed within this fails (the holder leaves the in-sync set).
+  std::chrono::milliseconds replica_timeout;
   std::chrono::milliseconds backoff;  ///< wait before the next attempt
   bool connecting = false;
   /// Forwarded commands and replica writes: gathered until a flush, sent as one message each.
@@ -48,6 +50,7 @@ struct peer_connection_state {
 /// connection drops before the answer.
 peer_connection_actor::behavior_type peer_connection(
     peer_connection_actor::stateful_pointer<peer_connection_state> self, std::string peer_name,
-    std::string api_host, uint16_t api_port, node_info me, cluster_manager_actor local);
+    std::string api_host, uint16_t api_port, node_info me, cluster_manager_actor local,
+    std::chrono::milliseconds replica_timeout);
 
 }  // namespace ovo

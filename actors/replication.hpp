@@ -1,58 +1,119 @@
 #pragma once
 // The owner's side of replication: after a write, send the new state of each touched key to the
-// node holding its slot's replica, and answer the client only when every replica answered.
+// holders of its slot's replicas, and answer the client once the in-sync ones confirmed it
+// (docs/cluster.md, "In-sync copies").
 
+#include <algorithm>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "actors/interfaces.hpp"
-#include "core/logging.hpp"
 #include "actors/routing_table.hpp"
+#include "core/logging.hpp"
 
 namespace ovo {
 
+/// The refusal of a write to `slot` when fewer copies are in sync than a write needs (checked
+/// before anything is applied), or nothing. Only this node's slots are checked: another owner
+/// checks its own (a key moved there).
+template <class State>
+std::optional<reply> too_few_copies(const State& st, const routing_table* routing, int slot) {
+  if (!routing || routing->copies_needed <= 1 || remote_owner_in(routing, slot))
+    return std::nullopt;
+  const auto& names = routing->replica_names[static_cast<std::size_t>(slot)];
+  const int copies = st.in_sync.copies(slot, names);
+  if (copies >= routing->copies_needed) return std::nullopt;
+  return failure(status::unavailable,
+                 "only " + std::to_string(copies) + " of the " +
+                     std::to_string(routing->copies_needed) +
+                     " copies this write needs are in sync (a replica holder is catching up); "
+                     "nothing was written, retry");
+}
+
+/// `holder` missed a write to `slot`: it no longer counts as a copy until the shard caught it
+/// up (catch_up_atom, handled by the shard).
+template <class Self>
+void leave_in_sync_set(Self self, int slot, const std::string& holder, const std::string& why) {
+  if (self->state.metrics) ++self->state.metrics->lagging_writes;
+  if (!self->state.in_sync.leave(slot, holder)) return;
+  component_log("replication")
+      ->warn("{} left the in-sync set of slot {} ({}); catching it up with a slot push", holder,
+             slot, why);
+  self->send(self, catch_up_atom_v, slot, holder);
+}
+
 /// Replicates the current state of `keys` (read from `space`, an object_space or counter_space)
-/// to each key's replica holder in `routing` (the table the write was checked against, so the
-/// write reaches exactly the holders of one layout; null: none), then delivers `answer`. A key
-/// whose slot has no replica costs no snapshot, so a lone node copies nothing. A twin that is
-/// unreachable or slower than replicate_timeout does not hold the client up: it is no longer a
-/// live copy, and is logged as lagging. With asynchronous replication the answer goes first and
-/// the twins follow.
+/// to each key's replica holders in `routing` (the table the write was checked against, so the
+/// write reaches exactly the holders of one layout; null: none), then delivers `answer` once
+/// every holder that was in sync confirmed. A holder that fails or does not confirm within
+/// ReplicaTimeoutMs leaves the slot's in-sync set; if that leaves fewer confirmed copies than
+/// the write needs, the answer is 503/"18": applied here, maybe not kept. A key whose slot has
+/// no replica costs no snapshot, so a lone node copies nothing. With asynchronous replication
+/// the answer goes first and the holders follow.
 template <class Self, class Space, class Deliver>
 void replicate_then_deliver(Self self, const routing_table* routing, Space& space,
                             std::initializer_list<std::string_view> keys, reply answer,
                             Deliver deliver) {
-  std::vector<std::pair<peer_connection_actor, replica_write>> sends;
-  if (routing)
-    for (auto key : keys)
-      for (const auto& twin : routing->replicas[static_cast<std::size_t>(slot_of(key))])
-        sends.emplace_back(twin, space.snapshot(key));
-  if (sends.empty()) {
-    deliver(std::move(answer));
-    return;
-  }
-  auto pending = std::make_shared<std::size_t>(sends.size());
-  auto shared_answer = std::make_shared<reply>(std::move(answer));
-  const bool answer_first = routing->answer_before_replicas;
-  if (answer_first) deliver(std::move(*shared_answer));
-  auto one_done = [pending, shared_answer, deliver, answer_first] {
-    if (--*pending == 0 && !answer_first) deliver(std::move(*shared_answer));
+  struct send {
+    peer_connection_actor holder;
+    std::string name;
+    int slot;
+    bool counts;  ///< in sync when sent: its confirmation counts as a copy
+    replica_write write;
   };
-  for (auto& [twin, write] : sends) {
-    auto key = write.record.key;
+  std::vector<send> sends;
+  if (routing)
+    for (auto key : keys) {
+      const int slot = slot_of(key);
+      const auto index = static_cast<std::size_t>(slot);
+      for (std::size_t i = 0; i < routing->replicas[index].size(); ++i) {
+        const auto& name = routing->replica_names[index][i];
+        sends.push_back({routing->replicas[index][i], name, slot,
+                         self->state.in_sync.in_sync(slot, name), space.snapshot(key)});
+      }
+    }
+  struct progress {
+    std::size_t pending;
+    int missing;  ///< confirmations from in-sync holders still needed, over all keys
+    reply answer;
+  };
+  const int per_key = routing ? std::max(0, routing->copies_needed - 1) : 0;
+  const auto waited = static_cast<std::size_t>(
+      std::count_if(sends.begin(), sends.end(), [](const send& s) { return s.counts; }));
+  if (waited == 0) deliver(std::move(answer));  // nothing to wait for (the answer goes first)
+  auto p = std::make_shared<progress>(
+      progress{waited, per_key * static_cast<int>(keys.size()), std::move(answer)});
+  const bool answer_first = waited > 0 && routing->answer_before_replicas;
+  if (answer_first) deliver(p->answer);
+  auto one_done = [p, deliver, answer_first](bool confirmed) {
+    if (confirmed) --p->missing;
+    if (--p->pending > 0 || answer_first) return;
+    if (p->missing > 0)
+      deliver(failure(status::outcome_unknown,
+                      "the write was applied on the slot's owner but too few replica holders "
+                      "confirmed it in time; it may or may not be kept"));
+    else
+      deliver(std::move(p->answer));
+  };
+  for (auto& s : sends) {
     // No timeout here: the peer connection answers every write at the latest one overdue check
-    // after replicate_timeout (at once when the twin goes away), and a timeout per write would
+    // after ReplicaTimeoutMs (at once when the holder goes away), and a timeout per write would
     // cost the clock thread a wake-up per write.
-    self->request(twin, caf::infinite, replicate_atom_v, std::move(write))
-        .then([one_done](bool) { one_done(); },
-              [self, one_done, key](caf::error& err) {
-                if (self->state.metrics) ++self->state.metrics->lagging_writes;
-                component_log("replication")->warn("replica of {} is lagging: {}", key,
-                                                   self->system().render(err));
-                one_done();
-              });
+    auto request = self->request(s.holder, caf::infinite, replicate_atom_v, std::move(s.write));
+    if (!s.counts) {
+      // Out of sync already: it still gets the write (it will need it), nobody waits for it,
+      // and its catch-up push makes it a copy again.
+      std::move(request).then([](bool) {}, [](caf::error&) {});
+      continue;
+    }
+    std::move(request).then([one_done](bool) { one_done(true); },
+                            [self, one_done, slot = s.slot, name = s.name](caf::error& err) {
+                              leave_in_sync_set(self, slot, name, self->system().render(err));
+                              one_done(false);
+                            });
   }
 }
 

@@ -17,11 +17,16 @@ struct routing_table {
   std::array<peer_connection_actor, slot_count> remote_owner;
   /// The connections to the nodes holding the slot's replicas (none: no remote replica).
   std::array<std::vector<peer_connection_actor>, slot_count> replicas;
+  /// Their names, in the same order (the in-sync set is kept by name).
+  std::array<std::vector<std::string>, slot_count> replica_names;
   /// The node that served the slot before this one took it over, while its data may still be
   /// on the way; invalid when unknown.
   std::array<peer_connection_actor, slot_count> previous_owner;
   /// Answer a write before its replica holder confirmed (Settings.Replication "async").
   bool answer_before_replicas = false;
+  /// Copies a write needs in sync, owner included: min(MinCopies, data nodes serving), and 1
+  /// with Replication "async" or "off" (docs/cluster.md, "In-sync copies").
+  int copies_needed = 1;
 };
 
 /// One published table, kept alive by whoever acts on it (a write and its replicas use one).

@@ -74,6 +74,13 @@ void move_key(self_ptr self, const routing_snapshot& routing, const command& cmd
 template <class Deliver>
 void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Deliver deliver) {
   auto& objects = *self->state.objects;
+  if (is_write_op(cmd.kind))
+    for (const auto* key : {&cmd.key, &cmd.new_key})
+      if (!key->empty())
+        if (auto refusal = too_few_copies(self->state, routing.get(), slot_of(*key))) {
+          deliver(std::move(*refusal));
+          return;
+        }
   if (is_counter_op(cmd.kind)) {
     deliver_after_replicas(self, routing.get(), cmd, self->state.counters->execute(cmd),
                            std::move(deliver));
@@ -167,6 +174,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
       },
       slot_sizes_handler(self),
       slot_push_handler(self),
+      slot_catch_up_handler(self),
       slot_drop_handler(self),
       slot_expect_handler(self),
       slot_migrate_handler(self),

@@ -7,6 +7,7 @@
 #include "core/arrival_guard.hpp"
 #include "core/clock.hpp"
 #include "core/counter_space.hpp"
+#include "core/in_sync_set.hpp"
 #include "core/object_space.hpp"
 
 namespace ovo {
@@ -22,6 +23,8 @@ struct shard_state {
   arrival_guard object_arrivals, counter_arrivals;
   std::vector<caf::actor_addr> peers;  ///< every shard of the node, by index (self included)
   std::shared_ptr<const routing_holder> routing;  ///< which node owns a moved key's new slot
+  /// The replica holders of this shard's slots that missed a write (this node owns them).
+  in_sync_set in_sync;
 
   /// Runs `f(space, arrivals)` on the objects, or (counter) on the counters: the two
   /// namespaces share the shard's slots but never a key.

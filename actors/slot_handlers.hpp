@@ -20,46 +20,86 @@ auto slot_sizes_handler(Self self) {
   };
 }
 
-/// Sends this shard's entries of `slot`, objects then counters, to `target` (a peer
-/// connection) and answers how many once the receiver stored both. Sent from here, in order
-/// with this shard's replica writes, so none of those can arrive before the (older) slot copy.
+/// Sends this shard's entries of `slot`, objects then counters, to `peer` and calls
+/// `done(entries sent, error)` once the receiver stored both or one failed. Sent from here, in
+/// order with this shard's replica writes, so none of those can arrive before the (older) copy.
+template <class Self, class Done>
+void push_slot(Self self, int slot, const peer_connection_actor& peer, Done done) {
+  struct progress {
+    explicit progress(Done d) : done(std::move(d)) {}
+    Done done;
+    int pending = 2;
+    uint64_t sent = 0;
+    caf::error failure;
+  };
+  auto p = std::make_shared<progress>(std::move(done));
+  auto one_done = [p] {
+    if (--p->pending == 0) p->done(p->sent, std::move(p->failure));
+  };
+  for (const bool counters : {false, true}) {
+    auto entries = self->state.in_namespace(
+        counters, [slot](auto& space, arrival_guard&) { return space.dump(slot); });
+    const auto count = static_cast<uint64_t>(entries.size());
+    self->request(peer, defaults::migrate_timeout, migrate_atom_v, slot, counters,
+                  std::move(entries))
+        .then(
+            [p, one_done, count](bool) {
+              p->sent += count;
+              one_done();
+            },
+            [p, one_done](caf::error& err) {
+              p->failure = std::move(err);
+              one_done();
+            });
+  }
+}
+
+/// (push, slot, target): push_slot to a peer connection, answering the entries sent.
 template <class Self>
 auto slot_push_handler(Self self) {
   return [self](push_atom, int slot, caf::strong_actor_ptr& target) -> caf::result<uint64_t> {
     auto peer = caf::actor_cast<peer_connection_actor>(target);
     if (!peer) return caf::make_error(caf::sec::invalid_argument, "no connection to push to");
-    struct progress {
-      caf::typed_response_promise<uint64_t> promise;
-      int pending = 2;
-      uint64_t sent = 0;
-      caf::error failure;
-      void done() {
-        if (--pending > 0) return;
-        if (failure)
-          promise.deliver(std::move(failure));
-        else
-          promise.deliver(sent);
-      }
-    };
-    auto p = std::make_shared<progress>();
-    p->promise = self->template make_response_promise<uint64_t>();
-    for (const bool counters : {false, true}) {
-      auto entries = self->state.in_namespace(
-          counters, [slot](auto& space, arrival_guard&) { return space.dump(slot); });
-      const auto count = static_cast<uint64_t>(entries.size());
-      self->request(peer, defaults::migrate_timeout, migrate_atom_v, slot, counters,
-                    std::move(entries))
-          .then(
-              [p, count](bool) {
-                p->sent += count;
-                p->done();
-              },
-              [p](caf::error& err) {
-                p->failure = std::move(err);
-                p->done();
-              });
+    auto promise = self->template make_response_promise<uint64_t>();
+    push_slot(self, slot, peer, [promise](uint64_t sent, caf::error err) mutable {
+      if (err)
+        promise.deliver(std::move(err));
+      else
+        promise.deliver(sent);
+    });
+    return promise;
+  };
+}
+
+/// (catch_up, slot, holder): brings a replica holder that left the slot's in-sync set up to
+/// date with a slot push, then counts it as a copy again; retries every second while it is
+/// still a holder of the slot and cannot be reached.
+template <class Self>
+auto slot_catch_up_handler(Self self) {
+  return [self](catch_up_atom, int slot, std::string& holder) {
+    auto& st = self->state;
+    if (st.in_sync.in_sync(slot, holder)) return;
+    const auto table = st.routing ? st.routing->current() : nullptr;
+    const auto index = static_cast<std::size_t>(slot);
+    peer_connection_actor peer;
+    if (table)
+      for (std::size_t i = 0; i < table->replica_names[index].size(); ++i)
+        if (table->replica_names[index][i] == holder) peer = table->replicas[index][i];
+    if (!peer) {
+      // No longer a holder of the slot here: the layout's passes give the new ones their data.
+      st.in_sync.rejoin(slot, holder);
+      return;
     }
-    return p->promise;
+    push_slot(self, slot, peer, [self, slot, holder](uint64_t sent, caf::error err) {
+      if (err) {
+        self->delayed_send(self, std::chrono::seconds(1), catch_up_atom_v, slot, holder);
+        return;
+      }
+      if (self->state.in_sync.rejoin(slot, holder))
+        component_log("replication")
+            ->info("{} caught up on slot {} ({} entries) and is in sync again", holder, slot,
+                   sent);
+    });
   };
 }
 

@@ -38,8 +38,11 @@ inline constexpr auto forward_timeout = std::chrono::seconds(3);
 /// Nodes pass a command on while each thinks another owns its key (views converge within
 /// milliseconds of a change); past this many passes a write is refused, a read answered.
 inline constexpr uint8_t max_forward_hops = 6;
-/// A replica write to the twin; a twin slower than this is logged as lagging.
-inline constexpr auto replicate_timeout = std::chrono::seconds(2);
+/// A replica write not confirmed within this (Settings.ReplicaTimeoutMs): the holder leaves the
+/// slot's in-sync set until a slot push brings it up to date.
+inline constexpr int64_t replica_timeout_ms = 2000;
+/// Copies a write needs in sync, owner included (Settings.MinCopies).
+inline constexpr int64_t min_copies = 2;
 /// How often a peer connection looks for batches sent to the peer and not answered in time.
 inline constexpr auto overdue_check_interval = std::chrono::milliseconds(250);
 /// Reconnect backoff towards an unreachable peer: doubles from the first to the last.

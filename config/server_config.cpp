@@ -120,7 +120,8 @@ node_settings read_settings(field_reader& in, const json& obj) {
                                               "MaxKeyBytes",
                                               "MaxValueBytes", "MaxBodyBytes",  "ExpirySweepMs",
                                               "LogLevel",      "LeaveOnShutdown",
-                                              "Replication",   "DeadNodeRemovalSeconds"};
+                                              "Replication",   "DeadNodeRemovalSeconds",
+                                              "MinCopies",     "ReplicaTimeoutMs"};
   for (const auto& item : obj.items())
     if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
   node_settings s;
@@ -145,6 +146,9 @@ node_settings read_settings(field_reader& in, const json& obj) {
   s.dead_node_removal_seconds =
       in.integer(obj, "DeadNodeRemovalSeconds", "Settings.DeadNodeRemovalSeconds", 0,
                  365 * 24 * 3600, s.dead_node_removal_seconds);
+  s.min_copies = in.integer(obj, "MinCopies", "Settings.MinCopies", 1, 16, s.min_copies);
+  s.replica_timeout_ms = in.integer(obj, "ReplicaTimeoutMs", "Settings.ReplicaTimeoutMs", 10,
+                                    600'000, s.replica_timeout_ms);
   auto replication = in.string(obj, "Replication", "Settings.Replication");
   if (!replication.empty() && replication != "sync" && replication != "async" &&
       replication != "off")
@@ -278,6 +282,8 @@ std::string render_config(const server_config& config) {
         {"LogLevel", s.log_level},
         {"LeaveOnShutdown", s.leave_on_shutdown},
         {"Replication", s.replication},
+        {"MinCopies", s.min_copies},
+        {"ReplicaTimeoutMs", s.replica_timeout_ms},
         {"DeadNodeRemovalSeconds", s.dead_node_removal_seconds}}}};
   return root.dump(2) + "\n";
 }

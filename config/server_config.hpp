@@ -32,9 +32,14 @@ struct node_settings {
   std::string log_level = defaults::log_level;
   /// On SIGTERM, hand every slot to the other nodes before exiting (graceful leave).
   bool leave_on_shutdown = false;
-  /// "sync": a write is answered after its replica holder applied it; "async": at once, the
-  /// replica follows; "off": one copy only (a dead node's keys are lost).
+  /// "sync": a write is answered after its in-sync replica holders applied it; "async": at
+  /// once, the replicas follow; "off": one copy only (a dead node's keys are lost).
   std::string replication = "sync";
+  /// With "sync": the copies (owner included) a write needs in sync, at most the data nodes
+  /// serving in the layout (docs/cluster.md, "In-sync copies").
+  int64_t min_copies = defaults::min_copies;
+  /// A replica holder that does not confirm a write within this leaves the slot's in-sync set.
+  int64_t replica_timeout_ms = defaults::replica_timeout_ms;
   /// A node unreachable this long is removed from the topology (its slots get a second copy
   /// elsewhere); 0 keeps it forever.
   int64_t dead_node_removal_seconds = defaults::dead_node_removal_seconds;

@@ -16,7 +16,8 @@ enum class status : uint8_t {
   too_large,           ///< 413, "11": body, key or value over the configured limit
   unknown_path,        ///< 404, "12"
   wrong_method,        ///< 405, "13" (with Allow)
-  unavailable,         ///< 503, "14": owner or replica not reachable in time
+  unavailable,         ///< 503, "14": owner or replica not reachable in time; nothing applied
+  outcome_unknown,     ///< 503, "18": applied on the owner, too few copies confirmed in time
 };
 
 struct status_row {
@@ -36,6 +37,7 @@ constexpr status_row status_table(status s) {
     case status::unknown_path: return {404, "12"};
     case status::wrong_method: return {405, "13"};
     case status::unavailable: return {503, "14"};
+    case status::outcome_unknown: return {503, "18"};
   }
   return {500, "1"};
 }

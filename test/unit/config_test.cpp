@@ -45,7 +45,8 @@ TEST_CASE("Settings override the defaults") {
       R"({"ServerNode":{"Node":{"Name":"n","Port":1}},
           "Settings":{"Shards":4,"RestThreads":3,"ActorThreads":5,"MaxKeyBytes":100,"MaxValueBytes":1000,
                       "MaxBodyBytes":5000,"ExpirySweepMs":50,"LogLevel":"warn",
-                      "LeaveOnShutdown":true,"Replication":"async","DeadNodeRemovalSeconds":30}})",
+                      "LeaveOnShutdown":true,"Replication":"async","DeadNodeRemovalSeconds":30,
+                      "MinCopies":3,"ReplicaTimeoutMs":750}})",
       "c.json");
   REQUIRE(out.errors.empty());
   const auto& s = out.config->settings;
@@ -60,6 +61,8 @@ TEST_CASE("Settings override the defaults") {
   CHECK(s.leave_on_shutdown);
   CHECK(s.replication == "async");
   CHECK(s.dead_node_removal_seconds == 30);
+  CHECK(s.min_copies == 3);
+  CHECK(s.replica_timeout_ms == 750);
 }
 
 TEST_CASE("an empty Name gets a generated star name") {
@@ -80,7 +83,7 @@ TEST_CASE("every problem is reported with file and field") {
       R"({"ServerNode":{"Node":{"Name":"a","Host":7,"Port":70000,"APIPort":"x"},"Twins":"b"},
           "Topology":{"Nodes":[{"Node":{"Name":"b","Port":1}},{"Node":{"Name":"b","Port":2}}]},
           "Settings":{"Shards":0,"Colour":"red","LogLevel":"loud","Replication":"twice",
-                      "LeaveOnShutdown":"yes"}})",
+                      "LeaveOnShutdown":"yes","MinCopies":0,"ReplicaTimeoutMs":-1}})",
       "bad.json");
   CHECK_FALSE(out.config);
   CHECK(has_error(out, "bad.json: ServerNode.Node.Host: must be a string"));
@@ -93,7 +96,9 @@ TEST_CASE("every problem is reported with file and field") {
   CHECK(has_error(out, "bad.json: Settings.LogLevel: must be one of"));
   CHECK(has_error(out, "bad.json: Settings.Replication: must be one of sync, async, off"));
   CHECK(has_error(out, "bad.json: Settings.LeaveOnShutdown: must be true or false"));
-  CHECK(out.errors.size() == 10);
+  CHECK(has_error(out, "bad.json: Settings.MinCopies: must be from 1 to 16"));
+  CHECK(has_error(out, "bad.json: Settings.ReplicaTimeoutMs: must be from 10 to 600000"));
+  CHECK(out.errors.size() == 12);
 }
 
 TEST_CASE("broken JSON, a missing node and a missing file are errors") {
