@@ -76,11 +76,21 @@ void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Del
   auto& objects = *self->state.objects;
   if (is_write_op(cmd.kind))
     for (const auto* key : {&cmd.key, &cmd.new_key})
-      if (!key->empty())
-        if (auto refusal = too_few_copies(self->state, routing.get(), slot_of(*key))) {
+      if (!key->empty()) {
+        const int slot = slot_of(*key);
+        if (self->state.fenced_until[static_cast<std::size_t>(slot)] >
+                self->state.clock->now_ms() &&
+            !remote_owner_in(routing.get(), slot)) {
+          deliver(failure(status::unavailable,
+                          "this key's slot is being handed to another node; nothing was "
+                          "written, retry"));
+          return;
+        }
+        if (auto refusal = too_few_copies(self->state, routing.get(), slot)) {
           deliver(std::move(*refusal));
           return;
         }
+      }
   if (is_counter_op(cmd.kind)) {
     deliver_after_replicas(self, routing.get(), cmd, self->state.counters->execute(cmd),
                            std::move(deliver));

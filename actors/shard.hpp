@@ -25,6 +25,9 @@ struct shard_state {
   std::shared_ptr<const routing_holder> routing;  ///< which node owns a moved key's new slot
   /// The replica holders of this shard's slots that missed a write (this node owns them).
   in_sync_set in_sync;
+  /// Per slot: until when writes are refused because another node took the slot over and read
+  /// a key of it here before this node's view showed the change (slot_fetch_handler).
+  std::array<int64_t, slot_count> fenced_until{};
 
   /// Runs `f(space, arrivals)` on the objects, or (counter) on the counters: the two
   /// namespaces share the shard's slots but never a key.

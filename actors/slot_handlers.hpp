@@ -142,12 +142,21 @@ auto slot_migrate_handler(Self self) {
   };
 }
 
-/// The current state of one key or counter, for a node that took its slot over.
+/// The current state of one key or counter, for a node that took its slot over. If this node
+/// still owns the slot in its own view (it has not heard of the change yet), it stops taking
+/// writes for the slot (see shard_state::fenced_until): from now on the other node serves the
+/// key from the state given here, and a write applied here too would be lost.
 template <class Self>
 auto slot_fetch_handler(Self self) {
   return [self](fetch_atom, const std::string& key, bool counter) {
-    return self->state.in_namespace(
-        counter, [&](auto& space, arrival_guard&) { return space.snapshot(key); });
+    auto& st = self->state;
+    const int slot = slot_of(key);
+    const auto table = st.routing ? st.routing->current() : nullptr;
+    if (!remote_owner_in(table.get(), slot))
+      st.fenced_until[static_cast<std::size_t>(slot)] =
+          st.clock->now_ms() + defaults::handover_fence.count();
+    return st.in_namespace(counter,
+                           [&](auto& space, arrival_guard&) { return space.snapshot(key); });
   };
 }
 
@@ -227,6 +236,8 @@ void run_when_arrived(Self self, const command& cmd, Deliver deliver, Run run) {
                     "has just started and reached no peer yet); nothing was changed, retry"));
     return;
   }
+  // The fetch also fences the previous holder, which may not know yet that the slot moved and
+  // would take writes of its own (slot_fetch_handler).
   fetch_then(
       self, source.previous_holder, cmd.key, counter, [run, cmd, deliver] { run(cmd, deliver); },
       [deliver](const std::string& reason) {

@@ -57,6 +57,11 @@ inline constexpr auto connection_timeout = std::chrono::seconds(2);
 /// refused instead of bringing the key back.
 inline constexpr auto tombstone_retention = std::chrono::milliseconds(60'000);
 
+/// A node asked for a key of a slot it still owns in its own view (the asker took the slot
+/// over) takes no writes for that slot for this long, renewed by every such fetch: long enough
+/// for its view to catch up, after which it forwards them to the new owner.
+inline constexpr auto handover_fence = std::chrono::milliseconds(2000);
+
 /// How long after a layout change writes on a newly held slot win over arriving copies of it.
 inline constexpr auto arrival_window = std::chrono::milliseconds(30'000);
 /// Layout changes come in bursts (a joining node is first seen, then reachable): slot data

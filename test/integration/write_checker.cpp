@@ -1,0 +1,149 @@
+#include "test/integration/write_checker.hpp"
+
+#include <chrono>
+#include <random>
+#include <sstream>
+
+#include "core/base64.hpp"
+#include "test/integration/http_client.hpp"
+
+namespace ovo::test {
+
+using json = nlohmann::json;
+
+void write_checker::sent(const std::string& key, int64_t seq) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& state = keys_[key];
+  state.highest_sent = std::max(state.highest_sent, seq);
+}
+
+void write_checker::acknowledged(const std::string& key, int64_t seq) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& state = keys_[key];
+  state.acknowledged = std::max(state.acknowledged, seq);
+}
+
+void write_checker::counter_answered(const std::string& name, bool acknowledged) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& state = counters_[name];
+  (acknowledged ? state.acknowledged : state.ambiguous) += 1;
+}
+
+namespace {
+
+std::string url(uint16_t port, const std::string& path) {
+  return "http://127.0.0.1:" + std::to_string(port) + path;
+}
+
+/// The sequence number stored under `key` as read through `port`; -1 when absent, -2 on error.
+int64_t read_seq(http_client& client, uint16_t port, const std::string& key) {
+  auto answer = client.get(url(port, "/ovo/keystorage/" + key));
+  if (answer.status == 404) return -1;
+  if (answer.status != 200) return -2;
+  auto bytes = decode_base64(answer.envelope()["Data"]["Data"].get<std::string>());
+  return bytes ? std::stoll(*bytes) : -2;
+}
+
+/// The counter's value through `port`; -1 when absent, -2 on error.
+int64_t read_counter(http_client& client, uint16_t port, const std::string& name) {
+  auto answer = client.get(url(port, "/ovo/counters/" + name));
+  if (answer.status == 404) return -1;
+  if (answer.status != 200) return -2;
+  return answer.envelope()["Data"]["Value"].get<int64_t>();
+}
+
+}  // namespace
+
+write_checker::verdict write_checker::check(const std::vector<uint16_t>& rest_ports) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  verdict v;
+  http_client client;
+  std::ostringstream problems;
+  for (const auto& [key, state] : keys_) {
+    ++v.keys;
+    if (state.acknowledged > 0) ++v.acknowledged_writes;
+    std::vector<int64_t> seen;
+    for (auto port : rest_ports) seen.push_back(read_seq(client, port, key));
+    bool lost = false, differing = false;
+    for (auto seq : seen) {
+      differing = differing || seq != seen.front();
+      // Its last acknowledged value or a newer one it was sent; absent only if never acknowledged.
+      lost = lost || seq < state.acknowledged || seq > state.highest_sent ||
+             (seq == -1 && state.acknowledged > 0) || seq == -2;
+    }
+    v.lost += lost ? 1 : 0;
+    v.differing += differing ? 1 : 0;
+    if (lost || differing) {
+      problems << key << ": acknowledged " << state.acknowledged << ", sent up to "
+               << state.highest_sent << ", read";
+      for (auto seq : seen) problems << ' ' << seq;
+      problems << '\n';
+    }
+  }
+  for (const auto& [name, state] : counters_) {
+    ++v.counters;
+    v.acknowledged_increments += state.acknowledged;
+    v.ambiguous_increments += state.ambiguous;
+    bool exact = true;
+    std::vector<int64_t> seen;
+    for (auto port : rest_ports) {
+      const auto value = read_counter(client, port, name);
+      seen.push_back(value);
+      const auto total = value < 0 && state.acknowledged == 0 ? 0 : value;
+      exact = exact && total >= state.acknowledged &&
+              total <= state.acknowledged + state.ambiguous && value == seen.front();
+    }
+    v.counters_exact += exact ? 1 : 0;
+    if (!exact) {
+      problems << "counter " << name << ": acknowledged " << state.acknowledged
+               << ", ambiguous " << state.ambiguous << ", read";
+      for (auto value : seen) problems << ' ' << value;
+      problems << '\n';
+    }
+  }
+  v.problems = problems.str();
+  return v;
+}
+
+checked_workload::checked_workload(write_checker& checker, std::vector<uint16_t> rest_ports,
+                                   int writers, int keys_per_writer, int counters) {
+  // Bounded in time by stop() (the test's own deadline) and in count by the request rate.
+  for (int w = 0; w < writers; ++w)
+    threads_.emplace_back([this, &checker, rest_ports, w, keys_per_writer] {
+      http_client client;
+      std::mt19937 rng(static_cast<unsigned>(w));
+      std::vector<int64_t> seq(static_cast<std::size_t>(keys_per_writer), 0);
+      for (int i = 0; !stopping_; ++i) {
+        const auto k = static_cast<std::size_t>(i % keys_per_writer);
+        const auto key = "w" + std::to_string(w) + "-k" + std::to_string(k);
+        const auto value = ++seq[k];
+        checker.sent(key, value);
+        const auto port = rest_ports[rng() % rest_ports.size()];
+        auto answer = client.request(
+            "PUT", url(port, "/ovo/keystorage"),
+            json{{"Key", key}, {"Data", to_base64(std::to_string(value))}}.dump());
+        if (answer.status == 200) checker.acknowledged(key, value);
+      }
+    });
+  for (int n = 0; n < counters; ++n)
+    threads_.emplace_back([this, &checker, rest_ports, n] {
+      http_client client;
+      std::mt19937 rng(static_cast<unsigned>(100 + n));
+      const auto name = "counter-" + std::to_string(n);
+      const auto body = json{{"Key", name}, {"Value", 1}}.dump();
+      while (!stopping_) {
+        const auto port = rest_ports[rng() % rest_ports.size()];
+        auto answer = client.request("PUT", url(port, "/ovo/counters"), body);
+        checker.counter_answered(name, answer.status == 200);
+      }
+    });
+}
+
+void checked_workload::stop() {
+  stopping_ = true;
+  for (auto& thread : threads_)
+    if (thread.joinable()) thread.join();
+  threads_.clear();
+}
+
+}  // namespace ovo::test

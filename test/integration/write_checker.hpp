@@ -1,0 +1,63 @@
+#pragma once
+// The fault tests' judge: clients record what each request was told, and the checker compares
+// the cluster's final state with it. Every key must read back, through every node, as its last
+// acknowledged value or a newer one it was sent; every counter must equal its acknowledged
+// increments plus at most its ambiguous ones (503, no answer).
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ovo::test {
+
+class write_checker {
+ public:
+  /// Object `key` was sent `seq` (values are the decimal sequence numbers, increasing per key).
+  void sent(const std::string& key, int64_t seq);
+  /// ... and the node answered 200.
+  void acknowledged(const std::string& key, int64_t seq);
+  /// Counter `name` was incremented by 1 and answered 200, or not answered 200.
+  void counter_answered(const std::string& name, bool acknowledged);
+
+  struct verdict {
+    int keys = 0, lost = 0, differing = 0;
+    int counters = 0, counters_exact = 0;
+    int64_t acknowledged_writes = 0, acknowledged_increments = 0, ambiguous_increments = 0;
+    std::string problems;  ///< one line per key or counter that failed
+  };
+
+  /// Reads every key and counter through each of `rest_ports` (127.0.0.1) and judges.
+  verdict check(const std::vector<uint16_t>& rest_ports) const;
+
+ private:
+  struct key_state {
+    int64_t acknowledged = 0;  ///< 0: none yet
+    int64_t highest_sent = 0;
+  };
+  struct counter_state {
+    int64_t acknowledged = 0, ambiguous = 0;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::string, key_state> keys_;
+  std::map<std::string, counter_state> counters_;
+};
+
+/// Writers that each own `keys_per_writer` keys and write increasing sequence numbers to them,
+/// and one client per counter incrementing it, all through random nodes, until stop().
+class checked_workload {
+ public:
+  checked_workload(write_checker& checker, std::vector<uint16_t> rest_ports, int writers,
+                   int keys_per_writer, int counters);
+  ~checked_workload() { stop(); }
+  void stop();
+
+ private:
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace ovo::test
