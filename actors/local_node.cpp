@@ -39,9 +39,10 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   for (const auto& s : shards_) caf::anon_send(s, peers_atom_v, peers);
   keyspace_ = system.spawn(keyspace, shards_);
   cluster_options options;
-  options.keep_replicas = settings.replication != "off";
-  options.answer_before_replicas = settings.replication == "async";
-  options.min_copies = settings.replication == "sync" ? static_cast<int>(settings.min_copies) : 1;
+  options.keep_replicas = settings.replication != replication_mode::off;
+  options.answer_before_replicas = settings.replication == replication_mode::async;
+  options.min_copies =
+      settings.replication == replication_mode::sync ? static_cast<int>(settings.min_copies) : 1;
   options.replica_timeout = std::chrono::milliseconds(settings.replica_timeout_ms);
   options.dead_node_removal = std::chrono::seconds(settings.dead_node_removal_seconds);
   options.stepbrothers = config.stepbrothers;

@@ -108,7 +108,7 @@ void push_slot(self_ptr self, const pass_ptr& p, const slot_push& push) {
   const auto holders = holders_of_slot(self, push.slot);
   auto joined = std::make_shared<join_counter>(holders.size() * push.targets.size(), on_pushed);
   for (const auto& target : push.targets) {
-    auto peer = self->state.peers.find(holder_name(target));
+    auto peer = self->state.peers.find(target.name);
     for (const auto& holder : holders) {
       if (peer == self->state.peers.end()) {
         joined->report(false);
@@ -122,7 +122,7 @@ void push_slot(self_ptr self, const pass_ptr& p, const slot_push& push) {
                 joined->report(true);
               },
               [self, joined, slot = push.slot, target](caf::error& err) {
-                log_failure(self, "sending to " + target + ":", slot, err);
+                log_failure(self, "sending to " + target.name + ":", slot, err);
                 joined->report(false);
               });
     }
@@ -172,11 +172,11 @@ void finish_pass(self_ptr self, const pass_ptr& p) {
 /// Holders that lost contact no longer count as having their slots' data.
 void forget_lost_holders(slot_mover_state& mover) {
   if (mover.lost_contact.empty()) return;
-  auto lost = [&](const std::string& id) { return mover.lost_contact.count(holder_name(id)) > 0; };
+  auto lost = [&](const holder_id& id) { return mover.lost_contact.count(id.name) > 0; };
   for (auto& holders : mover.last) {
     auto& replicas = holders.replicas;
     replicas.erase(std::remove_if(replicas.begin(), replicas.end(), lost), replicas.end());
-    if (lost(holders.owner)) holders.owner.clear();
+    if (lost(holders.owner)) holders.owner = {};
   }
   mover.lost_contact.clear();
 }
@@ -193,7 +193,7 @@ void start_pass(self_ptr self) {
   const auto holders = local_holders(self);
   auto gathered = std::make_shared<join_counter>(holders.size(), [self, p, has_data](bool ok) {
     auto& st = self->state;
-    const auto me = st.view->holder_id(0);
+    const auto me = st.view->holder_of(0);
     if (!ok) {
       component_log("rebalance")->warn("a local holder did not report its slots; retrying");
       p->failed = 1;

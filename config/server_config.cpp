@@ -149,12 +149,15 @@ node_settings read_settings(field_reader& in, const json& obj) {
   s.min_copies = in.integer(obj, "MinCopies", "Settings.MinCopies", 1, 16, s.min_copies);
   s.replica_timeout_ms = in.integer(obj, "ReplicaTimeoutMs", "Settings.ReplicaTimeoutMs", 10,
                                     600'000, s.replica_timeout_ms);
-  auto replication = in.string(obj, "Replication", "Settings.Replication");
-  if (!replication.empty() && replication != "sync" && replication != "async" &&
-      replication != "off")
-    in.fail("Settings.Replication", "must be one of sync, async, off");
+  const auto replication = in.string(obj, "Replication", "Settings.Replication");
+  if (replication == "sync")
+    s.replication = replication_mode::sync;
+  else if (replication == "async")
+    s.replication = replication_mode::async;
+  else if (replication == "off")
+    s.replication = replication_mode::off;
   else if (!replication.empty())
-    s.replication = replication;
+    in.fail("Settings.Replication", "must be one of sync, async, off");
   auto level = in.string(obj, "LogLevel", "Settings.LogLevel");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!level.empty() && !levels.count(level))
@@ -260,6 +263,15 @@ config_outcome load_config(const std::string& path) {
   return parse_config(text.str(), path);
 }
 
+const char* to_string(replication_mode mode) {
+  switch (mode) {
+    case replication_mode::sync: return "sync";
+    case replication_mode::async: return "async";
+    case replication_mode::off: return "off";
+  }
+  return "sync";
+}
+
 std::string render_config(const server_config& config) {
   json nodes = json::array();
   for (const auto& node : config.topology) nodes.push_back({{"Node", address_json(node)}});
@@ -281,7 +293,7 @@ std::string render_config(const server_config& config) {
         {"ExpirySweepMs", s.expiry_sweep_ms},
         {"LogLevel", s.log_level},
         {"LeaveOnShutdown", s.leave_on_shutdown},
-        {"Replication", s.replication},
+        {"Replication", to_string(s.replication)},
         {"MinCopies", s.min_copies},
         {"ReplicaTimeoutMs", s.replica_timeout_ms},
         {"DeadNodeRemovalSeconds", s.dead_node_removal_seconds}}}};

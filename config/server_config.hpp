@@ -21,6 +21,16 @@ struct node_address {
   int64_t joined_at_ms = 0;
 };
 
+/// Settings.Replication.
+enum class replication_mode {
+  sync,   ///< a write is answered after its in-sync replica holders applied it
+  async,  ///< answered at once, the replicas follow
+  off,    ///< one copy only (a dead node's keys are lost)
+};
+
+/// The setting's text for `mode` ("sync", "async", "off").
+const char* to_string(replication_mode mode);
+
 struct node_settings {
   std::size_t shards = defaults::shards;
   unsigned rest_threads = 0;   ///< 0 = one per core
@@ -32,9 +42,7 @@ struct node_settings {
   std::string log_level = defaults::log_level;
   /// On SIGTERM, hand every slot to the other nodes before exiting (graceful leave).
   bool leave_on_shutdown = false;
-  /// "sync": a write is answered after its in-sync replica holders applied it; "async": at
-  /// once, the replicas follow; "off": one copy only (a dead node's keys are lost).
-  std::string replication = "sync";
+  replication_mode replication = replication_mode::sync;
   /// With "sync": the copies (owner included) a write needs in sync, at most the data nodes
   /// serving in the layout (docs/cluster.md, "In-sync copies").
   int64_t min_copies = defaults::min_copies;

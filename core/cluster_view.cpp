@@ -104,9 +104,9 @@ bool cluster_view::holds(int slot) const {
   return owners_[s] == 0 || std::find(replicas.begin(), replicas.end(), 0) != replicas.end();
 }
 
-std::string cluster_view::holder_id(std::size_t index) const {
+holder_id cluster_view::holder_of(std::size_t index) const {
   if (index == none) return {};
-  return nodes_[index].name + "#" + std::to_string(nodes_[index].incarnation);
+  return {nodes_[index].name, nodes_[index].incarnation};
 }
 
 bool cluster_view::set_active(const std::string& name, bool active) {

@@ -13,6 +13,18 @@
 
 namespace ovo {
 
+/// One process of a node: its name and start time. A restarted node is a different holder,
+/// whose data must be sent again.
+struct holder_id {
+  std::string name;
+  int64_t incarnation = 0;
+  bool empty() const { return name.empty(); }
+  bool operator==(const holder_id& other) const {
+    return name == other.name && incarnation == other.incarnation;
+  }
+  bool operator!=(const holder_id& other) const { return !(*this == other); }
+};
+
 class cluster_view {
  public:
   /// `keep_replicas` false: no slot has a replica (replication turned off).
@@ -40,9 +52,8 @@ class cluster_view {
   /// Whether this node serves `slot` or holds its replica.
   bool holds(int slot) const;
 
-  /// Names one process of node `index` (name and start time), or "" for `none`: a restarted
-  /// node is a different holder, whose data must be sent again.
-  std::string holder_id(std::size_t index) const;
+  /// The process of node `index` (name and start time), or an empty holder for `none`.
+  holder_id holder_of(std::size_t index) const;
 
   /// Every node, this one first, with HashRange filled from the current layout.
   const std::vector<node_info>& nodes() const { return nodes_; }

@@ -5,13 +5,13 @@
 namespace ovo {
 namespace {
 
-std::vector<std::string> members(const slot_holders& holders) {
-  std::vector<std::string> out{holders.owner};
+std::vector<holder_id> members(const slot_holders& holders) {
+  std::vector<holder_id> out{holders.owner};
   out.insert(out.end(), holders.replicas.begin(), holders.replicas.end());
   return out;
 }
 
-bool contains(const std::vector<std::string>& ids, const std::string& id) {
+bool contains(const std::vector<holder_id>& ids, const holder_id& id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
@@ -20,14 +20,14 @@ bool contains(const std::vector<std::string>& ids, const std::string& id) {
 holder_map holders_of(const cluster_view& view) {
   holder_map out;
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
-    out[slot].owner = view.holder_id(view.owners()[slot]);
-    for (auto index : view.replicas()[slot]) out[slot].replicas.push_back(view.holder_id(index));
+    out[slot].owner = view.holder_of(view.owners()[slot]);
+    for (auto index : view.replicas()[slot]) out[slot].replicas.push_back(view.holder_of(index));
   }
   return out;
 }
 
 std::vector<slot_push> plan_pushes(const holder_map& last, const holder_map& now,
-                                   const std::string& me,
+                                   const holder_id& me,
                                    const std::array<bool, slot_count>& has_data) {
   std::vector<slot_push> plan;
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
@@ -45,10 +45,6 @@ std::vector<slot_push> plan_pushes(const holder_map& last, const holder_map& now
     if (!push.targets.empty() || push.drop_after) plan.push_back(std::move(push));
   }
   return plan;
-}
-
-std::string holder_name(const std::string& holder_id) {
-  return holder_id.substr(0, holder_id.rfind('#'));
 }
 
 }  // namespace ovo

@@ -17,10 +17,10 @@
 
 namespace ovo {
 
-/// The holders of one slot as holder ids (cluster_view::holder_id).
+/// The holders of one slot.
 struct slot_holders {
-  std::string owner;
-  std::vector<std::string> replicas;
+  holder_id owner;
+  std::vector<holder_id> replicas;
   bool operator==(const slot_holders& other) const {
     return owner == other.owner && replicas == other.replicas;
   }
@@ -33,17 +33,14 @@ holder_map holders_of(const cluster_view& view);
 /// One slot to send.
 struct slot_push {
   int slot = 0;
-  std::vector<std::string> targets;  ///< holder ids to send the slot to
+  std::vector<holder_id> targets;  ///< the holders to send the slot to
   bool drop_after = false;           ///< this node no longer holds the slot
 };
 
-/// The pushes this node (`me`, a holder id) owes after the layout went from `last` to `now`,
-/// given which slots it has data for.
+/// The pushes this node (`me`) owes after the layout went from `last` to `now`, given which
+/// slots it has data for.
 std::vector<slot_push> plan_pushes(const holder_map& last, const holder_map& now,
-                                   const std::string& me,
+                                   const holder_id& me,
                                    const std::array<bool, slot_count>& has_data);
-
-/// The node name of a holder id.
-std::string holder_name(const std::string& holder_id);
 
 }  // namespace ovo

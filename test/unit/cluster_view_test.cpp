@@ -168,10 +168,10 @@ TEST_CASE("a restarted node (same join time, later start) replaces the old repor
   auto b = node("b", 200);
   b.incarnation = 5;
   view.merge(b);
-  const auto before = view.holder_id(1);
+  const auto before = view.holder_of(1);
   b.incarnation = 9;
   CHECK(view.merge(b));
-  CHECK(view.holder_id(1) != before);
+  CHECK(view.holder_of(1) != before);
   b.incarnation = 5;
   CHECK_FALSE(view.merge(b));  // older news
 }

@@ -59,7 +59,7 @@ TEST_CASE("Settings override the defaults") {
   CHECK(s.expiry_sweep_ms == 50);
   CHECK(s.log_level == "warn");
   CHECK(s.leave_on_shutdown);
-  CHECK(s.replication == "async");
+  CHECK(s.replication == ovo::replication_mode::async);
   CHECK(s.dead_node_removal_seconds == 30);
   CHECK(s.min_copies == 3);
   CHECK(s.replica_timeout_ms == 750);
