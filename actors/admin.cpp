@@ -1,12 +1,12 @@
 #include "actors/admin.hpp"
 
+#include "config/defaults.hpp"
+#include "core/logging.hpp"
+
 #include <signal.h>
 #include <unistd.h>
 
 #include <fstream>
-
-#include "config/defaults.hpp"
-#include "core/logging.hpp"
 
 namespace ovo {
 namespace {
@@ -74,7 +74,8 @@ caf::result<node_status> gather_status(self_ptr self) {
 }  // namespace
 
 admin_actor::behavior_type admin(self_ptr self, std::string node_name,
-                                 cluster_manager_actor cluster, std::vector<slot_holder_actor> holders,
+                                 cluster_manager_actor cluster,
+                                 std::vector<slot_holder_actor> holders,
                                  std::shared_ptr<const node_metrics> metrics) {
   auto& st = self->state;
   st.node_name = std::move(node_name);

@@ -1,11 +1,11 @@
 #pragma once
 // The admin actor: what ovoctl talks to (through the cluster manager published on APIPort).
 
-#include <chrono>
-#include <memory>
-
 #include "actors/interfaces.hpp"
 #include "actors/node_metrics.hpp"
+
+#include <chrono>
+#include <memory>
 
 namespace ovo {
 

@@ -1,14 +1,14 @@
 #include "actors/cluster_manager.hpp"
 
-#include <algorithm>
-
 #include "actors/command_handlers.hpp"
-#include "config/defaults.hpp"
-#include "core/logging.hpp"
 #include "actors/peer_connection.hpp"
 #include "actors/peer_requests.hpp"
 #include "actors/slot_arrivals.hpp"
+#include "config/defaults.hpp"
+#include "core/logging.hpp"
 #include "core/slot_layout.hpp"
+
+#include <algorithm>
 
 namespace ovo {
 namespace {
@@ -50,8 +50,8 @@ void publish_routing(self_ptr self) {
   // A cluster down to fewer data nodes than MinCopies keeps accepting writes with what it has.
   const auto serving = std::count_if(nodes.begin(), nodes.end(),
                                      [](const node_info& n) { return !n.hash_range.empty(); });
-  table->copies_needed = std::max<int>(
-      1, std::min<int>(st.options.min_copies, static_cast<int>(serving)));
+  table->copies_needed =
+      std::max<int>(1, std::min<int>(st.options.min_copies, static_cast<int>(serving)));
   st.routing->publish(std::move(table));
 }
 
@@ -166,12 +166,9 @@ caf::result<bool> leave(self_ptr self) {
 
 }  // namespace
 
-cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me,
-                                                     local_targets local,
-                                                     std::shared_ptr<routing_holder> routing,
-                                                     std::vector<node_info> seeds,
-                                                     topology_listener on_change,
-                                                     cluster_options options) {
+cluster_manager_actor::behavior_type cluster_manager(
+    self_ptr self, node_info me, local_targets local, std::shared_ptr<routing_holder> routing,
+    std::vector<node_info> seeds, topology_listener on_change, cluster_options options) {
   auto& st = self->state;
   st.options = options;
   st.view = std::make_unique<cluster_view>(std::move(me), options.keep_replicas);
@@ -238,8 +235,8 @@ cluster_manager_actor::behavior_type cluster_manager(self_ptr self, node_info me
       [self](remove_atom, std::string& name, int64_t incarnation) {
         const auto* node = self->state.view->find(name);
         if (!node || node->active || node->incarnation != incarnation) return;
-        component_log("cluster")->warn("{} has been unreachable for {} s: removing it",
-                                       name, self->state.options.dead_node_removal.count());
+        component_log("cluster")->warn("{} has been unreachable for {} s: removing it", name,
+                                       self->state.options.dead_node_removal.count());
         forget(self, name);
       },
       [self](migrate_atom, int slot, bool counters, std::vector<replica_write>& writes) {

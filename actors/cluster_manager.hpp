@@ -1,13 +1,13 @@
 #pragma once
+#include "actors/interfaces.hpp"
+#include "actors/routing_table.hpp"
+#include "actors/slot_mover.hpp"
+#include "core/cluster_view.hpp"
+
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
-
-#include "core/cluster_view.hpp"
-#include "actors/interfaces.hpp"
-#include "actors/routing_table.hpp"
-#include "actors/slot_mover.hpp"
 
 namespace ovo {
 
@@ -18,12 +18,12 @@ struct local_targets {
 
 /// How this node's cluster behaves (from Settings).
 struct cluster_options {
-  bool keep_replicas = true;           ///< false: Replication "off"
+  bool keep_replicas = true;            ///< false: Replication "off"
   bool answer_before_replicas = false;  ///< Replication "async"
   /// Copies a write needs in sync, owner included (Settings.MinCopies; "sync" only).
   int min_copies = 1;
   std::chrono::milliseconds replica_timeout{2000};  ///< Settings.ReplicaTimeoutMs
-  std::chrono::seconds dead_node_removal{0};  ///< 0: never remove an unreachable node
+  std::chrono::seconds dead_node_removal{0};        ///< 0: never remove an unreachable node
   /// Nodes asked to take this node as their twin once reached (ServerNode.Stepbrothers).
   std::vector<std::string> stepbrothers;
 };
@@ -39,8 +39,8 @@ struct cluster_manager_state {
   std::map<std::string, peer_connection_actor> peers;
   topology_listener on_change;
   cluster_options options;
-  std::array<bool, slot_count> held{};  ///< slots this node held in the previous view
-  std::array<std::string, slot_count> owner_before;    ///< each slot's owner in the previous view
+  std::array<bool, slot_count> held{};               ///< slots this node held in the previous view
+  std::array<std::string, slot_count> owner_before;  ///< each slot's owner in the previous view
   std::array<std::string, slot_count> previous_owner;  ///< who served a slot before this node
   bool bootstrapped = false;  ///< previous_owner was set from the cluster's view on joining
   slot_mover_state mover;

@@ -1,8 +1,8 @@
 #include "actors/expiry_scheduler.hpp"
 
-#include <map>
-
 #include "core/logging.hpp"
+
+#include <map>
 
 namespace ovo {
 

@@ -1,9 +1,9 @@
 #pragma once
-#include <memory>
-
+#include "actors/interfaces.hpp"
 #include "core/clock.hpp"
 #include "core/expiry_queue.hpp"
-#include "actors/interfaces.hpp"
+
+#include <memory>
 
 namespace ovo {
 

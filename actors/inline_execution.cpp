@@ -6,13 +6,9 @@ inline_execution::inline_execution(caf::actor_system& system) : caf::execution_u
   // nop
 }
 
-inline_execution::~inline_execution() {
-  run_pending();
-}
+inline_execution::~inline_execution() { run_pending(); }
 
-void inline_execution::exec_later(caf::resumable* job) {
-  jobs_.push_back(job);
-}
+void inline_execution::exec_later(caf::resumable* job) { jobs_.push_back(job); }
 
 void inline_execution::run_pending() {
   // Index, not iterators: a running actor may wake others, which appends to jobs_.

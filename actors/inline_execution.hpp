@@ -1,7 +1,6 @@
 #pragma once
 // Lets a thread outside CAF's scheduler (a Pistache reactor) run the actors its messages wake.
 #include <absl/container/inlined_vector.h>
-
 #include <caf/all.hpp>
 
 namespace ovo {
@@ -39,9 +38,9 @@ template <class Handle, class... Ts>
 void send_and_run_here(const Handle& dest, Ts&&... xs) {
   if (!dest) return;
   inline_execution here{dest->home_system()};
-  dest->enqueue(caf::make_mailbox_element(nullptr, caf::make_message_id(), {},
-                                          std::forward<Ts>(xs)...),
-                &here);
+  dest->enqueue(
+      caf::make_mailbox_element(nullptr, caf::make_message_id(), {}, std::forward<Ts>(xs)...),
+      &here);
   here.run_pending();
 }
 

@@ -24,14 +24,15 @@
 //   shard --(fetch, key)--> peer_connection --> previous owner's cluster_manager
 //       --> the key's shard                   (a key missing here while its slot is on its way)
 
-#include <caf/all.hpp>
-#include <memory>
-#include <string>
-#include <vector>
-
 #include "core/admin_types.hpp"
 #include "core/command.hpp"
 #include "core/object_record.hpp"
+
+#include <caf/all.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace ovo {
 
@@ -61,8 +62,8 @@ typename Inspector::result_type inspect(Inspector& f, command& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reply& x) {
-  return f(caf::meta::type_name("reply"), x.code, x.kind, x.key, x.data, x.number, x.keys,
-           x.nodes, x.message);
+  return f(caf::meta::type_name("reply"), x.code, x.kind, x.key, x.data, x.number, x.keys, x.nodes,
+           x.message);
 }
 
 template <class Inspector>
@@ -93,79 +94,78 @@ typename Inspector::result_type inspect(Inspector& f, pass_report& x) {
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ovo::reply_sink_ptr)
 
 CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
-  CAF_ADD_TYPE_ID(ovo, (ovo::command))
-  CAF_ADD_TYPE_ID(ovo, (ovo::reply))
-  CAF_ADD_TYPE_ID(ovo, (ovo::node_info))
-  CAF_ADD_TYPE_ID(ovo, (ovo::object_record))
-  CAF_ADD_TYPE_ID(ovo, (ovo::replica_write))
-  CAF_ADD_TYPE_ID(ovo, (std::vector<std::string>))
-  CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::node_info>))
-  CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::replica_write>))
-  CAF_ADD_TYPE_ID(ovo, (std::vector<int>))
-  CAF_ADD_TYPE_ID(ovo, (std::vector<uint32_t>))
-  CAF_ADD_TYPE_ID(ovo, (ovo::node_status))
-  CAF_ADD_TYPE_ID(ovo, (ovo::pass_report))
-  CAF_ADD_TYPE_ID(ovo, (std::vector<uint64_t>))
+CAF_ADD_TYPE_ID(ovo, (ovo::command))
+CAF_ADD_TYPE_ID(ovo, (ovo::reply))
+CAF_ADD_TYPE_ID(ovo, (ovo::node_info))
+CAF_ADD_TYPE_ID(ovo, (ovo::object_record))
+CAF_ADD_TYPE_ID(ovo, (ovo::replica_write))
+CAF_ADD_TYPE_ID(ovo, (std::vector<std::string>))
+CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::node_info>))
+CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::replica_write>))
+CAF_ADD_TYPE_ID(ovo, (std::vector<int>))
+CAF_ADD_TYPE_ID(ovo, (std::vector<uint32_t>))
+CAF_ADD_TYPE_ID(ovo, (ovo::node_status))
+CAF_ADD_TYPE_ID(ovo, (ovo::pass_report))
+CAF_ADD_TYPE_ID(ovo, (std::vector<uint64_t>))
 
-  /// A command for the receiver; answered through a sink or as a response.
-  CAF_ADD_ATOM(ovo, ovo, exec_atom, "exec")
-  /// Take over an object moved from another shard.
-  CAF_ADD_ATOM(ovo, ovo, adopt_atom, "adopt")
-  /// Drop these keys if their deadline has passed.
-  CAF_ADD_ATOM(ovo, ovo, expire_atom, "expire")
-  /// Remember a key's deadline.
-  CAF_ADD_ATOM(ovo, ovo, schedule_atom, "schedule")
-  /// The actors the expiry scheduler's target indices refer to.
-  CAF_ADD_ATOM(ovo, ovo, targets_atom, "targets")
-  /// The other shards of this node, by index.
-  CAF_ADD_ATOM(ovo, ovo, peers_atom, "peers")
-  /// Apply the state of a key written on the slot's owner (this node holds the replica).
-  CAF_ADD_ATOM(ovo, ovo, replicate_atom, "replicate")
-  /// A peer connection went up (true) or down (false).
-  CAF_ADD_ATOM(ovo, ovo, peer_state_atom, "peerstate")
-  /// Entries per slot held by the receiver.
-  CAF_ADD_ATOM(ovo, ovo, sizes_atom, "sizes")
-  /// Send this holder's entries of one slot to a new holder.
-  CAF_ADD_ATOM(ovo, ovo, push_atom, "push")
-  /// Forget one slot (this node no longer holds it).
-  CAF_ADD_ATOM(ovo, ovo, drop_atom, "drop")
-  /// These slots' data is on its way: keep what is written here meanwhile over arriving copies.
-  CAF_ADD_ATOM(ovo, ovo, expect_atom, "expect")
-  /// Store a slot's entries sent by the node that held it.
-  CAF_ADD_ATOM(ovo, ovo, migrate_atom, "migrate")
-  /// The current state of one key (read-through while its slot's data is on the way).
-  CAF_ADD_ATOM(ovo, ovo, fetch_atom, "fetch")
-  /// Move slot data to match the current layout.
-  CAF_ADD_ATOM(ovo, ovo, rebalance_atom, "rebalance")
-  /// Remove a node that stayed unreachable (if it is still the same process and still down).
-  CAF_ADD_ATOM(ovo, ovo, remove_atom, "remove")
-  /// Admin: are you there (answers the node name).
-  CAF_ADD_ATOM(ovo, ovo, ping_atom, "ping")
-  /// Admin: this node's health.
-  CAF_ADD_ATOM(ovo, ovo, status_atom, "status")
-  /// Admin: the cluster view.
-  CAF_ADD_ATOM(ovo, ovo, topology_atom, "topology")
-  /// Admin: add or remove a twin of this node.
-  CAF_ADD_ATOM(ovo, ovo, twin_atom, "twin")
-  /// The admin actor of a node (ovoctl asks the published cluster endpoint for it).
-  CAF_ADD_ATOM(ovo, ovo, admin_atom, "admin")
-  /// Hand every slot over, then answer (graceful leave).
-  CAF_ADD_ATOM(ovo, ovo, leave_atom, "leave")
-  // Appended, not sorted in: a type's ID is its position, so the IDs above stay what they were.
-  CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::command>))
-  CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::reply>))
-  /// Send what was gathered for the peer (a peer connection's own housekeeping).
-  CAF_ADD_ATOM(ovo, ovo, flush_atom, "flush")
-  /// Bring a replica holder that left a slot's in-sync set up to date (a shard's own retry).
-  CAF_ADD_ATOM(ovo, ovo, catch_up_atom, "catchup")
+/// A command for the receiver; answered through a sink or as a response.
+CAF_ADD_ATOM(ovo, ovo, exec_atom, "exec")
+/// Take over an object moved from another shard.
+CAF_ADD_ATOM(ovo, ovo, adopt_atom, "adopt")
+/// Drop these keys if their deadline has passed.
+CAF_ADD_ATOM(ovo, ovo, expire_atom, "expire")
+/// Remember a key's deadline.
+CAF_ADD_ATOM(ovo, ovo, schedule_atom, "schedule")
+/// The actors the expiry scheduler's target indices refer to.
+CAF_ADD_ATOM(ovo, ovo, targets_atom, "targets")
+/// The other shards of this node, by index.
+CAF_ADD_ATOM(ovo, ovo, peers_atom, "peers")
+/// Apply the state of a key written on the slot's owner (this node holds the replica).
+CAF_ADD_ATOM(ovo, ovo, replicate_atom, "replicate")
+/// A peer connection went up (true) or down (false).
+CAF_ADD_ATOM(ovo, ovo, peer_state_atom, "peerstate")
+/// Entries per slot held by the receiver.
+CAF_ADD_ATOM(ovo, ovo, sizes_atom, "sizes")
+/// Send this holder's entries of one slot to a new holder.
+CAF_ADD_ATOM(ovo, ovo, push_atom, "push")
+/// Forget one slot (this node no longer holds it).
+CAF_ADD_ATOM(ovo, ovo, drop_atom, "drop")
+/// These slots' data is on its way: keep what is written here meanwhile over arriving copies.
+CAF_ADD_ATOM(ovo, ovo, expect_atom, "expect")
+/// Store a slot's entries sent by the node that held it.
+CAF_ADD_ATOM(ovo, ovo, migrate_atom, "migrate")
+/// The current state of one key (read-through while its slot's data is on the way).
+CAF_ADD_ATOM(ovo, ovo, fetch_atom, "fetch")
+/// Move slot data to match the current layout.
+CAF_ADD_ATOM(ovo, ovo, rebalance_atom, "rebalance")
+/// Remove a node that stayed unreachable (if it is still the same process and still down).
+CAF_ADD_ATOM(ovo, ovo, remove_atom, "remove")
+/// Admin: are you there (answers the node name).
+CAF_ADD_ATOM(ovo, ovo, ping_atom, "ping")
+/// Admin: this node's health.
+CAF_ADD_ATOM(ovo, ovo, status_atom, "status")
+/// Admin: the cluster view.
+CAF_ADD_ATOM(ovo, ovo, topology_atom, "topology")
+/// Admin: add or remove a twin of this node.
+CAF_ADD_ATOM(ovo, ovo, twin_atom, "twin")
+/// The admin actor of a node (ovoctl asks the published cluster endpoint for it).
+CAF_ADD_ATOM(ovo, ovo, admin_atom, "admin")
+/// Hand every slot over, then answer (graceful leave).
+CAF_ADD_ATOM(ovo, ovo, leave_atom, "leave")
+// Appended, not sorted in: a type's ID is its position, so the IDs above stay what they were.
+CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::command>))
+CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::reply>))
+/// Send what was gathered for the peer (a peer connection's own housekeeping).
+CAF_ADD_ATOM(ovo, ovo, flush_atom, "flush")
+/// Bring a replica holder that left a slot's in-sync set up to date (a shard's own retry).
+CAF_ADD_ATOM(ovo, ovo, catch_up_atom, "catchup")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
 
 /// Handles a command from REST (answers the sink) or from another actor (answers a response).
-using command_handler_actor =
-    caf::typed_actor<caf::reacts_to<exec_atom, command, reply_sink_ptr>,
-                     caf::replies_to<exec_atom, command>::with<reply>>;
+using command_handler_actor = caf::typed_actor<caf::reacts_to<exec_atom, command, reply_sink_ptr>,
+                                               caf::replies_to<exec_atom, command>::with<reply>>;
 
 /// Something the expiry scheduler can tell to drop keys.
 using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::vector<std::string>>>;
@@ -176,8 +176,7 @@ using slot_holder_actor = caf::typed_actor<
     // Entries per slot: objects, counters.
     caf::replies_to<sizes_atom>::with<std::vector<uint32_t>, std::vector<uint32_t>>,
     caf::replies_to<push_atom, int, caf::strong_actor_ptr>::with<uint64_t>,
-    caf::replies_to<drop_atom, int>::with<uint64_t>,
-    caf::reacts_to<expect_atom, std::vector<int>>,
+    caf::replies_to<drop_atom, int>::with<uint64_t>, caf::reacts_to<expect_atom, std::vector<int>>,
     // (slot, counters?, entries): one namespace of a slot's data.
     caf::replies_to<migrate_atom, int, bool, std::vector<replica_write>>::with<bool>,
     // (key, counter?): the current state of one key.
@@ -193,30 +192,30 @@ using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::exten
     caf::reacts_to<catch_up_atom, int, std::string>>;
 
 /// Keeps every deadline in order and tells the owners what to drop when it passes.
-using expiry_scheduler_actor = caf::typed_actor<
-    caf::reacts_to<schedule_atom, int64_t, std::string, uint32_t>,
-    caf::reacts_to<targets_atom, std::vector<expiry_target_actor>>,
-    caf::reacts_to<caf::tick_atom>,
-    caf::replies_to<caf::pending_atom>::with<uint64_t>>;
+using expiry_scheduler_actor =
+    caf::typed_actor<caf::reacts_to<schedule_atom, int64_t, std::string, uint32_t>,
+                     caf::reacts_to<targets_atom, std::vector<expiry_target_actor>>,
+                     caf::reacts_to<caf::tick_atom>,
+                     caf::replies_to<caf::pending_atom>::with<uint64_t>>;
 
 /// Answers node-wide questions (key count, key list) by asking every shard.
 using keyspace_actor = command_handler_actor;
 
 /// What ovoctl talks to: inspects the node and changes the topology live.
-using admin_actor = caf::typed_actor<
-    caf::replies_to<ping_atom>::with<std::string>,
-    caf::replies_to<topology_atom>::with<std::vector<node_info>>,
-    caf::replies_to<status_atom>::with<node_status>,
-    caf::replies_to<leave_atom>::with<bool>,
-    caf::replies_to<rebalance_atom>::with<pass_report>,
-    caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>,
-    caf::replies_to<twin_atom, std::string, bool>::with<bool>>;
+using admin_actor =
+    caf::typed_actor<caf::replies_to<ping_atom>::with<std::string>,
+                     caf::replies_to<topology_atom>::with<std::vector<node_info>>,
+                     caf::replies_to<status_atom>::with<node_status>,
+                     caf::replies_to<leave_atom>::with<bool>,
+                     caf::replies_to<rebalance_atom>::with<pass_report>,
+                     caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>,
+                     caf::replies_to<twin_atom, std::string, bool>::with<bool>>;
 
 }  // namespace ovo
 
 // Handles of the admin actor cross the network (ovoctl receives one).
 CAF_BEGIN_TYPE_ID_BLOCK(ovo_admin, caf::id_block::ovo::end)
-  CAF_ADD_TYPE_ID(ovo_admin, (ovo::admin_actor))
+CAF_ADD_TYPE_ID(ovo_admin, (ovo::admin_actor))
 CAF_END_TYPE_ID_BLOCK(ovo_admin)
 
 namespace ovo {
@@ -242,17 +241,17 @@ using cluster_peer_actor = caf::typed_actor<
     caf::replies_to<twin_atom, std::string, bool>::with<bool>>;
 
 /// What the admin actor asks the cluster manager for on ovoctl's behalf.
-using cluster_admin_actor = caf::typed_actor<
-    caf::replies_to<leave_atom>::with<bool>,
-    caf::replies_to<rebalance_atom, caf::get_atom>::with<pass_report>,
-    caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>>;
+using cluster_admin_actor =
+    caf::typed_actor<caf::replies_to<leave_atom>::with<bool>,
+                     caf::replies_to<rebalance_atom, caf::get_atom>::with<pass_report>,
+                     caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>>;
 
 /// What the node's own actors send the cluster manager: REST's cluster queries, a peer
 /// connection's up/down, its own timers.
-using cluster_internal_actor = command_handler_actor::extend<
-    caf::reacts_to<peer_state_atom, std::string, bool>,
-    caf::reacts_to<rebalance_atom>,
-    caf::reacts_to<remove_atom, std::string, int64_t>>;
+using cluster_internal_actor =
+    command_handler_actor::extend<caf::reacts_to<peer_state_atom, std::string, bool>,
+                                  caf::reacts_to<rebalance_atom>,
+                                  caf::reacts_to<remove_atom, std::string, int64_t>>;
 
 /// Holds the cluster view, publishes the routing table, serves what peers send, moves slots.
 using cluster_manager_actor =
@@ -273,11 +272,9 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<migrate_atom, int, bool, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
-    caf::reacts_to<caf::update_atom, std::vector<node_info>>,
-    caf::reacts_to<caf::connect_atom>,
+    caf::reacts_to<caf::update_atom, std::vector<node_info>>, caf::reacts_to<caf::connect_atom>,
     // Its own housekeeping: send the gathered batches; give up on overdue ones.
-    caf::reacts_to<flush_atom>,
-    caf::reacts_to<caf::tick_atom>,
+    caf::reacts_to<flush_atom>, caf::reacts_to<caf::tick_atom>,
     // The answers to its batches from the peer's cluster manager.
     caf::reacts_to<caf::forward_atom, uint64_t, std::vector<reply>>,
     caf::reacts_to<replicate_atom, uint64_t, bool>>;

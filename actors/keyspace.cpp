@@ -49,8 +49,8 @@ keyspace_actor::behavior_type keyspace(keyspace_actor::stateful_pointer<keyspace
       self->request(shard, defaults::node_query_timeout, exec_atom_v, cmd)
           .then([state](reply& part) { state->add(part); },
                 [self, state](caf::error& err) {
-                  component_log("keyspace")->warn("a shard did not answer a key query: {}",
-                                                  self->system().render(err));
+                  component_log("keyspace")
+                      ->warn("a shard did not answer a key query: {}", self->system().render(err));
                   if (!state->finished)
                     state->finish(failure(status::unavailable, "a shard did not answer"));
                 });

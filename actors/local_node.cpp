@@ -1,9 +1,5 @@
 #include "actors/local_node.hpp"
 
-#include <unistd.h>
-
-#include <chrono>
-
 #include "actors/admin.hpp"
 #include "actors/cluster_endpoint.hpp"
 #include "actors/cluster_manager.hpp"
@@ -12,6 +8,10 @@
 #include "actors/keyspace.hpp"
 #include "actors/shard.hpp"
 #include "core/slot_layout.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
 
 namespace ovo {
 
@@ -25,8 +25,8 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   // Detached: popping a wave of due keys off the heap must not hold up the shards that share
   // the scheduler threads (GET p99 during a 1M-key expiry wave: see README "Performance").
   scheduler_ = system.spawn<caf::detached>(expiry_scheduler, clock,
-                            std::chrono::milliseconds(settings.expiry_sweep_ms),
-                            defaults::expiry_batch);
+                                           std::chrono::milliseconds(settings.expiry_sweep_ms),
+                                           defaults::expiry_batch);
   std::vector<expiry_target_actor> targets;
   std::vector<caf::actor_addr> peers;
   for (uint32_t i = 0; i < settings.shards; ++i) {

@@ -1,23 +1,25 @@
 #pragma once
 // Spawns one node's actors and routes each command to the actor that owns it.
 
-#include <caf/all.hpp>
-#include <memory>
-
-#include "core/clock.hpp"
 #include "actors/cluster_manager.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/node_metrics.hpp"
 #include "actors/routing_table.hpp"
 #include "config/server_config.hpp"
+#include "core/clock.hpp"
+
+#include <caf/all.hpp>
+
+#include <memory>
 
 namespace ovo {
 
 class local_node {
  public:
-  /// Spawns the shards (objects and counters), the expiry scheduler, the keyspace, the cluster manager,
-  /// the admin actor and the cluster endpoint, and wires them together. The cluster manager starts contacting the configured
-  /// peers at once; `on_topology_change` hears every new view.
+  /// Spawns the shards (objects and counters), the expiry scheduler, the keyspace, the cluster
+  /// manager, the admin actor and the cluster endpoint, and wires them together. The cluster
+  /// manager starts contacting the configured peers at once; `on_topology_change` hears every new
+  /// view.
   local_node(caf::actor_system& system, const server_config& config,
              std::shared_ptr<const clock_source> clock, topology_listener on_topology_change = {});
 

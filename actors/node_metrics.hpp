@@ -1,12 +1,12 @@
 #pragma once
 // Counters any thread may bump without waiting, read by the admin actor (ovoctl status, stats).
 
+#include "core/command.hpp"
+
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <vector>
-
-#include "core/command.hpp"
 
 namespace ovo {
 

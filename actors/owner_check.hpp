@@ -7,9 +7,9 @@
 // but replicated under the next reached neither set of holders in full (the old owner then
 // dropped the slot, the new owner never had the key).
 
-#include "config/defaults.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/routing_table.hpp"
+#include "config/defaults.hpp"
 
 namespace ovo {
 
@@ -22,7 +22,7 @@ void run_as_owner(Self self, const command& cmd, const Deliver& deliver, Run run
   const auto& routing = self->state.routing;
   const routing_snapshot table = routing ? routing->current() : nullptr;
   const auto owner = is_node_wide_op(cmd.kind) ? peer_connection_actor{}
-                                                : remote_owner_in(table.get(), slot_of(cmd.key));
+                                               : remote_owner_in(table.get(), slot_of(cmd.key));
   if (!owner) {
     run(table);
     return;

@@ -1,9 +1,9 @@
 #include "actors/peer_connection.hpp"
 
-#include <caf/io/middleman.hpp>
-
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
+
+#include <caf/io/middleman.hpp>
 
 namespace ovo {
 namespace {
@@ -144,8 +144,8 @@ void retry_later(self_ptr self) {
   auto& st = self->state;
   st.connecting = false;
   self->delayed_send(self, st.backoff, caf::connect_atom_v);
-  st.backoff = std::min(st.backoff * 2,
-                        std::chrono::milliseconds(defaults::reconnect_backoff_last));
+  st.backoff =
+      std::min(st.backoff * 2, std::chrono::milliseconds(defaults::reconnect_backoff_last));
 }
 
 /// Introduces this node to the peer's cluster manager; the answer is the peer's view.
@@ -178,8 +178,7 @@ void connect(self_ptr self) {
   self->request(middleman, defaults::peer_connect_timeout, caf::connect_atom_v, st.api_host,
                 st.api_port)
       .then(
-          [self](const caf::node_id&, caf::strong_actor_ptr& handle,
-                 const std::set<std::string>&) {
+          [self](const caf::node_id&, caf::strong_actor_ptr& handle, const std::set<std::string>&) {
             auto remote = caf::actor_cast<cluster_peer_actor>(std::move(handle));
             if (!remote) {
               component_log("cluster")->warn("{} published no cluster manager; retrying",

@@ -1,10 +1,10 @@
 #pragma once
+#include "actors/interfaces.hpp"
+#include "core/request_batch.hpp"
+
 #include <chrono>
 #include <functional>
 #include <unordered_map>
-
-#include "actors/interfaces.hpp"
-#include "core/request_batch.hpp"
 
 namespace ovo {
 
@@ -13,9 +13,9 @@ struct peer_connection_state {
   std::string peer_name;
   std::string api_host;
   uint16_t api_port = 0;
-  node_info me;                      ///< introduced to the peer on every (re)connect
-  cluster_manager_actor local;       ///< our cluster manager: told about views and up/down
-  cluster_peer_actor remote;  ///< the peer's cluster endpoint; invalid while disconnected
+  node_info me;                 ///< introduced to the peer on every (re)connect
+  cluster_manager_actor local;  ///< our cluster manager: told about views and up/down
+  cluster_peer_actor remote;    ///< the peer's cluster endpoint; invalid while disconnected
   /// A replica write not confirmed within this fails (the holder leaves the in-sync set).
   std::chrono::milliseconds replica_timeout;
   std::chrono::milliseconds backoff;  ///< wait before the next attempt

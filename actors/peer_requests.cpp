@@ -1,9 +1,9 @@
 #include "actors/peer_requests.hpp"
 
-#include <memory>
-
 #include "core/logging.hpp"
 #include "core/slot_layout.hpp"
+
+#include <memory>
 
 namespace ovo {
 
@@ -98,8 +98,8 @@ void apply_replicas(cluster_manager_self self, std::vector<replica_write> writes
   countdown->done = std::move(done);
   auto stored = [countdown](bool) { countdown->stored(); };
   auto failed = [self, countdown](caf::error& err) {
-    component_log("replication")->warn("a replica write from a peer was not stored: {}",
-                                       self->system().render(err));
+    component_log("replication")
+        ->warn("a replica write from a peer was not stored: {}", self->system().render(err));
     countdown->fail();
   };
   // Requests to one actor arrive in the order sent: writes of one key stay in order.

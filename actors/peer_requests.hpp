@@ -2,10 +2,10 @@
 // The cluster manager's side of what peers send for this node's data: forwarded commands and
 // replica writes, one at a time or in the batches a peer connection gathers.
 
+#include "actors/cluster_manager.hpp"
+
 #include <functional>
 #include <vector>
-
-#include "actors/cluster_manager.hpp"
 
 namespace ovo {
 

@@ -3,16 +3,16 @@
 // holders of its slot's replicas, and answer the client once the in-sync ones confirmed it
 // (docs/cluster.md, "In-sync copies").
 
+#include "actors/interfaces.hpp"
+#include "actors/routing_table.hpp"
+#include "core/logging.hpp"
+
 #include <algorithm>
 #include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
-
-#include "actors/interfaces.hpp"
-#include "actors/routing_table.hpp"
-#include "core/logging.hpp"
 
 namespace ovo {
 

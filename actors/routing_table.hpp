@@ -3,12 +3,12 @@
 // view changes and swaps it in; REST threads and shards read the current one without waiting
 // for any actor.
 
+#include "actors/interfaces.hpp"
+#include "core/slot_hash.hpp"
+
 #include <array>
 #include <atomic>
 #include <memory>
-
-#include "actors/interfaces.hpp"
-#include "core/slot_hash.hpp"
 
 namespace ovo {
 
@@ -40,9 +40,7 @@ inline peer_connection_actor remote_owner_in(const routing_table* table, int slo
 class routing_holder {
  public:
   routing_snapshot current() const { return std::atomic_load(&table_); }
-  void publish(routing_snapshot table) {
-    std::atomic_store(&table_, std::move(table));
-  }
+  void publish(routing_snapshot table) { std::atomic_store(&table_, std::move(table)); }
 
   /// The remote owner of `slot`, or an invalid handle when it is ours (or nothing is published).
   peer_connection_actor remote_owner_of(int slot) const {
@@ -52,8 +50,7 @@ class routing_holder {
   /// The node that served `slot` before this one, or an invalid handle.
   peer_connection_actor previous_owner_of(int slot) const {
     auto table = current();
-    return table ? table->previous_owner[static_cast<std::size_t>(slot)]
-                 : peer_connection_actor{};
+    return table ? table->previous_owner[static_cast<std::size_t>(slot)] : peer_connection_actor{};
   }
 
  private:

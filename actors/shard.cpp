@@ -1,14 +1,14 @@
 #include "actors/shard.hpp"
 
-#include <variant>
-
 #include "actors/command_handlers.hpp"
-#include "config/defaults.hpp"
-#include "core/logging.hpp"
 #include "actors/owner_check.hpp"
 #include "actors/replication.hpp"
 #include "actors/slot_handlers.hpp"
+#include "config/defaults.hpp"
+#include "core/logging.hpp"
 #include "core/slot_layout.hpp"
+
+#include <variant>
 
 namespace ovo {
 namespace {
@@ -22,24 +22,24 @@ void hand_over(self_ptr self, routing_snapshot routing, const Target& target,
                std::chrono::milliseconds timeout, object_record record, std::string old_key,
                Deliver deliver) {
   self->request(target, timeout, adopt_atom_v, record)
-      .then([self, routing, old_key, deliver](bool) {
-              // The receiver replicated the new key; the old one is gone from our replica too.
-              replicate_then_deliver(self, routing.get(), *self->state.objects, {old_key},
-                                     done(), deliver);
-            },
-            [self, record, old_key, deliver](caf::error& err) {
-              component_log("shard")->error("moving {} to {} failed ({}); restored it", old_key,
-                                            record.key, self->system().render(err));
-              self->state.objects->restore(record, old_key);
-              deliver(failure(status::unavailable, "moving the key failed; nothing changed"));
-            });
+      .then(
+          [self, routing, old_key, deliver](bool) {
+            // The receiver replicated the new key; the old one is gone from our replica too.
+            replicate_then_deliver(self, routing.get(), *self->state.objects, {old_key}, done(),
+                                   deliver);
+          },
+          [self, record, old_key, deliver](caf::error& err) {
+            component_log("shard")->error("moving {} to {} failed ({}); restored it", old_key,
+                                          record.key, self->system().render(err));
+            self->state.objects->restore(record, old_key);
+            deliver(failure(status::unavailable, "moving the key failed; nothing changed"));
+          });
 }
 
 /// updatekey / updatekeyvalueifequal: take the object out here, store it under the new key
 /// (here, in another shard, or on the node owning the new key), answer once it is stored.
 template <class Deliver>
-void move_key(self_ptr self, const routing_snapshot& routing, const command& cmd,
-              Deliver deliver) {
+void move_key(self_ptr self, const routing_snapshot& routing, const command& cmd, Deliver deliver) {
   auto& st = self->state;
   auto taken = st.objects->take_for_move(cmd);
   if (auto* error = std::get_if<reply>(&taken)) {
@@ -143,9 +143,8 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
   self->state.counters =
       std::make_unique<counter_space>(std::move(clock), schedule, versions, retention);
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    component_log("shard")->debug("shard {} stops with {} keys and {} counters",
-                                  self->state.index, self->state.objects->size(),
-                                  self->state.counters->size());
+    component_log("shard")->debug("shard {} stops with {} keys and {} counters", self->state.index,
+                                  self->state.objects->size(), self->state.counters->size());
     self->quit(msg.reason);
   });
   auto runner = [self](const command& cmd, auto deliver) {

@@ -1,6 +1,4 @@
 #pragma once
-#include <memory>
-
 #include "actors/interfaces.hpp"
 #include "actors/node_metrics.hpp"
 #include "actors/routing_table.hpp"
@@ -9,6 +7,8 @@
 #include "core/counter_space.hpp"
 #include "core/in_sync_set.hpp"
 #include "core/object_space.hpp"
+
+#include <memory>
 
 namespace ovo {
 

@@ -2,9 +2,9 @@
 // The cluster manager's side of slots arriving on this node: which slots it newly holds (their
 // data is on its way), and which node served each slot before (reads go there meanwhile).
 
-#include <vector>
-
 #include "actors/cluster_manager.hpp"
+
+#include <vector>
 
 namespace ovo {
 

@@ -97,8 +97,7 @@ auto slot_catch_up_handler(Self self) {
       }
       if (self->state.in_sync.rejoin(slot, holder))
         component_log("replication")
-            ->info("{} caught up on slot {} ({} entries) and is in sync again", holder, slot,
-                   sent);
+            ->info("{} caught up on slot {} ({} entries) and is in sync again", holder, slot, sent);
     });
   };
 }
@@ -180,8 +179,8 @@ key_source arriving_source(Self self, bool counter, const std::string& key) {
     return arrivals.in_transit(key, now) && !space.contains(key);
   });
   if (!missing) return {};
-  return {false, st.routing ? st.routing->previous_owner_of(slot_of(key))
-                            : peer_connection_actor{}};
+  return {false,
+          st.routing ? st.routing->previous_owner_of(slot_of(key)) : peer_connection_actor{}};
 }
 
 /// Fetches `key` from `source` (see arriving_source), stores it, then runs `then`, so a moved
@@ -203,8 +202,8 @@ void fetch_then(Self self, const peer_connection_actor& source, const std::strin
           },
           [self, key, failed](caf::error& err) {
             const auto reason = self->system().render(err);
-            component_log("rebalance")->warn("reading {} from its previous owner failed: {}",
-                                             key, reason);
+            component_log("rebalance")
+                ->warn("reading {} from its previous owner failed: {}", key, reason);
             failed(reason);
           });
 }
@@ -243,7 +242,8 @@ void run_when_arrived(Self self, const command& cmd, Deliver deliver, Run run) {
       [deliver](const std::string& reason) {
         deliver(failure(status::unavailable,
                         "this key's slot is still moving here and the node that held it could "
-                        "not be read (" + reason + "); nothing was changed, retry"));
+                        "not be read (" +
+                            reason + "); nothing was changed, retry"));
       });
 }
 
@@ -260,8 +260,7 @@ void deliver_after_replicas(Self self, const routing_table* routing, const comma
   const bool counter = is_counter_op(cmd.kind);
   note_local_write(st, counter, cmd.key);
   st.in_namespace(counter, [&](auto& space, arrival_guard&) {
-    replicate_then_deliver(self, routing, space, {cmd.key}, std::move(answer),
-                           std::move(deliver));
+    replicate_then_deliver(self, routing, space, {cmd.key}, std::move(answer), std::move(deliver));
   });
 }
 

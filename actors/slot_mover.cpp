@@ -1,12 +1,12 @@
 #include "actors/slot_mover.hpp"
 
-#include <algorithm>
-#include <memory>
-
 #include "actors/cluster_manager.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
 #include "core/slot_layout.hpp"
+
+#include <algorithm>
+#include <memory>
 
 namespace ovo {
 namespace {
@@ -61,8 +61,7 @@ void finish_pass(self_ptr self, const pass_ptr& p);
 void push_next(self_ptr self, const pass_ptr& p);
 
 void log_failure(self_ptr self, const std::string& what, int slot, const caf::error& err) {
-  component_log("rebalance")->warn("{} slot {} failed: {}", what, slot,
-                                   self->system().render(err));
+  component_log("rebalance")->warn("{} slot {} failed: {}", what, slot, self->system().render(err));
 }
 
 /// Drops `push.slot` here if this node still does not hold it (the view may have changed).
@@ -136,8 +135,8 @@ void push_next(self_ptr self, const pass_ptr& p) {
   }
   const auto& push = p->plan[p->next++];
   if (p->next % 16 == 0)
-    component_log("rebalance")->info("progress: {}/{} slots, {} entries sent", p->next,
-                                     p->plan.size(), p->entries_sent);
+    component_log("rebalance")
+        ->info("progress: {}/{} slots, {} entries sent", p->next, p->plan.size(), p->entries_sent);
   push_slot(self, p, push);
 }
 
@@ -146,21 +145,21 @@ void finish_pass(self_ptr self, const pass_ptr& p) {
   mover.running = false;
   ++mover.passes_done;
   const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - p->started)
-          .count();
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - p->started).count();
   if (!p->plan.empty()) {
     const auto rate = static_cast<double>(p->entries_sent) * 1000.0 / static_cast<double>(ms + 1);
-    component_log("rebalance")->info(
-        "pass done: {} slots handed over, {} failed, {} entries sent in {} ms ({:.0f} keys/s)",
-        p->slots_moved, p->failed, p->entries_sent, ms, rate);
+    component_log("rebalance")
+        ->info(
+            "pass done: {} slots handed over, {} failed, {} entries sent in {} ms ({:.0f} keys/s)",
+            p->slots_moved, p->failed, p->entries_sent, ms, rate);
   }
   if (p->failed > 0) self->delayed_send(self, defaults::rebalance_retry, rebalance_atom_v);
   if (mover.again) {
     run_rebalance(self);
     return;
   }
-  const pass_report report{static_cast<uint32_t>(p->slots_moved),
-                           static_cast<uint32_t>(p->failed), p->entries_sent, ms};
+  const pass_report report{static_cast<uint32_t>(p->slots_moved), static_cast<uint32_t>(p->failed),
+                           p->entries_sent, ms};
   for (auto& waiter : mover.pass_waiters) waiter.deliver(report);
   mover.pass_waiters.clear();
   if (p->failed == 0 && self->state.view->self().leaving && holds_nothing(self)) {
@@ -249,8 +248,8 @@ caf::result<bool> receive_slot(self_ptr self, int slot, bool counters,
   for (const auto& write : writes)
     if (write.counter != counters) return caf::make_error(caf::sec::invalid_argument);
   const auto& shards = st.local.shards;
-  return self->delegate(shards[shard_of_slot(slot, shards.size())], migrate_atom_v, slot,
-                        counters, std::move(writes));
+  return self->delegate(shards[shard_of_slot(slot, shards.size())], migrate_atom_v, slot, counters,
+                        std::move(writes));
 }
 
 }  // namespace ovo

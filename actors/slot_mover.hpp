@@ -4,12 +4,12 @@
 // table each push their entries to every target, then drop them here once all confirmed) and
 // logs its progress.
 
+#include "actors/interfaces.hpp"
+#include "core/migration_plan.hpp"
+
 #include <chrono>
 #include <set>
 #include <vector>
-
-#include "actors/interfaces.hpp"
-#include "core/migration_plan.hpp"
 
 namespace ovo {
 
@@ -24,7 +24,7 @@ struct slot_mover_state {
   /// Nodes whose connection dropped since the last pass: replica writes to them may have
   /// failed, so the next pass sends them their slots again even if the layout looks the same.
   std::set<std::string> lost_contact;
-  std::vector<caf::typed_response_promise<bool>> leave_waiters;  ///< answered when drained
+  std::vector<caf::typed_response_promise<bool>> leave_waiters;        ///< answered when drained
   std::vector<caf::typed_response_promise<pass_report>> pass_waiters;  ///< ovoctl rebalance
 };
 

@@ -9,7 +9,7 @@ namespace ovo::defaults {
 
 inline constexpr const char* config_path = "conf/serverconf.json";
 
-inline constexpr std::size_t shards = 8;           ///< shard actors per node
+inline constexpr std::size_t shards = 8;  ///< shard actors per node
 inline constexpr std::size_t max_key_bytes = 64 * 1024;
 inline constexpr std::size_t max_value_bytes = 16 * 1024 * 1024;
 /// Enough for updatevalueifequal carrying two maximal values in base64 plus JSON framing.

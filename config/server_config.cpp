@@ -1,15 +1,16 @@
 #include "config/server_config.hpp"
 
+#include "config/star_name.hpp"
+
+#include <nlohmann/json.hpp>
+
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include "config/star_name.hpp"
 
 namespace ovo {
 namespace {
@@ -52,16 +53,15 @@ class field_reader {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return fallback;
     constexpr auto int64_max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-    if (!it->is_number_integer() ||
-        (it->is_number_unsigned() && it->get<uint64_t>() > int64_max)) {
-      fail(field, "must be an integer from " + std::to_string(low) + " to " +
-                      std::to_string(high) + ", got " + it->dump());
+    if (!it->is_number_integer() || (it->is_number_unsigned() && it->get<uint64_t>() > int64_max)) {
+      fail(field, "must be an integer from " + std::to_string(low) + " to " + std::to_string(high) +
+                      ", got " + it->dump());
       return fallback;
     }
     const auto value = it->get<int64_t>();
     if (value < low || value > high) {
-      fail(field, "must be from " + std::to_string(low) + " to " + std::to_string(high) +
-                      ", got " + std::to_string(value));
+      fail(field, "must be from " + std::to_string(low) + " to " + std::to_string(high) + ", got " +
+                      std::to_string(value));
       return fallback;
     }
     return value;
@@ -102,8 +102,8 @@ class field_reader {
     a.port = static_cast<uint16_t>(integer(node, "Port", field + ".Port", 1, 65535, 0));
     a.api_host = string(node, "APIHost", field + ".APIHost");
     a.api_port = static_cast<uint16_t>(integer(node, "APIPort", field + ".APIPort", 1, 65535, 0));
-    a.joined_at_ms = integer(node, "JoinedAt", field + ".JoinedAt", 0,
-                             std::numeric_limits<int64_t>::max(), 0);
+    a.joined_at_ms =
+        integer(node, "JoinedAt", field + ".JoinedAt", 0, std::numeric_limits<int64_t>::max(), 0);
     if (node.find("Port") == node.end()) fail(field + ".Port", "is required");
     return a;
   }
@@ -116,12 +116,11 @@ class field_reader {
 };
 
 node_settings read_settings(field_reader& in, const json& obj) {
-  static const std::set<std::string> known = {"Shards",        "RestThreads",   "ActorThreads",
-                                              "MaxKeyBytes",
-                                              "MaxValueBytes", "MaxBodyBytes",  "ExpirySweepMs",
-                                              "LogLevel",      "LeaveOnShutdown",
-                                              "Replication",   "DeadNodeRemovalSeconds",
-                                              "MinCopies",     "ReplicaTimeoutMs"};
+  static const std::set<std::string> known = {
+      "Shards",          "RestThreads",  "ActorThreads",           "MaxKeyBytes",
+      "MaxValueBytes",   "MaxBodyBytes", "ExpirySweepMs",          "LogLevel",
+      "LeaveOnShutdown", "Replication",  "DeadNodeRemovalSeconds", "MinCopies",
+      "ReplicaTimeoutMs"};
   for (const auto& item : obj.items())
     if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
   node_settings s;
@@ -132,14 +131,15 @@ node_settings read_settings(field_reader& in, const json& obj) {
       in.integer(obj, "RestThreads", "Settings.RestThreads", 0, 256, s.rest_threads));
   s.actor_threads = static_cast<unsigned>(
       in.integer(obj, "ActorThreads", "Settings.ActorThreads", 0, 256, s.actor_threads));
-  s.max_key_bytes = static_cast<std::size_t>(in.integer(
-      obj, "MaxKeyBytes", "Settings.MaxKeyBytes", 1, max_int, static_cast<int64_t>(s.max_key_bytes)));
-  s.max_value_bytes = static_cast<std::size_t>(
-      in.integer(obj, "MaxValueBytes", "Settings.MaxValueBytes", 0, max_int,
-                 static_cast<int64_t>(s.max_value_bytes)));
-  s.max_body_bytes = static_cast<std::size_t>(
-      in.integer(obj, "MaxBodyBytes", "Settings.MaxBodyBytes", 1024, max_int,
-                 static_cast<int64_t>(s.max_body_bytes)));
+  s.max_key_bytes =
+      static_cast<std::size_t>(in.integer(obj, "MaxKeyBytes", "Settings.MaxKeyBytes", 1, max_int,
+                                          static_cast<int64_t>(s.max_key_bytes)));
+  s.max_value_bytes =
+      static_cast<std::size_t>(in.integer(obj, "MaxValueBytes", "Settings.MaxValueBytes", 0,
+                                          max_int, static_cast<int64_t>(s.max_value_bytes)));
+  s.max_body_bytes =
+      static_cast<std::size_t>(in.integer(obj, "MaxBodyBytes", "Settings.MaxBodyBytes", 1024,
+                                          max_int, static_cast<int64_t>(s.max_body_bytes)));
   s.expiry_sweep_ms =
       in.integer(obj, "ExpirySweepMs", "Settings.ExpirySweepMs", 10, 60'000, s.expiry_sweep_ms);
   s.leave_on_shutdown = in.boolean(obj, "LeaveOnShutdown", "Settings.LeaveOnShutdown");
@@ -265,9 +265,12 @@ config_outcome load_config(const std::string& path) {
 
 const char* to_string(replication_mode mode) {
   switch (mode) {
-    case replication_mode::sync: return "sync";
-    case replication_mode::async: return "async";
-    case replication_mode::off: return "off";
+    case replication_mode::sync:
+      return "sync";
+    case replication_mode::async:
+      return "async";
+    case replication_mode::off:
+      return "off";
   }
   return "sync";
 }
@@ -276,27 +279,26 @@ std::string render_config(const server_config& config) {
   json nodes = json::array();
   for (const auto& node : config.topology) nodes.push_back({{"Node", address_json(node)}});
   const auto& s = config.settings;
-  json root = {
-      {"ServerNode",
-       {{"Node", address_json(config.self)},
-        {"Twins", config.twins},
-        {"Stepbrothers", config.stepbrothers}}},
-      {"Topology", {{"Nodes", nodes}}},
-      {"Debug", config.debug},
-      {"Settings",
-       {{"Shards", s.shards},
-        {"RestThreads", s.rest_threads},
-        {"ActorThreads", s.actor_threads},
-        {"MaxKeyBytes", s.max_key_bytes},
-        {"MaxValueBytes", s.max_value_bytes},
-        {"MaxBodyBytes", s.max_body_bytes},
-        {"ExpirySweepMs", s.expiry_sweep_ms},
-        {"LogLevel", s.log_level},
-        {"LeaveOnShutdown", s.leave_on_shutdown},
-        {"Replication", to_string(s.replication)},
-        {"MinCopies", s.min_copies},
-        {"ReplicaTimeoutMs", s.replica_timeout_ms},
-        {"DeadNodeRemovalSeconds", s.dead_node_removal_seconds}}}};
+  json root = {{"ServerNode",
+                {{"Node", address_json(config.self)},
+                 {"Twins", config.twins},
+                 {"Stepbrothers", config.stepbrothers}}},
+               {"Topology", {{"Nodes", nodes}}},
+               {"Debug", config.debug},
+               {"Settings",
+                {{"Shards", s.shards},
+                 {"RestThreads", s.rest_threads},
+                 {"ActorThreads", s.actor_threads},
+                 {"MaxKeyBytes", s.max_key_bytes},
+                 {"MaxValueBytes", s.max_value_bytes},
+                 {"MaxBodyBytes", s.max_body_bytes},
+                 {"ExpirySweepMs", s.expiry_sweep_ms},
+                 {"LogLevel", s.log_level},
+                 {"LeaveOnShutdown", s.leave_on_shutdown},
+                 {"Replication", to_string(s.replication)},
+                 {"MinCopies", s.min_copies},
+                 {"ReplicaTimeoutMs", s.replica_timeout_ms},
+                 {"DeadNodeRemovalSeconds", s.dead_node_removal_seconds}}}};
   return root.dump(2) + "\n";
 }
 

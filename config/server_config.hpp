@@ -1,12 +1,12 @@
 #pragma once
 // serverconf.json (docs/protocol.md "Configuration file") plus our optional "Settings" object.
 
+#include "config/defaults.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "config/defaults.hpp"
 
 namespace ovo {
 

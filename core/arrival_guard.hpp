@@ -3,14 +3,14 @@
 // than the copy in transit. The guard remembers the keys written here during that window, so
 // the arriving copy of such a key is dropped instead of overwriting (or resurrecting) it.
 
+#include "core/slot_hash.hpp"
+
 #include <absl/container/flat_hash_set.h>
 
 #include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "core/slot_hash.hpp"
 
 namespace ovo {
 

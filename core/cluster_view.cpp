@@ -1,9 +1,9 @@
 #include "core/cluster_view.hpp"
 
+#include "core/slot_layout.hpp"
+
 #include <algorithm>
 #include <tuple>
-
-#include "core/slot_layout.hpp"
 
 namespace ovo {
 namespace {

@@ -2,14 +2,14 @@
 // The membership every node keeps: which nodes exist, their addresses and states, and the slot
 // layout derived from them. Plain logic: the cluster manager actor owns one.
 
+#include "core/node_info.hpp"
+#include "core/slot_hash.hpp"
+
 #include <array>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
-
-#include "core/node_info.hpp"
-#include "core/slot_hash.hpp"
 
 namespace ovo {
 
@@ -82,8 +82,8 @@ class cluster_view {
   /// reached from here yet that peers report ACTIVE (its slots do not fail over meanwhile).
   bool serving(std::size_t index) const;
 
-  std::map<std::string, int64_t> departed_;  ///< forgotten nodes: name -> last incarnation
-  std::set<std::string> connected_;          ///< nodes our own connection has reached
+  std::map<std::string, int64_t> departed_;      ///< forgotten nodes: name -> last incarnation
+  std::set<std::string> connected_;              ///< nodes our own connection has reached
   std::map<std::string, bool> reported_active_;  ///< the latest gossip about each node
   std::array<std::size_t, slot_count> owners_{};
   std::array<std::vector<std::size_t>, slot_count> replicas_{};

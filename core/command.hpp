@@ -2,12 +2,12 @@
 // What a REST request asks of the store, and what it gets back. One command is one actor message;
 // both structs are plain data so they can also cross the network between nodes.
 
+#include "core/node_info.hpp"
+#include "core/status.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "core/node_info.hpp"
-#include "core/status.hpp"
 
 namespace ovo {
 
@@ -32,11 +32,22 @@ enum class op : uint8_t {
 
 /// A short name of each operation (ovoctl stats, logs), in enum order.
 inline const char* op_name(op kind) {
-  static constexpr const char* names[] = {
-      "put",          "get",           "remove",       "getandremove",
-      "updatevalueifequal", "updatekeyvalueifequal", "updatekey", "deletevalueifequal",
-      "counterset",   "counteradd",    "counterget",   "counterremove",
-      "countkeys",    "listkeys",      "cluster",      "clusterme"};
+  static constexpr const char* names[] = {"put",
+                                          "get",
+                                          "remove",
+                                          "getandremove",
+                                          "updatevalueifequal",
+                                          "updatekeyvalueifequal",
+                                          "updatekey",
+                                          "deletevalueifequal",
+                                          "counterset",
+                                          "counteradd",
+                                          "counterget",
+                                          "counterremove",
+                                          "countkeys",
+                                          "listkeys",
+                                          "cluster",
+                                          "clusterme"};
   static_assert(sizeof names / sizeof *names == static_cast<std::size_t>(op::cluster_me) + 1);
   return names[static_cast<std::size_t>(kind)];
 }

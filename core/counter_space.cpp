@@ -16,8 +16,7 @@ reply counter_reply(std::string_view key, int64_t value) {
 }  // namespace
 
 counter_space::counter_space(std::shared_ptr<const clock_source> clock,
-                             deadline_listener on_deadline,
-                             std::shared_ptr<version_clock> versions,
+                             deadline_listener on_deadline, std::shared_ptr<version_clock> versions,
                              int64_t tombstone_retention_ms)
     : clock_(std::move(clock)),
       on_deadline_(std::move(on_deadline)),

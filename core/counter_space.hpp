@@ -1,9 +1,6 @@
 #pragma once
 // The counter operations of docs/protocol.md: int64 values in their own namespace, with TTLs.
 
-#include <memory>
-#include <string_view>
-
 #include "core/clock.hpp"
 #include "core/command.hpp"
 #include "core/object_record.hpp"
@@ -11,6 +8,9 @@
 #include "core/tables.hpp"
 #include "core/tombstones.hpp"
 #include "core/version_clock.hpp"
+
+#include <memory>
+#include <string_view>
 
 namespace ovo {
 

@@ -3,13 +3,13 @@
 // so they may miss it, and do not count as copies until a slot push brought them up to date
 // (docs/cluster.md, "In-sync copies"). Kept by the slot's owner; plain logic.
 
+#include "core/slot_hash.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string>
 #include <vector>
-
-#include "core/slot_hash.hpp"
 
 namespace ovo {
 

@@ -9,11 +9,11 @@
 // receiver confirmed. Receivers keep what was written on them meanwhile (arrival_guard), so
 // sending too much is harmless and sending too little is what the rules prevent.
 
+#include "core/cluster_view.hpp"
+
 #include <array>
 #include <string>
 #include <vector>
-
-#include "core/cluster_view.hpp"
 
 namespace ovo {
 
@@ -34,7 +34,7 @@ holder_map holders_of(const cluster_view& view);
 struct slot_push {
   int slot = 0;
   std::vector<holder_id> targets;  ///< the holders to send the slot to
-  bool drop_after = false;           ///< this node no longer holds the slot
+  bool drop_after = false;         ///< this node no longer holds the slot
 };
 
 /// The pushes this node (`me`) owes after the layout went from `last` to `now`, given which

@@ -18,8 +18,7 @@ reply not_found_reply() { return failure(status::not_found, "key not found"); }
 }  // namespace
 
 object_space::object_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline,
-                           std::shared_ptr<version_clock> versions,
-                           int64_t tombstone_retention_ms)
+                           std::shared_ptr<version_clock> versions, int64_t tombstone_retention_ms)
     : clock_(std::move(clock)),
       on_deadline_(std::move(on_deadline)),
       versions_(std::move(versions)),

@@ -2,17 +2,17 @@
 // The object operations of docs/protocol.md over the slots one shard holds. Plain logic: the shard
 // actor owns one and adds messaging (expiry scheduling, moves to other shards) around it.
 
-#include <functional>
-#include <memory>
-#include <string_view>
-#include <variant>
-
 #include "core/clock.hpp"
 #include "core/command.hpp"
 #include "core/object_record.hpp"
 #include "core/tables.hpp"
 #include "core/tombstones.hpp"
 #include "core/version_clock.hpp"
+
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <variant>
 
 namespace ovo {
 

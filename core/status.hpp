@@ -27,17 +27,28 @@ struct status_row {
 
 constexpr status_row status_table(status s) {
   switch (s) {
-    case status::ok: return {200, "0"};
-    case status::not_found: return {404, "101"};
-    case status::bad_request: return {400, "10"};
-    case status::value_mismatch: return {403, "103"};
-    case status::key_value_mismatch: return {403, "104"};
-    case status::update_key_failed: return {403, "105"};
-    case status::too_large: return {413, "11"};
-    case status::unknown_path: return {404, "12"};
-    case status::wrong_method: return {405, "13"};
-    case status::unavailable: return {503, "14"};
-    case status::outcome_unknown: return {503, "18"};
+    case status::ok:
+      return {200, "0"};
+    case status::not_found:
+      return {404, "101"};
+    case status::bad_request:
+      return {400, "10"};
+    case status::value_mismatch:
+      return {403, "103"};
+    case status::key_value_mismatch:
+      return {403, "104"};
+    case status::update_key_failed:
+      return {403, "105"};
+    case status::too_large:
+      return {413, "11"};
+    case status::unknown_path:
+      return {404, "12"};
+    case status::wrong_method:
+      return {405, "13"};
+    case status::unavailable:
+      return {503, "14"};
+    case status::outcome_unknown:
+      return {503, "18"};
   }
   return {500, "1"};
 }

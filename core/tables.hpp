@@ -2,6 +2,10 @@
 // The hash tables behind a shard's objects and counters, and the per-slot split that lets a whole
 // slot be listed or moved without touching the others.
 
+#include "core/slot_hash.hpp"
+#include "core/stored_object.hpp"
+#include "core/ttl.hpp"
+
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 #include <absl/hash/hash.h>
@@ -10,10 +14,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/slot_hash.hpp"
-#include "core/stored_object.hpp"
-#include "core/ttl.hpp"
 
 namespace ovo {
 

@@ -1,6 +1,5 @@
 #include "core/tombstones.hpp"
 
-
 namespace ovo {
 
 uint64_t tombstones::version_of(std::string_view key) const {

@@ -3,6 +3,8 @@
 // still arrive (a late replica write, a slot push dumped before the delete), so that copy is
 // refused instead of bringing the key back. Collected after a retention time.
 
+#include "core/tables.hpp"
+
 #include <absl/container/flat_hash_map.h>
 
 #include <cstdint>
@@ -10,8 +12,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include "core/tables.hpp"
 
 namespace ovo {
 

@@ -13,7 +13,7 @@ constexpr version_t logical_one = version_t{1} << version_clock::tag_bits;
 }  // namespace
 
 uint16_t version_tag_of(std::string_view name) {
-  return static_cast<uint16_t>(std::hash<std::string_view>{}(name) & tag_mask);
+  return static_cast<uint16_t>(std::hash<std::string_view>{}(name)&tag_mask);
 }
 
 version_clock::version_clock(std::shared_ptr<const clock_source> wall, uint16_t tag)

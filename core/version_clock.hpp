@@ -5,11 +5,11 @@
 // counter for writes within one millisecond (12 bits), and a tag of the stamping node (10 bits)
 // so two nodes never produce the same version.
 
+#include "core/clock.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string_view>
-
-#include "core/clock.hpp"
 
 namespace ovo {
 
@@ -35,7 +35,9 @@ class version_clock {
 
   static constexpr int tag_bits = 10, logical_bits = 12;
   /// The wall-clock milliseconds (since 2020) a version was stamped at.
-  static int64_t millis_of(version_t v) { return static_cast<int64_t>(v >> (tag_bits + logical_bits)); }
+  static int64_t millis_of(version_t v) {
+    return static_cast<int64_t>(v >> (tag_bits + logical_bits));
+  }
 
  private:
   std::shared_ptr<const clock_source> wall_;

@@ -1,17 +1,18 @@
 // The OVO node: load the configuration, start the actors and the REST API, serve until
 // SIGINT/SIGTERM, then drain and stop in order (REST first, so no reply targets a dead actor).
 
+#include "actors/interfaces.hpp"
+#include "actors/local_node.hpp"
+#include "config/server_config.hpp"
+#include "core/logging.hpp"
+#include "node/command_line.hpp"
+#include "rest/http_server.hpp"
+
 #include <caf/io/middleman.hpp>
+
 #include <csignal>
 #include <iostream>
 #include <thread>
-
-#include "node/command_line.hpp"
-#include "rest/http_server.hpp"
-#include "actors/interfaces.hpp"
-#include "actors/local_node.hpp"
-#include "core/logging.hpp"
-#include "config/server_config.hpp"
 
 namespace {
 
@@ -46,9 +47,10 @@ ovo::server_config live_topology(ovo::server_config config,
 void write_topology_file(const ovo::server_config& config, const std::string& config_path,
                          const std::vector<ovo::node_info>& nodes) {
   const auto path = config_path + ".temp";
-  if (auto error = ovo::write_file_atomically(path, ovo::render_config(live_topology(config, nodes))))
-    ovo::component_log("node")->warn("cannot write {}: {}; a restart from it will not rejoin",
-                                     path, *error);
+  if (auto error =
+          ovo::write_file_atomically(path, ovo::render_config(live_topology(config, nodes))))
+    ovo::component_log("node")->warn("cannot write {}: {}; a restart from it will not rejoin", path,
+                                     *error);
 }
 
 /// Publishes the cluster endpoint on APIPort for the other nodes (and ovoctl).
@@ -62,9 +64,10 @@ bool publish_cluster(caf::actor_system& system, const ovo::local_node& node,
   const char* host = self.api_host.empty() ? nullptr : self.api_host.c_str();
   auto published = system.middleman().publish(node.endpoint(), self.api_port, host, true);
   if (!published) {
-    ovo::component_log("node")->error("cannot publish the cluster API on {}:{}: {}; is the port "
-                                      "free?", self.api_host, self.api_port,
-                                      system.render(published.error()));
+    ovo::component_log("node")->error(
+        "cannot publish the cluster API on {}:{}: {}; is the port "
+        "free?",
+        self.api_host, self.api_port, system.render(published.error()));
     return false;
   }
   ovo::component_log("node")->info("cluster API on {}:{}", host ? host : "*", *published);

@@ -1,10 +1,10 @@
 #include "rest/envelope.hpp"
 
-#include <charconv>
-#include <cstdint>
-
 #include "core/base64.hpp"
 #include "core/utf8.hpp"
+
+#include <charconv>
+#include <cstdint>
 
 namespace ovo {
 namespace {
@@ -27,7 +27,9 @@ void append_list(std::string& out, const Items& items, AppendItem append_item) {
   out += ']';
 }
 
-void append_string_item(std::string& out, const std::string& text) { append_json_string(out, text); }
+void append_string_item(std::string& out, const std::string& text) {
+  append_json_string(out, text);
+}
 
 void append_node(std::string& out, const node_info& node) {
   out += "{\"Name\":";
@@ -119,7 +121,8 @@ std::string encode_envelope(const reply& answer) {
   const auto row = status_table(answer.code);
   std::string out;
   out.reserve(48 + answer.key.size() + answer.data.size() * 4 / 3);
-  out += answer.code == status::ok ? "{\"Status\":\"done\",\"Code\":\"" : "{\"Status\":\"error\",\"Code\":\"";
+  out += answer.code == status::ok ? "{\"Status\":\"done\",\"Code\":\""
+                                   : "{\"Status\":\"error\",\"Code\":\"";
   out += row.code;
   out += "\",\"Data\":";
   // An error's Data is null, as the original answers: the .Net client deserializes Data into a

@@ -1,10 +1,10 @@
 #pragma once
 // reply -> the JSON envelope {"Status","Code","Data"} of docs/protocol.md.
 
+#include "core/command.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "core/command.hpp"
 
 namespace ovo {
 

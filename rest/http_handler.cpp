@@ -1,13 +1,13 @@
 #include "rest/http_handler.hpp"
 
-#include <pistache/peer.h>
-
+#include "core/logging.hpp"
+#include "core/utf8.hpp"
 #include "rest/envelope.hpp"
 #include "rest/error_header.hpp"
-#include "core/logging.hpp"
 #include "rest/percent_decode.hpp"
 #include "rest/routes.hpp"
-#include "core/utf8.hpp"
+
+#include <pistache/peer.h>
 
 namespace ovo {
 namespace {
@@ -28,11 +28,16 @@ bool wants_keep_alive(const Http::Request& request) {
 
 http_method method_of(Http::Method method) {
   switch (method) {
-    case Http::Method::Get: return http_method::get;
-    case Http::Method::Post: return http_method::post;
-    case Http::Method::Put: return http_method::put;
-    case Http::Method::Delete: return http_method::del;
-    default: return http_method::other;
+    case Http::Method::Get:
+      return http_method::get;
+    case Http::Method::Post:
+      return http_method::post;
+    case Http::Method::Put:
+      return http_method::put;
+    case Http::Method::Delete:
+      return http_method::del;
+    default:
+      return http_method::other;
   }
 }
 
@@ -126,8 +131,8 @@ std::shared_ptr<connection_guard> guard_of(const std::shared_ptr<Tcp::Peer>& pee
 
 void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter writer) {
   const auto& ctx = *context_;
-  auto sink = std::make_shared<http_reply_sink>(std::move(writer), wants_keep_alive(request),
-                                                ctx.tracker);
+  auto sink =
+      std::make_shared<http_reply_sink>(std::move(writer), wants_keep_alive(request), ctx.tracker);
   if (ctx.tracker->draining) {
     sink->deliver(failure(status::unavailable, "the node is shutting down"));
     return;
@@ -187,15 +192,15 @@ void ovo_handler::onInput(const char* buffer, size_t len, const std::shared_ptr<
       refuse_connection(peer, body_too_large(ctx.max_body_bytes));
     } else if (!length && !request.headers().has<Http::Header::TransferEncoding>() &&
                guard->request_bytes > ctx.max_head_bytes) {
-      refuse_connection(peer, failure(status::bad_request, "request line and headers exceed " +
-                                                               std::to_string(ctx.max_head_bytes) +
-                                                               " bytes"));
+      refuse_connection(
+          peer, failure(status::bad_request, "request line and headers exceed " +
+                                                 std::to_string(ctx.max_head_bytes) + " bytes"));
     }
   } catch (const Http::HttpError& error) {
     refuse_connection(peer, failure(status::bad_request, "malformed HTTP: " + error.reason()));
   } catch (const std::exception& error) {
-    refuse_connection(peer, failure(status::bad_request, std::string("malformed HTTP: ") +
-                                                             error.what()));
+    refuse_connection(peer,
+                      failure(status::bad_request, std::string("malformed HTTP: ") + error.what()));
   }
 }
 

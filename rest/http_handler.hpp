@@ -2,13 +2,13 @@
 // The Pistache handler: reads requests off the wire (with limits Pistache lacks), turns each
 // into one command for the node, and hands the actor a sink that answers the client.
 
+#include "actors/local_node.hpp"
+#include "rest/request_decoder.hpp"
+
 #include <pistache/http.h>
 
 #include <atomic>
 #include <memory>
-
-#include "actors/local_node.hpp"
-#include "rest/request_decoder.hpp"
 
 namespace ovo {
 

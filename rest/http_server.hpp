@@ -1,11 +1,11 @@
 #pragma once
 // The REST endpoint's lifecycle: bind and serve with our options, then drain and close.
 
-#include <chrono>
-#include <memory>
-
 #include "actors/local_node.hpp"
 #include "config/server_config.hpp"
+
+#include <chrono>
+#include <memory>
 
 namespace Pistache::Http {
 class Endpoint;

@@ -4,14 +4,14 @@
 #if defined(__SSE2__)
 #define RAPIDJSON_SSE2
 #endif
+#include "config/defaults.hpp"
+#include "core/base64.hpp"
+#include "core/utf8.hpp"
+
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
 #include <limits>
-
-#include "core/base64.hpp"
-#include "config/defaults.hpp"
-#include "core/utf8.hpp"
 
 namespace ovo {
 namespace {
@@ -64,12 +64,23 @@ class body_reader {
     if (in_byte_array()) return not_a_byte();
     if (!at_field()) return scalar_seen();
     switch (current_) {
-      case field::key: fields.key = std::string(value); break;
-      case field::new_key: fields.new_key = std::string(value); break;
-      case field::data: fields.data = byte_field{std::string(value), true}; break;
-      case field::new_data: fields.new_data = byte_field{std::string(value), true}; break;
-      case field::collection: fields.collection = std::string(value); break;
-      default: return wrong_type();
+      case field::key:
+        fields.key = std::string(value);
+        break;
+      case field::new_key:
+        fields.new_key = std::string(value);
+        break;
+      case field::data:
+        fields.data = byte_field{std::string(value), true};
+        break;
+      case field::new_data:
+        fields.new_data = byte_field{std::string(value), true};
+        break;
+      case field::collection:
+        fields.collection = std::string(value);
+        break;
+      default:
+        return wrong_type();
     }
     return scalar_seen();
   }
@@ -147,7 +158,8 @@ class body_reader {
   }
   bool wrong_type() {
     if (current_ == field::data || current_ == field::new_data) return not_a_byte();
-    const bool numeric = current_ == field::ttl || current_ == field::value || current_ == field::hash;
+    const bool numeric =
+        current_ == field::ttl || current_ == field::value || current_ == field::hash;
     return fail(name_ + (numeric ? " must be an integer" : " must be a string"));
   }
   bool fail(std::string message) {
@@ -199,22 +211,38 @@ std::optional<reply> decode_value(std::optional<byte_field>& field, const char* 
 
 op op_for(endpoint target) {
   switch (target) {
-    case endpoint::count_keys: return op::count_keys;
-    case endpoint::list_keys: return op::list_keys;
-    case endpoint::set_object: return op::put;
-    case endpoint::get_object: return op::get;
-    case endpoint::delete_object: return op::remove;
-    case endpoint::get_and_remove: return op::get_and_remove;
-    case endpoint::update_value_if_equal: return op::update_value_if_equal;
-    case endpoint::update_key_value_if_equal: return op::update_key_value_if_equal;
-    case endpoint::update_key: return op::update_key;
-    case endpoint::delete_value_if_equal: return op::delete_value_if_equal;
-    case endpoint::counter_set: return op::counter_set;
-    case endpoint::counter_add: return op::counter_add;
-    case endpoint::counter_get: return op::counter_get;
-    case endpoint::counter_delete: return op::counter_remove;
-    case endpoint::cluster_view: return op::cluster_view;
-    case endpoint::cluster_me: return op::cluster_me;
+    case endpoint::count_keys:
+      return op::count_keys;
+    case endpoint::list_keys:
+      return op::list_keys;
+    case endpoint::set_object:
+      return op::put;
+    case endpoint::get_object:
+      return op::get;
+    case endpoint::delete_object:
+      return op::remove;
+    case endpoint::get_and_remove:
+      return op::get_and_remove;
+    case endpoint::update_value_if_equal:
+      return op::update_value_if_equal;
+    case endpoint::update_key_value_if_equal:
+      return op::update_key_value_if_equal;
+    case endpoint::update_key:
+      return op::update_key;
+    case endpoint::delete_value_if_equal:
+      return op::delete_value_if_equal;
+    case endpoint::counter_set:
+      return op::counter_set;
+    case endpoint::counter_add:
+      return op::counter_add;
+    case endpoint::counter_get:
+      return op::counter_get;
+    case endpoint::counter_delete:
+      return op::counter_remove;
+    case endpoint::cluster_view:
+      return op::cluster_view;
+    case endpoint::cluster_me:
+      return op::cluster_me;
   }
   return op::get;
 }

@@ -2,14 +2,14 @@
 // Request body JSON -> command, with every check of docs/protocol.md (types, base64, limits, the
 // stricter rows). Knows nothing of HTTP or actors.
 
+#include "core/command.hpp"
+#include "rest/routes.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
-
-#include "core/command.hpp"
-#include "rest/routes.hpp"
 
 namespace ovo {
 

@@ -15,21 +15,31 @@ struct path_rule {
 route_match pick(const path_rule& rule, http_method method, std::string_view key) {
   std::optional<endpoint> target;
   switch (method) {
-    case http_method::get: target = rule.get; break;
-    case http_method::post: target = rule.post; break;
-    case http_method::put: target = rule.put; break;
-    case http_method::del: target = rule.del; break;
-    case http_method::other: break;
+    case http_method::get:
+      target = rule.get;
+      break;
+    case http_method::post:
+      target = rule.post;
+      break;
+    case http_method::put:
+      target = rule.put;
+      break;
+    case http_method::del:
+      target = rule.del;
+      break;
+    case http_method::other:
+      break;
   }
   if (target) return {target, key, {}};
   return {std::nullopt, key, rule.allowed};
 }
 
-const path_rule keystorage_root{"", endpoint::count_keys, endpoint::set_object,
-                                endpoint::set_object, std::nullopt, "GET, POST, PUT"};
+const path_rule keystorage_root{
+    "",           endpoint::count_keys, endpoint::set_object, endpoint::set_object,
+    std::nullopt, "GET, POST, PUT"};
 const path_rule keys_root{"", endpoint::list_keys, std::nullopt, std::nullopt, std::nullopt, "GET"};
-const path_rule object_key{"", endpoint::get_object, std::nullopt, std::nullopt,
-                           endpoint::delete_object, "GET, DELETE"};
+const path_rule object_key{"",           endpoint::get_object,    std::nullopt,
+                           std::nullopt, endpoint::delete_object, "GET, DELETE"};
 const std::array<path_rule, 5> object_actions = {{
     {"getandremove", endpoint::get_and_remove, std::nullopt, std::nullopt, std::nullopt, "GET"},
     {"updatevalueifequal", std::nullopt, endpoint::update_value_if_equal,
@@ -41,14 +51,14 @@ const std::array<path_rule, 5> object_actions = {{
     {"deletevalueifequal", std::nullopt, endpoint::delete_value_if_equal, std::nullopt,
      std::nullopt, "POST"},
 }};
-const path_rule counters_root{"", std::nullopt, endpoint::counter_set, endpoint::counter_add,
-                              std::nullopt, "POST, PUT"};
-const path_rule counter_key{"", endpoint::counter_get, std::nullopt, std::nullopt,
-                            endpoint::counter_delete, "GET, DELETE"};
-const path_rule cluster_root{"", endpoint::cluster_view, std::nullopt, std::nullopt, std::nullopt,
-                             "GET"};
-const path_rule cluster_me{"", endpoint::cluster_me, std::nullopt, std::nullopt, std::nullopt,
-                           "GET"};
+const path_rule counters_root{
+    "", std::nullopt, endpoint::counter_set, endpoint::counter_add, std::nullopt, "POST, PUT"};
+const path_rule counter_key{"",           endpoint::counter_get,    std::nullopt,
+                            std::nullopt, endpoint::counter_delete, "GET, DELETE"};
+const path_rule cluster_root{"",           endpoint::cluster_view, std::nullopt,
+                             std::nullopt, std::nullopt,           "GET"};
+const path_rule cluster_me{"",           endpoint::cluster_me, std::nullopt,
+                           std::nullopt, std::nullopt,         "GET"};
 
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;

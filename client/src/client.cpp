@@ -1,10 +1,12 @@
-#include <algorithm>
+#include "ovo/client.hpp"
+
+#include "client/src/connection.hpp"
+#include "core/base64.hpp"
+#include "core/slot_hash.hpp"
+
 #include <nlohmann/json.hpp>
 
-#include "core/base64.hpp"
-#include "client/src/connection.hpp"
-#include "ovo/client.hpp"
-#include "core/slot_hash.hpp"
+#include <algorithm>
 
 namespace ovo::client {
 namespace {
@@ -205,20 +207,17 @@ bool cluster_client::update_value_if_equal(const std::string& key, const std::st
 
 bool cluster_client::update_key(const std::string& key, const std::string& new_key) {
   json body = {{"Key", key}, {"NewKey", new_key}};
-  return condition_met(impl_->send(
-      key, "PUT", key_path("/ovo/keystorage/", key, "/updatekey"), body.dump()));
+  return condition_met(
+      impl_->send(key, "PUT", key_path("/ovo/keystorage/", key, "/updatekey"), body.dump()));
 }
 
 bool cluster_client::update_key_value_if_equal(const std::string& key, const std::string& new_key,
                                                const std::string& expected,
                                                const std::string& value) {
-  json body = {{"Key", key},
-               {"NewKey", new_key},
-               {"Data", base64(expected)},
-               {"NewData", base64(value)}};
-  return condition_met(
-      impl_->send(key, "PUT", key_path("/ovo/keystorage/", key, "/updatekeyvalueifequal"),
-                  body.dump()));
+  json body = {
+      {"Key", key}, {"NewKey", new_key}, {"Data", base64(expected)}, {"NewData", base64(value)}};
+  return condition_met(impl_->send(
+      key, "PUT", key_path("/ovo/keystorage/", key, "/updatekeyvalueifequal"), body.dump()));
 }
 
 bool cluster_client::delete_value_if_equal(const std::string& key, const std::string& expected) {

@@ -22,7 +22,8 @@ size_t keep_error_reason(char* data, size_t size, size_t count, void* target) {
     const auto first = value.find_first_not_of(' ');
     const auto last = value.find_last_not_of(" \r\n");
     auto& reason = *static_cast<std::string*>(target);
-    reason = first == std::string_view::npos ? "" : std::string(value.substr(first, last - first + 1));
+    reason =
+        first == std::string_view::npos ? "" : std::string(value.substr(first, last - first + 1));
   }
   return size * count;
 }

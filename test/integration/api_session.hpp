@@ -1,10 +1,10 @@
 #pragma once
 // One node plus a keep-alive client, with the calls the tests make most.
 
-#include <string>
-
 #include "test/integration/http_client.hpp"
 #include "test/integration/node_process.hpp"
+
+#include <string>
 
 namespace ovo::test {
 
@@ -29,8 +29,11 @@ struct api_session {
     return client.request(method, node.url(path), body);
   }
   http_response put_object(const std::string& key, const std::string& bytes, int ttl = 0) {
-    nlohmann::json body = {{"Key", key}, {"Data", to_base64(bytes)}, {"TTL", ttl},
-                           {"Collection", "tests"}, {"Hash", 0}};
+    nlohmann::json body = {{"Key", key},
+                           {"Data", to_base64(bytes)},
+                           {"TTL", ttl},
+                           {"Collection", "tests"},
+                           {"Hash", 0}};
     return call("PUT", "/ovo/keystorage", body.dump());
   }
   /// The stored bytes of `key` (base64-decoded), or "<code>" when the read failed.

@@ -1,11 +1,11 @@
 // Hostile and broken input: each gets a clear error (or a closed/ignored socket where no reply
 // is possible), nothing stored changes, and the node keeps serving.
 
+#include "test/integration/api_session.hpp"
+
 #include <doctest/doctest.h>
 
 #include <thread>
-
-#include "test/integration/api_session.hpp"
 
 using namespace ovo::test;
 using namespace std::chrono_literals;
@@ -32,18 +32,19 @@ TEST_CASE("bodies that are not a JSON object with the right types are 400/10") {
   seed(api);
   const std::vector<std::string> bad_bodies = {
       "not json",
-      "{\"Key\":\"seed\",",                              // truncated JSON
-      "[{\"Key\":\"seed\"}]",                            // array
-      "\"seed\"",                                        // string
+      "{\"Key\":\"seed\",",    // truncated JSON
+      "[{\"Key\":\"seed\"}]",  // array
+      "\"seed\"",              // string
       "null",
-      "{\"Key\":\"seed\",\"Data\":12}",                  // wrong type
-      "{\"Key\":\"seed\",\"Data\":\"%%%\"}",             // bad base64
-      "{\"Key\":\"seed\",\"Data\":\"AAA\"}",             // bad base64 length
+      "{\"Key\":\"seed\",\"Data\":12}",                   // wrong type
+      "{\"Key\":\"seed\",\"Data\":\"%%%\"}",              // bad base64
+      "{\"Key\":\"seed\",\"Data\":\"AAA\"}",              // bad base64 length
       "{\"Key\":\"seed\",\"TTL\":-5,\"Data\":\"AA==\"}",  // negative TTL
       "{\"Key\":\"seed\",\"TTL\":\"1\",\"Data\":\"AA==\"}",
-      "{\"Key\":\"\\ud800\",\"Data\":\"AA==\"}",        // lone surrogate
-      std::string("{\"Key\":\"se\xff" "ed\",\"Data\":\"AA==\"}"),  // invalid UTF-8
-      std::string(200, '[') + std::string(200, ']'),    // too deep
+      "{\"Key\":\"\\ud800\",\"Data\":\"AA==\"}",  // lone surrogate
+      std::string("{\"Key\":\"se\xff"
+                  "ed\",\"Data\":\"AA==\"}"),         // invalid UTF-8
+      std::string(200, '[') + std::string(200, ']'),  // too deep
   };
   for (const auto& body : bad_bodies) {
     CAPTURE(body);

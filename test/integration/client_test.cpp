@@ -1,14 +1,16 @@
 // The C++ client library against real nodes: every operation, routing to the owner, and
 // failover when the owner dies.
 
+#include "ovo/client.hpp"
+
+#include "core/slot_hash.hpp"
+#include "test/integration/test_cluster.hpp"
+
 #include <doctest/doctest.h>
+
 #include <signal.h>
 
 #include <thread>
-
-#include "ovo/client.hpp"
-#include "core/slot_hash.hpp"
-#include "test/integration/test_cluster.hpp"
 
 using namespace ovo::test;
 using namespace std::chrono_literals;
@@ -77,8 +79,7 @@ TEST_CASE("the client routes each key to its owner and fails over when the owner
   // Every write went straight to the owner: no node forwarded one.
   std::map<std::string, int> owned;
   for (const auto& key : keys) ++owned[owner_name(client, key)];
-  const auto stats = run_ovoctl(
-      {"--node", c.api_address(0), "--json", "stats"});
+  const auto stats = run_ovoctl({"--node", c.api_address(0), "--json", "stats"});
   REQUIRE(stats.exit_code == 0);
   const auto per_node = json::parse(stats.output)["Nodes"];
   for (const auto& n : per_node)

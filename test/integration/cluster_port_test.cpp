@@ -2,12 +2,11 @@
 // The cluster manager's admin and internal messages, sent there by a stranger speaking CAF,
 // are refused and change nothing.
 
-#include <doctest/doctest.h>
-
-#include <caf/io/middleman.hpp>
-
 #include "actors/interfaces.hpp"
 #include "test/integration/test_cluster.hpp"
+
+#include <caf/io/middleman.hpp>
+#include <doctest/doctest.h>
 
 using namespace ovo::test;
 using namespace std::chrono_literals;
@@ -33,11 +32,11 @@ struct caf_client {
     caf::actor handle;
     self->request(system.middleman().actor_handle(), 5s, caf::connect_atom_v,
                   std::string("127.0.0.1"), port)
-        .receive([&](const caf::node_id&, caf::strong_actor_ptr& remote,
-                     const std::set<std::string>&) {
-                   handle = caf::actor_cast<caf::actor>(std::move(remote));
-                 },
-                 [&](caf::error& err) { FAIL("cannot connect: " << system.render(err)); });
+        .receive(
+            [&](const caf::node_id&, caf::strong_actor_ptr& remote, const std::set<std::string>&) {
+              handle = caf::actor_cast<caf::actor>(std::move(remote));
+            },
+            [&](caf::error& err) { FAIL("cannot connect: " << system.render(err)); });
     return handle;
   }
 
@@ -67,7 +66,9 @@ struct caf_client {
 
 }  // namespace
 
-TEST_CASE("the APIPort refuses the cluster manager's admin and internal messages, and the node stays unchanged") {
+TEST_CASE(
+    "the APIPort refuses the cluster manager's admin and internal messages, and the node stays "
+    "unchanged") {
   test_cluster c(2);
   REQUIRE(c.converged({0, 1}, 2));
   REQUIRE(c.put(0, "k", "v").status == 200);

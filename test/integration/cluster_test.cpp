@@ -1,7 +1,13 @@
 // Several real nodes on loopback: membership converges, any node serves any key by forwarding
 // to its owner, a killed node is noticed and answered for with 503, a restarted node rejoins.
 
+#include "core/base64.hpp"
+#include "core/slot_hash.hpp"
+#include "test/integration/api_session.hpp"
+#include "test/integration/test_cluster.hpp"
+
 #include <doctest/doctest.h>
+
 #include <signal.h>
 
 #include <future>
@@ -9,15 +15,9 @@
 #include <random>
 #include <thread>
 
-#include "test/integration/api_session.hpp"
-#include "test/integration/test_cluster.hpp"
-#include "core/base64.hpp"
-#include "core/slot_hash.hpp"
-
 using namespace ovo::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
-
 
 TEST_CASE("three nodes converge to one view with the balanced layout") {
   test_cluster c(3);
@@ -27,7 +27,8 @@ TEST_CASE("three nodes converge to one view with the balanced layout") {
   std::sort(sizes.begin(), sizes.end());
   CHECK(sizes == std::vector<std::size_t>{42, 43, 43});
   for (int i = 0; i < c.size(); ++i) {
-    const auto temp = json::parse(read_file(c.nodes[static_cast<std::size_t>(i)]->config_path() + ".temp"));
+    const auto temp =
+        json::parse(read_file(c.nodes[static_cast<std::size_t>(i)]->config_path() + ".temp"));
     CHECK(temp["Topology"]["Nodes"].size() == 3);
   }
 }
@@ -39,10 +40,10 @@ TEST_CASE("objects and counters written through random nodes read back through e
   constexpr int objects = 10'000, counters = 1'000;
   for (int i = 0; i < objects; ++i) {
     const auto node = static_cast<int>(rng() % c.size());
-    auto response = c.call(node, "PUT", "/ovo/keystorage",
-                           json{{"Key", "obj-" + std::to_string(i)},
-                                {"Data", to_base64("value-" + std::to_string(i))}}
-                               .dump());
+    auto response = c.call(
+        node, "PUT", "/ovo/keystorage",
+        json{{"Key", "obj-" + std::to_string(i)}, {"Data", to_base64("value-" + std::to_string(i))}}
+            .dump());
     REQUIRE(response.status == 200);
   }
   for (int i = 0; i < counters; ++i)
@@ -63,8 +64,8 @@ TEST_CASE("objects and counters written through random nodes read back through e
     }
     CHECK(wrong == 0);
     for (int i = 0; i < counters; ++i)
-      CHECK(c.call(node, "GET", "/ovo/counters/ctr-" + std::to_string(i)).envelope()["Data"]["Value"] ==
-            2 * i + 3);
+      CHECK(c.call(node, "GET", "/ovo/counters/ctr-" + std::to_string(i))
+                .envelope()["Data"]["Value"] == 2 * i + 3);
   }
   CHECK(stored == 2 * objects);  // each object lives on its owner and on one twin
 }
@@ -136,7 +137,8 @@ TEST_CASE("concurrent requests forwarded and replicated together each get their 
     CHECK(c.call(node, "GET", "/ovo/keystorage").envelope()["Data"] == clients * per_client);
 }
 
-TEST_CASE("a frozen peer holds requests up for seconds at most, and its twin writes count as lagging") {
+TEST_CASE(
+    "a frozen peer holds requests up for seconds at most, and its twin writes count as lagging") {
   // One copy is enough here: the writes are answered 200 without the frozen twin (in-sync
   // copies with MinCopies 2: in_sync_test.cpp).
   test_cluster c(2, R"({"MinCopies":1})");
@@ -206,7 +208,8 @@ TEST_CASE("kill -9: every acknowledged object and counter stays readable through
   constexpr int objects = 2'000, counters = 200;
   for (int i = 0; i < objects; ++i)
     REQUIRE(c.call(i % c.size(), "PUT", "/ovo/keystorage",
-                   json{{"Key", "k" + std::to_string(i)}, {"Data", to_base64(std::to_string(i))},
+                   json{{"Key", "k" + std::to_string(i)},
+                        {"Data", to_base64(std::to_string(i))},
                         {"TTL", i % 2 ? 600 : 0}}
                        .dump())
                 .status == 200);
@@ -225,7 +228,8 @@ TEST_CASE("kill -9: every acknowledged object and counter stays readable through
         return false;
     }
     for (int i = 0; i < counters; ++i)
-      if (c.call(node, "GET", "/ovo/counters/c" + std::to_string(i)).envelope()["Data"]["Value"] != i)
+      if (c.call(node, "GET", "/ovo/counters/c" + std::to_string(i)).envelope()["Data"]["Value"] !=
+          i)
         return false;
     return true;
   };
@@ -285,8 +289,9 @@ TEST_CASE("writes keep flowing during a kill -9, every write answered 200 is rea
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     for (int i = 0; i < 5'000 && !stop && std::chrono::steady_clock::now() < deadline; ++i) {
       const auto key = prefix + std::to_string(i);
-      auto response = client.request("PUT", c.nodes[static_cast<std::size_t>(node)]->url("/ovo/keystorage"),
-                                     json{{"Key", key}, {"Data", to_base64(key)}}.dump());
+      auto response =
+          client.request("PUT", c.nodes[static_cast<std::size_t>(node)]->url("/ovo/keystorage"),
+                         json{{"Key", key}, {"Data", to_base64(key)}}.dump());
       if (response.status == 200) acknowledged.push_back(key);
     }
     return acknowledged;
@@ -354,7 +359,8 @@ TEST_CASE("Replication off keeps one copy, async answers first and the twin foll
   SUBCASE("off") {
     test_cluster c(2, R"({"Replication":"off"})");
     REQUIRE(c.converged({0, 1}, 2));
-    for (int i = 0; i < 200; ++i) REQUIRE(c.put(i % 2, "one-" + std::to_string(i), "v").status == 200);
+    for (int i = 0; i < 200; ++i)
+      REQUIRE(c.put(i % 2, "one-" + std::to_string(i), "v").status == 200);
     int64_t stored = 0;
     for (int node = 0; node < 2; ++node)
       stored += c.call(node, "GET", "/ovo/keystorage").envelope()["Data"].get<int64_t>();
@@ -379,7 +385,8 @@ TEST_CASE("Replication off keeps one copy, async answers first and the twin foll
     c.nodes[1]->signal(SIGSTOP);
     const auto start = std::chrono::steady_clock::now();
     CHECK(c.put(0, key, "v").status == 200);
-    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double took =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     c.nodes[1]->signal(SIGCONT);
     MESSAGE("async write with a frozen twin answered after " << took << " s");
     CHECK(took < 0.5);

@@ -2,15 +2,16 @@
 // the wire, byte for byte, and what it needs back: byte[] values as JSON arrays of numbers,
 // null for absent strings, "Data":null on every error (docs/protocol.md, "Clients checked").
 
+#include "core/slot_hash.hpp"
+#include "test/integration/api_session.hpp"
+#include "test/integration/test_cluster.hpp"
+
 #include <doctest/doctest.h>
+
 #include <signal.h>
 
 #include <set>
 #include <thread>
-
-#include "test/integration/api_session.hpp"
-#include "core/slot_hash.hpp"
-#include "test/integration/test_cluster.hpp"
 
 using namespace ovo::test;
 using json = nlohmann::json;
@@ -31,8 +32,9 @@ std::string byte_array(const std::string& bytes) {
 
 TEST_CASE(".Net Put with Data as a number array and null Collection stores those bytes") {
   api_session api;
-  auto put = api.call("PUT", "/ovo/keystorage",
-                      R"({"Key":"k","Data":[104,101,108,108,111],"Collection":null,"TTL":0,"Hash":0})");
+  auto put =
+      api.call("PUT", "/ovo/keystorage",
+               R"({"Key":"k","Data":[104,101,108,108,111],"Collection":null,"TTL":0,"Hash":0})");
   CHECK(put.status == 200);
   CHECK(put.body == R"({"Status":"done","Code":"0","Data":null})");
   CHECK(api.value_of("k") == "hello");
@@ -42,12 +44,15 @@ TEST_CASE(".Net Put with Data as a number array and null Collection stores those
                      R"(,"Collection":"c","TTL":60,"Hash":12345})")
             .status == 200);
   CHECK(api.value_of("bin") == binary);
-  CHECK(api.call("PUT", "/ovo/keystorage", R"({"Key":"empty","Data":[],"Collection":null,"TTL":0,"Hash":0})")
+  CHECK(api.call("PUT", "/ovo/keystorage",
+                 R"({"Key":"empty","Data":[],"Collection":null,"TTL":0,"Hash":0})")
             .status == 200);
   CHECK(api.value_of("empty").empty());
 }
 
-TEST_CASE(".Net PutRawData, UpdateValueIfEqual (NewKey = Key, a TTL) and DeleteValueIfEqual as captured") {
+TEST_CASE(
+    ".Net PutRawData, UpdateValueIfEqual (NewKey = Key, a TTL) and DeleteValueIfEqual as "
+    "captured") {
   api_session api;
   CHECK(api.call("POST", "/ovo/keystorage",
                  R"({"Key":"k","Data":[34,104,101,108,108,111,34],"TTL":0,"Hash":71})")
@@ -66,7 +71,9 @@ TEST_CASE(".Net PutRawData, UpdateValueIfEqual (NewKey = Key, a TTL) and DeleteV
   CHECK(api.key_count() == 0);
 }
 
-TEST_CASE(".Net request headers are served: RestSharp's Accept list, Content-Length 0 on GET and DELETE, gzip") {
+TEST_CASE(
+    ".Net request headers are served: RestSharp's Accept list, Content-Length 0 on GET and DELETE, "
+    "gzip") {
   api_session api;
   REQUIRE(api.put_object("k", "v").status == 200);
   raw_connection socket(api.node.port());
@@ -74,8 +81,9 @@ TEST_CASE(".Net request headers are served: RestSharp's Accept list, Content-Len
       "Accept: application/json, application/xml, text/json, text/x-json, text/javascript, "
       "text/xml\r\nUser-Agent: RestSharp/105.2.3.0\r\nContent-Length: 0\r\n";
   // Keep-Alive on the first request of the connection only, as RestSharp sends it.
-  REQUIRE(socket.send_all("GET /ovo/keystorage/k HTTP/1.1\r\n" + headers +
-                          "Connection: Keep-Alive\r\nHost: x\r\nAccept-Encoding: gzip, deflate\r\n\r\n"));
+  REQUIRE(socket.send_all(
+      "GET /ovo/keystorage/k HTTP/1.1\r\n" + headers +
+      "Connection: Keep-Alive\r\nHost: x\r\nAccept-Encoding: gzip, deflate\r\n\r\n"));
   auto first = socket.receive(std::chrono::milliseconds(2000), 150);
   CHECK(first.received.find("HTTP/1.1 200") == 0);
   CHECK(first.received.find(R"({"Status":"done","Code":"0","Data":{"Key":"k","Data":"dg=="}})") !=
@@ -100,9 +108,10 @@ TEST_CASE(".Net UpdateValueIfEqual and DeleteValueIfEqual with number arrays com
   CHECK(mismatch.body == R"({"Status":"error","Code":"103","Data":null})");
   CHECK(update("hello", "world").status == 200);
   CHECK(api.value_of("k") == "world");
-  auto keyvalue = api.call("PUT", "/ovo/keystorage/k/updatekeyvalueifequal",
-                           R"({"Key":"k","NewKey":"k2","Data":)" + byte_array("world") +
-                               R"(,"NewData":)" + byte_array("moved") + R"(,"Hash":0,"NewHash":0})");
+  auto keyvalue =
+      api.call("PUT", "/ovo/keystorage/k/updatekeyvalueifequal",
+               R"({"Key":"k","NewKey":"k2","Data":)" + byte_array("world") + R"(,"NewData":)" +
+                   byte_array("moved") + R"(,"Hash":0,"NewHash":0})");
   CHECK(keyvalue.status == 200);
   CHECK(api.value_of("k2") == "moved");
   const auto remove = [&](const std::string& data) {
@@ -114,19 +123,22 @@ TEST_CASE(".Net UpdateValueIfEqual and DeleteValueIfEqual with number arrays com
   CHECK(api.value_of("k2") == "<101>");
 }
 
-TEST_CASE(".Net byte arrays with a value outside 0-255, a fraction or a string are 400/10, nothing changes") {
+TEST_CASE(
+    ".Net byte arrays with a value outside 0-255, a fraction or a string are 400/10, nothing "
+    "changes") {
   api_session api("arrays", R"({"MaxValueBytes":4})");
   REQUIRE(api.put_object("k", "keep").status == 200);
   for (const char* data : {"[256]", "[-1]", "[1.0]", "[\"1\"]", "[null]", "[[1]]"}) {
     CAPTURE(data);
-    auto put = api.call("PUT", "/ovo/keystorage",
-                        std::string(R"({"Key":"k","Data":)") + data + R"(,"Collection":null,"TTL":0,"Hash":0})");
+    auto put = api.call(
+        "PUT", "/ovo/keystorage",
+        std::string(R"({"Key":"k","Data":)") + data + R"(,"Collection":null,"TTL":0,"Hash":0})");
     CHECK(put.status == 400);
     CHECK(put.body == R"({"Status":"error","Code":"10","Data":null})");
     CHECK(put.header("X-Ovo-Error") == "Data must be base64 text or an array of integers 0-255");
-    auto update = api.call("PUT", "/ovo/keystorage/k/updatevalueifequal",
-                           std::string(R"({"Key":"k","Data":[107,101,101,112],"NewData":)") + data +
-                               "}");
+    auto update =
+        api.call("PUT", "/ovo/keystorage/k/updatevalueifequal",
+                 std::string(R"({"Key":"k","Data":[107,101,101,112],"NewData":)") + data + "}");
     CHECK(update.status == 400);
   }
   auto too_long = api.call("PUT", "/ovo/keystorage", R"({"Key":"k","Data":[1,2,3,4,5]})");
@@ -148,7 +160,9 @@ TEST_CASE(".Net Get of a missing key and GetCounter after DeleteCounter answer D
   CHECK(counter.body == R"({"Status":"error","Code":"101","Data":null})");
 }
 
-TEST_CASE(".Net's UTF-16 hash sends a non-BMP key to the wrong node: it is stored on its owner and found through every node") {
+TEST_CASE(
+    ".Net's UTF-16 hash sends a non-BMP key to the wrong node: it is stored on its owner and found "
+    "through every node") {
   // "\U0001D11Ex": slot 108 by the protocol's code-point hash, 16 by the .Net client's hash of
   // UTF-16 units; with two nodes the halves 0-63 and 64-127 have different owners.
   const std::string key = "\xf0\x9d\x84\x9ex";
@@ -172,7 +186,9 @@ TEST_CASE(".Net's UTF-16 hash sends a non-BMP key to the wrong node: it is store
   CHECK(holders.count(test_cluster::name(owner_of(108))) == 1);
 }
 
-TEST_CASE("topology as the clients read it: numbers, arrays never null, every slot once, the answering node first") {
+TEST_CASE(
+    "topology as the clients read it: numbers, arrays never null, every slot once, the answering "
+    "node first") {
   test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   auto check_topology = [&](int through, std::size_t expected_nodes) {

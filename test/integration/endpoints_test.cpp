@@ -1,10 +1,10 @@
 // Every endpoint and every error row of docs/protocol.md against the real node over HTTP.
 
+#include "test/integration/api_session.hpp"
+
 #include <doctest/doctest.h>
 
 #include <thread>
-
-#include "test/integration/api_session.hpp"
 
 using namespace ovo::test;
 using json = nlohmann::json;
@@ -63,7 +63,8 @@ TEST_CASE("updatevalueifequal: 200 on a match, 403/103 otherwise, POST and PUT")
   CHECK(mismatch.code() == "103");
   CHECK(api.value_of("k") == "old");
   CHECK(api.call("POST", "/ovo/keystorage/k/updatevalueifequal", body("old", "new")).status == 200);
-  CHECK(api.call("PUT", "/ovo/keystorage/k/updatevalueifequal", body("new", "newer")).status == 200);
+  CHECK(api.call("PUT", "/ovo/keystorage/k/updatevalueifequal", body("new", "newer")).status ==
+        200);
   CHECK(api.value_of("k") == "newer");
   auto missing = api.call("PUT", "/ovo/keystorage/zz/updatevalueifequal",
                           R"({"Key":"zz","Data":"","NewData":""})");
@@ -74,8 +75,9 @@ TEST_CASE("updatekeyvalueifequal: moves with the new value, 403/104 otherwise") 
   api_session api;
   api.put_object("a", "v1");
   auto body = [](const char* data) {
-    return json{{"Key", "a"}, {"NewKey", "b"}, {"Data", to_base64(data)},
-                {"NewData", to_base64("v2")}, {"Hash", 1}, {"NewHash", 2}}
+    return json{
+        {"Key", "a"}, {"NewKey", "b"}, {"Data", to_base64(data)}, {"NewData", to_base64("v2")},
+        {"Hash", 1},  {"NewHash", 2}}
         .dump();
   };
   auto mismatch = api.call("PUT", "/ovo/keystorage/a/updatekeyvalueifequal", body("wrong"));
@@ -90,7 +92,8 @@ TEST_CASE("updatekeyvalueifequal: moves with the new value, 403/104 otherwise") 
 TEST_CASE("updatekey: moves the object, 403/105 when the source is missing") {
   api_session api;
   api.put_object("from", "payload");
-  auto moved = api.call("POST", "/ovo/keystorage/from/updatekey", R"({"Key":"from","NewKey":"to"})");
+  auto moved =
+      api.call("POST", "/ovo/keystorage/from/updatekey", R"({"Key":"from","NewKey":"to"})");
   CHECK(moved.status == 200);
   CHECK(api.value_of("to") == "payload");
   CHECK(api.value_of("from") == "<101>");
@@ -117,10 +120,11 @@ TEST_CASE("counters: POST sets, PUT adds atomically, GET reads, DELETE removes")
   api_session api;
   auto set = api.call("POST", "/ovo/counters", R"({"Key":"c","Value":10,"Hash":5})");
   CHECK(set.body == R"({"Status":"done","Code":"0","Data":{"Key":"c","Value":10}})");
-  CHECK(api.call("PUT", "/ovo/counters", R"({"Key":"c","Value":-15})").envelope()["Data"]["Value"] ==
-        -5);
-  CHECK(api.call("PUT", "/ovo/counters", R"({"Key":"fresh","Value":3})").envelope()["Data"]["Value"] ==
-        3);
+  CHECK(
+      api.call("PUT", "/ovo/counters", R"({"Key":"c","Value":-15})").envelope()["Data"]["Value"] ==
+      -5);
+  CHECK(api.call("PUT", "/ovo/counters", R"({"Key":"fresh","Value":3})")
+            .envelope()["Data"]["Value"] == 3);
   CHECK(api.call("GET", "/ovo/counters/c").envelope()["Data"]["Value"] == -5);
   CHECK(api.call("DELETE", "/ovo/counters/c").status == 200);
   auto missing = api.call("GET", "/ovo/counters/c");
@@ -135,8 +139,7 @@ TEST_CASE("counter overflow is 400/10 and leaves the counter as it was") {
   auto overflow = api.call("PUT", "/ovo/counters", R"({"Key":"big","Value":1})");
   CHECK(overflow.status == 400);
   CHECK(overflow.code() == "10");
-  CHECK(api.call("GET", "/ovo/counters/big").envelope()["Data"]["Value"] ==
-        9223372036854775807LL);
+  CHECK(api.call("GET", "/ovo/counters/big").envelope()["Data"]["Value"] == 9223372036854775807LL);
   CHECK(api.call("POST", "/ovo/counters", R"({"Key":"f","Value":1.5})").code() == "10");
 }
 
@@ -179,8 +182,8 @@ TEST_CASE("empty keys are 400/10, oversized keys and values 413/11") {
   CHECK(api.call("GET", "/ovo/keystorage/" + std::string(17, 'k')).code() == "11");
   CHECK(api.put_object("k", std::string(65, 'v')).code() == "11");
   CHECK(api.put_object("k", std::string(64, 'v')).status == 200);
-  auto big_body = api.call("PUT", "/ovo/keystorage",
-                           R"({"Key":"k","Pad":")" + std::string(3000, 'x') + "\"}");
+  auto big_body =
+      api.call("PUT", "/ovo/keystorage", R"({"Key":"k","Pad":")" + std::string(3000, 'x') + "\"}");
   CHECK(big_body.status == 413);
   CHECK(big_body.code() == "11");
   CHECK(api.value_of("k") == std::string(64, 'v'));
@@ -233,9 +236,9 @@ TEST_CASE("keep-alive works for HTTP/1.1 clients that send no Connection header"
     CHECK_FALSE(answer.closed_by_server);
   }
   // A client asking to close is told the connection closes (Pistache leaves the close to it).
-  auto closing = raw_exchange(api.node.port(),
-                              "GET /ovo/keystorage HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                              std::chrono::milliseconds(300));
+  auto closing = raw_exchange(
+      api.node.port(), "GET /ovo/keystorage HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      std::chrono::milliseconds(300));
   CHECK(closing.received.find("HTTP/1.1 200") == 0);
   CHECK(closing.received.find("Connection: Close") != std::string::npos);
 }

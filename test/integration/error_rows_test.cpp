@@ -1,14 +1,15 @@
 // Every error row of docs/protocol.md, answered by a real node: the row's HTTP status and Code,
 // "Data":null exactly as the original server answers, and the reason in X-Ovo-Error.
 
+#include "core/slot_hash.hpp"
+#include "test/integration/api_session.hpp"
+#include "test/integration/test_cluster.hpp"
+
 #include <doctest/doctest.h>
+
 #include <signal.h>
 
 #include <future>
-
-#include "test/integration/api_session.hpp"
-#include "core/slot_hash.hpp"
-#include "test/integration/test_cluster.hpp"
 
 using namespace ovo::test;
 using json = nlohmann::json;
@@ -52,18 +53,21 @@ TEST_CASE("every error row on one node answers Data null with the reason in X-Ov
       {"PUT", "/ovo/keystorage", R"({"Key":"","Data":"AA=="})", 400, "10"},
       {"PUT", "/ovo/counters", R"({"Key":"c","Value":1.5})", 400, "10"},
       {"POST", "/ovo/keystorage/k/updatevalueifequal",
-       json{{"Key", "k"}, {"Data", to_base64("x")}, {"NewData", to_base64("y")}}.dump(), 403, "103"},
+       json{{"Key", "k"}, {"Data", to_base64("x")}, {"NewData", to_base64("y")}}.dump(), 403,
+       "103"},
       {"POST", "/ovo/keystorage/k/deletevalueifequal",
        json{{"Key", "k"}, {"Data", to_base64("x")}}.dump(), 403, "103"},
       {"POST", "/ovo/keystorage/k/updatekeyvalueifequal",
        json{{"Key", "k"}, {"NewKey", "n"}, {"Data", to_base64("x")}, {"NewData", to_base64("y")}}
            .dump(),
        403, "104"},
-      {"POST", "/ovo/keystorage/missing/updatekey", R"({"Key":"missing","NewKey":"n"})", 403, "105"},
+      {"POST", "/ovo/keystorage/missing/updatekey", R"({"Key":"missing","NewKey":"n"})", 403,
+       "105"},
       {"PUT", "/ovo/keystorage", json{{"Key", std::string(17, 'k')}}.dump(), 413, "11"},
-      {"PUT", "/ovo/keystorage", json{{"Key", "k"}, {"Data", to_base64(std::string(65, 'v'))}}.dump(),
-       413, "11"},
-      {"PUT", "/ovo/keystorage", R"({"Key":"k","Pad":")" + std::string(3000, 'x') + "\"}", 413, "11"},
+      {"PUT", "/ovo/keystorage",
+       json{{"Key", "k"}, {"Data", to_base64(std::string(65, 'v'))}}.dump(), 413, "11"},
+      {"PUT", "/ovo/keystorage", R"({"Key":"k","Pad":")" + std::string(3000, 'x') + "\"}", 413,
+       "11"},
       {"GET", "/nothing/here", "", 404, "12"},
       {"DELETE", "/ovo/keystorage", "", 405, "13"},
   };
@@ -83,9 +87,9 @@ TEST_CASE("the X-Ovo-Error reason says what is wrong, escapes client bytes and s
   CHECK(api.call("PUT", "/ovo/keystorage", R"({"Key":"k","TTL":-1})").header("X-Ovo-Error") ==
         "TTL must not be negative");
   // A path quoting a control byte and a non-ASCII byte comes back escaped, on one line.
-  auto unknown = raw_exchange(api.node.port(),
-                              "GET /nothing\x01\xff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                              std::chrono::milliseconds(1000));
+  auto unknown = raw_exchange(
+      api.node.port(), "GET /nothing\x01\xff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      std::chrono::milliseconds(1000));
   CHECK(unknown.received.find("HTTP/1.1 404") == 0);
   CHECK(unknown.received.find("\r\nX-Ovo-Error: unknown path /nothing\\x01\\xff\r\n") !=
         std::string::npos);

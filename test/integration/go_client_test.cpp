@@ -2,9 +2,9 @@
 // from it, and what it needs back: Status and Code as JSON strings, 200/403/404, typed non-null
 // Data on every 200 that carries a value (docs/protocol.md, "Clients checked").
 
-#include <doctest/doctest.h>
-
 #include "test/integration/api_session.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace ovo::test;
 
@@ -18,14 +18,17 @@ TEST_CASE("Go Put, Get, GetAndRemove, Delete with base64 Data and an empty Colle
   CHECK(get.status == 200);
   CHECK(get.body == R"({"Status":"done","Code":"0","Data":{"Key":"k","Data":"ImhlbGxvIg=="}})");
   CHECK(api.call("GET", "/ovo/keystorage").body == R"({"Status":"done","Code":"0","Data":1})");
-  CHECK(api.call("GET", "/ovo/keys").body == R"({"Status":"done","Code":"0","Data":{"Keys":["k"]}})");
+  CHECK(api.call("GET", "/ovo/keys").body ==
+        R"({"Status":"done","Code":"0","Data":{"Keys":["k"]}})");
   auto taken = api.call("GET", "/ovo/keystorage/k/getandremove");
   CHECK(taken.body == R"({"Status":"done","Code":"0","Data":{"Key":"k","Data":"ImhlbGxvIg=="}})");
   CHECK(api.call("GET", "/ovo/keys").body == R"({"Status":"done","Code":"0","Data":{"Keys":[]}})");
-  CHECK(api.call("DELETE", "/ovo/keystorage/k").body == R"({"Status":"done","Code":"0","Data":null})");
+  CHECK(api.call("DELETE", "/ovo/keystorage/k").body ==
+        R"({"Status":"done","Code":"0","Data":null})");
 }
 
-TEST_CASE("Go UpdateValueIfEqual sends NewKey \"\" and NewHash 0: the value changes, the key stays") {
+TEST_CASE(
+    "Go UpdateValueIfEqual sends NewKey \"\" and NewHash 0: the value changes, the key stays") {
   api_session api;
   REQUIRE(api.call("POST", "/ovo/keystorage",
                    R"({"Key":"k","Data":"ImhlbGxvIg==","Collection":"","TTL":0,"Hash":71})")
@@ -40,7 +43,9 @@ TEST_CASE("Go UpdateValueIfEqual sends NewKey \"\" and NewHash 0: the value chan
   CHECK(again.body == R"({"Status":"error","Code":"103","Data":null})");
 }
 
-TEST_CASE("Go DeleteValueIfEqual with Collection and TTL fields: 403 on mismatch, 200 on match and when missing") {
+TEST_CASE(
+    "Go DeleteValueIfEqual with Collection and TTL fields: 403 on mismatch, 200 on match and when "
+    "missing") {
   api_session api;
   REQUIRE(api.call("POST", "/ovo/keystorage",
                    R"({"Key":"k","Data":"IndvcmxkIg==","Collection":"","TTL":0,"Hash":71})")
@@ -48,10 +53,13 @@ TEST_CASE("Go DeleteValueIfEqual with Collection and TTL fields: 403 on mismatch
   auto body = [](const char* data) {
     return std::string(R"({"Key":"k","Data":")") + data + R"(","Collection":"","TTL":0,"Hash":71})";
   };
-  CHECK(api.call("POST", "/ovo/keystorage/k/deletevalueifequal", body("ImhlbGxvIg==")).status == 403);
-  CHECK(api.call("POST", "/ovo/keystorage/k/deletevalueifequal", body("IndvcmxkIg==")).status == 200);
+  CHECK(api.call("POST", "/ovo/keystorage/k/deletevalueifequal", body("ImhlbGxvIg==")).status ==
+        403);
+  CHECK(api.call("POST", "/ovo/keystorage/k/deletevalueifequal", body("IndvcmxkIg==")).status ==
+        200);
   CHECK(api.value_of("k") == "<101>");
-  CHECK(api.call("POST", "/ovo/keystorage/k/deletevalueifequal", body("IndvcmxkIg==")).status == 200);
+  CHECK(api.call("POST", "/ovo/keystorage/k/deletevalueifequal", body("IndvcmxkIg==")).status ==
+        200);
 }
 
 TEST_CASE("Go counters: SetCounter, Increment with a TTL, GetCounter, DeleteCounter, then 404") {
@@ -70,8 +78,9 @@ TEST_CASE("Go counters: SetCounter, Increment with a TTL, GetCounter, DeleteCoun
 
 TEST_CASE("Go's escaped <, >, & and U+2028 in a key decode to those characters") {
   api_session api;
-  auto put = api.call("POST", "/ovo/keystorage",
-                      R"({"Key":"\u00e9\"\u003c\u003e\u0026\u2028","Data":"AP8=","Collection":"","TTL":0,"Hash":53})");
+  auto put = api.call(
+      "POST", "/ovo/keystorage",
+      R"({"Key":"\u00e9\"\u003c\u003e\u0026\u2028","Data":"AP8=","Collection":"","TTL":0,"Hash":53})");
   CHECK(put.status == 200);
   CHECK(api.value_of("\xc3\xa9\"<>&\xe2\x80\xa8") == std::string("\0\xff", 2));
 }
@@ -88,7 +97,9 @@ TEST_CASE("Data null, \"\" and [] each store an empty value that reads back as \
   }
 }
 
-TEST_CASE("path keys as the clients send them, unescaped: + stays, / splits, an empty key is a JSON error") {
+TEST_CASE(
+    "path keys as the clients send them, unescaped: + stays, / splits, an empty key is a JSON "
+    "error") {
   api_session api;
   REQUIRE(api.put_object("a+b", "plus").status == 200);
   REQUIRE(api.put_object("a b", "space").status == 200);
@@ -111,10 +122,12 @@ TEST_CASE("path keys as the clients send them, unescaped: + stays, / splits, an 
   CHECK(empty.envelope()["Data"].is_null());
 }
 
-TEST_CASE("a raw control byte inside a JSON string (as .Net writes it) is 400/10 with an envelope") {
+TEST_CASE(
+    "a raw control byte inside a JSON string (as .Net writes it) is 400/10 with an envelope") {
   api_session api;
   auto put = api.call("POST", "/ovo/keystorage",
-                      std::string("{\"Key\":\"a\x01" "b\",\"Data\":[0,255],\"TTL\":0,\"Hash\":1}"));
+                      std::string("{\"Key\":\"a\x01"
+                                  "b\",\"Data\":[0,255],\"TTL\":0,\"Hash\":1}"));
   CHECK(put.status == 400);
   CHECK(put.body == R"({"Status":"error","Code":"10","Data":null})");
   CHECK(api.key_count() == 0);
@@ -122,8 +135,10 @@ TEST_CASE("a raw control byte inside a JSON string (as .Net writes it) is 400/10
 
 TEST_CASE("counters span the whole int64 range and refuse to wrap, as .Net sends long.MinValue") {
   api_session api;
-  auto set = api.call("POST", "/ovo/counters", R"({"Key":"k","Value":-9223372036854775808,"TTL":0,"Hash":71})");
-  CHECK(set.body == R"({"Status":"done","Code":"0","Data":{"Key":"k","Value":-9223372036854775808}})");
+  auto set = api.call("POST", "/ovo/counters",
+                      R"({"Key":"k","Value":-9223372036854775808,"TTL":0,"Hash":71})");
+  CHECK(set.body ==
+        R"({"Status":"done","Code":"0","Data":{"Key":"k","Value":-9223372036854775808}})");
   auto wrap = api.call("PUT", "/ovo/counters", R"({"Key":"k","Value":-1,"TTL":0,"Hash":71})");
   CHECK(wrap.status == 400);
   CHECK(wrap.body == R"({"Status":"error","Code":"10","Data":null})");

@@ -1,13 +1,13 @@
 #include "test/integration/http_client.hpp"
 
+#include "core/base64.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include "core/base64.hpp"
 
 namespace ovo::test {
 namespace {

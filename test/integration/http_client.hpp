@@ -3,9 +3,9 @@
 // helpers for traffic no well-behaved client would send.
 
 #include <curl/curl.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <string>
 
 namespace ovo::test {

@@ -2,14 +2,15 @@
 // applied it; a holder that misses ReplicaTimeoutMs leaves the slot's in-sync set and is caught
 // up by a slot push; with MinCopies 2 a write that cannot have its second copy answers 503.
 
+#include "core/slot_hash.hpp"
+#include "test/integration/test_cluster.hpp"
+
 #include <doctest/doctest.h>
+
 #include <signal.h>
 
 #include <chrono>
 #include <thread>
-
-#include "core/slot_hash.hpp"
-#include "test/integration/test_cluster.hpp"
 
 using namespace ovo::test;
 using namespace std::chrono_literals;
@@ -48,7 +49,9 @@ bool within(double seconds, Condition condition) {
 
 }  // namespace
 
-TEST_CASE("MinCopies 1: a frozen twin leaves the in-sync set, writes answer in time, it catches up after SIGCONT") {
+TEST_CASE(
+    "MinCopies 1: a frozen twin leaves the in-sync set, writes answer in time, it catches up after "
+    "SIGCONT") {
   test_cluster c(3, R"({"MinCopies":1,"ReplicaTimeoutMs":500})");
   REQUIRE(c.converged({0, 1, 2}, 3));
   // node0's replicas live on node1, the next node in join order (no twins configured).
@@ -80,7 +83,9 @@ TEST_CASE("MinCopies 1: a frozen twin leaves the in-sync set, writes answer in t
   for (const auto& key : keys) CHECK(c.value_of(1, key) == "v-" + key);
 }
 
-TEST_CASE("MinCopies 2: writes to a frozen twin's slots answer 503 and apply nothing until the layout gives them another holder") {
+TEST_CASE(
+    "MinCopies 2: writes to a frozen twin's slots answer 503 and apply nothing until the layout "
+    "gives them another holder") {
   test_cluster c(3, R"({"MinCopies":2,"ReplicaTimeoutMs":500})");
   REQUIRE(c.converged({0, 1, 2}, 3));
   const auto keys = keys_in_a_slot_of(c, 0, 400, "two-copies-");

@@ -3,19 +3,21 @@
 // .temp 5 s later, 8 times. Judged by write_checker: no acknowledged write lost, every copy
 // read the same through every node, every counter exact within its ambiguous answers.
 
+#include "test/integration/test_cluster.hpp"
+#include "test/integration/write_checker.hpp"
+
 #include <doctest/doctest.h>
+
 #include <signal.h>
 
 #include <random>
 #include <thread>
 
-#include "test/integration/test_cluster.hpp"
-#include "test/integration/write_checker.hpp"
-
 using namespace ovo::test;
 using namespace std::chrono_literals;
 
-TEST_CASE("kill -9 and restart from .temp 8 times under load: no acknowledged write or increment lost") {
+TEST_CASE(
+    "kill -9 and restart from .temp 8 times under load: no acknowledged write or increment lost") {
   test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   write_checker checker;
@@ -39,9 +41,9 @@ TEST_CASE("kill -9 and restart from .temp 8 times under load: no acknowledged wr
     if (v.lost == 0 && v.differing == 0 && v.counters_exact == v.counters) break;
     std::this_thread::sleep_for(500ms);
   }
-  MESSAGE(v.keys << " keys (" << v.acknowledged_writes << " with an acknowledged write), "
-                 << v.lost << " lost, " << v.differing << " differing; " << v.counters_exact
-                 << " of " << v.counters << " counters exact (" << v.acknowledged_increments
+  MESSAGE(v.keys << " keys (" << v.acknowledged_writes << " with an acknowledged write), " << v.lost
+                 << " lost, " << v.differing << " differing; " << v.counters_exact << " of "
+                 << v.counters << " counters exact (" << v.acknowledged_increments
                  << " acknowledged increments, " << v.ambiguous_increments << " ambiguous)\n"
                  << v.problems);
   CHECK(v.keys == 120);

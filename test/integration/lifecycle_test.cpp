@@ -1,13 +1,14 @@
 // Process lifecycle: command line, configuration errors, the .temp file, signals.
 
+#include "test/integration/api_session.hpp"
+
 #include <doctest/doctest.h>
+
 #include <signal.h>
 
 #include <filesystem>
 #include <future>
 #include <thread>
-
-#include "test/integration/api_session.hpp"
 
 using namespace ovo::test;
 using namespace std::chrono_literals;
@@ -27,7 +28,8 @@ TEST_CASE("--help and --version answer and exit 0, unknown flags exit 2") {
 TEST_CASE("a bad configuration names file and field, and the node does not start") {
   const auto dir = make_temp_dir();
   const auto path = dir + "/bad.json";
-  write_file(path, R"({"ServerNode":{"Node":{"Name":"x","Port":99999}},"Settings":{"Shards":"many"}})");
+  write_file(path,
+             R"({"ServerNode":{"Node":{"Name":"x","Port":99999}},"Settings":{"Shards":"many"}})");
   auto result = run_ovo({"--conf", path});
   CHECK(result.exit_code == 2);
   CHECK(result.output.find(path + ": ServerNode.Node.Port: must be from 1 to 65535") !=
@@ -98,7 +100,7 @@ TEST_CASE("SIGTERM while requests are flowing answers them, then exits 0") {
     http_client client;
     for (int i = 0; i < 20'000; ++i) {  // bounded; ends when the node stops answering
       auto response = client.request("PUT", api.node.url("/ovo/keystorage"),
-                                      R"({"Key":"k)" + std::to_string(i) + R"(","Data":"AA=="})");
+                                     R"({"Key":"k)" + std::to_string(i) + R"(","Data":"AA=="})");
       if (response.status != 200 && response.status != 503) break;
       ++answered;
     }

@@ -1,7 +1,10 @@
 #include "test/integration/node_process.hpp"
 
-#include <arpa/inet.h>
+#include "test/integration/http_client.hpp"
+
 #include <doctest/doctest.h>
+
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -14,8 +17,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include "test/integration/http_client.hpp"
 
 namespace ovo::test {
 namespace {
@@ -61,9 +62,9 @@ std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout, bool*
 std::string generated_config(const node_options& options, uint16_t port, uint16_t api_port) {
   return R"({"ServerNode":{"Node":{"Name":")" + options.name + R"(","Host":")" + options.host +
          R"(","Port":)" + std::to_string(port) + R"(,"APIHost":"127.0.0.1","APIPort":)" +
-         std::to_string(api_port) + R"(},"Twins":[],"Stepbrothers":)" +
-         options.stepbrothers_json + R"(},"Topology":)" +
-         options.topology_json + R"(,"Debug":false,"Settings":)" + options.settings_json + "}";
+         std::to_string(api_port) + R"(},"Twins":[],"Stepbrothers":)" + options.stepbrothers_json +
+         R"(},"Topology":)" + options.topology_json + R"(,"Debug":false,"Settings":)" +
+         options.settings_json + "}";
 }
 
 }  // namespace

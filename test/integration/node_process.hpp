@@ -15,12 +15,12 @@ uint16_t free_port();
 
 struct node_options {
   std::string name = "testnode";
-  std::string host = "127.0.0.1";    ///< REST host; "" binds every interface
-  std::string settings_json = "{}";  ///< the "Settings" object
-  uint16_t port = 0;                 ///< REST port; 0 picks a free one
-  uint16_t api_port = 0;             ///< node-to-node port; 0 picks a free one
+  std::string host = "127.0.0.1";                 ///< REST host; "" binds every interface
+  std::string settings_json = "{}";               ///< the "Settings" object
+  uint16_t port = 0;                              ///< REST port; 0 picks a free one
+  uint16_t api_port = 0;                          ///< node-to-node port; 0 picks a free one
   std::string topology_json = R"({"Nodes":[]})";  ///< the "Topology" object
-  std::string stepbrothers_json = "[]";            ///< ServerNode.Stepbrothers
+  std::string stepbrothers_json = "[]";           ///< ServerNode.Stepbrothers
   std::string config_file;  ///< start from this file instead (port must be set)
 };
 

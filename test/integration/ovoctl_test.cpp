@@ -1,14 +1,14 @@
 // build/ovoctl against a real 3-node cluster: every command, --json output, script mode, exit
 // codes, an unreachable node.
 
+#include "core/base64.hpp"
+#include "test/integration/test_cluster.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <sstream>
 #include <thread>
-
-#include "core/base64.hpp"
-#include "test/integration/test_cluster.hpp"
 
 using namespace ovo::test;
 using namespace std::chrono_literals;
@@ -175,7 +175,8 @@ TEST_CASE("ovoctl leave drains a node and stops it, rebalance and join work on a
   const auto config = json::parse(read_file(late->config_path()));  // holds its free API port
   const auto late_address =
       "127.0.0.1:" + std::to_string(config["ServerNode"]["Node"]["APIPort"].get<int>());
-  auto join = run_ovoctl({"--node", late_address, "join", late_address, "--seed", c.api_address(0)});
+  auto join =
+      run_ovoctl({"--node", late_address, "join", late_address, "--seed", c.api_address(0)});
   CHECK_MESSAGE(join.exit_code == 0, join.output);
   // Joined means every node reaches it: it is ACTIVE and serving everywhere at once.
   for (int i : {0, 1}) {
@@ -211,9 +212,10 @@ TEST_CASE("a node started alone joins through ovoctl: every key reads right away
   std::vector<std::string> wrong;
   for (const auto& key : keys) {
     auto response = client.get(late.url("/ovo/keystorage/" + key));
-    const auto value = response.status == 200
-                           ? ovo::decode_base64(response.envelope()["Data"]["Data"].get<std::string>())
-                           : std::nullopt;
+    const auto value =
+        response.status == 200
+            ? ovo::decode_base64(response.envelope()["Data"]["Data"].get<std::string>())
+            : std::nullopt;
     if (value != "v-" + key) wrong.push_back(key + ": " + std::to_string(response.status));
   }
   CHECK_MESSAGE(wrong.empty(), wrong.size() << " keys read wrong through late, first "

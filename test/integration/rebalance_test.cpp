@@ -1,7 +1,11 @@
 // Slot data follows the layout: a node joining live, a killed node coming back, and a node
 // leaving gracefully all end with every key readable and stored exactly on its owner and twin.
 
+#include "core/slot_hash.hpp"
+#include "test/integration/test_cluster.hpp"
+
 #include <doctest/doctest.h>
+
 #include <signal.h>
 
 #include <algorithm>
@@ -9,9 +13,6 @@
 #include <future>
 #include <random>
 #include <thread>
-
-#include "core/slot_hash.hpp"
-#include "test/integration/test_cluster.hpp"
 
 using namespace ovo::test;
 using namespace std::chrono_literals;
@@ -69,7 +70,8 @@ std::vector<std::string> keep_reading(test_cluster& c, int node,
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   for (std::size_t i = 0; !stop && std::chrono::steady_clock::now() < deadline; ++i) {
     const auto& key = keys[i % keys.size()];
-    auto response = client.request("GET", c.nodes[static_cast<std::size_t>(node)]->url("/ovo/keystorage/" + key));
+    auto response = client.request(
+        "GET", c.nodes[static_cast<std::size_t>(node)]->url("/ovo/keystorage/" + key));
     if (response.status != 200 && !(unavailable_ok && response.status == 503))
       wrong.push_back(key + ": " + std::to_string(response.status));
   }
@@ -92,7 +94,6 @@ int wrong_counters(test_cluster& c, int node, int counters) {
   return wrong;
 }
 
-
 }  // namespace
 
 TEST_CASE("a fourth node joins live: every key stays readable, on exactly its owner and twin") {
@@ -106,11 +107,11 @@ TEST_CASE("a fourth node joins live: every key stays readable, on exactly its ow
   }
   const auto ttl_set = std::chrono::steady_clock::now();
   std::atomic<bool> stop{false};
-  auto writer = std::async(std::launch::async, keep_writing, std::ref(c), 1, "live-",
-                           std::cref(stop));
+  auto writer =
+      std::async(std::launch::async, keep_writing, std::ref(c), 1, "live-", std::cref(stop));
   // Reads of keys written before the join: a moved key must never read as missing.
-  auto reader = std::async(std::launch::async, keep_reading, std::ref(c), 2,
-                           std::cref(data.keys), std::cref(stop), false);
+  auto reader = std::async(std::launch::async, keep_reading, std::ref(c), 2, std::cref(data.keys),
+                           std::cref(stop), false);
   std::this_thread::sleep_for(300ms);
   const int joiner = c.add_node();
   REQUIRE(c.converged({0, 1, 2, joiner}, 4));
@@ -121,7 +122,8 @@ TEST_CASE("a fourth node joins live: every key stays readable, on exactly its ow
   MESSAGE(acknowledged.size() << " writes acknowledged during the join");
   CHECK(stale_reads.empty());
   if (!stale_reads.empty())
-    MESSAGE(stale_reads.size() << " failed reads during the join, the first: " << stale_reads.front());
+    MESSAGE(stale_reads.size() << " failed reads during the join, the first: "
+                               << stale_reads.front());
   REQUIRE(acknowledged.size() > 50);
   data.keys.insert(data.keys.end(), acknowledged.begin(), acknowledged.end());
 
@@ -170,7 +172,8 @@ TEST_CASE("a node restarted after kill -9 gets its data back and takes its slots
   MESSAGE("rebalancing:\n" << c.log_lines({0, 1, 2}, "pass done"));
 }
 
-TEST_CASE("kill -9 of a node a joiner's slots come from, mid-join: nothing is lost or read as missing") {
+TEST_CASE(
+    "kill -9 of a node a joiner's slots come from, mid-join: nothing is lost or read as missing") {
   test_cluster c(3, R"({"DeadNodeRemovalSeconds":1})");
   REQUIRE(c.converged({0, 1, 2}, 3));
   auto data = write_data(c, 2'000, 200);
@@ -197,7 +200,8 @@ TEST_CASE("kill -9 of a node a joiner's slots come from, mid-join: nothing is lo
   MESSAGE("rebalancing:\n" << c.log_lines({0, 2, joiner}, "pass done"));
 }
 
-TEST_CASE("slot pushes to a node frozen mid-pass fail when its link drops, not after their timeout") {
+TEST_CASE(
+    "slot pushes to a node frozen mid-pass fail when its link drops, not after their timeout") {
   test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
   auto data = write_data(c, 600, 0);
@@ -259,7 +263,8 @@ TEST_CASE("graceful leave: SIGTERM with LeaveOnShutdown hands every slot over, t
   CHECK(c.nodes[1]->log().find("every slot handed over") != std::string::npos);
 }
 
-TEST_CASE("a node unreachable for DeadNodeRemovalSeconds is removed, its keys get two copies again") {
+TEST_CASE(
+    "a node unreachable for DeadNodeRemovalSeconds is removed, its keys get two copies again") {
   test_cluster c(3, R"({"DeadNodeRemovalSeconds":1})");
   REQUIRE(c.converged({0, 1, 2}, 3));
   auto data = write_data(c, 1'000, 100);

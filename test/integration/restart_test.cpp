@@ -2,14 +2,15 @@
 // answer from them: reads and increments read through to the slot's current holder, or answer
 // 503 and change nothing (docs/cluster.md, "Restart").
 
+#include "core/slot_hash.hpp"
+#include "test/integration/test_cluster.hpp"
+
 #include <doctest/doctest.h>
+
 #include <signal.h>
 
 #include <set>
 #include <thread>
-
-#include "core/slot_hash.hpp"
-#include "test/integration/test_cluster.hpp"
 
 using namespace ovo::test;
 using namespace std::chrono_literals;
@@ -46,9 +47,8 @@ increment_results increment_concurrently(test_cluster& c, int node, const std::s
       http_client client;
       const auto body = json{{"Key", key}, {"Value", 1}}.dump();
       for (int i = 0; i < per_thread; ++i) {
-        auto answer = client.request("PUT", c.nodes[static_cast<std::size_t>(node)]->url(
-                                                "/ovo/counters"),
-                                     body);
+        auto answer = client.request(
+            "PUT", c.nodes[static_cast<std::size_t>(node)]->url("/ovo/counters"), body);
         if (answer.status == 200) {
           ++mine->acknowledged;
           mine->totals.push_back(answer.envelope()["Data"]["Value"].get<int64_t>());
@@ -102,8 +102,8 @@ TEST_CASE("increments through a node restarted from .temp continue from the surv
   const auto alone = increment_concurrently(c, 1, key, 4, 5);
   c.nodes[0]->signal(SIGCONT);
   c.nodes[2]->signal(SIGCONT);
-  MESSAGE("before reaching a peer: " << alone.acknowledged << " acknowledged, "
-                                     << alone.unavailable << " answered 503");
+  MESSAGE("before reaching a peer: " << alone.acknowledged << " acknowledged, " << alone.unavailable
+                                     << " answered 503");
   CHECK(alone.acknowledged == 0);
   CHECK(alone.unavailable == 20);
   // Then, from the moment it reaches them, 4 clients at once through it.

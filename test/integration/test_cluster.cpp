@@ -1,10 +1,10 @@
 #include "test/integration/test_cluster.hpp"
 
-#include <sstream>
-#include <thread>
-
 #include "core/base64.hpp"
 #include "core/slot_hash.hpp"
+
+#include <sstream>
+#include <thread>
 
 namespace ovo::test {
 
@@ -85,14 +85,16 @@ http_response test_cluster::put(int node, const std::string& key, const std::str
 std::string test_cluster::value_of(int node, const std::string& key) {
   auto response = call(node, "GET", "/ovo/keystorage/" + key);
   if (response.status != 200) return "<" + std::to_string(response.status) + ">";
-  return ovo::decode_base64(response.envelope()["Data"]["Data"].get<std::string>()).value_or("<bad base64>");
+  return ovo::decode_base64(response.envelope()["Data"]["Data"].get<std::string>())
+      .value_or("<bad base64>");
 }
 
 std::map<std::string, std::pair<std::string, json>> test_cluster::view(int i) {
   std::map<std::string, std::pair<std::string, json>> out;
   auto data = call(i, "GET", "/ovo/cluster").envelope();
   if (!data.is_object()) return out;
-  for (const auto& node : data["Data"]["Nodes"]) out[node["Name"]] = {node["State"], node["HashRange"]};
+  for (const auto& node : data["Data"]["Nodes"])
+    out[node["Name"]] = {node["State"], node["HashRange"]};
   return out;
 }
 

@@ -1,16 +1,17 @@
 #pragma once
 // Several real nodes on loopback that name each other, with the questions cluster tests ask.
 
+#include "test/integration/http_client.hpp"
+#include "test/integration/node_process.hpp"
+
+#include <nlohmann/json.hpp>
+
 #include <functional>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include "test/integration/http_client.hpp"
-#include "test/integration/node_process.hpp"
 
 namespace ovo::test {
 

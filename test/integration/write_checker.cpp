@@ -1,11 +1,11 @@
 #include "test/integration/write_checker.hpp"
 
+#include "core/base64.hpp"
+#include "test/integration/http_client.hpp"
+
 #include <chrono>
 #include <random>
 #include <sstream>
-
-#include "core/base64.hpp"
-#include "test/integration/http_client.hpp"
 
 namespace ovo::test {
 
@@ -95,8 +95,8 @@ write_checker::verdict write_checker::check(const std::vector<uint16_t>& rest_po
     }
     v.counters_exact += exact ? 1 : 0;
     if (!exact) {
-      problems << "counter " << name << ": acknowledged " << state.acknowledged
-               << ", ambiguous " << state.ambiguous << ", read";
+      problems << "counter " << name << ": acknowledged " << state.acknowledged << ", ambiguous "
+               << state.ambiguous << ", read";
       for (auto value : seen) problems << ' ' << value;
       problems << '\n';
     }
@@ -119,9 +119,9 @@ checked_workload::checked_workload(write_checker& checker, std::vector<uint16_t>
         const auto value = ++seq[k];
         checker.sent(key, value);
         const auto port = rest_ports[rng() % rest_ports.size()];
-        auto answer = client.request(
-            "PUT", url(port, "/ovo/keystorage"),
-            json{{"Key", key}, {"Data", to_base64(std::to_string(value))}}.dump());
+        auto answer =
+            client.request("PUT", url(port, "/ovo/keystorage"),
+                           json{{"Key", key}, {"Data", to_base64(std::to_string(value))}}.dump());
         if (answer.status == 200) checker.acknowledged(key, value);
       }
     });

@@ -1,11 +1,12 @@
 #include "test/protocol/two_nodes.hpp"
 
-#include <caf/io/basp_broker.hpp>
-#include <type_traits>
-
 #include "core/slot_hash.hpp"
 #include "core/slot_layout.hpp"
 #include "core/version_clock.hpp"
+
+#include <caf/io/basp_broker.hpp>
+
+#include <type_traits>
 
 namespace ovo::test {
 namespace {

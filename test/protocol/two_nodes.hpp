@@ -19,6 +19,7 @@
 // After our headers: dsl.hpp defines function-like macros (`expect`, `allow`, `inject`) that
 // would rewrite calls of the same name in them (arrival_guard::expect).
 #include <caf/test/io_dsl.hpp>
+
 #include <memory>
 #include <string>
 #include <vector>

@@ -1,18 +1,18 @@
 // Actors through a real actor_system: commands go in through local_node exactly as the REST
 // layer sends them, answers come back through a sink.
 
+#include "actors/interfaces.hpp"
+#include "actors/local_node.hpp"
+#include "core/slot_hash.hpp"
+#include "core/slot_layout.hpp"
+#include "test/unit/node_actor_config.hpp"
+
 #include <doctest/doctest.h>
 
 #include <chrono>
 #include <future>
 #include <set>
 #include <thread>
-
-#include "actors/interfaces.hpp"
-#include "actors/local_node.hpp"
-#include "test/unit/node_actor_config.hpp"
-#include "core/slot_hash.hpp"
-#include "core/slot_layout.hpp"
 
 namespace {
 
@@ -94,7 +94,8 @@ bool eventually(Condition condition) {
 TEST_CASE("objects written through the node are read back from their shard") {
   node_fixture f;
   for (int i = 0; i < 100; ++i)
-    CHECK(f.ask(op::put, "key" + std::to_string(i), "value" + std::to_string(i)).code == status::ok);
+    CHECK(f.ask(op::put, "key" + std::to_string(i), "value" + std::to_string(i)).code ==
+          status::ok);
   for (int i = 0; i < 100; ++i)
     CHECK(f.ask(op::get, "key" + std::to_string(i)).data == "value" + std::to_string(i));
   CHECK(f.count() == 100);
@@ -204,9 +205,11 @@ TEST_CASE("counters live in the shard of their slot, apart from objects, and exp
   auto sizes_of = [&](std::size_t index) {
     std::pair<std::vector<uint32_t>, std::vector<uint32_t>> out;
     self->request(f.node.shards()[index], 5s, ovo::sizes_atom_v)
-        .receive([&](std::vector<uint32_t>& objects,
-                     std::vector<uint32_t>& counts) { out = {objects, counts}; },
-                 [](caf::error& e) { FAIL(to_string(e)); });
+        .receive(
+            [&](std::vector<uint32_t>& objects, std::vector<uint32_t>& counts) {
+              out = {objects, counts};
+            },
+            [](caf::error& e) { FAIL(to_string(e)); });
     return out;
   };
   auto check_placement = [&](uint32_t expected_counters) {

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "core/arrival_guard.hpp"
+
+#include <doctest/doctest.h>
 
 TEST_CASE("outside a window every arriving copy is accepted and nothing is remembered") {
   ovo::arrival_guard guard;

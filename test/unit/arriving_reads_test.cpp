@@ -2,9 +2,9 @@
 // it from the slot's previous holder (slot_handlers.hpp, run_when_arrived). The previous holder
 // is a real local_node ("owner"), or an actor that is gone: then nothing may be read as missing.
 
-#include <doctest/doctest.h>
-
 #include "test/unit/moved_slots_fixture.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace std::chrono_literals;
 using ovo::op;
@@ -46,8 +46,7 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
   CHECK(read.code == status::unavailable);
   CHECK(read.message.find("nothing was changed") != std::string::npos);
   CHECK(ask(shard, make(op::counter_add, "elsewhere-counter")).code == status::unavailable);
-  CHECK(ask(shard, make(op::update_value_if_equal, "elsewhere", "a")).code ==
-        status::unavailable);
+  CHECK(ask(shard, make(op::update_value_if_equal, "elsewhere", "a")).code == status::unavailable);
 
   CHECK(ask(shard, make(op::put, "replaced", "new")).code == status::ok);
   CHECK(ask(shard, make(op::get, "replaced")).data == "new");

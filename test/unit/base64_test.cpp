@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "core/base64.hpp"
+
+#include <doctest/doctest.h>
 
 namespace {
 std::string encode(std::string_view bytes) {
@@ -29,13 +29,13 @@ TEST_CASE("base64 round-trips every byte value") {
 }
 
 TEST_CASE("base64 decoding refuses what Go refuses") {
-  CHECK_FALSE(ovo::decode_base64("Zg"));        // missing padding
-  CHECK_FALSE(ovo::decode_base64("Zg="));       // bad length
-  CHECK_FALSE(ovo::decode_base64("Z==="));      // too much padding
-  CHECK_FALSE(ovo::decode_base64("Zm9v!A=="));  // outside the alphabet
-  CHECK_FALSE(ovo::decode_base64("Zg==Zg=="));  // padding in the middle
-  CHECK_FALSE(ovo::decode_base64("Zm9_"));      // URL alphabet
-  CHECK_FALSE(ovo::decode_base64("Zm9=YmFy"));  // padding in a block before the last
+  CHECK_FALSE(ovo::decode_base64("Zg"));           // missing padding
+  CHECK_FALSE(ovo::decode_base64("Zg="));          // bad length
+  CHECK_FALSE(ovo::decode_base64("Z==="));         // too much padding
+  CHECK_FALSE(ovo::decode_base64("Zm9v!A=="));     // outside the alphabet
+  CHECK_FALSE(ovo::decode_base64("Zg==Zg=="));     // padding in the middle
+  CHECK_FALSE(ovo::decode_base64("Zm9_"));         // URL alphabet
+  CHECK_FALSE(ovo::decode_base64("Zm9=YmFy"));     // padding in a block before the last
   CHECK_FALSE(ovo::decode_base64("Zm\x80vYmFy"));  // a byte above 127 in an early block
   CHECK_FALSE(ovo::decode_base64("Zm9vYm\xffy"));  // ... and in the last one
 }

@@ -1,7 +1,7 @@
-#include <doctest/doctest.h>
-
-#include "ovo/client.hpp"
 #include "core/slot_hash.hpp"
+#include "ovo/client.hpp"
+
+#include <doctest/doctest.h>
 
 namespace {
 
@@ -27,8 +27,7 @@ std::vector<int> range(int first, int last) {
 
 TEST_CASE("the client sends a key to its slot's owner first, then its twins, then any node") {
   ovo::client::slot_map map({make_node("a", 1, range(0, 63), {"c"}),
-                             make_node("b", 2, range(64, 127)),
-                             make_node("c", 3, {}),
+                             make_node("b", 2, range(64, 127)), make_node("c", 3, {}),
                              make_node("d", 4, {}, {}, false)});
   std::string key_of_a, key_of_b;
   for (int i = 0; key_of_a.empty() || key_of_b.empty(); ++i) {

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "core/cluster_view.hpp"
+
+#include <doctest/doctest.h>
 
 namespace {
 
@@ -33,7 +33,8 @@ TEST_CASE("the layout orders nodes by join time, then name, whatever the merge o
   CHECK(one.find("b")->hash_range.front() == 0);
   CHECK(one.find("c")->hash_range.front() == 43);
   CHECK(one.find("a")->hash_range.front() == 86);
-  for (const char* name : {"a", "b", "c"}) CHECK(one.find(name)->hash_range == two.find(name)->hash_range);
+  for (const char* name : {"a", "b", "c"})
+    CHECK(one.find(name)->hash_range == two.find(name)->hash_range);
   CHECK(one.owners() != two.owners());  // indices differ (each lists itself first)...
   CHECK(one.nodes()[one.owners()[0]].name == two.nodes()[two.owners()[0]].name);  // ...owners don't
 }
@@ -46,11 +47,11 @@ TEST_CASE("a new node is INACTIVE until our own connection reports it up") {
   CHECK_FALSE(view.set_active("b", true));  // no change
   auto gossip = node("b", 200, 9);
   gossip.active = false;
-  CHECK_FALSE(view.merge(gossip));          // same version: a stale copy, ignored
+  CHECK_FALSE(view.merge(gossip));  // same version: a stale copy, ignored
   gossip.version = 1;
-  CHECK(view.merge(gossip));                // a newer version's facts are taken...
+  CHECK(view.merge(gossip));  // a newer version's facts are taken...
   CHECK(view.find("b")->port == 9);
-  CHECK(view.find("b")->active);            // ...liveness is not
+  CHECK(view.find("b")->active);  // ...liveness is not
 }
 
 TEST_CASE("each slot's replica is on the next active node, a dead node's slots pass to it") {
@@ -102,7 +103,7 @@ TEST_CASE("a joining node gets no slots until some node has reached it") {
 
 TEST_CASE("a node never reached from here that peers report ACTIVE keeps its slots") {
   ovo::cluster_view view(node("a", 100));
-  view.merge(node("b", 200));  // ranked and reported ACTIVE by a peer
+  view.merge(node("b", 200));                      // ranked and reported ACTIVE by a peer
   CHECK(view.find("b")->hash_range.size() == 64);  // requests go to it (503 until connected)
   auto down = node("b", 200);
   down.active = false;
@@ -120,7 +121,7 @@ TEST_CASE("merges are idempotent, never overwrite this node, and never go back i
   CHECK_FALSE(view.merge(node("b", 200)));
   CHECK_FALSE(view.merge(node("a", 999, 7)));
   CHECK(view.self().port == 1);
-  CHECK(view.merge(node("b", 500)));          // restarted: later join time
+  CHECK(view.merge(node("b", 500)));           // restarted: later join time
   CHECK_FALSE(view.merge(node("b", 200, 5)));  // a stale report of the old incarnation
   CHECK(view.find("b")->joined_at_ms == 500);
 }

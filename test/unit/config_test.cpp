@@ -1,10 +1,11 @@
+#include "config/server_config.hpp"
+
 #include <doctest/doctest.h>
+
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
-#include <unistd.h>
-
-#include "config/server_config.hpp"
 
 namespace {
 
@@ -74,7 +75,8 @@ TEST_CASE("an empty Name gets a generated star name") {
 }
 
 TEST_CASE("Debug turns on debug logging unless LogLevel says otherwise") {
-  auto out = ovo::parse_config(R"({"ServerNode":{"Node":{"Name":"n","Port":1}},"Debug":true})", "c");
+  auto out =
+      ovo::parse_config(R"({"ServerNode":{"Node":{"Name":"n","Port":1}},"Debug":true})", "c");
   CHECK(out.config->settings.log_level == "debug");
 }
 

@@ -1,8 +1,8 @@
+#include "core/counter_space.hpp"
+
 #include <doctest/doctest.h>
 
 #include <limits>
-
-#include "core/counter_space.hpp"
 
 namespace {
 

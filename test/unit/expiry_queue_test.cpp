@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "core/expiry_queue.hpp"
+
+#include <doctest/doctest.h>
 
 TEST_CASE("due items come out earliest first, later ones stay") {
   ovo::expiry_queue queue;

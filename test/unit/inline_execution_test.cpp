@@ -1,13 +1,13 @@
 // inline_execution through a real actor_system: which thread runs an actor a non-CAF thread
 // wakes, and that nothing is lost when an actor has more than one turn of messages.
 
+#include "actors/inline_execution.hpp"
+
 #include <doctest/doctest.h>
 
 #include <memory>
 #include <thread>
 #include <vector>
-
-#include "actors/inline_execution.hpp"
 
 namespace {
 
@@ -67,9 +67,9 @@ TEST_CASE_FIXTURE(
   {
     ovo::inline_execution here{system};
     for (size_t i = 0; i < messages; ++i)
-      recorder->enqueue(caf::make_mailbox_element(nullptr, caf::make_message_id(), {},
-                                                  static_cast<int>(i)),
-                        &here);
+      recorder->enqueue(
+          caf::make_mailbox_element(nullptr, caf::make_message_id(), {}, static_cast<int>(i)),
+          &here);
     here.run_pending();
   }
   REQUIRE(recorded() == messages);

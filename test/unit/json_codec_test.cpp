@@ -1,13 +1,13 @@
+#include "rest/envelope.hpp"
+#include "rest/error_header.hpp"
+#include "rest/request_decoder.hpp"
+#include "rest/routes.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <limits>
 #include <variant>
-
-#include "rest/envelope.hpp"
-#include "rest/error_header.hpp"
-#include "rest/request_decoder.hpp"
-#include "rest/routes.hpp"
 
 namespace {
 
@@ -53,16 +53,26 @@ TEST_CASE("Data and NewData as JSON arrays of integers 0-255 become those bytes 
   CHECK(cmd.data == "hi");
   CHECK(cmd.new_data == std::string("\0\xff\x07", 3));
   CHECK(decode(endpoint::set_object, R"({"Key":"k","Data":[]})").data.empty());
-  auto dotnet = decode(endpoint::set_object,
-                       R"({"Key":"k","Data":[104,101,108,108,111],"Collection":null,"TTL":0,"Hash":0})");
+  auto dotnet =
+      decode(endpoint::set_object,
+             R"({"Key":"k","Data":[104,101,108,108,111],"Collection":null,"TTL":0,"Hash":0})");
   CHECK(dotnet.data == "hello");
   CHECK(dotnet.collection.empty());
   CHECK(dotnet.ttl_seconds == 0);
 }
 
 TEST_CASE("a byte array with anything but integers 0-255 is 400, one over the limit 413") {
-  const char* bad[] = {"[256]", "[-1]", "[1.5]", "[1e2]", "[\"a\"]", "[null]", "[true]",
-                       "[[1]]", "[{}]", "[18446744073709551615]", "[1,-9223372036854775809]"};
+  const char* bad[] = {"[256]",
+                       "[-1]",
+                       "[1.5]",
+                       "[1e2]",
+                       "[\"a\"]",
+                       "[null]",
+                       "[true]",
+                       "[[1]]",
+                       "[{}]",
+                       "[18446744073709551615]",
+                       "[1,-9223372036854775809]"};
   for (const char* array : bad) {
     CAPTURE(array);
     const auto body = std::string(R"({"Key":"k","Data":)") + array + "}";
@@ -85,7 +95,8 @@ TEST_CASE("a byte array with anything but integers 0-255 is 400, one over the li
 }
 
 TEST_CASE("null means absent, a missing Data is an empty value") {
-  auto cmd = decode(endpoint::set_object, R"({"Key":"k","Data":null,"TTL":null,"Collection":null})");
+  auto cmd =
+      decode(endpoint::set_object, R"({"Key":"k","Data":null,"TTL":null,"Collection":null})");
   CHECK(cmd.data.empty());
   CHECK(cmd.ttl_seconds == 0);
 }
@@ -128,8 +139,9 @@ TEST_CASE("invalid UTF-8 and lone surrogates are refused") {
   CHECK(decode_status(endpoint::set_object, "{\"Key\":\"k\",\"Other\":\"a\xff\"}") ==
         status::bad_request);
   CHECK(decode_status(endpoint::set_object, "{\"Key\":\"k\",\"Ot\xc3\":1}") == status::bad_request);
-  CHECK(decode_status(endpoint::set_object, "{\"Key\":\"k\",\"Other\":[{\"x\":\"\xed\xa0\x80\"}]}") ==
-        status::bad_request);
+  CHECK(
+      decode_status(endpoint::set_object, "{\"Key\":\"k\",\"Other\":[{\"x\":\"\xed\xa0\x80\"}]}") ==
+      status::bad_request);
   CHECK(decode_status(endpoint::set_object, "{\"Key\":\"k\",\"Data\":\"QUFB\x80\"}") ==
         status::bad_request);
   CHECK(decode_status(endpoint::set_object, std::string("{\"Key\":\"k\"}\0{}", 14)) ==
@@ -203,14 +215,16 @@ TEST_CASE("envelopes match the protocol byte for byte") {
   counter.kind = ovo::payload::counter;
   counter.key = "c";
   counter.number = -5;
-  CHECK(ovo::encode_envelope(counter) == R"({"Status":"done","Code":"0","Data":{"Key":"c","Value":-5}})");
+  CHECK(ovo::encode_envelope(counter) ==
+        R"({"Status":"done","Code":"0","Data":{"Key":"c","Value":-5}})");
   counter.number = std::numeric_limits<int64_t>::min();
   CHECK(ovo::encode_envelope(counter) ==
         R"({"Status":"done","Code":"0","Data":{"Key":"c","Value":-9223372036854775808}})");
   ovo::reply count;
   count.kind = ovo::payload::number;
   count.number = std::numeric_limits<int64_t>::max();
-  CHECK(ovo::encode_envelope(count) == R"({"Status":"done","Code":"0","Data":9223372036854775807})");
+  CHECK(ovo::encode_envelope(count) ==
+        R"({"Status":"done","Code":"0","Data":9223372036854775807})");
   CHECK(ovo::encode_envelope(ovo::failure(status::not_found, "key not found")) ==
         R"({"Status":"error","Code":"101","Data":null})");
   std::string control;

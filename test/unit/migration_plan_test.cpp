@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "core/migration_plan.hpp"
+
+#include <doctest/doctest.h>
 
 namespace {
 
@@ -41,14 +41,16 @@ TEST_CASE("the old owner sends to the new owner and drops, the twin that stays k
 }
 
 TEST_CASE("after a failover the twin, now serving, gives the new twin its copy") {
-  const auto plan = plan_pushes(all(h("a"), h("b")), all(h("b"), h("c")), h("b"), data_everywhere());
+  const auto plan =
+      plan_pushes(all(h("a"), h("b")), all(h("b"), h("c")), h("b"), data_everywhere());
   REQUIRE(plan.size() == ovo::slot_count);
   CHECK(plan.front().targets == targets{h("c")});
   CHECK_FALSE(plan.front().drop_after);
 }
 
 TEST_CASE("a restarted node is a new holder: the node serving meanwhile sends the data back") {
-  const auto plan = plan_pushes(all(h("b"), h("c")), all(h("a", 2), h("b")), h("b"), data_everywhere());
+  const auto plan =
+      plan_pushes(all(h("b"), h("c")), all(h("a", 2), h("b")), h("b"), data_everywhere());
   REQUIRE(plan.size() == ovo::slot_count);
   CHECK(plan.front().targets == targets{h("a", 2)});
   CHECK_FALSE(plan.front().drop_after);  // b stays the twin

@@ -1,19 +1,19 @@
 #pragma once
-// A standalone shard (objects and counters) with a routing table of the test's making, next to a real
-// local_node ("owner") that a test can make the owner, or the previous holder, of any slot: it is
-// reached through its cluster manager, as a peer connection would reach it.
+// A standalone shard (objects and counters) with a routing table of the test's making, next to a
+// real local_node ("owner") that a test can make the owner, or the previous holder, of any slot: it
+// is reached through its cluster manager, as a peer connection would reach it.
+
+#include "actors/expiry_scheduler.hpp"
+#include "actors/local_node.hpp"
+#include "actors/shard.hpp"
+#include "config/defaults.hpp"
+#include "core/slot_hash.hpp"
+#include "core/slot_layout.hpp"
+#include "test/unit/node_actor_config.hpp"
 
 #include <doctest/doctest.h>
 
 #include <chrono>
-
-#include "config/defaults.hpp"
-#include "actors/expiry_scheduler.hpp"
-#include "actors/local_node.hpp"
-#include "test/unit/node_actor_config.hpp"
-#include "actors/shard.hpp"
-#include "core/slot_hash.hpp"
-#include "core/slot_layout.hpp"
 
 namespace ovo::test {
 
@@ -72,7 +72,8 @@ struct moved_slots_fixture {
     table->previous_owner.fill(source);
     routing->publish(std::move(table));
     std::vector<int> every_slot(ovo::slot_count);
-    for (int slot = 0; slot < ovo::slot_count; ++slot) every_slot[static_cast<std::size_t>(slot)] = slot;
+    for (int slot = 0; slot < ovo::slot_count; ++slot)
+      every_slot[static_cast<std::size_t>(slot)] = slot;
     caf::anon_send(shard, ovo::expect_atom_v, every_slot);
   }
 

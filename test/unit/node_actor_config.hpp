@@ -1,9 +1,9 @@
 #pragma once
 // The actor_system_config of unit tests that spawn the node's actors: its message types added.
 
-#include <caf/all.hpp>
-
 #include "actors/interfaces.hpp"
+
+#include <caf/all.hpp>
 
 namespace ovo::test {
 

@@ -1,8 +1,8 @@
+#include "core/object_space.hpp"
+
 #include <doctest/doctest.h>
 
 #include <variant>
-
-#include "core/object_space.hpp"
 
 namespace {
 

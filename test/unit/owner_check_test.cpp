@@ -3,9 +3,9 @@
 // making; the node that owns the slot is a real local_node, reached through its cluster
 // manager as a peer connection would reach it.
 
-#include <doctest/doctest.h>
-
 #include "test/unit/moved_slots_fixture.hpp"
+
+#include <doctest/doctest.h>
 
 using ovo::op;
 using ovo::status;

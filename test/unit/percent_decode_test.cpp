@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "rest/percent_decode.hpp"
+
+#include <doctest/doctest.h>
 
 TEST_CASE("percent escapes decode, everything else is kept") {
   CHECK(ovo::percent_decode("plain") == std::string("plain"));

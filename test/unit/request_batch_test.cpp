@@ -1,9 +1,9 @@
+#include "core/request_batch.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <string>
-
-#include "core/request_batch.hpp"
 
 using batch = ovo::request_batch<std::string, int>;
 using std::chrono::seconds;

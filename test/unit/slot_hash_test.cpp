@@ -1,9 +1,9 @@
-#include <doctest/doctest.h>
+#include "core/slot_hash.hpp"
 
-#include <fstream>
+#include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "core/slot_hash.hpp"
+#include <fstream>
 
 namespace {
 

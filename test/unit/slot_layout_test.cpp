@@ -1,7 +1,8 @@
-#include <doctest/doctest.h>
+#include "core/slot_layout.hpp"
 
 #include "core/slot_hash.hpp"
-#include "core/slot_layout.hpp"
+
+#include <doctest/doctest.h>
 
 TEST_CASE("balanced layout gives contiguous blocks, the first nodes one extra") {
   const auto three = ovo::balanced_layout(3);

@@ -1,8 +1,8 @@
+#include "core/ttl.hpp"
+
 #include <doctest/doctest.h>
 
 #include <limits>
-
-#include "core/ttl.hpp"
 
 TEST_CASE("a TTL of zero or less means no deadline") {
   CHECK(ovo::deadline_after(5000, 0) == ovo::no_deadline);

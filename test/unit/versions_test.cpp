@@ -2,11 +2,11 @@
 // installs a copy (replica write, slot push, fetch) keeps the newer one; a delete leaves a
 // tombstone that beats older copies until it is collected.
 
-#include <doctest/doctest.h>
-
 #include "core/counter_space.hpp"
 #include "core/object_space.hpp"
 #include "core/version_clock.hpp"
+
+#include <doctest/doctest.h>
 
 namespace {
 
@@ -19,11 +19,10 @@ constexpr int64_t retention_ms = 60'000;
 /// Two holders of the same keys ("owner" and "replica"), each with its own version clock, on
 /// one manual clock used as wall clock and TTL clock alike.
 struct two_holders {
-  std::shared_ptr<ovo::manual_clock> clock =
-      std::make_shared<ovo::manual_clock>(1'700'000'000'000);
+  std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>(1'700'000'000'000);
   ovo::object_space owner{clock, {}, std::make_shared<ovo::version_clock>(clock, 1), retention_ms};
-  ovo::object_space replica{clock, {}, std::make_shared<ovo::version_clock>(clock, 2),
-                            retention_ms};
+  ovo::object_space replica{
+      clock, {}, std::make_shared<ovo::version_clock>(clock, 2), retention_ms};
 
   static ovo::command make(op kind, std::string key, std::string data = {}) {
     ovo::command cmd;
@@ -87,7 +86,8 @@ TEST_CASE("a tombstone beats an older put, a newer put beats the tombstone") {
   CHECK(h.value_on_replica("k") == "back");
 }
 
-TEST_CASE("every delete path leaves a tombstone: getandremove, deletevalueifequal, updatekey's old key") {
+TEST_CASE(
+    "every delete path leaves a tombstone: getandremove, deletevalueifequal, updatekey's old key") {
   two_holders h;
   const auto before = h.write(op::put, "a", "v");
   REQUIRE(h.owner.execute(two_holders::make(op::get_and_remove, "a")).code == status::ok);
@@ -121,10 +121,9 @@ TEST_CASE("tombstones travel with a slot's data and are collected after the rete
 
 TEST_CASE("counters: an older total is refused, a delete's tombstone beats an older set") {
   auto clock = std::make_shared<ovo::manual_clock>(1'700'000'000'000);
-  ovo::counter_space owner{clock, {}, std::make_shared<ovo::version_clock>(clock, 1),
-                           retention_ms};
-  ovo::counter_space replica{clock, {}, std::make_shared<ovo::version_clock>(clock, 2),
-                             retention_ms};
+  ovo::counter_space owner{clock, {}, std::make_shared<ovo::version_clock>(clock, 1), retention_ms};
+  ovo::counter_space replica{
+      clock, {}, std::make_shared<ovo::version_clock>(clock, 2), retention_ms};
   auto run = [&](op kind, int64_t value) {
     ovo::command cmd;
     cmd.kind = kind;

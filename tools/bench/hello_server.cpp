@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  Http::Endpoint endpoint(Address(Ipv4::loopback(), Port(static_cast<uint16_t>(std::stoi(argv[1])))));
+  Http::Endpoint endpoint(
+      Address(Ipv4::loopback(), Port(static_cast<uint16_t>(std::stoi(argv[1])))));
   endpoint.init(Http::Endpoint::options()
                     .threads(std::stoi(argv[2]))
                     .flags(Tcp::Options::ReuseAddr | Tcp::Options::NoDelay)

@@ -1,10 +1,10 @@
 // Prints COUNT keys named PREFIX<n> whose slot lies in [FIRST, LAST], one per line, so a benchmark
 // can aim at keys a given node owns (or does not own).
 
+#include "core/slot_hash.hpp"
+
 #include <iostream>
 #include <string>
-
-#include "core/slot_hash.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 5) {

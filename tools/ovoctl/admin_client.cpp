@@ -19,8 +19,7 @@ cli_error admin_client::error_for(const caf::error& err) const {
   const auto text = system_.render(err);
   if (err == caf::sec::request_timeout)
     return cli_error(unreachable, "the node did not answer within the timeout");
-  if (err == caf::sec::request_receiver_down)
-    return cli_error(unreachable, "the node went away");
+  if (err == caf::sec::request_receiver_down) return cli_error(unreachable, "the node went away");
   return cli_error(failed, text);
 }
 

@@ -2,13 +2,14 @@
 // ovoctl's side of the admin protocol: connects to a node's APIPort through CAF's middleman
 // (never the blocking remote_actor) and makes one request at a time, each bounded in time.
 
+#include "actors/interfaces.hpp"
+
 #include <caf/all.hpp>
+
 #include <chrono>
 #include <map>
 #include <stdexcept>
 #include <string>
-
-#include "actors/interfaces.hpp"
 
 namespace ovo::cli {
 

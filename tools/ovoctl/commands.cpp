@@ -1,12 +1,13 @@
 #include "tools/ovoctl/commands.hpp"
 
+#include "tools/ovoctl/output.hpp"
+
+#include <unistd.h>
+
 #include <algorithm>
 #include <future>
 #include <iostream>
 #include <thread>
-#include <unistd.h>
-
-#include "tools/ovoctl/output.hpp"
 
 namespace ovo::cli {
 
@@ -62,17 +63,16 @@ json status_json(const node_status& s) {
   json requests = json::object();
   for (std::size_t i = 0; i < s.requests.size(); ++i)
     requests[op_name(static_cast<op>(i))] = s.requests[i];
-  return {{"Name", s.name},         {"UptimeMs", s.uptime_ms},  {"Objects", s.objects},
-          {"Counters", s.counters}, {"RssBytes", s.rss_bytes},  {"LaggingWrites", s.lagging_writes},
-          {"Slots", s.slots},       {"Leaving", s.leaving},     {"Requests", requests}};
+  return {{"Name", s.name},         {"UptimeMs", s.uptime_ms}, {"Objects", s.objects},
+          {"Counters", s.counters}, {"RssBytes", s.rss_bytes}, {"LaggingWrites", s.lagging_writes},
+          {"Slots", s.slots},       {"Leaving", s.leaving},    {"Requests", requests}};
 }
 
 void ping(admin_client& client, const options& opts, std::ostream& out) {
   const auto started = std::chrono::steady_clock::now();
   const auto name = client.call<std::string>(client.connect(opts.node), 0ms, ping_atom_v);
-  const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                           started)
-                      .count();
+  const auto ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (opts.json)
     out << json{{"Name", name}, {"Address", opts.node}, {"Ms", ms}}.dump() << "\n";
   else
@@ -141,15 +141,14 @@ void stats(admin_client& client, const options& opts, std::ostream& out) {
     uint64_t reads = 0, writes = 0, counters = 0, other = 0;
     for (std::size_t i = 0; i < s.requests.size(); ++i) {
       const auto kind = static_cast<op>(i);
-      auto& bucket = is_counter_op(kind)          ? counters
-                     : is_node_wide_op(kind)      ? other
-                     : is_write_op(kind)          ? writes
-                                                  : reads;
+      auto& bucket = is_counter_op(kind)     ? counters
+                     : is_node_wide_op(kind) ? other
+                     : is_write_op(kind)     ? writes
+                                             : reads;
       bucket += s.requests[i];
     }
-    rows.push_back({s.name, std::to_string(reads), std::to_string(writes),
-                    std::to_string(counters), std::to_string(other),
-                    std::to_string(reads + writes + counters + other)});
+    rows.push_back({s.name, std::to_string(reads), std::to_string(writes), std::to_string(counters),
+                    std::to_string(other), std::to_string(reads + writes + counters + other)});
   }
   if (opts.json)
     out << json{{"Nodes", nodes}}.dump() << "\n";
@@ -160,8 +159,8 @@ void stats(admin_client& client, const options& opts, std::ostream& out) {
 void change_twin(admin_client& client, const options& opts, const std::vector<std::string>& words,
                  bool add, std::ostream& out) {
   expect_words(words, 3, add ? "add-twin A B" : "remove-twin A B");
-  client.call<bool>(client.connect(address_of(client, opts, words[1])), 0ms, twin_atom_v,
-                    words[2], add);
+  client.call<bool>(client.connect(address_of(client, opts, words[1])), 0ms, twin_atom_v, words[2],
+                    add);
   if (opts.json)
     out << json{{"Node", words[1]}, {"Twin", words[2]}, {"Added", add}}.dump() << "\n";
   else
@@ -241,7 +240,9 @@ void leave(admin_client& client, const options& opts, const std::vector<std::str
     try {
       const auto s = client.call<node_status>(admin, 1000ms, status_atom_v);
       progress(opts, out,
-               {{"Event", "progress"}, {"Node", s.name}, {"Objects", s.objects},
+               {{"Event", "progress"},
+                {"Node", s.name},
+                {"Objects", s.objects},
                 {"Counters", s.counters}},
                "leaving " + s.name + ": " + std::to_string(s.objects) + " objects, " +
                    std::to_string(s.counters) + " counters still here");
@@ -262,8 +263,8 @@ void rebalance(admin_client& client, const options& opts, std::ostream& out) {
   uint32_t failed_slots = 0;
   for (const auto& node : topology_of(client, opts)) {
     if (!node.active) continue;
-    const auto report = client.call<pass_report>(client.connect(api_address(node)),
-                                                 long_operation, rebalance_atom_v);
+    const auto report = client.call<pass_report>(client.connect(api_address(node)), long_operation,
+                                                 rebalance_atom_v);
     failed_slots += report.slots_failed;
     if (opts.json)
       out << json{{"Event", "node"},

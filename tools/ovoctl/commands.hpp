@@ -2,12 +2,12 @@
 // The ovoctl commands. Each prints its result to `out` (table or JSON lines) and throws
 // cli_error when it cannot do what was asked.
 
+#include "tools/ovoctl/admin_client.hpp"
+
 #include <chrono>
 #include <iosfwd>
 #include <string>
 #include <vector>
-
-#include "tools/ovoctl/admin_client.hpp"
 
 namespace ovo::cli {
 

@@ -5,12 +5,13 @@
 //
 // Exit codes: 0 ok, 1 the operation failed, 2 usage error, 3 node unreachable.
 
+#include "tools/ovoctl/commands.hpp"
+
 #include <caf/io/middleman.hpp>
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include "tools/ovoctl/commands.hpp"
 
 using namespace ovo::cli;
 

@@ -1,12 +1,13 @@
 #pragma once
 // How ovoctl prints: aligned tables for people, one JSON document per line for machines.
 
-#include <iosfwd>
+#include "core/node_info.hpp"
+
 #include <nlohmann/json.hpp>
+
+#include <iosfwd>
 #include <string>
 #include <vector>
-
-#include "core/node_info.hpp"
 
 namespace ovo::cli {
 
