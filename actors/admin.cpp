@@ -1,5 +1,6 @@
 #include "actors/admin.hpp"
 
+#include "actors/fan_in.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
 
@@ -32,42 +33,38 @@ caf::result<node_status> gather_status(self_ptr self) {
   out->rss_bytes = resident_bytes();
   out->lagging_writes = st.metrics->lagging_writes.load();
   out->requests = st.metrics->request_counts();
-  auto pending = std::make_shared<std::size_t>(st.holders.size() + 1);
-  auto failed = std::make_shared<bool>(false);
-  auto one_done = [promise, out, pending, failed]() mutable {
-    if (--*pending > 0) return;
-    if (*failed)
-      promise.deliver(caf::make_error(caf::sec::request_timeout));
-    else
+  // One report per shard, then the cluster manager's (the last index).
+  const auto shards = st.holders.size();
+  auto parts = fan_in<bool>::start(shards + 1, [promise, out](fan_in_result<bool>& all) mutable {
+    if (all.all_ok())
       promise.deliver(*out);
+    else
+      promise.deliver(caf::make_error(caf::sec::request_timeout, all.first_failure));
+  });
+  auto failed = [self, parts](std::size_t i) {
+    return [self, parts, i](caf::error& err) { parts->failure(i, self->system().render(err)); };
   };
-  auto on_error = [failed, one_done](caf::error&) mutable {
-    *failed = true;
-    one_done();
-  };
-  for (const auto& holder : st.holders) {
-    self->request(holder, defaults::node_query_timeout, sizes_atom_v)
+  for (std::size_t i = 0; i < shards; ++i)
+    self->request(st.holders[i], defaults::node_query_timeout, sizes_atom_v)
         .then(
-            [out, one_done](std::vector<uint32_t>& objects,
-                            std::vector<uint32_t>& counters) mutable {
+            [out, parts, i](std::vector<uint32_t>& objects, std::vector<uint32_t>& counters) {
               for (auto n : objects) out->objects += n;
               for (auto n : counters) out->counters += n;
-              one_done();
+              parts->value(i, true);
             },
-            on_error);
-  }
+            failed(i));
   command me;
   me.kind = op::cluster_me;
   self->request(st.cluster, defaults::node_query_timeout, exec_atom_v, me)
       .then(
-          [out, one_done](reply& answer) mutable {
+          [out, parts, shards](reply& answer) {
             if (!answer.nodes.empty()) {
               out->slots = static_cast<uint32_t>(answer.nodes.front().hash_range.size());
               out->leaving = answer.nodes.front().leaving;
             }
-            one_done();
+            parts->value(shards, true);
           },
-          on_error);
+          failed(shards));
   return promise;
 }
 

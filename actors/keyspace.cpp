@@ -1,39 +1,11 @@
 #include "actors/keyspace.hpp"
 
 #include "actors/command_handlers.hpp"
+#include "actors/fan_in.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
 
 namespace ovo {
-namespace {
-
-/// The merged answer of all shards, delivered once: when the last shard answered or the
-/// first one failed.
-template <class Deliver>
-struct gathering {
-  gathering(std::size_t parts, payload kind, Deliver deliver)
-      : remaining(parts), deliver(std::move(deliver)) {
-    merged.kind = kind;
-  }
-  std::size_t remaining;
-  bool finished = false;
-  reply merged;
-  Deliver deliver;
-
-  void add(reply& part) {
-    merged.number += part.number;
-    merged.keys.insert(merged.keys.end(), std::make_move_iterator(part.keys.begin()),
-                       std::make_move_iterator(part.keys.end()));
-    if (--remaining == 0 && !finished) finish(std::move(merged));
-  }
-  void finish(reply answer) {
-    finished = true;
-    deliver(std::move(answer));
-  }
-};
-
-}  // namespace
-
 keyspace_actor::behavior_type keyspace(keyspace_actor::stateful_pointer<keyspace_state> self,
                                        std::vector<shard_actor> shards) {
   self->state.shards = std::move(shards);
@@ -43,18 +15,29 @@ keyspace_actor::behavior_type keyspace(keyspace_actor::stateful_pointer<keyspace
       return;
     }
     const auto& shards = self->state.shards;
-    auto kind = cmd.kind == op::count_keys ? payload::number : payload::keys;
-    auto state = std::make_shared<gathering<decltype(deliver)>>(shards.size(), kind, deliver);
-    for (const auto& shard : shards) {
-      self->request(shard, defaults::node_query_timeout, exec_atom_v, cmd)
-          .then([state](reply& part) { state->add(part); },
-                [self, state](caf::error& err) {
-                  component_log("keyspace")
-                      ->warn("a shard did not answer a key query: {}", self->system().render(err));
-                  if (!state->finished)
-                    state->finish(failure(status::unavailable, "a shard did not answer"));
-                });
-    }
+    const auto kind = cmd.kind == op::count_keys ? payload::number : payload::keys;
+    // The shards' answers merged into one, or 503 when a shard did not answer.
+    auto parts = fan_in<reply>::start(shards.size(), [kind, deliver](fan_in_result<reply>& all) {
+      if (!all.all_ok()) {
+        component_log("keyspace")
+            ->warn("a shard did not answer a key query: {}", all.first_failure);
+        deliver(failure(status::unavailable, "a shard did not answer"));
+        return;
+      }
+      reply merged;
+      merged.kind = kind;
+      for (auto& part : all.values) {
+        merged.number += part.number;
+        merged.keys.insert(merged.keys.end(), std::make_move_iterator(part.keys.begin()),
+                           std::make_move_iterator(part.keys.end()));
+      }
+      deliver(std::move(merged));
+    });
+    for (std::size_t i = 0; i < shards.size(); ++i)
+      self->request(shards[i], defaults::node_query_timeout, exec_atom_v, cmd)
+          .then(
+              [parts, i](reply& part) { parts->value(i, std::move(part)); },
+              [self, parts, i](caf::error& err) { parts->failure(i, self->system().render(err)); });
   };
   return {sink_handler(runner), response_handler(self, runner)};
 }

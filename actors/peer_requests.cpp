@@ -1,5 +1,6 @@
 #include "actors/peer_requests.hpp"
 
+#include "actors/fan_in.hpp"
 #include "core/logging.hpp"
 #include "core/slot_layout.hpp"
 
@@ -28,34 +29,6 @@ void run_forwarded(cluster_manager_self self, command cmd, Answer answer, Failed
   self->request(shard, caf::infinite, exec_atom_v, std::move(cmd)).then(answer, failed);
 }
 
-/// The replies of a batch, handed on together once the last one is in.
-struct gathered_replies {
-  std::vector<reply> replies;
-  std::size_t missing;
-  std::function<void(std::vector<reply>)> done;
-
-  void set(std::size_t index, reply answer) {
-    replies[index] = std::move(answer);
-    if (--missing == 0) done(std::move(replies));
-  }
-};
-
-/// Tells `done` once `missing` replica writes are stored (true) or at the first failure.
-struct stored_countdown {
-  std::size_t missing;
-  std::function<void(bool)> done;
-  bool failed = false;
-
-  void stored() {
-    if (--missing == 0 && !failed) done(true);
-  }
-  void fail() {
-    if (failed) return;
-    failed = true;
-    done(false);
-  }
-};
-
 }  // namespace
 
 caf::result<reply> serve_forwarded(cluster_manager_self self, command cmd) {
@@ -73,17 +46,16 @@ void serve_forwarded(cluster_manager_self self, std::vector<command> commands,
     done({});
     return;
   }
-  auto gathered = std::make_shared<gathered_replies>();
-  gathered->replies.resize(commands.size());
-  gathered->missing = commands.size();
-  gathered->done = std::move(done);
+  // The replies of the batch are handed on together, in order, once the last one is in.
+  auto gathered = fan_in<reply>::start(
+      commands.size(), [done](fan_in_result<reply>& all) { done(std::move(all.values)); });
   for (std::size_t i = 0; i < commands.size(); ++i)
     run_forwarded(
         self, std::move(commands[i]),
-        [gathered, i](reply& answer) { gathered->set(i, std::move(answer)); },
+        [gathered, i](reply& answer) { gathered->value(i, std::move(answer)); },
         [self, gathered, i](caf::error& err) {
-          gathered->set(i, failure(status::unavailable, "this node could not serve the key: " +
-                                                            self->system().render(err)));
+          gathered->value(i, failure(status::unavailable, "this node could not serve the key: " +
+                                                              self->system().render(err)));
         });
 }
 
@@ -93,19 +65,20 @@ void apply_replicas(cluster_manager_self self, std::vector<replica_write> writes
     done(true);
     return;
   }
-  auto countdown = std::make_shared<stored_countdown>();
-  countdown->missing = writes.size();
-  countdown->done = std::move(done);
-  auto stored = [countdown](bool) { countdown->stored(); };
-  auto failed = [self, countdown](caf::error& err) {
-    component_log("replication")
-        ->warn("a replica write from a peer was not stored: {}", self->system().render(err));
-    countdown->fail();
-  };
+  auto stored = fan_in<bool>::start(writes.size(), [self, done](fan_in_result<bool>& all) {
+    if (!all.all_ok())
+      component_log("replication")
+          ->warn("{} replica writes from a peer were not stored: {}", all.failures,
+                 all.first_failure);
+    done(all.all_ok());
+  });
   // Requests to one actor arrive in the order sent: writes of one key stay in order.
-  for (auto& write : writes) {
-    auto shard = shard_for(self, write.record.key);
-    self->request(shard, caf::infinite, replicate_atom_v, std::move(write)).then(stored, failed);
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    auto shard = shard_for(self, writes[i].record.key);
+    self->request(shard, caf::infinite, replicate_atom_v, std::move(writes[i]))
+        .then(
+            [stored, i](bool) { stored->value(i, true); },
+            [self, stored, i](caf::error& err) { stored->failure(i, self->system().render(err)); });
   }
 }
 

@@ -3,6 +3,7 @@
 // holders of its slot's replicas, and answer the client once the in-sync ones confirmed it
 // (docs/cluster.md, "In-sync copies").
 
+#include "actors/fan_in.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/routing_table.hpp"
 #include "core/logging.hpp"
@@ -75,29 +76,26 @@ void replicate_then_deliver(Self self, const routing_table* routing, Space& spac
                          self->state.in_sync.in_sync(slot, name), space.snapshot(key)});
       }
     }
-  struct progress {
-    std::size_t pending;
-    int missing;  ///< confirmations from in-sync holders still needed, over all keys
-    reply answer;
-  };
   const int per_key = routing ? std::max(0, routing->copies_needed - 1) : 0;
+  const int needed = per_key * static_cast<int>(keys.size());
   const auto waited = static_cast<std::size_t>(
       std::count_if(sends.begin(), sends.end(), [](const send& s) { return s.counts; }));
-  if (waited == 0) deliver(std::move(answer));  // nothing to wait for (the answer goes first)
-  auto p = std::make_shared<progress>(
-      progress{waited, per_key * static_cast<int>(keys.size()), std::move(answer)});
-  const bool answer_first = waited > 0 && routing->answer_before_replicas;
-  if (answer_first) deliver(p->answer);
-  auto one_done = [p, deliver, answer_first](bool confirmed) {
-    if (confirmed) --p->missing;
-    if (--p->pending > 0 || answer_first) return;
-    if (p->missing > 0)
-      deliver(failure(status::outcome_unknown,
-                      "the write was applied on the slot's owner but too few replica holders "
-                      "confirmed it in time; it may or may not be kept"));
-    else
-      deliver(std::move(p->answer));
-  };
+  const bool answer_first = waited == 0 || routing->answer_before_replicas;
+  if (answer_first) deliver(answer);
+  // The in-sync holders' confirmations, counted once the last of them reported.
+  auto confirmations =
+      fan_in<bool>::start(waited, [answer = std::move(answer), deliver, answer_first,
+                                   needed](fan_in_result<bool>& all) mutable {
+        if (answer_first) return;
+        const auto confirmed = std::count(all.values.begin(), all.values.end(), true);
+        if (confirmed < needed)
+          deliver(failure(status::outcome_unknown,
+                          "the write was applied on the slot's owner but too few replica "
+                          "holders confirmed it in time; it may or may not be kept"));
+        else
+          deliver(std::move(answer));
+      });
+  std::size_t index = 0;
   for (auto& s : sends) {
     // No timeout here: the peer connection answers every write at the latest one overdue check
     // after ReplicaTimeoutMs (at once when the holder goes away), and a timeout per write would
@@ -109,11 +107,14 @@ void replicate_then_deliver(Self self, const routing_table* routing, Space& spac
       std::move(request).then([](bool) {}, [](caf::error&) {});
       continue;
     }
-    std::move(request).then([one_done](bool) { one_done(true); },
-                            [self, one_done, slot = s.slot, name = s.name](caf::error& err) {
-                              leave_in_sync_set(self, slot, name, self->system().render(err));
-                              one_done(false);
-                            });
+    const auto i = index++;
+    std::move(request).then(
+        [confirmations, i](bool) { confirmations->value(i, true); },
+        [self, confirmations, i, slot = s.slot, name = s.name](caf::error& err) {
+          const auto why = self->system().render(err);
+          leave_in_sync_set(self, slot, name, why);
+          confirmations->failure(i, why);
+        });
   }
 }
 

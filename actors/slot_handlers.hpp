@@ -3,6 +3,7 @@
 // holds two namespaces in its slots, objects and counters; `self->state.in_namespace(counter,
 // f)` picks one (its space and its arrival guard).
 
+#include "actors/fan_in.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/replication.hpp"
 #include "config/defaults.hpp"
@@ -25,32 +26,24 @@ auto slot_sizes_handler(Self self) {
 /// order with this shard's replica writes, so none of those can arrive before the (older) copy.
 template <class Self, class Done>
 void push_slot(Self self, int slot, const peer_connection_actor& peer, Done done) {
-  struct progress {
-    explicit progress(Done d) : done(std::move(d)) {}
-    Done done;
-    int pending = 2;
-    uint64_t sent = 0;
-    caf::error failure;
-  };
-  auto p = std::make_shared<progress>(std::move(done));
-  auto one_done = [p] {
-    if (--p->pending == 0) p->done(p->sent, std::move(p->failure));
-  };
+  auto sent = fan_in<uint64_t>::start(2, [done](fan_in_result<uint64_t>& all) mutable {
+    if (!all.all_ok()) {
+      done(0, caf::make_error(caf::sec::runtime_error, all.first_failure));
+      return;
+    }
+    done(all.values[0] + all.values[1], caf::error{});
+  });
   for (const bool counters : {false, true}) {
     auto entries = self->state.in_namespace(
         counters, [slot](auto& space, arrival_guard&) { return space.dump(slot); });
     const auto count = static_cast<uint64_t>(entries.size());
+    const std::size_t index = counters ? 1 : 0;
     self->request(peer, defaults::migrate_timeout, migrate_atom_v, slot, counters,
                   std::move(entries))
-        .then(
-            [p, one_done, count](bool) {
-              p->sent += count;
-              one_done();
-            },
-            [p, one_done](caf::error& err) {
-              p->failure = std::move(err);
-              one_done();
-            });
+        .then([sent, index, count](bool) { sent->value(index, count); },
+              [self, sent, index](caf::error& err) {
+                sent->failure(index, self->system().render(err));
+              });
   }
 }
 

@@ -1,6 +1,7 @@
 #include "actors/slot_mover.hpp"
 
 #include "actors/cluster_manager.hpp"
+#include "actors/fan_in.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
 #include "core/slot_layout.hpp"
@@ -13,24 +14,6 @@ namespace {
 
 using self_ptr = cluster_manager_self;
 using clock_type = std::chrono::steady_clock;
-
-/// Calls `then(all_ok)` once `expected` callbacks reported.
-class join_counter {
- public:
-  join_counter(std::size_t expected, std::function<void(bool)> then)
-      : pending_(expected), then_(std::move(then)) {
-    if (pending_ == 0) then_(true);
-  }
-  void report(bool ok) {
-    ok_ = ok_ && ok;
-    if (--pending_ == 0) then_(ok_);
-  }
-
- private:
-  std::size_t pending_;
-  bool ok_ = true;
-  std::function<void(bool)> then_;
-};
 
 /// One pass: its plan and progress.
 struct pass {
@@ -71,23 +54,20 @@ void drop_if_not_held(self_ptr self, const slot_push& push, std::function<void()
     return;
   }
   const auto holders = holders_of_slot(self, push.slot);
-  auto dropped = std::make_shared<uint64_t>(0);
-  auto joined =
-      std::make_shared<join_counter>(holders.size(), [then, dropped, slot = push.slot](bool) {
-        component_log("rebalance")->debug("dropped {} entries of slot {}", *dropped, slot);
+  auto dropped = fan_in<uint64_t>::start(
+      holders.size(), [then, slot = push.slot](fan_in_result<uint64_t>& all) {
+        uint64_t entries = 0;
+        for (auto n : all.values) entries += n;
+        component_log("rebalance")->debug("dropped {} entries of slot {}", entries, slot);
         then();
       });
-  for (const auto& holder : holders)
-    self->request(holder, defaults::migrate_timeout, drop_atom_v, push.slot)
-        .then(
-            [joined, dropped](uint64_t n) {
-              *dropped += n;
-              joined->report(true);
-            },
-            [self, joined, slot = push.slot](caf::error& err) {
-              log_failure(self, "dropping", slot, err);
-              joined->report(false);
-            });
+  for (std::size_t i = 0; i < holders.size(); ++i)
+    self->request(holders[i], defaults::migrate_timeout, drop_atom_v, push.slot)
+        .then([dropped, i](uint64_t n) { dropped->value(i, n); },
+              [self, dropped, i, slot = push.slot](caf::error& err) {
+                log_failure(self, "dropping", slot, err);
+                dropped->failure(i, self->system().render(err));
+              });
 }
 
 /// The slot's shard pushes its entries (objects, counters) to every target; drops the
@@ -105,24 +85,28 @@ void push_slot(self_ptr self, const pass_ptr& p, const slot_push& push) {
     drop_if_not_held(self, push, [self, p] { push_next(self, p); });
   };
   const auto holders = holders_of_slot(self, push.slot);
-  auto joined = std::make_shared<join_counter>(holders.size() * push.targets.size(), on_pushed);
+  auto pushed = fan_in<uint64_t>::start(
+      holders.size() * push.targets.size(),
+      [on_pushed](fan_in_result<uint64_t>& all) { on_pushed(all.all_ok()); });
+  std::size_t i = 0;
   for (const auto& target : push.targets) {
     auto peer = self->state.peers.find(target.name);
     for (const auto& holder : holders) {
+      const auto index = i++;
       if (peer == self->state.peers.end()) {
-        joined->report(false);
+        pushed->failure(index, "no connection to " + target.name);
         continue;
       }
       self->request(holder, defaults::migrate_timeout, push_atom_v, push.slot,
                     caf::actor_cast<caf::strong_actor_ptr>(peer->second))
           .then(
-              [p, joined](uint64_t sent) {
+              [p, pushed, index](uint64_t sent) {
                 p->entries_sent += sent;
-                joined->report(true);
+                pushed->value(index, sent);
               },
-              [self, joined, slot = push.slot, target](caf::error& err) {
+              [self, pushed, index, slot = push.slot, target](caf::error& err) {
                 log_failure(self, "sending to " + target.name + ":", slot, err);
-                joined->report(false);
+                pushed->failure(index, self->system().render(err));
               });
     }
   }
@@ -190,36 +174,40 @@ void start_pass(self_ptr self) {
   auto has_data = std::make_shared<std::array<bool, slot_count>>();
   has_data->fill(false);
   const auto holders = local_holders(self);
-  auto gathered = std::make_shared<join_counter>(holders.size(), [self, p, has_data](bool ok) {
-    auto& st = self->state;
-    const auto me = st.view->holder_of(0);
-    if (!ok) {
-      component_log("rebalance")->warn("a local holder did not report its slots; retrying");
-      p->failed = 1;
-      finish_pass(self, p);
-      return;
-    }
-    forget_lost_holders(st.mover);
-    p->plan = plan_pushes(st.mover.last, p->now, me, *has_data);
-    // Slots that need no push are settled for this layout.
-    std::array<bool, slot_count> planned{};
-    for (const auto& push : p->plan) planned[static_cast<std::size_t>(push.slot)] = true;
-    for (std::size_t slot = 0; slot < slot_count; ++slot)
-      if (!planned[slot]) st.mover.last[slot] = p->now[slot];
-    if (!p->plan.empty())
-      component_log("rebalance")->info("pass starts: {} slots to hand over", p->plan.size());
-    push_next(self, p);
-  });
-  for (const auto& holder : holders)
-    self->request(holder, defaults::migrate_timeout, sizes_atom_v)
+  auto gathered =
+      fan_in<bool>::start(holders.size(), [self, p, has_data](fan_in_result<bool>& all) {
+        auto& st = self->state;
+        const auto me = st.view->holder_of(0);
+        if (!all.all_ok()) {
+          component_log("rebalance")->warn("a local holder did not report its slots; retrying");
+          p->failed = 1;
+          finish_pass(self, p);
+          return;
+        }
+        forget_lost_holders(st.mover);
+        p->plan = plan_pushes(st.mover.last, p->now, me, *has_data);
+        // Slots that need no push are settled for this layout.
+        std::array<bool, slot_count> planned{};
+        for (const auto& push : p->plan) planned[static_cast<std::size_t>(push.slot)] = true;
+        for (std::size_t slot = 0; slot < slot_count; ++slot)
+          if (!planned[slot]) st.mover.last[slot] = p->now[slot];
+        if (!p->plan.empty())
+          component_log("rebalance")->info("pass starts: {} slots to hand over", p->plan.size());
+        push_next(self, p);
+      });
+  for (std::size_t i = 0; i < holders.size(); ++i)
+    self->request(holders[i], defaults::migrate_timeout, sizes_atom_v)
         .then(
-            [has_data, gathered](std::vector<uint32_t>& objects, std::vector<uint32_t>& counters) {
+            [has_data, gathered, i](std::vector<uint32_t>& objects,
+                                    std::vector<uint32_t>& counters) {
               for (const auto* sizes : {&objects, &counters})
                 for (std::size_t slot = 0; slot < sizes->size() && slot < slot_count; ++slot)
                   (*has_data)[slot] = (*has_data)[slot] || (*sizes)[slot] > 0;
-              gathered->report(true);
+              gathered->value(i, true);
             },
-            [gathered](caf::error&) { gathered->report(false); });
+            [self, gathered, i](caf::error& err) {
+              gathered->failure(i, self->system().render(err));
+            });
 }
 
 }  // namespace

@@ -131,51 +131,57 @@ bool cluster_view::serving(std::size_t index) const {
   return !connected_.count(node.name) && reported != reported_active_.end() && reported->second;
 }
 
-void cluster_view::relayout() {
+cluster_view::ranking cluster_view::rank_nodes() const {
   // Leaving nodes get no rank: their slots are dealt over the others. This node keeps its
   // rank if it is the last one (there is nobody to hand over to).
-  std::vector<std::size_t> order;
+  ranking r;
   for (std::size_t i = 0; i < nodes_.size(); ++i)
-    if (!nodes_[i].leaving && (i == 0 || nodes_[i].ranked)) order.push_back(i);
-  if (order.empty()) order.push_back(0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (!nodes_[i].leaving && (i == 0 || nodes_[i].ranked)) r.order.push_back(i);
+  if (r.order.empty()) r.order.push_back(0);
+  std::sort(r.order.begin(), r.order.end(), [&](std::size_t a, std::size_t b) {
     return std::tie(nodes_[a].joined_at_ms, nodes_[a].name) <
            std::tie(nodes_[b].joined_at_ms, nodes_[b].name);
   });
-  std::vector<std::size_t> rank_of(nodes_.size(), none);
-  for (std::size_t rank = 0; rank < order.size(); ++rank) rank_of[order[rank]] = rank;
-  // The first serving node at or after `rank` in join order (this node always serves).
-  auto next_serving = [&](std::size_t rank) {
-    for (std::size_t step = 0; step < order.size(); ++step) {
-      const auto candidate = order[(rank + step) % order.size()];
-      if (serving(candidate)) return candidate;
-    }
-    return order[rank % order.size()];
-  };
-  // Where node `index` keeps its replicas: its serving twins, else the next serving node.
-  auto replicas_of = [&](std::size_t index) {
-    std::vector<std::size_t> out;
-    if (!keep_replicas_) return out;
-    for (const auto& twin : nodes_[index].twins)
-      for (std::size_t j = 0; j < nodes_.size(); ++j)
-        if (nodes_[j].name == twin && j != index && rank_of[j] != none && serving(j))
-          out.push_back(j);
-    if (out.empty()) {
-      const auto next = next_serving(rank_of[index] + 1);
-      if (next != index) out.push_back(next);
-    }
-    return out;
-  };
+  r.rank_of.assign(nodes_.size(), none);
+  for (std::size_t rank = 0; rank < r.order.size(); ++rank) r.rank_of[r.order[rank]] = rank;
+  return r;
+}
+
+std::size_t cluster_view::next_serving(const ranking& r, std::size_t rank) const {
+  for (std::size_t step = 0; step < r.order.size(); ++step) {
+    const auto candidate = r.order[(rank + step) % r.order.size()];
+    if (serving(candidate)) return candidate;
+  }
+  return r.order[rank % r.order.size()];  // unreachable: this node always serves
+}
+
+std::vector<std::size_t> cluster_view::replica_holders_of(const ranking& r,
+                                                          std::size_t index) const {
+  std::vector<std::size_t> out;
+  if (!keep_replicas_) return out;
+  for (const auto& twin : nodes_[index].twins)
+    for (std::size_t j = 0; j < nodes_.size(); ++j)
+      if (nodes_[j].name == twin && j != index && r.rank_of[j] != none && serving(j))
+        out.push_back(j);
+  if (out.empty()) {
+    const auto next = next_serving(r, r.rank_of[index] + 1);
+    if (next != index) out.push_back(next);
+  }
+  return out;
+}
+
+void cluster_view::relayout() {
+  const auto r = rank_nodes();
   for (auto& node : nodes_) node.hash_range.clear();
-  const auto layout = balanced_layout(order.size());
-  for (std::size_t rank = 0; rank < order.size(); ++rank) {
+  const auto layout = balanced_layout(r.order.size());
+  for (std::size_t rank = 0; rank < r.order.size(); ++rank) {
     // A node that is down is stood in for by the holder of its replicas.
-    auto server = order[rank];
+    auto server = r.order[rank];
     if (!serving(server)) {
-      const auto stand_ins = replicas_of(server);
-      server = stand_ins.empty() ? next_serving(rank) : stand_ins.front();
+      const auto stand_ins = replica_holders_of(r, server);
+      server = stand_ins.empty() ? next_serving(r, rank) : stand_ins.front();
     }
-    const auto replicas = replicas_of(server);
+    const auto replicas = replica_holders_of(r, server);
     for (int slot : layout[rank]) {
       nodes_[server].hash_range.push_back(slot);
       owners_[static_cast<std::size_t>(slot)] = server;
@@ -184,4 +190,5 @@ void cluster_view::relayout() {
   }
   for (auto& node : nodes_) std::sort(node.hash_range.begin(), node.hash_range.end());
 }
+
 }  // namespace ovo

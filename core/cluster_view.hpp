@@ -76,6 +76,17 @@ class cluster_view {
   /// order. A slot whose node is not serving is served by the node holding its replica.
   void relayout();
 
+  /// Ranked nodes in join order (then name), and each node's rank (`none`: unranked).
+  struct ranking {
+    std::vector<std::size_t> order;
+    std::vector<std::size_t> rank_of;
+  };
+  ranking rank_nodes() const;
+  /// The first serving node at or after `rank` in join order.
+  std::size_t next_serving(const ranking& r, std::size_t rank) const;
+  /// Where node `index` keeps its replicas: its serving twins, else the next serving node.
+  std::vector<std::size_t> replica_holders_of(const ranking& r, std::size_t index) const;
+
   std::vector<node_info> nodes_;
   bool keep_replicas_ = true;
   /// Whether node `index` serves its slots: this node, a node reachable from here, or one never
