@@ -47,9 +47,11 @@ caf::result<node_status> gather_status(self_ptr self) {
   for (std::size_t i = 0; i < shards; ++i)
     self->request(st.holders[i], defaults::node_query_timeout, sizes_atom_v)
         .then(
-            [out, parts, i](std::vector<uint32_t>& objects, std::vector<uint32_t>& counters) {
+            [out, parts, i](std::vector<uint32_t>& objects, std::vector<uint32_t>& counters,
+                            uint64_t out_of_sync) {
               for (auto n : objects) out->objects += n;
               for (auto n : counters) out->counters += n;
+              out->out_of_sync += out_of_sync;
               parts->value(i, true);
             },
             failed(i));

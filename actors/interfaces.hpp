@@ -80,7 +80,7 @@ typename Inspector::result_type inspect(Inspector& f, replica_write& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_status& x) {
   return f(caf::meta::type_name("node_status"), x.name, x.uptime_ms, x.objects, x.counters,
-           x.rss_bytes, x.lagging_writes, x.slots, x.leaving, x.requests);
+           x.rss_bytes, x.lagging_writes, x.out_of_sync, x.slots, x.leaving, x.requests);
 }
 
 template <class Inspector>
@@ -173,8 +173,8 @@ using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::ve
 /// Holds slot data (objects and counters) that can be listed, sent to another node, dropped,
 /// and received.
 using slot_holder_actor = caf::typed_actor<
-    // Entries per slot: objects, counters.
-    caf::replies_to<sizes_atom>::with<std::vector<uint32_t>, std::vector<uint32_t>>,
+    // Entries per slot: objects, counters; and the (slot, replica holder) pairs out of sync.
+    caf::replies_to<sizes_atom>::with<std::vector<uint32_t>, std::vector<uint32_t>, uint64_t>,
     caf::replies_to<push_atom, int, caf::strong_actor_ptr>::with<uint64_t>,
     caf::replies_to<drop_atom, int>::with<uint64_t>, caf::reacts_to<expect_atom, std::vector<int>>,
     // (slot, counters?, entries): one namespace of a slot's data.

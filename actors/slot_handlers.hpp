@@ -12,12 +12,13 @@
 
 namespace ovo {
 
-/// Entries per slot: (objects, counters).
+/// Entries per slot (objects, counters), and the replica holders out of sync.
 template <class Self>
 auto slot_sizes_handler(Self self) {
   return [self](sizes_atom) {
     auto& st = self->state;
-    return std::make_tuple(st.objects->slot_sizes(), st.counters->slot_sizes());
+    return std::make_tuple(st.objects->slot_sizes(), st.counters->slot_sizes(),
+                           static_cast<uint64_t>(st.in_sync.out_count()));
   };
 }
 

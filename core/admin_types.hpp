@@ -15,7 +15,9 @@ struct node_status {
   uint64_t counters = 0;  ///< counters stored here (owned and replicas)
   uint64_t rss_bytes = 0;
   uint64_t lagging_writes = 0;  ///< replica writes a twin did not confirm in time
-  uint32_t slots = 0;           ///< slots this node serves
+  /// (slot, replica holder) pairs of this node's slots out of the in-sync set right now.
+  uint64_t out_of_sync = 0;
+  uint32_t slots = 0;  ///< slots this node serves
   bool leaving = false;
   std::vector<uint64_t> requests;  ///< requests routed since start, by operation (op order)
 };

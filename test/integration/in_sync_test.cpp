@@ -66,6 +66,13 @@ TEST_CASE(
   }
   MESSAGE("slowest write while the twin was frozen: " << slowest << " s");
   CHECK(slowest < 0.5 + 0.25 + 0.75);  // ReplicaTimeoutMs + one overdue check + margin
+  // ovoctl shows the holder out of the slot's in-sync set.
+  auto out_of_sync = [&] {
+    auto status = run_ovoctl({"--node", c.api_address(0), "--json", "status"});
+    REQUIRE(status.exit_code == 0);
+    return json::parse(status.output)["OutOfSync"].get<uint64_t>();
+  };
+  CHECK(out_of_sync() == 1);
   // Thawed before heartbeats (2 s) drop the link: the layout never changed.
   REQUIRE(seconds_since(frozen_at) < 1.8);
   c.nodes[1]->signal(SIGCONT);
@@ -74,6 +81,7 @@ TEST_CASE(
   CHECK(within(10, [&] {
     return c.log_lines({0}, "is in sync again").find("node1 caught up") != std::string::npos;
   }));
+  CHECK(out_of_sync() == 0);
   CHECK(within(10, [&] {
     auto placement = c.placement({1});
     for (const auto& key : keys)

@@ -15,7 +15,8 @@ const char* const commands_help =
     "commands:\n"
     "  ping                        is the node there (answers its name)\n"
     "  topology                    every node: state, slots, twins, keys\n"
-    "  status [NODE]               one node: uptime, keys, counters, memory, lagging writes\n"
+    "  status [NODE]               one node: uptime, keys, counters, memory, lagging writes,\n"
+    "                              replica holders out of sync\n"
     "  stats                       requests served by every node, by operation\n"
     "  add-twin A B                make node B a twin of node A\n"
     "  remove-twin A B             stop B being a twin of A\n"
@@ -63,9 +64,16 @@ json status_json(const node_status& s) {
   json requests = json::object();
   for (std::size_t i = 0; i < s.requests.size(); ++i)
     requests[op_name(static_cast<op>(i))] = s.requests[i];
-  return {{"Name", s.name},         {"UptimeMs", s.uptime_ms}, {"Objects", s.objects},
-          {"Counters", s.counters}, {"RssBytes", s.rss_bytes}, {"LaggingWrites", s.lagging_writes},
-          {"Slots", s.slots},       {"Leaving", s.leaving},    {"Requests", requests}};
+  return {{"Name", s.name},
+          {"UptimeMs", s.uptime_ms},
+          {"Objects", s.objects},
+          {"Counters", s.counters},
+          {"RssBytes", s.rss_bytes},
+          {"LaggingWrites", s.lagging_writes},
+          {"OutOfSync", s.out_of_sync},
+          {"Slots", s.slots},
+          {"Leaving", s.leaving},
+          {"Requests", requests}};
 }
 
 void ping(admin_client& client, const options& opts, std::ostream& out) {
@@ -84,14 +92,16 @@ void topology(admin_client& client, const options& opts, std::ostream& out) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& node : topology_of(client, opts)) {
     auto entry = node_json(node);
-    std::string objects = "-", counters = "-";
+    std::string objects = "-", counters = "-", out_of_sync = "-";
     if (node.active) {
       try {
         const auto s = status_at(client, api_address(node));
         entry["Objects"] = s.objects;
         entry["Counters"] = s.counters;
+        entry["OutOfSync"] = s.out_of_sync;
         objects = std::to_string(s.objects);
         counters = std::to_string(s.counters);
+        out_of_sync = std::to_string(s.out_of_sync);
       } catch (const cli_error&) {
         // Listed but not answering: shown without key counts.
       }
@@ -99,13 +109,15 @@ void topology(admin_client& client, const options& opts, std::ostream& out) {
     nodes.push_back(entry);
     rows.push_back({node.name, node.active ? (node.leaving ? "LEAVING" : "ACTIVE") : "INACTIVE",
                     std::to_string(node.hash_range.size()), slot_ranges(node.hash_range),
-                    comma_list(node.twins), objects, counters, api_address(node)});
+                    comma_list(node.twins), objects, counters, out_of_sync, api_address(node)});
   }
   if (opts.json)
     out << json{{"Nodes", nodes}}.dump() << "\n";
   else
-    print_table(out, {"NODE", "STATE", "SLOTS", "RANGES", "TWINS", "OBJECTS", "COUNTERS", "API"},
-                rows);
+    print_table(
+        out,
+        {"NODE", "STATE", "SLOTS", "RANGES", "TWINS", "OBJECTS", "COUNTERS", "OUT OF SYNC", "API"},
+        rows);
 }
 
 void status(admin_client& client, const options& opts, const std::vector<std::string>& words,
@@ -127,6 +139,7 @@ void status(admin_client& client, const options& opts, const std::vector<std::st
                {"counters", std::to_string(s.counters)},
                {"memory (RSS)", std::to_string(s.rss_bytes / (1024 * 1024)) + " MiB"},
                {"lagging replica writes", std::to_string(s.lagging_writes)},
+               {"replica holders out of sync", std::to_string(s.out_of_sync)},
                {"requests", std::to_string(requests)},
                {"leaving", s.leaving ? "yes" : "no"}});
 }
