@@ -24,8 +24,9 @@ cluster_endpoint_actor::behavior_type cluster_endpoint(
       [=](caf::update_atom atom, std::vector<node_info>& view) {
         return to_manager(atom, std::move(view));
       },
-      [=](migrate_atom atom, int slot, bool counters, std::vector<replica_write>& writes) {
-        return to_manager(atom, slot, counters, std::move(writes));
+      [=](migrate_atom atom, int slot, bool counters, bool last,
+          std::vector<replica_write>& writes) {
+        return to_manager(atom, slot, counters, last, std::move(writes));
       },
       [=](fetch_atom atom, std::string& key, bool counter) {
         return to_manager(atom, std::move(key), counter);

@@ -239,8 +239,8 @@ cluster_manager_actor::behavior_type cluster_manager(
                                        self->state.options.dead_node_removal.count());
         forget(self, name);
       },
-      [self](migrate_atom, int slot, bool counters, std::vector<replica_write>& writes) {
-        return receive_slot(self, slot, counters, std::move(writes));
+      [self](migrate_atom, int slot, bool counters, bool last, std::vector<replica_write>& writes) {
+        return receive_slot(self, slot, counters, last, std::move(writes));
       },
       [self](fetch_atom, std::string& key, bool counter) -> caf::result<replica_write> {
         auto shard = shard_for(self, key);

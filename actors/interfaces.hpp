@@ -17,7 +17,7 @@
 //       twin's cluster_manager --> the key's shard  (after every write, before the
 //       client's answer; gathered until a flush like forwarded commands)
 //   cluster_manager (slot mover) --(push, slot, target) / (drop, slot)--> shard
-//   shard --(migrate, slot, counters?, writes)--> peer_connection --> new holder's
+//   shard --(migrate, slot, counters?, last?, chunk)--> peer_connection --> new holder's
 //       cluster_manager --> the slot's shard                 (after a layout change; sent by
 //       the data's actor itself, so its later replica writes cannot overtake the slot)
 //   cluster_manager --(expect, slots)--> shard  (slots whose data is on its way)
@@ -177,8 +177,8 @@ using slot_holder_actor = caf::typed_actor<
     caf::replies_to<sizes_atom>::with<std::vector<uint32_t>, std::vector<uint32_t>, uint64_t>,
     caf::replies_to<push_atom, int, caf::strong_actor_ptr>::with<uint64_t>,
     caf::replies_to<drop_atom, int>::with<uint64_t>, caf::reacts_to<expect_atom, std::vector<int>>,
-    // (slot, counters?, entries): one namespace of a slot's data.
-    caf::replies_to<migrate_atom, int, bool, std::vector<replica_write>>::with<bool>,
+    // (slot, counters?, last?, entries): one chunk of one namespace of a slot's data.
+    caf::replies_to<migrate_atom, int, bool, bool, std::vector<replica_write>>::with<bool>,
     // (key, counter?): the current state of one key.
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>>;
 
@@ -235,7 +235,7 @@ using cluster_peer_actor = caf::typed_actor<
     caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::replies_to<caf::join_atom, node_info>::with<std::vector<node_info>>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
-    caf::replies_to<migrate_atom, int, bool, std::vector<replica_write>>::with<bool>,
+    caf::replies_to<migrate_atom, int, bool, bool, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     // A stepbrother asking to be taken as a twin (also how admin changes twins).
     caf::replies_to<twin_atom, std::string, bool>::with<bool>>;
@@ -269,7 +269,7 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::replies_to<caf::forward_atom, command>::with<reply>,
-    caf::replies_to<migrate_atom, int, bool, std::vector<replica_write>>::with<bool>,
+    caf::replies_to<migrate_atom, int, bool, bool, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>, caf::reacts_to<caf::connect_atom>,

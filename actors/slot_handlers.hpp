@@ -3,11 +3,11 @@
 // holds two namespaces in its slots, objects and counters; `self->state.in_namespace(counter,
 // f)` picks one (its space and its arrival guard).
 
-#include "actors/fan_in.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/replication.hpp"
 #include "config/defaults.hpp"
 #include "core/arrival_guard.hpp"
+#include "core/chunks.hpp"
 #include "core/logging.hpp"
 
 namespace ovo {
@@ -22,30 +22,68 @@ auto slot_sizes_handler(Self self) {
   };
 }
 
-/// Sends this shard's entries of `slot`, objects then counters, to `peer` and calls
-/// `done(entries sent, error)` once the receiver stored both or one failed. Sent from here, in
-/// order with this shard's replica writes, so none of those can arrive before the (older) copy.
+/// Sends one namespace of `slot`, dumped at the start, to `peer` chunk by chunk (the next once
+/// the receiver stored the previous one; the last says the slot is complete), then calls
+/// `done(entries sent, error)`.
+template <class Self, class Done>
+void push_namespace(Self self, int slot, bool counters, const peer_connection_actor& peer,
+                    Done done) {
+  struct progress {
+    std::vector<replica_write> entries;
+    std::vector<std::size_t> ends;
+    std::size_t next = 0;  ///< the chunk to send
+  };
+  auto p = std::make_shared<progress>();
+  p->entries = self->state.in_namespace(
+      counters, [slot](auto& space, arrival_guard&) { return space.dump(slot); });
+  p->ends = chunk_ends(p->entries, defaults::chunk_entries, defaults::chunk_bytes);
+  auto send_next = std::make_shared<std::function<void()>>();
+  *send_next = [self, slot, counters, peer, done, p, send_next]() mutable {
+    const auto begin = p->next == 0 ? 0 : p->ends[p->next - 1];
+    const auto end = p->ends[p->next];
+    const bool last = p->next + 1 == p->ends.size();
+    std::vector<replica_write> chunk(std::make_move_iterator(p->entries.begin() + begin),
+                                     std::make_move_iterator(p->entries.begin() + end));
+    self->request(peer, defaults::migrate_timeout, migrate_atom_v, slot, counters, last,
+                  std::move(chunk))
+        .then(
+            [self, slot, counters, done, p, send_next, last](bool) mutable {
+              component_log("rebalance")
+                  ->debug("slot {}: {} chunk {}/{} stored ({} of {} entries)", slot,
+                          counters ? "counter" : "object", p->next + 1, p->ends.size(),
+                          p->ends[p->next], p->entries.size());
+              if (last) {
+                done(static_cast<uint64_t>(p->entries.size()), caf::error{});
+                *send_next = nullptr;  // the chain holds itself: break the cycle
+                return;
+              }
+              ++p->next;
+              (*send_next)();
+            },
+            [done, send_next](caf::error& err) mutable {
+              done(0, std::move(err));
+              *send_next = nullptr;
+            });
+  };
+  (*send_next)();
+}
+
+/// Sends this shard's entries of `slot`, objects then counters, to `peer` in chunks and calls
+/// `done(entries sent, error)` once the receiver stored them all or a chunk failed. Sent from
+/// here, so replica writes made meanwhile reach the receiver too; it keeps the newer version.
 template <class Self, class Done>
 void push_slot(Self self, int slot, const peer_connection_actor& peer, Done done) {
-  auto sent = fan_in<uint64_t>::start(2, [done](fan_in_result<uint64_t>& all) mutable {
-    if (!all.all_ok()) {
-      done(0, caf::make_error(caf::sec::runtime_error, all.first_failure));
-      return;
-    }
-    done(all.values[0] + all.values[1], caf::error{});
-  });
-  for (const bool counters : {false, true}) {
-    auto entries = self->state.in_namespace(
-        counters, [slot](auto& space, arrival_guard&) { return space.dump(slot); });
-    const auto count = static_cast<uint64_t>(entries.size());
-    const std::size_t index = counters ? 1 : 0;
-    self->request(peer, defaults::migrate_timeout, migrate_atom_v, slot, counters,
-                  std::move(entries))
-        .then([sent, index, count](bool) { sent->value(index, count); },
-              [self, sent, index](caf::error& err) {
-                sent->failure(index, self->system().render(err));
-              });
-  }
+  push_namespace(self, slot, false, peer,
+                 [self, slot, peer, done](uint64_t objects, caf::error err) mutable {
+                   if (err) {
+                     done(0, std::move(err));
+                     return;
+                   }
+                   push_namespace(self, slot, true, peer,
+                                  [objects, done](uint64_t counters, caf::error e) mutable {
+                                    done(objects + counters, std::move(e));
+                                  });
+                 });
 }
 
 /// (push, slot, target): push_slot to a peer connection, answering the entries sent.
@@ -120,19 +158,20 @@ auto slot_expect_handler(Self self) {
   };
 }
 
-/// Stores arriving entries of one namespace, except those written here since the slot's data
-/// was announced.
+/// Stores one arriving chunk of one namespace, except entries written here since the slot's
+/// data was announced; the slot has arrived with its last chunk.
 template <class Self>
 auto slot_migrate_handler(Self self) {
-  return [self](migrate_atom, int slot, bool counters, std::vector<replica_write>& writes) {
-    const auto now = self->state.clock->now_ms();
-    self->state.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
-      for (const auto& write : writes)
-        if (arrivals.accepts(write.record.key, now)) space.apply(write);
-      if (slot >= 0 && slot < slot_count) arrivals.arrived(slot);
-    });
-    return true;
-  };
+  return
+      [self](migrate_atom, int slot, bool counters, bool last, std::vector<replica_write>& writes) {
+        const auto now = self->state.clock->now_ms();
+        self->state.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
+          for (const auto& write : writes)
+            if (arrivals.accepts(write.record.key, now)) space.apply(write);
+          if (last && slot >= 0 && slot < slot_count) arrivals.arrived(slot);
+        });
+        return true;
+      };
 }
 
 /// The current state of one key or counter, for a node that took its slot over. If this node

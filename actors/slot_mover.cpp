@@ -227,7 +227,7 @@ void run_rebalance(self_ptr self) {
   start_pass(self);
 }
 
-caf::result<bool> receive_slot(self_ptr self, int slot, bool counters,
+caf::result<bool> receive_slot(self_ptr self, int slot, bool counters, bool last,
                                std::vector<replica_write> writes) {
   auto& st = self->state;
   if (slot < 0 || slot >= slot_count) return caf::make_error(caf::sec::invalid_argument);
@@ -237,7 +237,7 @@ caf::result<bool> receive_slot(self_ptr self, int slot, bool counters,
     if (write.counter != counters) return caf::make_error(caf::sec::invalid_argument);
   const auto& shards = st.local.shards;
   return self->delegate(shards[shard_of_slot(slot, shards.size())], migrate_atom_v, slot, counters,
-                        std::move(writes));
+                        last, std::move(writes));
 }
 
 }  // namespace ovo

@@ -67,6 +67,11 @@ inline constexpr auto arrival_window = std::chrono::milliseconds(30'000);
 /// Layout changes come in bursts (a joining node is first seen, then reachable): slot data
 /// moves this long after the last one.
 inline constexpr auto rebalance_delay = std::chrono::milliseconds(300);
+/// A slot moves in chunks of at most this many entries and about this many bytes (a larger
+/// value travels alone), one chunk in flight at a time.
+inline constexpr std::size_t chunk_entries = 4096;
+inline constexpr std::size_t chunk_bytes = 1024 * 1024;
+
 /// Fetching, sending and dropping one slot while rebalancing.
 inline constexpr auto migrate_timeout = std::chrono::seconds(30);
 /// A pass that could not hand every slot over tries again after this.

@@ -59,7 +59,7 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
   arrived.record.key = "elsewhere-counter";
   arrived.counter_value = 7;
   arrived.version = 1;  // stamped by its owner; nothing is here yet
-  self->request(shard, 5s, ovo::migrate_atom_v, ovo::slot_of("elsewhere-counter"), true,
+  self->request(shard, 5s, ovo::migrate_atom_v, ovo::slot_of("elsewhere-counter"), true, true,
                 std::vector<ovo::replica_write>{arrived})
       .receive([](bool) {}, [](caf::error& e) { FAIL(to_string(e)); });
   CHECK(ask(shard, make(op::counter_add, "elsewhere-counter")).number == 12);
