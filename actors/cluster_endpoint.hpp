@@ -10,13 +10,15 @@ namespace ovo {
 struct cluster_endpoint_state {
   static inline const char* name = "cluster_endpoint";
   cluster_manager_actor manager;
-  admin_actor admin;  ///< handed to ovoctl
+  admin_actor admin;        ///< handed to ovoctl
+  std::string admin_token;  ///< what ovoctl must present; "": loopback connections only
 };
 
 /// Passes every peer message on to `manager` (the sender stays the peer, so answers go straight
-/// back to it) and answers ovoctl's request for `admin`. Quits with the manager.
+/// back to it) and hands `admin` to ovoctl when it presents `admin_token` (compared in constant
+/// time) or, with no token configured, connects over loopback. Quits with the manager.
 cluster_endpoint_actor::behavior_type cluster_endpoint(
     cluster_endpoint_actor::stateful_pointer<cluster_endpoint_state> self,
-    cluster_manager_actor manager, admin_actor admin);
+    cluster_manager_actor manager, admin_actor admin, std::string admin_token);
 
 }  // namespace ovo

@@ -258,9 +258,11 @@ using cluster_manager_actor =
     cluster_peer_actor::extend_with<cluster_admin_actor>::extend_with<cluster_internal_actor>;
 
 /// What a node publishes on its APIPort: the peer part of its cluster manager, passed on to it
-/// (so a remote sender can reach nothing else), and the way to its admin actor, for ovoctl.
+/// (so a remote sender can reach nothing else), and the way to its admin actor for ovoctl:
+/// (admin, token) is answered only with the node's admin token (Settings.AdminTokenFile), or,
+/// when it has none, only over a loopback connection.
 using cluster_endpoint_actor =
-    cluster_peer_actor::extend<caf::replies_to<admin_atom>::with<admin_actor>>;
+    cluster_peer_actor::extend<caf::replies_to<admin_atom, std::string>::with<admin_actor>>;
 
 /// One remote node as seen from here: connects (and reconnects with backoff) to its cluster
 /// manager, forwards commands and key moves to it, fails fast while it is unreachable.

@@ -50,7 +50,7 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
                           seed_nodes(config), std::move(on_topology_change), options);
   std::vector<slot_holder_actor> holders(shards_.begin(), shards_.end());
   admin_ = system.spawn(ovo::admin, self_info_.name, cluster_, std::move(holders), metrics_);
-  endpoint_ = system.spawn(cluster_endpoint, cluster_, admin_);
+  endpoint_ = system.spawn(cluster_endpoint, cluster_, admin_, settings.admin_token);
 }
 
 void local_node::route(command cmd, reply_sink_ptr sink) const {

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -117,10 +118,10 @@ class field_reader {
 
 node_settings read_settings(field_reader& in, const json& obj) {
   static const std::set<std::string> known = {
-      "Shards",          "RestThreads",  "ActorThreads",           "MaxKeyBytes",
-      "MaxValueBytes",   "MaxBodyBytes", "ExpirySweepMs",          "LogLevel",
-      "LeaveOnShutdown", "Replication",  "DeadNodeRemovalSeconds", "MinCopies",
-      "ReplicaTimeoutMs"};
+      "Shards",           "RestThreads",   "ActorThreads",           "MaxKeyBytes",
+      "MaxValueBytes",    "MaxBodyBytes",  "ExpirySweepMs",          "LogLevel",
+      "LeaveOnShutdown",  "Replication",   "DeadNodeRemovalSeconds", "MinCopies",
+      "ReplicaTimeoutMs", "AdminTokenFile"};
   for (const auto& item : obj.items())
     if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
   node_settings s;
@@ -149,6 +150,19 @@ node_settings read_settings(field_reader& in, const json& obj) {
   s.min_copies = in.integer(obj, "MinCopies", "Settings.MinCopies", 1, 16, s.min_copies);
   s.replica_timeout_ms = in.integer(obj, "ReplicaTimeoutMs", "Settings.ReplicaTimeoutMs", 10,
                                     600'000, s.replica_timeout_ms);
+  s.admin_token_file = in.string(obj, "AdminTokenFile", "Settings.AdminTokenFile");
+  if (!s.admin_token_file.empty()) {
+    std::ifstream file(s.admin_token_file);
+    std::string token((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    const auto first = token.find_first_not_of(" \t\r\n");
+    const auto last = token.find_last_not_of(" \t\r\n");
+    if (!file)
+      in.fail("Settings.AdminTokenFile", "cannot read " + s.admin_token_file);
+    else if (first == std::string::npos)
+      in.fail("Settings.AdminTokenFile", s.admin_token_file + " holds no token");
+    else
+      s.admin_token = token.substr(first, last - first + 1);
+  }
   const auto replication = in.string(obj, "Replication", "Settings.Replication");
   if (replication == "sync")
     s.replication = replication_mode::sync;
@@ -298,6 +312,7 @@ std::string render_config(const server_config& config) {
                  {"Replication", to_string(s.replication)},
                  {"MinCopies", s.min_copies},
                  {"ReplicaTimeoutMs", s.replica_timeout_ms},
+                 {"AdminTokenFile", s.admin_token_file},
                  {"DeadNodeRemovalSeconds", s.dead_node_removal_seconds}}}};
   return root.dump(2) + "\n";
 }

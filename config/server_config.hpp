@@ -48,6 +48,11 @@ struct node_settings {
   int64_t min_copies = defaults::min_copies;
   /// A replica holder that does not confirm a write within this leaves the slot's in-sync set.
   int64_t replica_timeout_ms = defaults::replica_timeout_ms;
+  /// Settings.AdminTokenFile: a file holding the token ovoctl must present for the admin
+  /// actor; "" = none (admin is then accepted only from loopback connections).
+  std::string admin_token_file;
+  /// The token read from admin_token_file (surrounding whitespace removed).
+  std::string admin_token;
   /// A node unreachable this long is removed from the topology (its slots get a second copy
   /// elsewhere); 0 keeps it forever.
   int64_t dead_node_removal_seconds = defaults::dead_node_removal_seconds;

@@ -95,7 +95,7 @@ TEST_CASE(
   read.kind = ovo::op::get;
   read.key = "k";
   CHECK(stranger.answer_of<ovo::reply>(endpoint, caf::forward_atom_v, read).data == "v");
-  CHECK(stranger.answer_of<ovo::admin_actor>(endpoint, ovo::admin_atom_v));
+  CHECK(stranger.answer_of<ovo::admin_actor>(endpoint, ovo::admin_atom_v, std::string()));
   CHECK(c.view(0) == view_before);
   CHECK(c.view(1) == view_before);
   CHECK(c.value_of(0, "k") == "v");

@@ -34,7 +34,7 @@ node_actors spawn_node(planet& where, node_info me, std::vector<node_info> seeds
   node.manager = sys.spawn(cluster_manager, std::move(me), local_targets{node.shards}, node.routing,
                            std::move(seeds), topology_listener{}, cluster_options{});
   // No admin actor: ovoctl is not part of the peer protocol under test.
-  node.endpoint = sys.spawn(cluster_endpoint, node.manager, admin_actor{});
+  node.endpoint = sys.spawn(cluster_endpoint, node.manager, admin_actor{}, std::string());
   return node;
 }
 

@@ -38,9 +38,14 @@ admin_actor admin_client::connect(const std::string& address) {
                                      (failure ? ": " + system_.render(failure) : ""));
   auto cluster = caf::actor_cast<cluster_endpoint_actor>(std::move(remote));
   admin_actor admin;
-  self->request(cluster, timeout_, admin_atom_v)
+  self->request(cluster, timeout_, admin_atom_v, admin_token_)
       .receive([&](admin_actor& handle) { admin = std::move(handle); },
                [&](caf::error& err) { failure = std::move(err); });
+  if (failure == caf::sec::invalid_argument)
+    throw cli_error(failed, address +
+                                " refused admin access (give the node's admin token with "
+                                "--token-file or OVOCTL_TOKEN_FILE): " +
+                                system_.render(failure));
   if (failure || !admin)
     throw cli_error(unreachable, address + " did not hand out its admin actor" +
                                      (failure ? ": " + system_.render(failure) : ""));

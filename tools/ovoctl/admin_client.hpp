@@ -27,8 +27,10 @@ std::pair<std::string, uint16_t> parse_address(const std::string& text);
 
 class admin_client {
  public:
-  admin_client(caf::actor_system& system, std::chrono::milliseconds timeout)
-      : system_(system), timeout_(timeout) {}
+  /// `admin_token`: what the nodes' Settings.AdminTokenFile holds ("" when they have none).
+  admin_client(caf::actor_system& system, std::chrono::milliseconds timeout,
+               std::string admin_token = {})
+      : system_(system), timeout_(timeout), admin_token_(std::move(admin_token)) {}
 
   /// The admin actor of the node whose APIPort is at `address` ("host:port").
   admin_actor connect(const std::string& address);
@@ -53,6 +55,7 @@ class admin_client {
 
   caf::actor_system& system_;
   std::chrono::milliseconds timeout_;
+  std::string admin_token_;
   std::map<std::string, admin_actor> connected_;
 };
 

@@ -17,6 +17,8 @@ struct options {
   std::chrono::milliseconds timeout{5000};
   std::string script;  ///< file of commands ("-": stdin); empty: the command line
   bool keep_going = false;
+  /// A file holding the nodes' admin token (--token-file, else OVOCTL_TOKEN_FILE); "": none.
+  std::string token_file;
 };
 
 /// The command list for --help.

@@ -9,8 +9,10 @@
 
 #include <caf/io/middleman.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 
 using namespace ovo::cli;
@@ -26,6 +28,8 @@ const char* const usage_text =
     "  --timeout SECONDS     how long to wait for a node (default 5)\n"
     "  --script FILE         run one command per line ('-': stdin; '#' starts a comment)\n"
     "  --keep-going          in a script, go on after a failing line\n"
+    "  --token-file FILE     the nodes' admin token (Settings.AdminTokenFile); also read from\n"
+    "                        OVOCTL_TOKEN_FILE\n"
     "exit codes: 0 ok, 1 the operation failed, 2 usage error, 3 node unreachable\n";
 
 struct parsed_args {
@@ -52,6 +56,8 @@ parsed_args parse(const std::vector<std::string>& args) {
       out.opts.node = value(i, arg);
     } else if (arg == "--script") {
       out.opts.script = value(i, arg);
+    } else if (arg == "--token-file") {
+      out.opts.token_file = value(i, arg);
     } else if (arg == "--timeout") {
       const auto text = value(i, arg);
       char* end = nullptr;
@@ -69,7 +75,20 @@ parsed_args parse(const std::vector<std::string>& args) {
     throw cli_error(usage, out.words.empty() ? "no command given"
                                              : "give either a command or --script, not both");
   parse_address(out.opts.node);  // a malformed --node is a usage error up front
+  if (out.opts.token_file.empty())
+    if (const char* env = std::getenv("OVOCTL_TOKEN_FILE")) out.opts.token_file = env;
   return out;
+}
+
+/// The token in `path` without surrounding whitespace; a usage error when it cannot be read.
+std::string read_token(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream file(path);
+  std::string token((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const auto first = token.find_first_not_of(" \t\r\n");
+  if (!file || first == std::string::npos)
+    throw cli_error(usage, "cannot read an admin token from " + path);
+  return token.substr(first, token.find_last_not_of(" \t\r\n") - first + 1);
 }
 
 std::vector<std::string> split_words(const std::string& line) {
@@ -124,8 +143,8 @@ int main(int argc, char** argv) {
   ovo::add_ovo_message_types(config);
   config.load<caf::io::middleman>();
   caf::actor_system system{config};
-  admin_client client(system, args.opts.timeout);
   try {
+    admin_client client(system, args.opts.timeout, read_token(args.opts.token_file));
     if (!args.opts.script.empty()) return run_script(client, args.opts);
     run_command(client, args.opts, args.words, std::cout);
     return ok;

@@ -1,0 +1,20 @@
+// The in-sync set of a slot's replica holders (docs/cluster.md, "In-sync copies").
+
+#include "core/in_sync_set.hpp"
+
+#include <doctest/doctest.h>
+
+TEST_CASE("a holder that left a slot's in-sync set does not count as a copy until it rejoins") {
+  ovo::in_sync_set set;
+  const std::vector<std::string> holders{"b", "c"};
+  CHECK(set.copies(5, holders) == 3);
+  CHECK(set.leave(5, "b"));
+  CHECK_FALSE(set.leave(5, "b"));  // already out
+  CHECK(set.copies(5, holders) == 2);
+  CHECK(set.copies(6, holders) == 3);  // per slot
+  CHECK(set.out_count() == 1);
+  CHECK(set.rejoin(5, "b"));
+  CHECK_FALSE(set.rejoin(5, "b"));
+  CHECK(set.copies(5, holders) == 3);
+  CHECK(set.out_count() == 0);
+}
