@@ -76,25 +76,29 @@ void replicate_then_deliver(Self self, const routing_table* routing, Space& spac
                          self->state.in_sync.in_sync(slot, name), space.snapshot(key)});
       }
     }
-  const int per_key = routing ? std::max(0, routing->copies_needed - 1) : 0;
-  const int needed = per_key * static_cast<int>(keys.size());
+  if (sends.empty()) {  // a lone node, or Replication "off": nothing to wait for
+    deliver(std::move(answer));
+    return;
+  }
+  const int needed = std::max(0, routing->copies_needed - 1) * static_cast<int>(keys.size());
   const auto waited = static_cast<std::size_t>(
       std::count_if(sends.begin(), sends.end(), [](const send& s) { return s.counts; }));
-  const bool answer_first = waited == 0 || routing->answer_before_replicas;
-  if (answer_first) deliver(answer);
-  // The in-sync holders' confirmations, counted once the last of them reported.
-  auto confirmations =
-      fan_in<bool>::start(waited, [answer = std::move(answer), deliver, answer_first,
-                                   needed](fan_in_result<bool>& all) mutable {
-        if (answer_first) return;
-        const auto confirmed = std::count(all.values.begin(), all.values.end(), true);
-        if (confirmed < needed)
-          deliver(failure(status::outcome_unknown,
-                          "the write was applied on the slot's owner but too few replica "
-                          "holders confirmed it in time; it may or may not be kept"));
-        else
-          deliver(std::move(answer));
-      });
+  // The in-sync holders' confirmations, counted once the last of them reported; none when the
+  // answer goes first (Replication "async", or every holder already out of sync).
+  std::shared_ptr<fan_in<bool>> confirmations;
+  if (waited == 0 || routing->answer_before_replicas)
+    deliver(std::move(answer));
+  else
+    confirmations = fan_in<bool>::start(
+        waited, [answer = std::move(answer), deliver, needed](fan_in_result<bool>& all) mutable {
+          const auto confirmed = std::count(all.values.begin(), all.values.end(), true);
+          if (confirmed < needed)
+            deliver(failure(status::outcome_unknown,
+                            "the write was applied on the slot's owner but too few replica "
+                            "holders confirmed it in time; it may or may not be kept"));
+          else
+            deliver(std::move(answer));
+        });
   std::size_t index = 0;
   for (auto& s : sends) {
     // No timeout here: the peer connection answers every write at the latest one overdue check
@@ -109,11 +113,13 @@ void replicate_then_deliver(Self self, const routing_table* routing, Space& spac
     }
     const auto i = index++;
     std::move(request).then(
-        [confirmations, i](bool) { confirmations->value(i, true); },
+        [confirmations, i](bool) {
+          if (confirmations) confirmations->value(i, true);
+        },
         [self, confirmations, i, slot = s.slot, name = s.name](caf::error& err) {
           const auto why = self->system().render(err);
           leave_in_sync_set(self, slot, name, why);
-          confirmations->failure(i, why);
+          if (confirmations) confirmations->failure(i, why);
         });
   }
 }
