@@ -22,50 +22,55 @@ auto slot_sizes_handler(Self self) {
   };
 }
 
-/// Sends one namespace of `slot`, dumped at the start, to `peer` chunk by chunk (the next once
-/// the receiver stored the previous one; the last says the slot is complete), then calls
-/// `done(entries sent, error)`.
+/// One namespace of a slot on its way to a peer, chunk by chunk.
+struct namespace_push {
+  int slot;
+  bool counters;
+  std::vector<replica_write> entries;  ///< dumped when the push started
+  std::vector<std::size_t> ends;       ///< chunk_ends of entries
+  std::size_t next = 0;                ///< the chunk to send
+};
+
+/// Sends chunk `push->next` and, once the receiver stored it, the next one (the last says the
+/// slot is complete); then calls `done(entries sent, error)`.
+template <class Self, class Done>
+void send_chunk(Self self, const peer_connection_actor& peer, std::shared_ptr<namespace_push> push,
+                Done done) {
+  const auto begin = push->next == 0 ? 0 : push->ends[push->next - 1];
+  const auto end = push->ends[push->next];
+  const bool last = push->next + 1 == push->ends.size();
+  std::vector<replica_write> chunk(std::make_move_iterator(push->entries.begin() + begin),
+                                   std::make_move_iterator(push->entries.begin() + end));
+  self->request(peer, defaults::migrate_timeout, migrate_atom_v, push->slot, push->counters, last,
+                std::move(chunk))
+      .then(
+          [self, peer, push, done, last](bool) mutable {
+            component_log("rebalance")
+                ->debug("slot {}: {} chunk {}/{} stored ({} of {} entries)", push->slot,
+                        push->counters ? "counter" : "object", push->next + 1, push->ends.size(),
+                        push->ends[push->next], push->entries.size());
+            if (last) {
+              done(static_cast<uint64_t>(push->entries.size()), caf::error{});
+              return;
+            }
+            ++push->next;
+            send_chunk(self, peer, std::move(push), std::move(done));
+          },
+          [done](caf::error& err) mutable { done(0, std::move(err)); });
+}
+
+/// Sends one namespace of `slot`, dumped at the start, to `peer` chunk by chunk, one in flight
+/// at a time, then calls `done(entries sent, error)`.
 template <class Self, class Done>
 void push_namespace(Self self, int slot, bool counters, const peer_connection_actor& peer,
                     Done done) {
-  struct progress {
-    std::vector<replica_write> entries;
-    std::vector<std::size_t> ends;
-    std::size_t next = 0;  ///< the chunk to send
-  };
-  auto p = std::make_shared<progress>();
-  p->entries = self->state.in_namespace(
+  auto push = std::make_shared<namespace_push>();
+  push->slot = slot;
+  push->counters = counters;
+  push->entries = self->state.in_namespace(
       counters, [slot](auto& space, arrival_guard&) { return space.dump(slot); });
-  p->ends = chunk_ends(p->entries, defaults::chunk_entries, defaults::chunk_bytes);
-  auto send_next = std::make_shared<std::function<void()>>();
-  *send_next = [self, slot, counters, peer, done, p, send_next]() mutable {
-    const auto begin = p->next == 0 ? 0 : p->ends[p->next - 1];
-    const auto end = p->ends[p->next];
-    const bool last = p->next + 1 == p->ends.size();
-    std::vector<replica_write> chunk(std::make_move_iterator(p->entries.begin() + begin),
-                                     std::make_move_iterator(p->entries.begin() + end));
-    self->request(peer, defaults::migrate_timeout, migrate_atom_v, slot, counters, last,
-                  std::move(chunk))
-        .then(
-            [self, slot, counters, done, p, send_next, last](bool) mutable {
-              component_log("rebalance")
-                  ->debug("slot {}: {} chunk {}/{} stored ({} of {} entries)", slot,
-                          counters ? "counter" : "object", p->next + 1, p->ends.size(),
-                          p->ends[p->next], p->entries.size());
-              if (last) {
-                done(static_cast<uint64_t>(p->entries.size()), caf::error{});
-                *send_next = nullptr;  // the chain holds itself: break the cycle
-                return;
-              }
-              ++p->next;
-              (*send_next)();
-            },
-            [done, send_next](caf::error& err) mutable {
-              done(0, std::move(err));
-              *send_next = nullptr;
-            });
-  };
-  (*send_next)();
+  push->ends = chunk_ends(push->entries, defaults::chunk_entries, defaults::chunk_bytes);
+  send_chunk(self, peer, std::move(push), std::move(done));
 }
 
 /// Sends this shard's entries of `slot`, objects then counters, to `peer` in chunks and calls
