@@ -3,7 +3,6 @@
 // acknowledged write is read back through both nodes, and each chunk is logged.
 
 #include "core/base64.hpp"
-#include "core/slot_hash.hpp"
 #include "test/integration/test_cluster.hpp"
 
 #include <doctest/doctest.h>
@@ -20,11 +19,7 @@ TEST_CASE("a slot of 9000 keys and three 1.5 MiB values moves in chunks while it
   test_cluster c(1, R"({"LogLevel":"debug","MaxValueBytes":2000000})");
   REQUIRE(c.converged({0}, 1));
   // Slot 100 goes to the second node of a 2-node layout (node0 keeps 0-63).
-  std::vector<std::string> keys;
-  for (int i = 0; keys.size() < 9'003; ++i) {
-    auto key = "chunked-" + std::to_string(i);
-    if (ovo::slot_of(key) == 100) keys.push_back(key);
-  }
+  const auto keys = keys_in_slot(100, 9'003, "chunked-");
   for (std::size_t i = 0; i < keys.size(); ++i) {
     const auto value = i < 3 ? std::string(1'500'000, 'L') : "v0-" + keys[i];
     REQUIRE(c.put(0, keys[i], value).status == 200);

@@ -143,15 +143,7 @@ TEST_CASE(
   // copies with MinCopies 2: in_sync_test.cpp).
   test_cluster c(2, R"({"MinCopies":1})");
   REQUIRE(c.converged({0, 1}, 2));
-  auto key_owned_by = [&](int node) {
-    const auto slots = c.view(0)[test_cluster::name(node)].second;
-    for (int i = 0;; ++i) {
-      auto key = "frozen-" + std::to_string(i);
-      for (const auto& slot : slots)
-        if (slot == ovo::slot_of(key)) return key;
-    }
-  };
-  const auto key0 = key_owned_by(0), key1 = key_owned_by(1);
+  const auto key0 = c.key_owned_by(0, "frozen-"), key1 = c.key_owned_by(1, "frozen-");
   REQUIRE(c.put(1, key1, "v1").status == 200);
   // Written before too: a key missing on a node that just joined is first looked for on the
   // slot's previous owner, which would be a wait of its own.
@@ -377,11 +369,7 @@ TEST_CASE("Replication off keeps one copy, async answers first and the twin foll
     CHECK(c.wait_for_exact_placement({0, 1}, keys, 5).empty());
     // Answered before the twin applied it: a frozen twin (which would hold a synchronous
     // write for ReplicaTimeoutMs) does not slow the answer; the twin follows once thawed.
-    const auto slots0 = c.view(0)["node0"].second;
-    std::string key;
-    for (int i = 0; key.empty(); ++i)
-      for (const auto& slot : slots0)
-        if (slot == ovo::slot_of("first-" + std::to_string(i))) key = "first-" + std::to_string(i);
+    const auto key = c.key_owned_by(0, "first-");
     c.nodes[1]->signal(SIGSTOP);
     const auto start = std::chrono::steady_clock::now();
     CHECK(c.put(0, key, "v").status == 200);

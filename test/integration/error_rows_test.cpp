@@ -1,7 +1,6 @@
 // Every error row of docs/protocol.md, answered by a real node: the row's HTTP status and Code,
 // "Data":null exactly as the original server answers, and the reason in X-Ovo-Error.
 
-#include "core/slot_hash.hpp"
 #include "test/integration/api_session.hpp"
 #include "test/integration/test_cluster.hpp"
 
@@ -101,13 +100,7 @@ TEST_CASE("the X-Ovo-Error reason says what is wrong, escapes client bytes and s
 TEST_CASE("503/14 when the owner stops answering has Data null and a reason") {
   test_cluster c(2);
   REQUIRE(c.converged({0, 1}, 2));
-  const auto slots = c.view(0)[test_cluster::name(1)].second;
-  std::string key;
-  for (int i = 0; key.empty(); ++i) {
-    const auto candidate = "owned-by-node1-" + std::to_string(i);
-    for (const auto& slot : slots)
-      if (slot == ovo::slot_of(candidate)) key = candidate;
-  }
+  const auto key = c.key_owned_by(1, "owned-by-node1-");
   REQUIRE(c.put(1, key, "v").status == 200);
   c.nodes[1]->signal(SIGSTOP);
   // Forwarded to the frozen owner before node0 notices: answered when the link drops.

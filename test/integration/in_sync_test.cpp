@@ -2,7 +2,6 @@
 // applied it; a holder that misses ReplicaTimeoutMs leaves the slot's in-sync set and is caught
 // up by a slot push; with MinCopies 2 a write that cannot have its second copy answers 503.
 
-#include "core/slot_hash.hpp"
 #include "test/integration/test_cluster.hpp"
 
 #include <doctest/doctest.h>
@@ -21,15 +20,10 @@ namespace {
 
 /// `count` keys of one slot that node `owner` owns in node 0's view (the in-sync set is kept
 /// per slot).
-std::vector<std::string> keys_in_a_slot_of(test_cluster& c, int owner, int count,
+std::vector<std::string> keys_in_a_slot_of(test_cluster& c, int owner, std::size_t count,
                                            const std::string& prefix) {
-  const int slot = c.view(0)[test_cluster::name(owner)].second.front().get<int>();
-  std::vector<std::string> keys;
-  for (int i = 0; static_cast<int>(keys.size()) < count; ++i) {
-    auto key = prefix + std::to_string(i);
-    if (ovo::slot_of(key) == slot) keys.push_back(key);
-  }
-  return keys;
+  return keys_in_slot(c.view(0)[test_cluster::name(owner)].second.front().get<int>(), count,
+                      prefix);
 }
 
 double seconds_since(steady::time_point start) {

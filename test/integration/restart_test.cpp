@@ -2,7 +2,6 @@
 // answer from them: reads and increments read through to the slot's current holder, or answer
 // 503 and change nothing (docs/cluster.md, "Restart").
 
-#include "core/slot_hash.hpp"
 #include "test/integration/test_cluster.hpp"
 
 #include <doctest/doctest.h>
@@ -15,20 +14,6 @@
 using namespace ovo::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
-
-namespace {
-
-/// A counter key whose slot node `owner` owns in node 0's view.
-std::string counter_owned_by(test_cluster& c, int owner) {
-  const auto slots = c.view(0)[test_cluster::name(owner)].second;
-  for (int i = 0;; ++i) {
-    auto key = "restart-counter-" + std::to_string(i);
-    for (const auto& slot : slots)
-      if (slot == ovo::slot_of(key)) return key;
-  }
-}
-
-}  // namespace
 
 namespace {
 
@@ -89,7 +74,7 @@ bool every_node_reads(test_cluster& c, const std::string& key, int64_t expected)
 TEST_CASE("increments through a node restarted from .temp continue from the surviving total") {
   test_cluster c(3);
   REQUIRE(c.converged({0, 1, 2}, 3));
-  const auto key = counter_owned_by(c, 1);
+  const auto key = c.key_owned_by(1, "restart-counter-");
   REQUIRE(c.call(2, "POST", "/ovo/counters", json{{"Key", key}, {"Value", 500}}.dump()).status ==
           200);
   c.nodes[1]->stop(SIGKILL, 2s);

@@ -70,6 +70,24 @@ void test_cluster::restart(int i) {
   clients[index] = std::make_unique<http_client>();
 }
 
+std::string test_cluster::key_owned_by(int owner, const std::string& prefix) {
+  const auto slots = view(0)[name(owner)].second;
+  for (int i = 0;; ++i) {
+    auto key = prefix + std::to_string(i);
+    for (const auto& slot : slots)
+      if (slot == ovo::slot_of(key)) return key;
+  }
+}
+
+std::vector<std::string> keys_in_slot(int slot, std::size_t count, const std::string& prefix) {
+  std::vector<std::string> keys;
+  for (int i = 0; keys.size() < count; ++i) {
+    auto key = prefix + std::to_string(i);
+    if (ovo::slot_of(key) == slot) keys.push_back(key);
+  }
+  return keys;
+}
+
 http_response test_cluster::call(int node, const std::string& method, const std::string& path,
                                  const std::string& body) {
   auto i = static_cast<std::size_t>(node);

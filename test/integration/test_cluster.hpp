@@ -42,6 +42,9 @@ class test_cluster {
   /// The stored value of `key` read through `node`, or "<status>" when the read failed.
   std::string value_of(int node, const std::string& key);
 
+  /// The first key named `prefix`0, `prefix`1, ... whose slot node `owner` owns in node 0's view.
+  std::string key_owned_by(int owner, const std::string& prefix);
+
   /// The view node `i` publishes: name -> (state, hash range).
   std::map<std::string, std::pair<std::string, nlohmann::json>> view(int i);
 
@@ -72,5 +75,8 @@ class test_cluster {
   customizer customize_;
   std::vector<std::unique_ptr<node_process>> stopped_;  ///< keep their directories (the .temp)
 };
+
+/// The first `count` keys named `prefix`0, `prefix`1, ... whose slot is `slot`.
+std::vector<std::string> keys_in_slot(int slot, std::size_t count, const std::string& prefix);
 
 }  // namespace ovo::test
