@@ -1,6 +1,7 @@
 #include "config/server_config.hpp"
 
 #include "config/star_name.hpp"
+#include "config/token_file.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -8,7 +9,6 @@
 
 #include <cstdio>
 #include <fstream>
-#include <iterator>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -152,16 +152,13 @@ node_settings read_settings(field_reader& in, const json& obj) {
                                     600'000, s.replica_timeout_ms);
   s.admin_token_file = in.string(obj, "AdminTokenFile", "Settings.AdminTokenFile");
   if (!s.admin_token_file.empty()) {
-    std::ifstream file(s.admin_token_file);
-    std::string token((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    const auto first = token.find_first_not_of(" \t\r\n");
-    const auto last = token.find_last_not_of(" \t\r\n");
-    if (!file)
+    const auto token = read_token_file(s.admin_token_file);
+    if (!token)
       in.fail("Settings.AdminTokenFile", "cannot read " + s.admin_token_file);
-    else if (first == std::string::npos)
+    else if (token->empty())
       in.fail("Settings.AdminTokenFile", s.admin_token_file + " holds no token");
     else
-      s.admin_token = token.substr(first, last - first + 1);
+      s.admin_token = *token;
   }
   const auto replication = in.string(obj, "Replication", "Settings.Replication");
   if (replication == "sync")

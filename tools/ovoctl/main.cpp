@@ -5,6 +5,7 @@
 //
 // Exit codes: 0 ok, 1 the operation failed, 2 usage error, 3 node unreachable.
 
+#include "config/token_file.hpp"
 #include "tools/ovoctl/commands.hpp"
 
 #include <caf/io/middleman.hpp>
@@ -12,7 +13,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 
 using namespace ovo::cli;
@@ -83,12 +83,9 @@ parsed_args parse(const std::vector<std::string>& args) {
 /// The token in `path` without surrounding whitespace; a usage error when it cannot be read.
 std::string read_token(const std::string& path) {
   if (path.empty()) return {};
-  std::ifstream file(path);
-  std::string token((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  const auto first = token.find_first_not_of(" \t\r\n");
-  if (!file || first == std::string::npos)
-    throw cli_error(usage, "cannot read an admin token from " + path);
-  return token.substr(first, token.find_last_not_of(" \t\r\n") - first + 1);
+  const auto token = ovo::read_token_file(path);
+  if (!token || token->empty()) throw cli_error(usage, "cannot read an admin token from " + path);
+  return *token;
 }
 
 std::vector<std::string> split_words(const std::string& line) {
