@@ -120,14 +120,7 @@ std::vector<replica_write> counter_space::dump(int slot) {
     write.version = entry.version;
     out.push_back(std::move(write));
   }
-  for (auto& [key, version] : tombstones_.dump(slot)) {
-    replica_write write;
-    write.counter = true;
-    write.erase = true;
-    write.record.key = std::move(key);
-    write.version = version;
-    out.push_back(std::move(write));
-  }
+  tombstones_.dump(slot, true, out);
   return out;
 }
 

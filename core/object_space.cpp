@@ -174,13 +174,7 @@ std::vector<replica_write> object_space::dump(int slot) {
     write.version = obj.version();
     out.push_back(std::move(write));
   }
-  for (auto& [key, version] : tombstones_.dump(slot)) {
-    replica_write write;
-    write.erase = true;
-    write.record.key = std::move(key);
-    write.version = version;
-    out.push_back(std::move(write));
-  }
+  tombstones_.dump(slot, false, out);
   return out;
 }
 

@@ -20,11 +20,15 @@ void tombstones::put(std::string_view key, uint64_t version, int64_t now_ms) {
   tables_[slot_of(key)].insert_or_assign(std::string(key), entry{version, now_ms + retention_ms_});
 }
 
-std::vector<std::pair<std::string, uint64_t>> tombstones::dump(int slot) const {
-  std::vector<std::pair<std::string, uint64_t>> out;
-  out.reserve(tables_[slot].size());
-  for (const auto& [key, e] : tables_[slot]) out.emplace_back(key, e.version);
-  return out;
+void tombstones::dump(int slot, bool counters, std::vector<replica_write>& out) const {
+  for (const auto& [key, e] : tables_[slot]) {
+    replica_write write;
+    write.counter = counters;
+    write.erase = true;
+    write.record.key = key;
+    write.version = e.version;
+    out.push_back(std::move(write));
+  }
 }
 
 void tombstones::collect(int64_t now_ms) {

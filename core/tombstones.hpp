@@ -3,6 +3,7 @@
 // still arrive (a late replica write, a slot push dumped before the delete), so that copy is
 // refused instead of bringing the key back. Collected after a retention time.
 
+#include "core/object_record.hpp"
 #include "core/tables.hpp"
 
 #include <absl/container/flat_hash_map.h>
@@ -10,7 +11,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace ovo {
@@ -28,8 +28,9 @@ class tombstones {
   /// Forgets the delete of `key` (it was written again).
   void erase(std::string_view key);
 
-  /// The deletes remembered in `slot`, as (key, version).
-  std::vector<std::pair<std::string, uint64_t>> dump(int slot) const;
+  /// Appends the deletes remembered in `slot` to `out`, as erasing writes of the objects or
+  /// (`counters`) the counters namespace (slot migration).
+  void dump(int slot, bool counters, std::vector<replica_write>& out) const;
 
   /// Forgets a slot this node no longer holds.
   void drop(int slot) { tables_.clear(slot); }

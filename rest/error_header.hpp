@@ -20,12 +20,9 @@ std::string error_header_text(std::string_view reason);
 class ovo_error_header final : public Pistache::Http::Header::Header {
  public:
   NAME("X-Ovo-Error")
-  ovo_error_header() = default;
   /// `text` is a reason already made one line by error_header_text.
   explicit ovo_error_header(std::string text) : text_(std::move(text)) {}
-  void parse(const std::string& text) override { text_ = text; }
   void write(std::ostream& os) const override { os << text_; }
-  const std::string& text() const { return text_; }
 
  private:
   std::string text_;
