@@ -95,3 +95,34 @@ stop_cluster() {
   wait "${CLUSTER_PIDS[@]}" 2>/dev/null || true  # they still write their logs
   CLUSTER_PIDS=()
 }
+
+# Clusters of numbered nodes n1, n2, ...: REST on BASE_PORT + 2i, APIPort one above; configs and
+# logs in $DIR, processes in PIDS (indexed by node number). Used by rebalance.sh and restart.sh.
+rest_port() { echo $((BASE_PORT + 2 * $1)); }
+node_entry() {
+  echo "{\"Node\":{\"Name\":\"n$1\",\"Host\":\"127.0.0.1\",\"Port\":$(rest_port "$1"),\"APIHost\":\"127.0.0.1\",\"APIPort\":$(($(rest_port "$1") + 1))}}"
+}
+# start_numbered N CONF: starts node N from CONF and waits until it answers HTTP.
+start_numbered() {
+  "$OVO_BIN" -conf="$2" > "$DIR/n$1.log" 2>&1 &
+  PIDS[$1]=$!
+  wait_for_http "http://127.0.0.1:$(rest_port "$1")/ovo/cluster/me"
+}
+# stored N...: entries the listed nodes hold together.
+stored() {
+  local total=0 k
+  for k in "$@"; do total=$((total + $(key_count "$(rest_port "$k")"))); done
+  echo "$total"
+}
+# load_three_nodes: TOTAL objects through n1 until nodes 1-3 hold two copies of each.
+load_three_nodes() {
+  TTL=0 wrk -t"$THREADS" -c50 -d600s -s tools/bench/load_unique.lua \
+    "http://127.0.0.1:$(rest_port 1)" > /dev/null &
+  local wrk_pid=$!
+  for _ in $(seq 600); do
+    sleep 1
+    [ "$(stored 1 2 3)" -ge $((2 * TOTAL)) ] && break
+  done
+  kill "$wrk_pid" 2>/dev/null || true
+  wait "$wrk_pid" 2>/dev/null || true
+}

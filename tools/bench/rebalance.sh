@@ -14,36 +14,17 @@ DIR=$(mktemp -d /tmp/ovo-rebalance-XXXXXX)
 PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"' EXIT
 
-rest_port() { echo $((BASE_PORT + 2 * $1)); }
-node_entry() {
-  echo "{\"Node\":{\"Name\":\"n$1\",\"Host\":\"127.0.0.1\",\"Port\":$(rest_port "$1"),\"APIHost\":\"127.0.0.1\",\"APIPort\":$(($(rest_port "$1") + 1))}}"
-}
 start() {
   local topology
   topology="$(node_entry 1),$(node_entry 2),$(node_entry 3)"
   [ "$1" -gt 3 ] && topology="$topology,$(node_entry "$1")"
   echo "{\"ServerNode\":$(node_entry "$1"),\"Topology\":{\"Nodes\":[$topology]}}" > "$DIR/n$1.json"
-  "$OVO_BIN" -conf="$DIR/n$1.json" > "$DIR/n$1.log" 2>&1 &
-  PIDS+=($!)
-  wait_for_http "http://127.0.0.1:$(rest_port "$1")/ovo/cluster/me"
-}
-stored() {
-  local total=0
-  for k in "$@"; do total=$((total + $(key_count "$(rest_port "$k")"))); done
-  echo "$total"
+  start_numbered "$1" "$DIR/n$1.json"
 }
 
 for k in 1 2 3; do start "$k"; done
 sleep 2
-TTL=0 wrk -t"$THREADS" -c50 -d600s -s tools/bench/load_unique.lua \
-  "http://127.0.0.1:$(rest_port 1)" > /dev/null &
-wrk_pid=$!
-for _ in $(seq 600); do
-  sleep 1
-  [ "$(stored 1 2 3)" -ge $((2 * TOTAL)) ] && break
-done
-kill "$wrk_pid" 2>/dev/null || true
-wait "$wrk_pid" 2>/dev/null || true
+load_three_nodes
 keys=$(( $(stored 1 2 3) / 2 ))
 echo "loaded $keys keys into 3 nodes ($(stored 1 2 3) copies)"
 

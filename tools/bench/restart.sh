@@ -15,35 +15,15 @@ DIR=$(mktemp -d /tmp/ovo-restart-XXXXXX)
 PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"' EXIT
 
-rest_port() { echo $((BASE_PORT + 2 * $1)); }
-node_entry() {
-  echo "{\"Node\":{\"Name\":\"n$1\",\"Host\":\"127.0.0.1\",\"Port\":$(rest_port "$1"),\"APIHost\":\"127.0.0.1\",\"APIPort\":$(($(rest_port "$1") + 1))}}"
-}
-start() {
-  local conf=$2
-  "$OVO_BIN" -conf="$conf" > "$DIR/n$1.log" 2>&1 &
-  PIDS[$1]=$!
-  wait_for_http "http://127.0.0.1:$(rest_port "$1")/ovo/cluster/me"
-}
 now() { date +%s.%N; }
 
 topology="$(node_entry 1),$(node_entry 2),$(node_entry 3)"
 for k in 1 2 3; do
   echo "{\"ServerNode\":$(node_entry "$k"),\"Topology\":{\"Nodes\":[$topology]}}" > "$DIR/n$k.json"
-  start "$k" "$DIR/n$k.json"
+  start_numbered "$k" "$DIR/n$k.json"
 done
 sleep 2
-TTL=0 wrk -t"$THREADS" -c50 -d600s -s tools/bench/load_unique.lua \
-  "http://127.0.0.1:$(rest_port 1)" > /dev/null &
-wrk_pid=$!
-for _ in $(seq 600); do
-  sleep 1
-  total=0
-  for k in 1 2 3; do total=$((total + $(key_count "$(rest_port "$k")"))); done
-  [ "$total" -ge $((2 * TOTAL)) ] && break
-done
-kill "$wrk_pid" 2>/dev/null || true
-wait "$wrk_pid" 2>/dev/null || true
+load_three_nodes
 sleep 1
 before=$(key_count "$(rest_port 2)")
 probe=$(curl -s "http://127.0.0.1:$(rest_port 2)/ovo/keys" | sed 's/.*"Keys":\["\([^"]*\)".*/\1/')
@@ -51,7 +31,7 @@ echo "node 2 holds $before entries; killing it"
 kill -9 "${PIDS[2]}"
 sleep 5
 started=$(now)
-start 2 "$DIR/n2.json.temp"
+start_numbered 2 "$DIR/n2.json.temp"
 answered=""
 for _ in $(seq 600); do
   if [ -z "$answered" ] &&
