@@ -116,6 +116,9 @@ admin_actor::behavior_type admin(self_ptr self, std::string node_name,
       [self](twin_atom, std::string& twin, bool add) {
         return self->delegate(self->state.cluster, twin_atom_v, std::move(twin), add);
       },
+      [self](verify_atom, bool repair) {
+        return self->delegate(self->state.cluster, verify_atom_v, repair);
+      },
   };
 }
 

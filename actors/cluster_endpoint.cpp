@@ -79,6 +79,8 @@ cluster_endpoint_actor::behavior_type cluster_endpoint(
       [=](twin_atom atom, std::string& twin, bool add) {
         return to_manager(atom, std::move(twin), add);
       },
+      [=](digest_atom atom, int slot) { return to_manager(atom, slot); },
+      [=](summary_atom atom, int slot) { return to_manager(atom, slot); },
       [self](admin_atom, std::string& token) { return hand_out_admin(self, token); },
   };
 }

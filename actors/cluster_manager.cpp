@@ -1,5 +1,6 @@
 #include "actors/cluster_manager.hpp"
 
+#include "actors/anti_entropy.hpp"
 #include "actors/command_handlers.hpp"
 #include "actors/peer_connection.hpp"
 #include "actors/peer_requests.hpp"
@@ -183,6 +184,7 @@ cluster_manager_actor::behavior_type cluster_manager(
   st.mover.last = holders_of(*st.view);
   st.owner_before.fill(st.view->self().name);
   publish_routing(self);
+  schedule_verify_round(self);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (const auto& [name, peer] : self->state.peers) self->send_exit(peer, msg.reason);
     self->state.peers.clear();
@@ -246,6 +248,10 @@ cluster_manager_actor::behavior_type cluster_manager(
         auto shard = shard_for(self, key);
         return self->delegate(shard, fetch_atom_v, std::move(key), counter);
       },
+      [self](digest_atom, int slot) { return digest_for_owner(self, slot); },
+      [self](summary_atom, int slot) { return summary_for_owner(self, slot); },
+      [self](verify_atom, bool repair) { return verify_owned_slots(self, repair); },
+      [self](verify_atom) { run_verify_round(self); },
       [self](rebalance_atom) { run_rebalance(self); },
       [self](leave_atom) { return leave(self); },
       [self](rebalance_atom, caf::get_atom) {

@@ -24,6 +24,7 @@ struct cluster_options {
   int min_copies = 1;
   std::chrono::milliseconds replica_timeout{2000};  ///< Settings.ReplicaTimeoutMs
   std::chrono::seconds dead_node_removal{0};        ///< 0: never remove an unreachable node
+  std::chrono::seconds verify_interval{0};          ///< 0: anti-entropy only when asked
   /// Nodes asked to take this node as their twin once reached (ServerNode.Stepbrothers).
   std::vector<std::string> stepbrothers;
 };

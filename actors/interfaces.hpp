@@ -23,10 +23,14 @@
 //   cluster_manager --(expect, slots)--> shard  (slots whose data is on its way)
 //   shard --(fetch, key)--> peer_connection --> previous owner's cluster_manager
 //       --> the key's shard                   (a key missing here while its slot is on its way)
+//   cluster_manager --(verify, slot)--> the owning shard --(digest | summary, slot)-->
+//       peer_connection --> replica holder's cluster_manager --> its shard   (anti-entropy:
+//       differing keys then travel as replicate and fetch)
 
 #include "core/admin_types.hpp"
 #include "core/command.hpp"
 #include "core/object_record.hpp"
+#include "core/slot_digest.hpp"
 
 #include <caf/all.hpp>
 
@@ -81,6 +85,17 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_status& x) {
   return f(caf::meta::type_name("node_status"), x.name, x.uptime_ms, x.objects, x.counters,
            x.rss_bytes, x.lagging_writes, x.out_of_sync, x.slots, x.leaving, x.requests);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, key_version& x) {
+  return f(caf::meta::type_name("key_version"), x.key, x.version, x.counter, x.erased);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, verify_report& x) {
+  return f(caf::meta::type_name("verify_report"), x.slots_checked, x.slots_skipped,
+           x.keys_differing, x.keys_repaired);
 }
 
 template <class Inspector>
@@ -159,6 +174,15 @@ CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::reply>))
 CAF_ADD_ATOM(ovo, ovo, flush_atom, "flush")
 /// Bring a replica holder that left a slot's in-sync set up to date (a shard's own retry).
 CAF_ADD_ATOM(ovo, ovo, catch_up_atom, "catchup")
+CAF_ADD_TYPE_ID(ovo, (ovo::key_version))
+CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::key_version>))
+CAF_ADD_TYPE_ID(ovo, (ovo::verify_report))
+/// A digest of the slot's live entries (anti-entropy: copies compare digests first).
+CAF_ADD_ATOM(ovo, ovo, digest_atom, "digest")
+/// The slot's keys with their versions, deletes included (when digests differ).
+CAF_ADD_ATOM(ovo, ovo, summary_atom, "summary")
+/// Compare slots with their replica holders and bring the older copies up to date.
+CAF_ADD_ATOM(ovo, ovo, verify_atom, "verify")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
@@ -180,7 +204,10 @@ using slot_holder_actor = caf::typed_actor<
     // (slot, counters?, last?, entries): one chunk of one namespace of a slot's data.
     caf::replies_to<migrate_atom, int, bool, bool, std::vector<replica_write>>::with<bool>,
     // (key, counter?): the current state of one key.
-    caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>>;
+    caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
+    // Anti-entropy: the digest of a slot (slot_digest.hpp), and its summary.
+    caf::replies_to<digest_atom, int>::with<uint64_t>,
+    caf::replies_to<summary_atom, int>::with<std::vector<key_version>>>;
 
 /// Owns the objects and the counters of a disjoint set of slots.
 using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::extend<
@@ -189,7 +216,9 @@ using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::exten
     caf::reacts_to<expire_atom, std::vector<std::string>>,
     caf::reacts_to<peers_atom, std::vector<caf::actor_addr>>,
     // (slot, holder): push the slot to a replica holder out of sync, then count it again.
-    caf::reacts_to<catch_up_atom, int, std::string>>;
+    caf::reacts_to<catch_up_atom, int, std::string>,
+    // (slot, repair?, settled): compare an owned slot with its replica holders (slot_verify.hpp).
+    caf::replies_to<verify_atom, int, bool, uint64_t>::with<verify_report>>;
 
 /// Keeps every deadline in order and tells the owners what to drop when it passes.
 using expiry_scheduler_actor =
@@ -209,7 +238,9 @@ using admin_actor =
                      caf::replies_to<leave_atom>::with<bool>,
                      caf::replies_to<rebalance_atom>::with<pass_report>,
                      caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>,
-                     caf::replies_to<twin_atom, std::string, bool>::with<bool>>;
+                     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
+                     // (repair?): this node's slots compared with their replica holders.
+                     caf::replies_to<verify_atom, bool>::with<verify_report>>;
 
 }  // namespace ovo
 
@@ -237,6 +268,9 @@ using cluster_peer_actor = caf::typed_actor<
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::replies_to<migrate_atom, int, bool, bool, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
+    // Anti-entropy: an owner comparing its copy of a slot with this replica holder's.
+    caf::replies_to<digest_atom, int>::with<uint64_t>,
+    caf::replies_to<summary_atom, int>::with<std::vector<key_version>>,
     // A stepbrother asking to be taken as a twin (also how admin changes twins).
     caf::replies_to<twin_atom, std::string, bool>::with<bool>>;
 
@@ -244,14 +278,17 @@ using cluster_peer_actor = caf::typed_actor<
 using cluster_admin_actor =
     caf::typed_actor<caf::replies_to<leave_atom>::with<bool>,
                      caf::replies_to<rebalance_atom, caf::get_atom>::with<pass_report>,
-                     caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>>;
+                     caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>,
+                     caf::replies_to<verify_atom, bool>::with<verify_report>>;
 
 /// What the node's own actors send the cluster manager: REST's cluster queries, a peer
 /// connection's up/down, its own timers.
 using cluster_internal_actor =
     command_handler_actor::extend<caf::reacts_to<peer_state_atom, std::string, bool>,
                                   caf::reacts_to<rebalance_atom>,
-                                  caf::reacts_to<remove_atom, std::string, int64_t>>;
+                                  caf::reacts_to<remove_atom, std::string, int64_t>,
+                                  // The periodic anti-entropy round (VerifyIntervalSeconds).
+                                  caf::reacts_to<verify_atom>>;
 
 /// Holds the cluster view, publishes the routing table, serves what peers send, moves slots.
 using cluster_manager_actor =
@@ -273,6 +310,8 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<caf::forward_atom, command>::with<reply>,
     caf::replies_to<migrate_atom, int, bool, bool, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
+    caf::replies_to<digest_atom, int>::with<uint64_t>,
+    caf::replies_to<summary_atom, int>::with<std::vector<key_version>>,
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>, caf::reacts_to<caf::connect_atom>,
     // Its own housekeeping: send the gathered batches; give up on overdue ones.

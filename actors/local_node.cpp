@@ -45,6 +45,7 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
       settings.replication == replication_mode::sync ? static_cast<int>(settings.min_copies) : 1;
   options.replica_timeout = std::chrono::milliseconds(settings.replica_timeout_ms);
   options.dead_node_removal = std::chrono::seconds(settings.dead_node_removal_seconds);
+  options.verify_interval = std::chrono::seconds(settings.verify_interval_seconds);
   options.stepbrothers = config.stepbrothers;
   cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_}, routing_,
                           seed_nodes(config), std::move(on_topology_change), options);

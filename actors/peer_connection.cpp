@@ -267,6 +267,10 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
       [self](twin_atom atom, std::string& twin, bool add) {
         return relay<bool>(self, atom, twin, add);
       },
+      [self](digest_atom atom, int slot) { return relay<uint64_t>(self, atom, slot); },
+      [self](summary_atom atom, int slot) {
+        return relay<std::vector<key_version>>(self, atom, slot);
+      },
       [self](caf::update_atom, std::vector<node_info>& view) {
         if (self->state.remote) self->send(self->state.remote, caf::update_atom_v, std::move(view));
       },

@@ -34,12 +34,22 @@ std::optional<reply> too_few_copies(const State& st, const routing_table* routin
                      "nothing was written, retry");
 }
 
+/// Keeps the deletes of `slot` while one of its replica holders is out of sync: its catch-up push
+/// must carry them, however long it takes (tombstones.hpp).
+template <class State>
+void keep_deletes_while_behind(State& st, int slot) {
+  const bool behind = !st.in_sync.complete(slot);
+  st.objects->keep_deletes(slot, behind);
+  st.counters->keep_deletes(slot, behind);
+}
+
 /// `holder` missed a write to `slot`: it no longer counts as a copy until the shard caught it
 /// up (catch_up_atom, handled by the shard).
 template <class Self>
 void leave_in_sync_set(Self self, int slot, const std::string& holder, const std::string& why) {
   if (self->state.metrics) ++self->state.metrics->lagging_writes;
   if (!self->state.in_sync.leave(slot, holder)) return;
+  keep_deletes_while_behind(self->state, slot);
   component_log("replication")
       ->warn("{} left the in-sync set of slot {} ({}); catching it up with a slot push", holder,
              slot, why);

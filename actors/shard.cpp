@@ -4,6 +4,7 @@
 #include "actors/owner_check.hpp"
 #include "actors/replication.hpp"
 #include "actors/slot_handlers.hpp"
+#include "actors/slot_verify.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
 #include "core/slot_layout.hpp"
@@ -188,6 +189,9 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
       slot_expect_handler(self),
       slot_migrate_handler(self),
       slot_fetch_handler(self),
+      slot_digest_handler(self),
+      slot_summary_handler(self),
+      slot_verify_handler(self),
   };
 }
 

@@ -125,6 +125,7 @@ auto slot_catch_up_handler(Self self) {
     if (!peer) {
       // No longer a holder of the slot here: the layout's passes give the new ones their data.
       st.in_sync.rejoin(slot, holder);
+      keep_deletes_while_behind(st, slot);
       return;
     }
     push_slot(self, slot, peer, [self, slot, holder](uint64_t sent, caf::error err) {
@@ -132,7 +133,9 @@ auto slot_catch_up_handler(Self self) {
         self->delayed_send(self, std::chrono::seconds(1), catch_up_atom_v, slot, holder);
         return;
       }
-      if (self->state.in_sync.rejoin(slot, holder))
+      const bool rejoined = self->state.in_sync.rejoin(slot, holder);
+      keep_deletes_while_behind(self->state, slot);
+      if (rejoined)
         component_log("replication")
             ->info("{} caught up on slot {} ({} entries) and is in sync again", holder, slot, sent);
     });

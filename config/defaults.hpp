@@ -76,6 +76,11 @@ inline constexpr std::size_t chunk_bytes = 1024 * 1024;
 inline constexpr auto migrate_timeout = std::chrono::seconds(30);
 /// A pass that could not hand every slot over tries again after this.
 inline constexpr auto rebalance_retry = std::chrono::seconds(5);
+/// How often an owner compares its slots with their replica holders and repairs differences
+/// (Settings.VerifyIntervalSeconds; 0 = only on `ovoctl verify`).
+inline constexpr int64_t verify_interval_seconds = 60;
+/// Comparing (and repairing) one slot with its replica holders.
+inline constexpr auto verify_timeout = std::chrono::seconds(60);
 /// A node unreachable this long is removed from the topology.
 inline constexpr int64_t dead_node_removal_seconds = 600;
 /// A graceful leave that cannot hand its slots over in this time gives up.

@@ -118,10 +118,10 @@ class field_reader {
 
 node_settings read_settings(field_reader& in, const json& obj) {
   static const std::set<std::string> known = {
-      "Shards",           "RestThreads",   "ActorThreads",           "MaxKeyBytes",
-      "MaxValueBytes",    "MaxBodyBytes",  "ExpirySweepMs",          "LogLevel",
-      "LeaveOnShutdown",  "Replication",   "DeadNodeRemovalSeconds", "MinCopies",
-      "ReplicaTimeoutMs", "AdminTokenFile"};
+      "Shards",           "RestThreads",    "ActorThreads",           "MaxKeyBytes",
+      "MaxValueBytes",    "MaxBodyBytes",   "ExpirySweepMs",          "LogLevel",
+      "LeaveOnShutdown",  "Replication",    "DeadNodeRemovalSeconds", "MinCopies",
+      "ReplicaTimeoutMs", "AdminTokenFile", "VerifyIntervalSeconds"};
   for (const auto& item : obj.items())
     if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
   node_settings s;
@@ -150,6 +150,9 @@ node_settings read_settings(field_reader& in, const json& obj) {
   s.min_copies = in.integer(obj, "MinCopies", "Settings.MinCopies", 1, 16, s.min_copies);
   s.replica_timeout_ms = in.integer(obj, "ReplicaTimeoutMs", "Settings.ReplicaTimeoutMs", 10,
                                     600'000, s.replica_timeout_ms);
+  s.verify_interval_seconds =
+      in.integer(obj, "VerifyIntervalSeconds", "Settings.VerifyIntervalSeconds", 0, 365 * 24 * 3600,
+                 s.verify_interval_seconds);
   s.admin_token_file = in.string(obj, "AdminTokenFile", "Settings.AdminTokenFile");
   if (!s.admin_token_file.empty()) {
     const auto token = read_token_file(s.admin_token_file);
@@ -310,7 +313,8 @@ std::string render_config(const server_config& config) {
                  {"MinCopies", s.min_copies},
                  {"ReplicaTimeoutMs", s.replica_timeout_ms},
                  {"AdminTokenFile", s.admin_token_file},
-                 {"DeadNodeRemovalSeconds", s.dead_node_removal_seconds}}}};
+                 {"DeadNodeRemovalSeconds", s.dead_node_removal_seconds},
+                 {"VerifyIntervalSeconds", s.verify_interval_seconds}}}};
   return root.dump(2) + "\n";
 }
 

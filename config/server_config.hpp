@@ -56,6 +56,9 @@ struct node_settings {
   /// A node unreachable this long is removed from the topology (its slots get a second copy
   /// elsewhere); 0 keeps it forever.
   int64_t dead_node_removal_seconds = defaults::dead_node_removal_seconds;
+  /// How often owners compare their slots with the replica holders' copies and repair them
+  /// (docs/cluster.md, "Anti-entropy"); 0 = only on `ovoctl verify`.
+  int64_t verify_interval_seconds = defaults::verify_interval_seconds;
 };
 
 struct server_config {

@@ -30,4 +30,13 @@ struct pass_report {
   int64_t duration_ms = 0;
 };
 
+/// What comparing one node's slots with their replica holders found (`ovoctl verify`, and the
+/// periodic check every Settings.VerifyIntervalSeconds).
+struct verify_report {
+  uint32_t slots_checked = 0;  ///< owned slots compared with every replica holder
+  uint32_t slots_skipped = 0;  ///< owned slots with a holder that could not be compared
+  uint64_t keys_differing = 0;
+  uint64_t keys_repaired = 0;  ///< differing keys whose newer state reached the older copy
+};
+
 }  // namespace ovo

@@ -124,6 +124,23 @@ std::vector<replica_write> counter_space::dump(int slot) {
   return out;
 }
 
+uint64_t counter_space::digest(int slot) {
+  const auto now = clock_->now_ms();
+  uint64_t digest = 0;
+  for (const auto& [key, entry] : tables_[slot]) {
+    if (is_expired(entry.deadline, now)) continue;
+    digest ^= digest_share(key, entry.version, true);
+  }
+  return digest;
+}
+
+void counter_space::summarize(int slot, std::vector<key_version>& out) {
+  const auto now = clock_->now_ms();
+  for (const auto& [key, entry] : tables_[slot])
+    if (!is_expired(entry.deadline, now)) out.push_back({key, entry.version, true, false});
+  tombstones_.summarize(slot, true, out);
+}
+
 std::size_t counter_space::expire(const std::vector<std::string>& keys) {
   return drop_expired(tables_, keys, clock_->now_ms(),
                       [](const auto& entry) { return entry.second.deadline; });

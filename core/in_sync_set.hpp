@@ -46,6 +46,9 @@ class in_sync_set {
     return true;
   }
 
+  /// Whether every replica holder of `slot` is in sync.
+  bool complete(int slot) const { return out_[static_cast<std::size_t>(slot)].empty(); }
+
   /// (slot, holder) pairs out of sync.
   std::size_t out_count() const { return out_count_; }
 

@@ -178,6 +178,24 @@ std::vector<replica_write> object_space::dump(int slot) {
   return out;
 }
 
+uint64_t object_space::digest(int slot) {
+  const auto now = clock_->now_ms();
+  uint64_t digest = 0;
+  for (const auto& obj : tables_[slot]) {
+    if (is_expired(obj.deadline(), now)) continue;
+    digest ^= digest_share(obj.key(), obj.version(), false);
+  }
+  return digest;
+}
+
+void object_space::summarize(int slot, std::vector<key_version>& out) {
+  const auto now = clock_->now_ms();
+  for (const auto& obj : tables_[slot])
+    if (!is_expired(obj.deadline(), now))
+      out.push_back({std::string(obj.key()), obj.version(), false, false});
+  tombstones_.summarize(slot, false, out);
+}
+
 std::size_t object_space::expire(const std::vector<std::string>& keys) {
   return drop_expired(tables_, keys, clock_->now_ms(),
                       [](const stored_object& obj) { return obj.deadline(); });

@@ -5,6 +5,7 @@
 #include "core/clock.hpp"
 #include "core/command.hpp"
 #include "core/object_record.hpp"
+#include "core/slot_digest.hpp"
 #include "core/tables.hpp"
 #include "core/tombstones.hpp"
 #include "core/version_clock.hpp"
@@ -60,6 +61,13 @@ class object_space {
   /// recreate them elsewhere (slot migration).
   std::vector<replica_write> dump(int slot);
 
+  /// The digest of the slot's live entries (slot_digest.hpp).
+  uint64_t digest(int slot);
+  /// Appends every live entry of `slot` and every delete still remembered there, key and
+  /// version only (anti-entropy).
+  void summarize(int slot, std::vector<key_version>& out);
+  /// Keeps the deletes of `slot` past their retention while a copy of it is behind.
+  void keep_deletes(int slot, bool keep) { tombstones_.keep(slot, keep); }
   /// Forgets a slot this node no longer holds; returns how many entries it held.
   std::size_t drop(int slot) {
     tombstones_.drop(slot);

@@ -31,12 +31,17 @@ void tombstones::dump(int slot, bool counters, std::vector<replica_write>& out) 
   }
 }
 
+void tombstones::summarize(int slot, bool counters, std::vector<key_version>& out) const {
+  for (const auto& [key, e] : tables_[slot]) out.push_back({key, e.version, counters, true});
+}
+
 void tombstones::collect(int64_t now_ms) {
   if (now_ms < next_sweep_ms_) return;
   next_sweep_ms_ = now_ms + retention_ms_ / 10;
   for (int slot = 0; slot < slot_count; ++slot)
-    absl::erase_if(tables_[slot],
-                   [now_ms](const auto& item) { return item.second.until_ms <= now_ms; });
+    if (!kept_[static_cast<std::size_t>(slot)])
+      absl::erase_if(tables_[slot],
+                     [now_ms](const auto& item) { return item.second.until_ms <= now_ms; });
 }
 
 }  // namespace ovo

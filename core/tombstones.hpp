@@ -4,10 +4,12 @@
 // refused instead of bringing the key back. Collected after a retention time.
 
 #include "core/object_record.hpp"
+#include "core/slot_digest.hpp"
 #include "core/tables.hpp"
 
 #include <absl/container/flat_hash_map.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,11 +34,16 @@ class tombstones {
   /// (`counters`) the counters namespace (slot migration).
   void dump(int slot, bool counters, std::vector<replica_write>& out) const;
 
+  /// Appends the deletes remembered in `slot` to `out` as erased summary entries.
+  void summarize(int slot, bool counters, std::vector<key_version>& out) const;
   /// Forgets a slot this node no longer holds.
   void drop(int slot) { tables_.clear(slot); }
 
-  /// Forgets the deletes older than the retention; cheap unless a sweep is due (every tenth of
-  /// the retention), so it can run on every write.
+  /// While `keep` is set, the deletes of `slot` are not collected: a copy of the slot that is
+  /// behind has yet to receive them, and without them would bring deleted keys back.
+  void keep(int slot, bool keep) { kept_[static_cast<std::size_t>(slot)] = keep; }
+  /// Forgets the deletes older than the retention (except in kept slots); cheap unless a sweep is
+  /// due (every tenth of the retention), so it can run on every write.
   void collect(int64_t now_ms);
 
   std::size_t size() const { return tables_.total_size(); }
@@ -51,6 +58,7 @@ class tombstones {
   int64_t retention_ms_;
   int64_t next_sweep_ms_ = 0;
   per_slot<table> tables_;
+  std::array<bool, slot_count> kept_{};
 };
 
 }  // namespace ovo

@@ -19,6 +19,12 @@ uint16_t version_tag_of(std::string_view name) {
 version_clock::version_clock(std::shared_ptr<const clock_source> wall, uint16_t tag)
     : wall_(std::move(wall)), tag_(static_cast<uint16_t>(tag & tag_mask)) {}
 
+version_t version_clock::latest_at(int64_t unix_ms) {
+  const int64_t since_epoch = unix_ms - version_epoch_ms;
+  if (since_epoch < 0) return 0;
+  return ((static_cast<version_t>(since_epoch) + 1) << (tag_bits + logical_bits)) - 1;
+}
+
 version_t version_clock::next() {
   const int64_t since_epoch = wall_->now_ms() - version_epoch_ms;
   const auto physical = static_cast<version_t>(since_epoch > 0 ? since_epoch : 0)

@@ -38,6 +38,8 @@ class version_clock {
   static int64_t millis_of(version_t v) {
     return static_cast<int64_t>(v >> (tag_bits + logical_bits));
   }
+  /// The newest version any clock could have stamped at Unix millisecond `unix_ms`.
+  static version_t latest_at(int64_t unix_ms);
 
  private:
   std::shared_ptr<const clock_source> wall_;

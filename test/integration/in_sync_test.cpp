@@ -45,11 +45,14 @@ bool within(double seconds, Condition condition) {
 
 TEST_CASE(
     "MinCopies 1: a frozen twin leaves the in-sync set, writes answer in time, it catches up after "
-    "SIGCONT") {
+    "SIGCONT with the writes and deletes it missed, and verify finds every copy identical") {
   test_cluster c(3, R"({"MinCopies":1,"ReplicaTimeoutMs":500})");
   REQUIRE(c.converged({0, 1, 2}, 3));
   // node0's replicas live on node1, the next node in join order (no twins configured).
-  const auto keys = keys_in_a_slot_of(c, 0, 20, "in-sync-");
+  const auto all = keys_in_a_slot_of(c, 0, 25, "in-sync-");
+  const std::vector<std::string> deleted(all.begin(), all.begin() + 5),
+      keys(all.begin() + 5, all.end());
+  for (const auto& key : deleted) REQUIRE(c.put(0, key, "gone soon").status == 200);
   c.nodes[1]->signal(SIGSTOP);
   const auto frozen_at = steady::now();
   double slowest = 0;
@@ -58,6 +61,8 @@ TEST_CASE(
     CHECK(c.put(0, key, "v-" + key).status == 200);
     slowest = std::max(slowest, seconds_since(start));
   }
+  for (const auto& key : deleted)
+    CHECK(c.call(0, "DELETE", "/ovo/keystorage/" + key).status == 200);
   MESSAGE("slowest write while the twin was frozen: " << slowest << " s");
   CHECK(slowest < 0.5 + 0.25 + 0.75);  // ReplicaTimeoutMs + one overdue check + margin
   // ovoctl shows the holder out of the slot's in-sync set.
@@ -83,6 +88,12 @@ TEST_CASE(
     return true;
   }));
   for (const auto& key : keys) CHECK(c.value_of(1, key) == "v-" + key);
+  const auto on_node1 = c.placement({1});
+  for (const auto& key : deleted) CHECK(on_node1.count(key) == 0);
+  // Every copy is identical: anti-entropy finds nothing to repair.
+  auto verify = run_ovoctl({"--node", c.api_address(0), "verify"});
+  CHECK(verify.exit_code == 0);
+  MESSAGE(verify.output);
 }
 
 TEST_CASE(

@@ -22,7 +22,10 @@ const char* const commands_help =
     "  remove-twin A B             stop B being a twin of A\n"
     "  join NODE --seed HOST:PORT  tell node NODE (name or HOST:APIPORT) to join a cluster\n"
     "  leave NODE                  hand NODE's slots to the others, then stop it\n"
-    "  rebalance                   every node moves slot data to match the layout\n";
+    "  rebalance                   every node moves slot data to match the layout\n"
+    "  verify [--repair]           every node compares its slots with their replica holders'\n"
+    "                              copies (exit 1 on differences); --repair gives the older\n"
+    "                              copies the newer states\n";
 
 namespace {
 
@@ -298,6 +301,50 @@ void rebalance(admin_client& client, const options& opts, std::ostream& out) {
     throw cli_error(failed, std::to_string(failed_slots) + " slots could not be moved");
 }
 
+void verify(admin_client& client, const options& opts, const std::vector<std::string>& words,
+            std::ostream& out) {
+  const bool repair = words.size() == 2 && words[1] == "--repair";
+  if (words.size() > 2 || (words.size() == 2 && !repair))
+    throw cli_error(usage, "usage: ovoctl verify [--repair]");
+  std::vector<std::vector<std::string>> rows;
+  uint64_t unrepaired = 0, skipped = 0;
+  for (const auto& node : topology_of(client, opts)) {
+    if (!node.active || node.hash_range.empty()) continue;
+    const auto started = std::chrono::steady_clock::now();
+    const auto report = client.call<verify_report>(client.connect(api_address(node)),
+                                                   long_operation, verify_atom_v, repair);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    unrepaired += report.keys_differing - report.keys_repaired;
+    skipped += report.slots_skipped;
+    if (opts.json)
+      out << json{{"Event", "node"},
+                  {"Node", node.name},
+                  {"SlotsChecked", report.slots_checked},
+                  {"SlotsSkipped", report.slots_skipped},
+                  {"KeysDiffering", report.keys_differing},
+                  {"KeysRepaired", report.keys_repaired},
+                  {"Ms", ms}}
+                 .dump()
+          << "\n"
+          << std::flush;
+    rows.push_back({node.name, std::to_string(report.slots_checked),
+                    std::to_string(report.slots_skipped), std::to_string(report.keys_differing),
+                    std::to_string(report.keys_repaired), std::to_string(ms)});
+  }
+  if (!opts.json)
+    print_table(out, {"NODE", "SLOTS CHECKED", "SKIPPED", "KEYS DIFFERING", "REPAIRED", "MS"},
+                rows);
+  if (unrepaired > 0)
+    throw cli_error(failed, std::to_string(unrepaired) + " keys differ between copies" +
+                                (repair ? " and could not be repaired" : "; run verify --repair"));
+  if (skipped > 0)
+    throw cli_error(failed, std::to_string(skipped) +
+                                " slots could not be compared (a replica holder unreachable or "
+                                "not holding the slot yet); the node logs say which");
+}
+
 }  // namespace
 
 void run_command(admin_client& client, const options& opts, const std::vector<std::string>& words,
@@ -324,6 +371,8 @@ void run_command(admin_client& client, const options& opts, const std::vector<st
   } else if (name == "rebalance") {
     expect_words(words, 1, "rebalance");
     rebalance(client, opts, out);
+  } else if (name == "verify") {
+    verify(client, opts, words, out);
   } else {
     throw cli_error(usage, "unknown command \"" + name + "\"");
   }
