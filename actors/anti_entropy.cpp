@@ -32,18 +32,17 @@ void verify_all(cluster_manager_self self, bool repair, std::function<void(verif
   // A write applied up to one ReplicaTimeoutMs ago may still be on its way to a holder.
   const auto settled = version_clock::latest_at(wall_clock_source()->now_ms() -
                                                 self->state.options.replica_timeout.count());
-  auto parts =
-      fan_in<verify_report>::start(slot_count, [done](fan_in_result<verify_report>& all) {
-        verify_report total;
-        for (const auto& r : all.values) {
-          total.slots_checked += r.slots_checked;
-          total.slots_skipped += r.slots_skipped;
-          total.keys_differing += r.keys_differing;
-          total.keys_repaired += r.keys_repaired;
-        }
-        total.slots_skipped += static_cast<uint32_t>(all.failures);
-        done(total);
-      });
+  auto parts = fan_in<verify_report>::start(slot_count, [done](fan_in_result<verify_report>& all) {
+    verify_report total;
+    for (const auto& r : all.values) {
+      total.slots_checked += r.slots_checked;
+      total.slots_skipped += r.slots_skipped;
+      total.keys_differing += r.keys_differing;
+      total.keys_repaired += r.keys_repaired;
+    }
+    total.slots_skipped += static_cast<uint32_t>(all.failures);
+    done(total);
+  });
   for (int slot = 0; slot < slot_count; ++slot)
     self->request(shard_of(self, slot), defaults::verify_timeout, verify_atom_v, slot, repair,
                   static_cast<uint64_t>(settled))
@@ -79,10 +78,10 @@ void run_verify_round(cluster_manager_self self) {
                         .count();
     auto log = component_log("replication");
     if (total.keys_differing > 0)
-      log->warn("verify: {} keys differed from a replica holder's copy, {} repaired ({} slots "
-                "checked, {} skipped, {} ms)",
-                total.keys_differing, total.keys_repaired, total.slots_checked,
-                total.slots_skipped, ms);
+      log->warn(
+          "verify: {} keys differed from a replica holder's copy, {} repaired ({} slots "
+          "checked, {} skipped, {} ms)",
+          total.keys_differing, total.keys_repaired, total.slots_checked, total.slots_skipped, ms);
     else
       log->debug("verify: copies identical ({} slots checked, {} skipped, {} ms)",
                  total.slots_checked, total.slots_skipped, ms);

@@ -81,10 +81,9 @@ void repair_slot(Self self, const routing_snapshot& table, const peer_connection
                   parts->value(i, false);
                   return;
                 }
-                replicate_then_deliver(self, table.get(), space, {write.record.key}, done(),
-                                       [parts, i](reply answer) {
-                                         parts->value(i, answer.code == status::ok);
-                                       });
+                replicate_then_deliver(
+                    self, table.get(), space, {write.record.key}, done(),
+                    [parts, i](reply answer) { parts->value(i, answer.code == status::ok); });
               });
             },
             failed(i));
@@ -122,10 +121,11 @@ void verify_with_holder(Self self, const routing_snapshot& table, int slot, std:
                         return;
                       }
                       component_log("replication")
-                          ->warn("slot {}: {} keys differ from {}'s copy ({} newer here, {} "
-                                 "newer there); repairing",
-                                 slot, report.keys_differing, name, diff.newer_here.size(),
-                                 diff.newer_there.size());
+                          ->warn(
+                              "slot {}: {} keys differ from {}'s copy ({} newer here, {} "
+                              "newer there); repairing",
+                              slot, report.keys_differing, name, diff.newer_here.size(),
+                              diff.newer_there.size());
                       repair_slot(self, table, holder, diff, [report, reported](uint64_t n) {
                         auto repaired = report;
                         repaired.keys_repaired = n;
@@ -142,7 +142,8 @@ void verify_with_holder(Self self, const routing_snapshot& table, int slot, std:
 /// version is above `settled` are not counted: that write may still be on its way.
 template <class Self>
 auto slot_verify_handler(Self self) {
-  return [self](verify_atom, int slot, bool repair, uint64_t settled) -> caf::result<verify_report> {
+  return [self](verify_atom, int slot, bool repair,
+                uint64_t settled) -> caf::result<verify_report> {
     const auto table = self->state.routing ? self->state.routing->current() : nullptr;
     if (!table || !valid_slot(slot) || remote_owner_in(table.get(), slot)) return verify_report{};
     const auto holders = table->replicas[static_cast<std::size_t>(slot)].size();
@@ -159,8 +160,7 @@ auto slot_verify_handler(Self self) {
             total.slots_checked = 1;
           } else {
             total.slots_skipped = 1;
-            component_log("replication")
-                ->info("slot {} not verified: {}", slot, all.first_failure);
+            component_log("replication")->info("slot {} not verified: {}", slot, all.first_failure);
           }
           promise.deliver(total);
         });

@@ -18,7 +18,8 @@ slot_differences compare_summaries(const std::vector<key_version>& here,
   // Index the other copy by (namespace, key); what remains unmatched is there only.
   absl::flat_hash_map<std::pair<bool, absl::string_view>, const key_version*> others;
   others.reserve(there.size());
-  for (const auto& entry : there) others.emplace(std::make_pair(entry.counter, absl::string_view(entry.key)), &entry);
+  for (const auto& entry : there)
+    others.emplace(std::make_pair(entry.counter, absl::string_view(entry.key)), &entry);
   slot_differences out;
   auto compare = [&](const key_version* mine, const key_version* theirs) {
     const bool live_here = mine && !mine->erased;

@@ -110,7 +110,8 @@ TEST_CASE(
   for (const auto& [name, row] : verify_rows(after.output)) CHECK(row["KeysDiffering"] == 0);
 }
 
-TEST_CASE("every VerifyIntervalSeconds an owner repairs the keys its replica holder's copy differs in") {
+TEST_CASE(
+    "every VerifyIntervalSeconds an owner repairs the keys its replica holder's copy differs in") {
   test_cluster c(3, R"({"ReplicaTimeoutMs":300,"VerifyIntervalSeconds":1})");
   REQUIRE(c.converged({0, 1, 2}, 3));
   diverging_slot slot(c);

@@ -1,9 +1,10 @@
 // Anti-entropy's pure part (docs/cluster.md, "Anti-entropy"): slot digests and the key-by-key
 // comparison of two copies' summaries.
 
+#include "core/slot_digest.hpp"
+
 #include "core/counter_space.hpp"
 #include "core/object_space.hpp"
-#include "core/slot_digest.hpp"
 
 #include <doctest/doctest.h>
 
