@@ -48,10 +48,11 @@ caf::result<node_status> gather_status(self_ptr self) {
     self->request(st.holders[i], defaults::node_query_timeout, sizes_atom_v)
         .then(
             [out, parts, i](std::vector<uint32_t>& objects, std::vector<uint32_t>& counters,
-                            uint64_t out_of_sync) {
+                            uint64_t out_of_sync, uint32_t arriving) {
               for (auto n : objects) out->objects += n;
               for (auto n : counters) out->counters += n;
               out->out_of_sync += out_of_sync;
+              out->arriving += arriving;
               parts->value(i, true);
             },
             failed(i));

@@ -80,6 +80,9 @@ cluster_endpoint_actor::behavior_type cluster_endpoint(
         return to_manager(atom, std::move(twin), add);
       },
       [=](digest_atom atom, int slot) { return to_manager(atom, slot); },
+      [=](pull_atom atom, int slot, std::string& requester) {
+        return to_manager(atom, slot, std::move(requester));
+      },
       [=](summary_atom atom, int slot) { return to_manager(atom, slot); },
       [self](admin_atom, std::string& token) { return hand_out_admin(self, token); },
   };

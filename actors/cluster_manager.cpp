@@ -252,6 +252,10 @@ cluster_manager_actor::behavior_type cluster_manager(
       [self](summary_atom, int slot) { return summary_for_owner(self, slot); },
       [self](verify_atom, bool repair) { return verify_owned_slots(self, repair); },
       [self](verify_atom) { run_verify_round(self); },
+      [self](pull_atom, int slot, std::string& requester) {
+        return push_to_puller(self, slot, requester);
+      },
+      [self](pull_atom) { check_arrivals(self); },
       [self](rebalance_atom) { run_rebalance(self); },
       [self](leave_atom) { return leave(self); },
       [self](rebalance_atom, caf::get_atom) {

@@ -29,6 +29,15 @@ struct cluster_options {
   std::vector<std::string> stepbrothers;
 };
 
+/// A slot whose data is on its way here (slot_arrivals.hpp).
+struct slot_arrival {
+  bool open = false;
+  uint8_t namespaces_left = 0;  ///< bit 0 objects, bit 1 counters: last chunk still awaited
+  std::size_t pulls_left = 0;   ///< pulls asked and not answered yet
+  bool pull_failed = false;     ///< one of them failed: pull again
+  std::chrono::steady_clock::time_point since;  ///< opened, or its last chunk or pull
+};
+
 /// Called with every new view (to rewrite `<conf>.temp`).
 using topology_listener = std::function<void(const std::vector<node_info>&)>;
 
@@ -44,6 +53,9 @@ struct cluster_manager_state {
   std::array<std::string, slot_count> owner_before;  ///< each slot's owner in the previous view
   std::array<std::string, slot_count> previous_owner;  ///< who served a slot before this node
   bool bootstrapped = false;  ///< previous_owner was set from the cluster's view on joining
+  std::array<slot_arrival, slot_count> arrivals;
+  std::chrono::steady_clock::time_point last_chunk;  ///< any slot's chunk received last
+  bool arrival_check_scheduled = false;
   slot_mover_state mover;
 };
 

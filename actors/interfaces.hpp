@@ -23,6 +23,9 @@
 //   cluster_manager --(expect, slots)--> shard  (slots whose data is on its way)
 //   shard --(fetch, key)--> peer_connection --> previous owner's cluster_manager
 //       --> the key's shard                   (a key missing here while its slot is on its way)
+//   cluster_manager --(pull, slot, me)--> peer_connection --> a holder's cluster_manager -->
+//       its shard --(migrate ...)--> back here  (a slot still arriving with no chunk for a
+//       while, or whose sender is gone)
 //   cluster_manager --(verify, slot)--> the owning shard --(digest | summary, slot)-->
 //       peer_connection --> replica holder's cluster_manager --> its shard   (anti-entropy:
 //       differing keys then travel as replicate and fetch)
@@ -84,7 +87,8 @@ typename Inspector::result_type inspect(Inspector& f, replica_write& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_status& x) {
   return f(caf::meta::type_name("node_status"), x.name, x.uptime_ms, x.objects, x.counters,
-           x.rss_bytes, x.lagging_writes, x.out_of_sync, x.slots, x.leaving, x.requests);
+           x.rss_bytes, x.lagging_writes, x.out_of_sync, x.slots, x.arriving, x.leaving,
+           x.requests);
 }
 
 template <class Inspector>
@@ -183,6 +187,8 @@ CAF_ADD_ATOM(ovo, ovo, digest_atom, "digest")
 CAF_ADD_ATOM(ovo, ovo, summary_atom, "summary")
 /// Compare slots with their replica holders and bring the older copies up to date.
 CAF_ADD_ATOM(ovo, ovo, verify_atom, "verify")
+/// Send a slot's data to the node asking (an arrival that cannot wait for a pass any longer).
+CAF_ADD_ATOM(ovo, ovo, pull_atom, "pull")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
@@ -197,8 +203,10 @@ using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::ve
 /// Holds slot data (objects and counters) that can be listed, sent to another node, dropped,
 /// and received.
 using slot_holder_actor = caf::typed_actor<
-    // Entries per slot: objects, counters; and the (slot, replica holder) pairs out of sync.
-    caf::replies_to<sizes_atom>::with<std::vector<uint32_t>, std::vector<uint32_t>, uint64_t>,
+    // Entries per slot: objects, counters; the (slot, replica holder) pairs out of sync; the
+    // slots whose data is still arriving.
+    caf::replies_to<sizes_atom>::with<std::vector<uint32_t>, std::vector<uint32_t>, uint64_t,
+                                      uint32_t>,
     caf::replies_to<push_atom, int, caf::strong_actor_ptr>::with<uint64_t>,
     caf::replies_to<drop_atom, int>::with<uint64_t>, caf::reacts_to<expect_atom, std::vector<int>>,
     // (slot, counters?, last?, entries): one chunk of one namespace of a slot's data.
@@ -268,6 +276,9 @@ using cluster_peer_actor = caf::typed_actor<
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::replies_to<migrate_atom, int, bool, bool, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
+    // (slot, requester): push this node's copy of the slot to the requester, answering the
+    // entries sent once it stored them all (slot_arrivals.hpp).
+    caf::replies_to<pull_atom, int, std::string>::with<uint64_t>,
     // Anti-entropy: an owner comparing its copy of a slot with this replica holder's.
     caf::replies_to<digest_atom, int>::with<uint64_t>,
     caf::replies_to<summary_atom, int>::with<std::vector<key_version>>,
@@ -288,7 +299,9 @@ using cluster_internal_actor =
                                   caf::reacts_to<rebalance_atom>,
                                   caf::reacts_to<remove_atom, std::string, int64_t>,
                                   // The periodic anti-entropy round (VerifyIntervalSeconds).
-                                  caf::reacts_to<verify_atom>>;
+                                  caf::reacts_to<verify_atom>,
+                                  // Look at the slots still arriving (slot_arrivals.hpp).
+                                  caf::reacts_to<pull_atom>>;
 
 /// Holds the cluster view, publishes the routing table, serves what peers send, moves slots.
 using cluster_manager_actor =
@@ -312,6 +325,7 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     caf::replies_to<digest_atom, int>::with<uint64_t>,
     caf::replies_to<summary_atom, int>::with<std::vector<key_version>>,
+    caf::replies_to<pull_atom, int, std::string>::with<uint64_t>,
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>, caf::reacts_to<caf::connect_atom>,
     // Its own housekeeping: send the gathered batches; give up on overdue ones.

@@ -1,10 +1,99 @@
 #include "actors/slot_arrivals.hpp"
 
+#include "config/defaults.hpp"
+#include "core/logging.hpp"
+#include "core/slot_layout.hpp"
+
+#include <algorithm>
+
 namespace ovo {
 namespace {
 
+using steady = std::chrono::steady_clock;
+
+constexpr uint8_t both_namespaces = 3;
+
+uint8_t namespace_bit(bool counters) { return counters ? 2 : 1; }
+
 std::string owner_name(const cluster_view& view, std::size_t slot) {
   return view.nodes()[view.owners()[slot]].name;
+}
+
+shard_actor shard_of(cluster_manager_self self, int slot) {
+  const auto& shards = self->state.local.shards;
+  return shards[shard_of_slot(slot, shards.size())];
+}
+
+void schedule_check(cluster_manager_self self) {
+  auto& st = self->state;
+  if (st.arrival_check_scheduled) return;
+  st.arrival_check_scheduled = true;
+  self->delayed_send(self, defaults::arrival_check_interval, pull_atom_v);
+}
+
+/// Closes the windows of `slot` in its shard (an empty last chunk of each namespace).
+void close_windows(cluster_manager_self self, int slot) {
+  self->state.arrivals[static_cast<std::size_t>(slot)] = slot_arrival{};
+  for (const bool counters : {false, true})
+    self->request(shard_of(self, slot), defaults::migrate_timeout, migrate_atom_v, slot, counters,
+                  true, std::vector<replica_write>{})
+        .then([](bool) {},
+              [self, slot](caf::error& err) {
+                component_log("rebalance")
+                    ->warn("closing the arrival of slot {} failed: {}", slot,
+                           self->system().render(err));
+              });
+}
+
+/// The nodes to pull `slot` from: its previous holder if it is still reachable (for a replica
+/// holder: the slot's owner), else every reachable node. Empty when none is reachable.
+std::vector<std::string> pull_sources(cluster_manager_self self, std::size_t slot) {
+  auto& st = self->state;
+  const auto& view = *st.view;
+  auto reachable = [&](const std::string& name) {
+    const auto* node = view.find(name);
+    return node && node->active && name != view.self().name && st.peers.count(name) > 0;
+  };
+  const auto owner = owner_name(view, slot);
+  const auto& first_choice = owner == view.self().name ? st.previous_owner[slot] : owner;
+  if (!first_choice.empty() && reachable(first_choice)) return {first_choice};
+  std::vector<std::string> out;
+  for (const auto& node : view.nodes())
+    if (reachable(node.name)) out.push_back(node.name);
+  return out;
+}
+
+void pull(cluster_manager_self self, int slot, const std::vector<std::string>& sources) {
+  auto& arrival = self->state.arrivals[static_cast<std::size_t>(slot)];
+  arrival.pulls_left = sources.size();
+  arrival.pull_failed = false;
+  for (const auto& source : sources) {
+    auto peer = self->state.peers.at(source);
+    self->request(peer, defaults::migrate_timeout, pull_atom_v, slot, self->state.view->self().name)
+        .then(
+            [self, slot, source](uint64_t sent) {
+              component_log("rebalance")
+                  ->debug("slot {}: {} sent its copy ({} entries)", slot, source, sent);
+              auto& a = self->state.arrivals[static_cast<std::size_t>(slot)];
+              if (!a.open || a.pulls_left == 0) return;
+              if (--a.pulls_left > 0) return;
+              if (a.pull_failed) {
+                a.since = steady::now();  // pulled again at the next check
+                return;
+              }
+              component_log("rebalance")->info("slot {} arrived (pulled)", slot);
+              close_windows(self, slot);
+            },
+            [self, slot, source](caf::error& err) {
+              component_log("rebalance")
+                  ->warn("pulling slot {} from {} failed: {}", slot, source,
+                         self->system().render(err));
+              auto& a = self->state.arrivals[static_cast<std::size_t>(slot)];
+              if (!a.open || a.pulls_left == 0) return;
+              a.pull_failed = true;
+              if (--a.pulls_left == 0) a.since = steady::now();
+            });
+  }
 }
 
 }  // namespace
@@ -20,7 +109,18 @@ void expect_new_slots(cluster_manager_self self) {
     st.held[static_cast<std::size_t>(slot)] = holds;
   }
   if (arriving.empty()) return;
-  for (const auto& shard : st.local.shards) self->send(shard, expect_atom_v, arriving);
+  // Each shard opens the windows of its own slots.
+  std::vector<std::vector<int>> by_shard(st.local.shards.size());
+  for (int slot : arriving) by_shard[shard_of_slot(slot, by_shard.size())].push_back(slot);
+  for (std::size_t i = 0; i < by_shard.size(); ++i)
+    if (!by_shard[i].empty()) self->send(st.local.shards[i], expect_atom_v, by_shard[i]);
+  const auto now = steady::now();
+  for (int slot : arriving) {
+    auto& arrival = st.arrivals[static_cast<std::size_t>(slot)];
+    if (arrival.open) continue;  // still arriving from an earlier view: keep what it waits for
+    arrival = slot_arrival{true, both_namespaces, 0, false, now};
+  }
+  schedule_check(self);
 }
 
 /// Remembers who served the slots this node now serves, so it can read keys there until their
@@ -54,6 +154,79 @@ void bootstrap_previous_owners(cluster_manager_self self, const std::vector<node
     auto owner = owner_name(before, slot);
     if (owner != me) st.previous_owner[slot] = std::move(owner);
   }
+}
+
+caf::result<bool> receive_slot(cluster_manager_self self, int slot, bool counters, bool last,
+                               std::vector<replica_write> writes) {
+  auto& st = self->state;
+  if (slot < 0 || slot >= slot_count) return caf::make_error(caf::sec::invalid_argument);
+  // Data for a slot this node does not hold (the sender's view differs): a pass passes it on.
+  if (!st.view->holds(slot)) self->delayed_send(self, defaults::rebalance_delay, rebalance_atom_v);
+  for (const auto& write : writes)
+    if (write.counter != counters) return caf::make_error(caf::sec::invalid_argument);
+  const auto now = steady::now();
+  st.last_chunk = now;
+  auto& arrival = st.arrivals[static_cast<std::size_t>(slot)];
+  bool arrived = last;  // outside an arrival: closes nothing that is open
+  if (arrival.open) {
+    arrival.since = now;
+    // While pulls are out, only their answers complete the slot: one sender's last chunk says
+    // nothing about the others' copies.
+    arrived = last && arrival.pulls_left == 0;
+    if (arrived) {
+      arrival.namespaces_left &= static_cast<uint8_t>(~namespace_bit(counters));
+      if (arrival.namespaces_left == 0) {
+        component_log("rebalance")->debug("slot {} arrived", slot);
+        arrival = slot_arrival{};
+      }
+    }
+  }
+  return self->delegate(shard_of(self, slot), migrate_atom_v, slot, counters, arrived,
+                        std::move(writes));
+}
+
+void check_arrivals(cluster_manager_self self) {
+  auto& st = self->state;
+  st.arrival_check_scheduled = false;
+  const auto now = steady::now();
+  bool open = false;
+  for (int slot = 0; slot < slot_count; ++slot) {
+    auto& arrival = st.arrivals[static_cast<std::size_t>(slot)];
+    if (!arrival.open) continue;
+    if (!st.view->holds(slot)) {  // no longer ours: nothing to wait for
+      close_windows(self, slot);
+      continue;
+    }
+    open = true;
+    if (arrival.pulls_left > 0) continue;
+    // A pass still sending this node chunks (of this slot or another) is left to finish.
+    if (now - std::max(arrival.since, st.last_chunk) < defaults::arrival_pull_after) continue;
+    const auto sources = pull_sources(self, static_cast<std::size_t>(slot));
+    if (sources.empty()) {
+      if (st.view->nodes().size() == 1) {
+        close_windows(self, slot);  // alone: no other node can have data of it
+      }
+      continue;  // its holders are unreachable: wait for one of them
+    }
+    component_log("rebalance")
+        ->info("slot {} has not arrived; asking {} for its copy", slot,
+               sources.size() == 1 ? sources.front()
+                                   : "every node (" + std::to_string(sources.size()) + ")");
+    pull(self, slot, sources);
+  }
+  if (open) schedule_check(self);
+}
+
+caf::result<uint64_t> push_to_puller(cluster_manager_self self, int slot,
+                                     const std::string& requester) {
+  auto& st = self->state;
+  if (slot < 0 || slot >= slot_count)
+    return caf::make_error(caf::sec::invalid_argument, "no such slot");
+  auto peer = st.peers.find(requester);
+  if (peer == st.peers.end())
+    return caf::make_error(caf::sec::invalid_argument, "no connection to " + requester);
+  return self->delegate(shard_of(self, slot), push_atom_v, slot,
+                        caf::actor_cast<caf::strong_actor_ptr>(peer->second));
 }
 
 }  // namespace ovo

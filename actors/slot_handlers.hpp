@@ -12,13 +12,16 @@
 
 namespace ovo {
 
-/// Entries per slot (objects, counters), and the replica holders out of sync.
+/// Entries per slot (objects, counters), the replica holders out of sync, the slots arriving.
 template <class Self>
 auto slot_sizes_handler(Self self) {
   return [self](sizes_atom) {
     auto& st = self->state;
+    uint32_t arriving = 0;
+    for (int slot = 0; slot < slot_count; ++slot)
+      if (st.object_arrivals.is_open(slot) || st.counter_arrivals.is_open(slot)) ++arriving;
     return std::make_tuple(st.objects->slot_sizes(), st.counters->slot_sizes(),
-                           static_cast<uint64_t>(st.in_sync.out_count()));
+                           static_cast<uint64_t>(st.in_sync.out_count()), arriving);
   };
 }
 
@@ -148,7 +151,7 @@ auto slot_drop_handler(Self self) {
     uint64_t dropped = 0;
     for (const bool counters : {false, true})
       self->state.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
-        arrivals.forget(slot);  // a later copy of the slot must be taken in full
+        arrivals.close(slot);  // a later copy of the slot must be taken in full
         dropped += space.drop(slot);
       });
     return dropped;
@@ -158,25 +161,25 @@ auto slot_drop_handler(Self self) {
 template <class Self>
 auto slot_expect_handler(Self self) {
   return [self](expect_atom, std::vector<int>& slots) {
-    const auto until = self->state.clock->now_ms() + defaults::arrival_window.count();
-    for (int slot : slots) {
-      self->state.object_arrivals.expect(slot, until);
-      self->state.counter_arrivals.expect(slot, until);
-    }
+    for (int slot : slots)
+      if (slot >= 0 && slot < slot_count) {
+        self->state.object_arrivals.expect(slot);
+        self->state.counter_arrivals.expect(slot);
+      }
   };
 }
 
 /// Stores one arriving chunk of one namespace, except entries written here since the slot's
-/// data was announced; the slot has arrived with its last chunk.
+/// data was announced. `last`: the namespace of the slot has arrived (the cluster manager says
+/// so once every source it waits for has sent its last chunk; slot_arrivals.hpp).
 template <class Self>
 auto slot_migrate_handler(Self self) {
   return
       [self](migrate_atom, int slot, bool counters, bool last, std::vector<replica_write>& writes) {
-        const auto now = self->state.clock->now_ms();
         self->state.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
           for (const auto& write : writes)
-            if (arrivals.accepts(write.record.key, now)) space.apply(write);
-          if (last && slot >= 0 && slot < slot_count) arrivals.arrived(slot);
+            if (arrivals.accepts(write.record.key)) space.apply(write);
+          if (last && slot >= 0 && slot < slot_count) arrivals.close(slot);
         });
         return true;
       };
@@ -214,10 +217,9 @@ struct key_source {
 template <class Self>
 key_source arriving_source(Self self, bool counter, const std::string& key) {
   auto& st = self->state;
-  const auto now = st.clock->now_ms();
   // Cheapest test first: outside an arrival window (nearly always) nothing else is looked at.
   const bool missing = st.in_namespace(counter, [&](auto& space, arrival_guard& arrivals) {
-    return arrivals.in_transit(key, now) && !space.contains(key);
+    return arrivals.in_transit(key) && !space.contains(key);
   });
   if (!missing) return {};
   return {false,
@@ -236,8 +238,7 @@ void fetch_then(Self self, const peer_connection_actor& source, const std::strin
             // still bring the key if that node was not the one holding it).
             auto& st = self->state;
             st.in_namespace(counter, [&](auto& space, arrival_guard& arrivals) {
-              if (!write.erase && arrivals.accepts(write.record.key, st.clock->now_ms()))
-                space.apply(write);
+              if (!write.erase && arrivals.accepts(write.record.key)) space.apply(write);
             });
             then();
           },
@@ -252,7 +253,7 @@ void fetch_then(Self self, const peer_connection_actor& source, const std::strin
 /// Remembers a local write of `key` (an object, or a counter) for the arrival guard.
 template <class State>
 void note_local_write(State& st, bool counter, std::string_view key) {
-  (counter ? st.counter_arrivals : st.object_arrivals).note_write(key, st.clock->now_ms());
+  (counter ? st.counter_arrivals : st.object_arrivals).note_write(key);
 }
 
 /// Runs `run(cmd, deliver)` once `cmd`'s key is here (see arriving_source and fetch_then); a

@@ -73,21 +73,30 @@ void drop_if_not_held(self_ptr self, const slot_push& push, std::function<void()
 /// The slot's shard pushes its entries (objects, counters) to every target; drops the
 /// slot here once every target confirmed and this node no longer holds it.
 void push_slot(self_ptr self, const pass_ptr& p, const slot_push& push) {
-  auto on_pushed = [self, p, push](bool confirmed) {
+  auto on_pushed = [self, p, push](bool confirmed, uint64_t entries) {
     if (!confirmed) {
       ++p->failed;
       push_next(self, p);
       return;
     }
     ++p->slots_moved;
+    std::string targets;
+    for (const auto& target : push.targets) targets += (targets.empty() ? "" : ", ") + target.name;
+    component_log("rebalance")
+        ->info("slot {} handed to {} ({} entries); {}/{} slots of this pass", push.slot,
+               targets.empty() ? "nobody (dropped here)" : targets, entries, p->next,
+               p->plan.size());
     self->state.mover.last[static_cast<std::size_t>(push.slot)] =
         p->now[static_cast<std::size_t>(push.slot)];
     drop_if_not_held(self, push, [self, p] { push_next(self, p); });
   };
   const auto holders = holders_of_slot(self, push.slot);
-  auto pushed = fan_in<uint64_t>::start(
-      holders.size() * push.targets.size(),
-      [on_pushed](fan_in_result<uint64_t>& all) { on_pushed(all.all_ok()); });
+  auto pushed = fan_in<uint64_t>::start(holders.size() * push.targets.size(),
+                                        [on_pushed](fan_in_result<uint64_t>& all) {
+                                          uint64_t entries = 0;
+                                          for (auto n : all.values) entries += n;
+                                          on_pushed(all.all_ok(), entries);
+                                        });
   std::size_t i = 0;
   for (const auto& target : push.targets) {
     auto peer = self->state.peers.find(target.name);
@@ -117,11 +126,7 @@ void push_next(self_ptr self, const pass_ptr& p) {
     finish_pass(self, p);
     return;
   }
-  const auto& push = p->plan[p->next++];
-  if (p->next % 16 == 0)
-    component_log("rebalance")
-        ->info("progress: {}/{} slots, {} entries sent", p->next, p->plan.size(), p->entries_sent);
-  push_slot(self, p, push);
+  push_slot(self, p, p->plan[p->next++]);
 }
 
 void finish_pass(self_ptr self, const pass_ptr& p) {
@@ -199,7 +204,7 @@ void start_pass(self_ptr self) {
     self->request(holders[i], defaults::migrate_timeout, sizes_atom_v)
         .then(
             [has_data, gathered, i](std::vector<uint32_t>& objects, std::vector<uint32_t>& counters,
-                                    uint64_t) {
+                                    uint64_t, uint32_t) {
               for (const auto* sizes : {&objects, &counters})
                 for (std::size_t slot = 0; slot < sizes->size() && slot < slot_count; ++slot)
                   (*has_data)[slot] = (*has_data)[slot] || (*sizes)[slot] > 0;
@@ -225,19 +230,6 @@ void run_rebalance(self_ptr self) {
     return;
   }
   start_pass(self);
-}
-
-caf::result<bool> receive_slot(self_ptr self, int slot, bool counters, bool last,
-                               std::vector<replica_write> writes) {
-  auto& st = self->state;
-  if (slot < 0 || slot >= slot_count) return caf::make_error(caf::sec::invalid_argument);
-  // Data for a slot this node does not hold (the sender's view differs): a pass passes it on.
-  if (!st.view->holds(slot)) self->delayed_send(self, defaults::rebalance_delay, rebalance_atom_v);
-  for (const auto& write : writes)
-    if (write.counter != counters) return caf::make_error(caf::sec::invalid_argument);
-  const auto& shards = st.local.shards;
-  return self->delegate(shards[shard_of_slot(slot, shards.size())], migrate_atom_v, slot, counters,
-                        last, std::move(writes));
 }
 
 }  // namespace ovo

@@ -36,10 +36,4 @@ void run_rebalance(cluster_manager_self self);
 /// Whether this node holds no slot (a leave is complete once no pass is running either).
 bool holds_nothing(cluster_manager_self self);
 
-/// Stores one chunk of one namespace (objects, or counters) of a slot's entries sent by the
-/// node that held it, in the slot's shard; answers once they are stored. `last`: the slot's
-/// data of that namespace is complete.
-caf::result<bool> receive_slot(cluster_manager_self self, int slot, bool counters, bool last,
-                               std::vector<replica_write> writes);
-
 }  // namespace ovo

@@ -62,8 +62,12 @@ inline constexpr auto tombstone_retention = std::chrono::milliseconds(60'000);
 /// for its view to catch up, after which it forwards them to the new owner.
 inline constexpr auto handover_fence = std::chrono::milliseconds(2000);
 
-/// How long after a layout change writes on a newly held slot win over arriving copies of it.
-inline constexpr auto arrival_window = std::chrono::milliseconds(30'000);
+/// A slot still arriving with no chunk received here for this long (and no pass sending this
+/// node anything) is pulled: its previous holder, or every node when that one is gone, sends
+/// its copy. The window itself closes only when the data arrived.
+inline constexpr auto arrival_pull_after = std::chrono::milliseconds(2000);
+/// How often the slots still arriving are looked at.
+inline constexpr auto arrival_check_interval = std::chrono::milliseconds(1000);
 /// Layout changes come in bursts (a joining node is first seen, then reachable): slot data
 /// moves this long after the last one.
 inline constexpr auto rebalance_delay = std::chrono::milliseconds(300);

@@ -17,7 +17,8 @@ struct node_status {
   uint64_t lagging_writes = 0;  ///< replica writes a twin did not confirm in time
   /// (slot, replica holder) pairs of this node's slots out of the in-sync set right now.
   uint64_t out_of_sync = 0;
-  uint32_t slots = 0;  ///< slots this node serves
+  uint32_t slots = 0;     ///< slots this node serves
+  uint32_t arriving = 0;  ///< slots held here whose data has not arrived yet
   bool leaving = false;
   std::vector<uint64_t> requests;  ///< requests routed since start, by operation (op order)
 };

@@ -206,7 +206,7 @@ TEST_CASE("counters live in the shard of their slot, apart from objects, and exp
     std::pair<std::vector<uint32_t>, std::vector<uint32_t>> out;
     self->request(f.node.shards()[index], 5s, ovo::sizes_atom_v)
         .receive(
-            [&](std::vector<uint32_t>& objects, std::vector<uint32_t>& counts, uint64_t) {
+            [&](std::vector<uint32_t>& objects, std::vector<uint32_t>& counts, uint64_t, uint32_t) {
               out = {objects, counts};
             },
             [](caf::error& e) { FAIL(to_string(e)); });

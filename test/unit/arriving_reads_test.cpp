@@ -64,3 +64,35 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
       .receive([](bool) {}, [](caf::error& e) { FAIL(to_string(e)); });
   CHECK(ask(shard, make(op::counter_add, "elsewhere-counter")).number == 12);
 }
+
+TEST_CASE_FIXTURE(moved_slots_fixture,
+                  "an arrival window stays open however long the data takes: an hour later reads "
+                  "still go to the previous holder and a write made here still beats the arriving "
+                  "copy; the last chunk closes it") {
+  REQUIRE(ask_owner(make(op::put, "there-only", "from the previous holder")).code == status::ok);
+  slots_arriving_from(caf::actor_cast<ovo::peer_connection_actor>(owner.cluster()));
+  REQUIRE(ask(shard, make(op::put, "written-here", "new")).code == status::ok);
+  clock->advance_ms(3'600'000);
+
+  CHECK(ask(shard, make(op::get, "there-only")).data == "from the previous holder");
+  // The arriving copy of "written-here" carries a version above the local write's (the
+  // sender's clock may run ahead): the window still keeps the local write.
+  caf::scoped_actor self{system};
+  ovo::replica_write stale;
+  stale.record.key = "written-here";
+  stale.record.value = "old";
+  stale.version = ~ovo::version_t{0} >> 1;
+  const int slot = ovo::slot_of("written-here");
+  self->request(shard, 5s, ovo::migrate_atom_v, slot, false, true,
+                std::vector<ovo::replica_write>{stale})
+      .receive([](bool) {}, [](caf::error& e) { FAIL(to_string(e)); });
+  CHECK(ask(shard, make(op::get, "written-here")).data == "new");
+  // Arrived: a key of that slot absent here is absent, without asking the previous holder.
+  for (int i = 0;; ++i) {
+    auto key = "absent-" + std::to_string(i);
+    if (ovo::slot_of(key) != slot) continue;
+    REQUIRE(ask_owner(make(op::put, key, "only on the previous holder")).code == status::ok);
+    CHECK(ask(shard, make(op::get, key)).code == status::not_found);
+    break;
+  }
+}

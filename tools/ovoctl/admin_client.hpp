@@ -50,6 +50,9 @@ class admin_client {
 
   std::chrono::milliseconds timeout() const { return timeout_; }
 
+  /// The admin actors reached so far, by address (never connects).
+  const std::map<std::string, admin_actor>& connected() const { return connected_; }
+
  private:
   cli_error error_for(const caf::error& err) const;
 

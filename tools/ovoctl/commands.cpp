@@ -16,7 +16,7 @@ const char* const commands_help =
     "  ping                        is the node there (answers its name)\n"
     "  topology                    every node: state, slots, twins, keys\n"
     "  status [NODE]               one node: uptime, keys, counters, memory, lagging writes,\n"
-    "                              replica holders out of sync\n"
+    "                              replica holders out of sync, slots still arriving\n"
     "  stats                       requests served by every node, by operation\n"
     "  add-twin A B                make node B a twin of node A\n"
     "  remove-twin A B             stop B being a twin of A\n"
@@ -75,6 +75,7 @@ json status_json(const node_status& s) {
           {"LaggingWrites", s.lagging_writes},
           {"OutOfSync", s.out_of_sync},
           {"Slots", s.slots},
+          {"Arriving", s.arriving},
           {"Leaving", s.leaving},
           {"Requests", requests}};
 }
@@ -138,6 +139,7 @@ void status(admin_client& client, const options& opts, const std::vector<std::st
               {{"node", s.name},
                {"uptime", std::to_string(s.uptime_ms / 1000) + " s"},
                {"slots served", std::to_string(s.slots)},
+               {"slots still arriving", std::to_string(s.arriving)},
                {"objects", std::to_string(s.objects)},
                {"counters", std::to_string(s.counters)},
                {"memory (RSS)", std::to_string(s.rss_bytes / (1024 * 1024)) + " MiB"},
@@ -274,13 +276,48 @@ void leave(admin_client& client, const options& opts, const std::vector<std::str
         << " handed every slot over and is stopping\n";
 }
 
+/// Slots still arriving on the nodes reached so far, by node name (those that answered in
+/// time: a poll never waits on a node that cannot be reached).
+std::map<std::string, uint32_t> arriving_slots(admin_client& client) {
+  std::map<std::string, uint32_t> out;
+  for (const auto& [address, admin] : client.connected()) {
+    try {
+      const auto s = client.call<node_status>(admin, 500ms, status_atom_v);
+      out[s.name] = s.arriving;
+    } catch (const cli_error&) {
+      // Busy or frozen: the next poll asks again.
+    }
+  }
+  return out;
+}
+
+/// Runs one node's pass, showing meanwhile the slots still arriving on every node reached.
+pass_report pass_with_progress(admin_client& client, const options& opts, const node_info& node,
+                               std::ostream& out) {
+  auto admin = client.connect(api_address(node));
+  auto done = std::async(std::launch::async, [&client, admin] {
+    return client.call<pass_report>(admin, long_operation, rebalance_atom_v);
+  });
+  while (done.wait_for(500ms) != std::future_status::ready) {
+    json by_node = json::object();
+    uint32_t total = 0;
+    for (const auto& [name, slots] : arriving_slots(client)) {
+      by_node[name] = slots;
+      total += slots;
+    }
+    progress(opts, out, {{"Event", "progress"}, {"Node", node.name}, {"Arriving", by_node}},
+             node.name + "'s pass: " + std::to_string(total) + " slots still arriving");
+  }
+  if (!opts.json && ::isatty(STDOUT_FILENO)) out << "\n";
+  return done.get();
+}
+
 void rebalance(admin_client& client, const options& opts, std::ostream& out) {
   std::vector<std::vector<std::string>> rows;
   uint32_t failed_slots = 0;
   for (const auto& node : topology_of(client, opts)) {
     if (!node.active) continue;
-    const auto report = client.call<pass_report>(client.connect(api_address(node)), long_operation,
-                                                 rebalance_atom_v);
+    const auto report = pass_with_progress(client, opts, node, out);
     failed_slots += report.slots_failed;
     if (opts.json)
       out << json{{"Event", "node"},
