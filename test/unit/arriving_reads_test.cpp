@@ -68,7 +68,7 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
 TEST_CASE_FIXTURE(moved_slots_fixture,
                   "an arrival window stays open however long the data takes: an hour later reads "
                   "still go to the previous holder and a write made here still beats the arriving "
-                  "copy; the last chunk closes it") {
+                  "copy, until the last chunk closes it") {
   REQUIRE(ask_owner(make(op::put, "there-only", "from the previous holder")).code == status::ok);
   slots_arriving_from(caf::actor_cast<ovo::peer_connection_actor>(owner.cluster()));
   REQUIRE(ask(shard, make(op::put, "written-here", "new")).code == status::ok);
