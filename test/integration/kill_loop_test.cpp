@@ -22,7 +22,7 @@ TEST_CASE(
   REQUIRE(c.converged({0, 1, 2}, 3));
   write_checker checker;
   {
-    checked_workload load(checker, c.ports, 6, 20, 2);
+    checked_workload load(checker, c.rest_urls(), 6, 20, 2);
     std::mt19937 rng(42);
     for (int round = 0; round < 8; ++round) {
       const int victim = static_cast<int>(rng() % 3);
@@ -37,7 +37,7 @@ TEST_CASE(
   // Let the last passes move their slots, then judge through every node.
   write_checker::verdict v;
   for (int attempt = 0; attempt < 30; ++attempt) {
-    v = checker.check(c.ports);
+    v = checker.check(c.rest_urls());
     if (v.lost == 0 && v.differing == 0 && v.counters_exact == v.counters) break;
     std::this_thread::sleep_for(500ms);
   }

@@ -37,7 +37,7 @@ pid_t spawn(const char* binary, const std::vector<std::string>& args, const std:
     argv.push_back(const_cast<char*>(binary));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    execv(binary, argv.data());
+    execvp(binary, argv.data());
     _exit(127);
   }
   return pid;
@@ -58,13 +58,13 @@ std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout, bool*
   }
 }
 
-/// A serverconf.json for one test node on 127.0.0.1.
+/// A serverconf.json for one test node.
 std::string generated_config(const node_options& options, uint16_t port, uint16_t api_port) {
   return R"({"ServerNode":{"Node":{"Name":")" + options.name + R"(","Host":")" + options.host +
-         R"(","Port":)" + std::to_string(port) + R"(,"APIHost":"127.0.0.1","APIPort":)" +
-         std::to_string(api_port) + R"(},"Twins":[],"Stepbrothers":)" + options.stepbrothers_json +
-         R"(},"Topology":)" + options.topology_json + R"(,"Debug":false,"Settings":)" +
-         options.settings_json + "}";
+         R"(","Port":)" + std::to_string(port) + R"(,"APIHost":")" + options.address +
+         R"(","APIPort":)" + std::to_string(api_port) + R"(},"Twins":[],"Stepbrothers":)" +
+         options.stepbrothers_json + R"(},"Topology":)" + options.topology_json +
+         R"(,"Debug":false,"Settings":)" + options.settings_json + "}";
 }
 
 }  // namespace
@@ -118,7 +118,12 @@ node_process::node_process(node_options options) {
     write_file(config_path_, generated_config(options, port_, api_port));
   else
     config_path_ = options.config_file;
-  pid_ = spawn(OVO_BINARY, {"-conf=" + config_path_}, log_path_);
+  address_ = options.address;
+  if (options.netns.empty())
+    pid_ = spawn(OVO_BINARY, {"-conf=" + config_path_}, log_path_);
+  else  // `ip netns exec` execs the node: the pid is the node's, signals reach it
+    pid_ = spawn("ip", {"netns", "exec", options.netns, OVO_BINARY, "-conf=" + config_path_},
+                 log_path_);
   http_client client;
   for (int attempt = 0; attempt < 200; ++attempt) {  // up to 10 s
     if (client.get(url("/ovo/cluster/me")).status == 200) return;
@@ -138,7 +143,7 @@ node_process::~node_process() {
 }
 
 std::string node_process::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
+  return "http://" + address_ + ":" + std::to_string(port_) + path;
 }
 
 std::string node_process::log() const { return read_file(log_path_); }

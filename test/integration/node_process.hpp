@@ -15,10 +15,13 @@ uint16_t free_port();
 
 struct node_options {
   std::string name = "testnode";
-  std::string host = "127.0.0.1";                 ///< REST host; "" binds every interface
-  std::string settings_json = "{}";               ///< the "Settings" object
-  uint16_t port = 0;                              ///< REST port; 0 picks a free one
-  uint16_t api_port = 0;                          ///< node-to-node port; 0 picks a free one
+  std::string host = "127.0.0.1";  ///< REST host; "" binds every interface
+  /// Where the node is reached (REST and APIHost): loopback, or its network namespace's address.
+  std::string address = "127.0.0.1";
+  std::string netns;                 ///< run inside this network namespace ("" = the test's own)
+  std::string settings_json = "{}";  ///< the "Settings" object
+  uint16_t port = 0;                 ///< REST port; 0 picks a free one
+  uint16_t api_port = 0;             ///< node-to-node port; 0 picks a free one
   std::string topology_json = R"({"Nodes":[]})";  ///< the "Topology" object
   std::string stepbrothers_json = "[]";           ///< ServerNode.Stepbrothers
   std::string config_file;  ///< start from this file instead (port must be set)
@@ -46,7 +49,7 @@ class node_process {
   void signal(int signal);
 
  private:
-  std::string dir_, config_path_, log_path_;
+  std::string dir_, config_path_, log_path_, address_;
   uint16_t port_ = 0;
   pid_t pid_ = -1;
 };

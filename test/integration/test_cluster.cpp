@@ -11,8 +11,12 @@ namespace ovo::test {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-test_cluster::test_cluster(int size, std::string settings_json, customizer customize)
-    : settings_json_(std::move(settings_json)), customize_(std::move(customize)) {
+test_cluster::test_cluster(int size, std::string settings_json, customizer customize,
+                           std::vector<node_place> places)
+    : places_(std::move(places)),
+      settings_json_(std::move(settings_json)),
+      customize_(std::move(customize)) {
+  places_.resize(static_cast<std::size_t>(size));
   for (int i = 0; i < size; ++i) {
     ports.push_back(free_port());
     api_ports.push_back(free_port());
@@ -25,9 +29,9 @@ json test_cluster::topology() const {
   for (std::size_t i = 0; i < ports.size(); ++i)
     out["Nodes"].push_back({{"Node",
                              {{"Name", name(static_cast<int>(i))},
-                              {"Host", "127.0.0.1"},
+                              {"Host", places_[i].address},
                               {"Port", ports[i]},
-                              {"APIHost", "127.0.0.1"},
+                              {"APIHost", places_[i].address},
                               {"APIPort", api_ports[i]}}}});
   return out;
 }
@@ -36,6 +40,8 @@ void test_cluster::start(int i) {
   const auto index = static_cast<std::size_t>(i);
   node_options options;
   options.name = name(i);
+  options.host = options.address = place(i).address;
+  options.netns = place(i).netns;
   options.port = ports[index];
   options.api_port = api_ports[index];
   options.topology_json = topology().dump();
@@ -45,25 +51,48 @@ void test_cluster::start(int i) {
   clients.push_back(std::make_unique<http_client>());
 }
 
+bool test_cluster::failed_over(const std::vector<int>& on, int dead, double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (true) {
+    bool done = true;
+    for (int i : on) {
+      auto entry = view(i)[name(dead)];
+      done = done && entry.first == "INACTIVE" && entry.second.empty();
+    }
+    if (done) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+}
+
+std::vector<std::string> test_cluster::rest_urls() const {
+  std::vector<std::string> out;
+  for (int i = 0; i < size(); ++i) out.push_back("http://" + rest_address(i));
+  return out;
+}
+
 int test_cluster::add_node() {
   ports.push_back(free_port());
   api_ports.push_back(free_port());
+  places_.emplace_back();
   start(static_cast<int>(ports.size()) - 1);
   return static_cast<int>(nodes.size()) - 1;
 }
 
 std::string test_cluster::rest_address(int i) const {
-  return "127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)]);
+  return place(i).address + ":" + std::to_string(ports[static_cast<std::size_t>(i)]);
 }
 
 std::string test_cluster::api_address(int i) const {
-  return "127.0.0.1:" + std::to_string(api_ports[static_cast<std::size_t>(i)]);
+  return place(i).address + ":" + std::to_string(api_ports[static_cast<std::size_t>(i)]);
 }
 
 void test_cluster::restart(int i) {
   const auto index = static_cast<std::size_t>(i);
   node_options options;
   options.port = ports[index];
+  options.address = place(i).address;
+  options.netns = place(i).netns;
   options.config_file = nodes[index]->config_path() + ".temp";
   stopped_.push_back(std::move(nodes[index]));
   nodes[index] = std::make_unique<node_process>(options);

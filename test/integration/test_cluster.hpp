@@ -20,8 +20,16 @@ class test_cluster {
   /// Adjusts the options of node `i` before it starts.
   using customizer = std::function<void(int i, node_options&)>;
 
-  /// Starts `size` nodes named node0.. that list each other; `settings_json` for every node.
-  explicit test_cluster(int size, std::string settings_json = "{}", customizer customize = {});
+  /// Where node i runs: its address, and the network namespace it runs in ("" = this one).
+  struct node_place {
+    std::string address = "127.0.0.1";
+    std::string netns;
+  };
+
+  /// Starts `size` nodes named node0.. that list each other; `settings_json` for every node;
+  /// `places` for the first nodes (the others on loopback).
+  explicit test_cluster(int size, std::string settings_json = "{}", customizer customize = {},
+                        std::vector<node_place> places = {});
 
   static std::string name(int i) { return "node" + std::to_string(i); }
   int size() const { return static_cast<int>(nodes.size()); }
@@ -52,6 +60,10 @@ class test_cluster {
   /// all ACTIVE.
   bool converged(const std::vector<int>& on, std::size_t expected_nodes);
 
+  /// Waits (at most `seconds`) until the listed nodes show node `dead` INACTIVE with no slots:
+  /// its slots have failed over (NodeTimeoutMs after its link dropped, docs/cluster.md).
+  bool failed_over(const std::vector<int>& on, int dead, double seconds = 10);
+
   /// Which of the listed nodes store each key (GET /ovo/keys), by key.
   std::map<std::string, std::set<std::string>> placement(const std::vector<int>& on);
 
@@ -60,6 +72,9 @@ class test_cluster {
   std::vector<std::string> wait_for_exact_placement(const std::vector<int>& on,
                                                     const std::vector<std::string>& keys,
                                                     int seconds = 20);
+
+  /// "http://address:port" of every node's REST API, by index.
+  std::vector<std::string> rest_urls() const;
 
   /// The log lines of the listed nodes that contain `needle`, node by node.
   std::string log_lines(const std::vector<int>& on, const std::string& needle) const;
@@ -70,6 +85,8 @@ class test_cluster {
 
  private:
   void start(int i);
+  const node_place& place(int i) const { return places_[static_cast<std::size_t>(i)]; }
+  std::vector<node_place> places_;
   nlohmann::json topology() const;
   std::string settings_json_;
   customizer customize_;

@@ -21,6 +21,7 @@ void write_checker::acknowledged(const std::string& key, int64_t seq) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto& state = keys_[key];
   state.acknowledged = std::max(state.acknowledged, seq);
+  ++state.acknowledgements;
 }
 
 void write_checker::counter_answered(const std::string& name, bool acknowledged) {
@@ -31,22 +32,19 @@ void write_checker::counter_answered(const std::string& name, bool acknowledged)
 
 namespace {
 
-std::string url(uint16_t port, const std::string& path) {
-  return "http://127.0.0.1:" + std::to_string(port) + path;
-}
-
-/// The sequence number stored under `key` as read through `port`; -1 when absent, -2 on error.
-int64_t read_seq(http_client& client, uint16_t port, const std::string& key) {
-  auto answer = client.get(url(port, "/ovo/keystorage/" + key));
+/// The sequence number stored under `key` as read through `node` ("http://host:port"); -1
+/// when absent, -2 on error.
+int64_t read_seq(http_client& client, const std::string& node, const std::string& key) {
+  auto answer = client.get(node + "/ovo/keystorage/" + key);
   if (answer.status == 404) return -1;
   if (answer.status != 200) return -2;
   auto bytes = decode_base64(answer.envelope()["Data"]["Data"].get<std::string>());
   return bytes ? std::stoll(*bytes) : -2;
 }
 
-/// The counter's value through `port`; -1 when absent, -2 on error.
-int64_t read_counter(http_client& client, uint16_t port, const std::string& name) {
-  auto answer = client.get(url(port, "/ovo/counters/" + name));
+/// The counter's value through `node`; -1 when absent, -2 on error.
+int64_t read_counter(http_client& client, const std::string& node, const std::string& name) {
+  auto answer = client.get(node + "/ovo/counters/" + name);
   if (answer.status == 404) return -1;
   if (answer.status != 200) return -2;
   return answer.envelope()["Data"]["Value"].get<int64_t>();
@@ -54,16 +52,16 @@ int64_t read_counter(http_client& client, uint16_t port, const std::string& name
 
 }  // namespace
 
-write_checker::verdict write_checker::check(const std::vector<uint16_t>& rest_ports) const {
+write_checker::verdict write_checker::check(const std::vector<std::string>& rest_urls) const {
   std::lock_guard<std::mutex> lock(mutex_);
   verdict v;
   http_client client;
   std::ostringstream problems;
   for (const auto& [key, state] : keys_) {
     ++v.keys;
-    if (state.acknowledged > 0) ++v.acknowledged_writes;
+    v.acknowledged_writes += state.acknowledgements;
     std::vector<int64_t> seen;
-    for (auto port : rest_ports) seen.push_back(read_seq(client, port, key));
+    for (const auto& node : rest_urls) seen.push_back(read_seq(client, node, key));
     bool lost = false, differing = false;
     for (auto seq : seen) {
       differing = differing || seq != seen.front();
@@ -86,8 +84,8 @@ write_checker::verdict write_checker::check(const std::vector<uint16_t>& rest_po
     v.ambiguous_increments += state.ambiguous;
     bool exact = true;
     std::vector<int64_t> seen;
-    for (auto port : rest_ports) {
-      const auto value = read_counter(client, port, name);
+    for (const auto& node : rest_urls) {
+      const auto value = read_counter(client, node, name);
       seen.push_back(value);
       const auto total = value < 0 && state.acknowledged == 0 ? 0 : value;
       exact = exact && total >= state.acknowledged &&
@@ -105,11 +103,11 @@ write_checker::verdict write_checker::check(const std::vector<uint16_t>& rest_po
   return v;
 }
 
-checked_workload::checked_workload(write_checker& checker, std::vector<uint16_t> rest_ports,
+checked_workload::checked_workload(write_checker& checker, std::vector<std::string> rest_urls,
                                    int writers, int keys_per_writer, int counters) {
   // Bounded in time by stop() (the test's own deadline) and in count by the request rate.
   for (int w = 0; w < writers; ++w)
-    threads_.emplace_back([this, &checker, rest_ports, w, keys_per_writer] {
+    threads_.emplace_back([this, &checker, rest_urls, w, keys_per_writer] {
       http_client client;
       std::mt19937 rng(static_cast<unsigned>(w));
       std::vector<int64_t> seq(static_cast<std::size_t>(keys_per_writer), 0);
@@ -118,22 +116,22 @@ checked_workload::checked_workload(write_checker& checker, std::vector<uint16_t>
         const auto key = "w" + std::to_string(w) + "-k" + std::to_string(k);
         const auto value = ++seq[k];
         checker.sent(key, value);
-        const auto port = rest_ports[rng() % rest_ports.size()];
+        const auto& node = rest_urls[rng() % rest_urls.size()];
         auto answer =
-            client.request("PUT", url(port, "/ovo/keystorage"),
+            client.request("PUT", node + "/ovo/keystorage",
                            json{{"Key", key}, {"Data", to_base64(std::to_string(value))}}.dump());
         if (answer.status == 200) checker.acknowledged(key, value);
       }
     });
   for (int n = 0; n < counters; ++n)
-    threads_.emplace_back([this, &checker, rest_ports, n] {
+    threads_.emplace_back([this, &checker, rest_urls, n] {
       http_client client;
       std::mt19937 rng(static_cast<unsigned>(100 + n));
       const auto name = "counter-" + std::to_string(n);
       const auto body = json{{"Key", name}, {"Value", 1}}.dump();
       while (!stopping_) {
-        const auto port = rest_ports[rng() % rest_ports.size()];
-        auto answer = client.request("PUT", url(port, "/ovo/counters"), body);
+        const auto& node = rest_urls[rng() % rest_urls.size()];
+        auto answer = client.request("PUT", node + "/ovo/counters", body);
         checker.counter_answered(name, answer.status == 200);
       }
     });

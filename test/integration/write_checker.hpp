@@ -30,13 +30,14 @@ class write_checker {
     std::string problems;  ///< one line per key or counter that failed
   };
 
-  /// Reads every key and counter through each of `rest_ports` (127.0.0.1) and judges.
-  verdict check(const std::vector<uint16_t>& rest_ports) const;
+  /// Reads every key and counter through each of `rest_urls` ("http://host:port") and judges.
+  verdict check(const std::vector<std::string>& rest_urls) const;
 
  private:
   struct key_state {
     int64_t acknowledged = 0;  ///< 0: none yet
     int64_t highest_sent = 0;
+    int64_t acknowledgements = 0;
   };
   struct counter_state {
     int64_t acknowledged = 0, ambiguous = 0;
@@ -50,7 +51,7 @@ class write_checker {
 /// and one client per counter incrementing it, all through random nodes, until stop().
 class checked_workload {
  public:
-  checked_workload(write_checker& checker, std::vector<uint16_t> rest_ports, int writers,
+  checked_workload(write_checker& checker, std::vector<std::string> rest_urls, int writers,
                    int keys_per_writer, int counters);
   ~checked_workload() { stop(); }
   void stop();

@@ -1,0 +1,105 @@
+#include "test/integration/netns_lab.hpp"
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+
+namespace ovo::test {
+namespace {
+
+/// Runs a shell command; gives its exit code and output (stdout and stderr).
+std::pair<int, std::string> shell(const std::string& command) {
+  std::string output;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return {-1, "popen failed"};
+  std::array<char, 512> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe)) output += buffer.data();
+  const int status = ::pclose(pipe);
+  return {status, output};
+}
+
+/// Runs `command` and fails the test with its output when it does not succeed.
+void must(const std::string& command) {
+  const auto [status, output] = shell(command);
+  if (status != 0)
+    throw std::runtime_error("network lab: `" + command + "` failed: " + output +
+                             " (these tests need root, iproute2 and iptables: "
+                             "tools/install_deps.sh)");
+}
+
+}  // namespace
+
+netns_lab::netns_lab(int tag, int nodes) : tag_(tag), nodes_(nodes) {
+  REQUIRE_MESSAGE((tag >= 1 && tag <= 250), "netns_lab tag out of range");
+  remove_everything();  // leftovers of a run that was killed
+  const auto bridge = "ovo" + std::to_string(tag_) + "br";
+  const auto subnet = "10.213." + std::to_string(tag_) + ".";
+  try {
+    must("ip link add " + bridge + " type bridge");
+    must("ip addr add " + subnet + "1/24 dev " + bridge);
+    must("ip link set " + bridge + " up");
+    for (int i = 0; i < nodes_; ++i) {
+      const auto veth = "ovo" + std::to_string(tag_) + "v" + std::to_string(i);
+      must("ip netns add " + ns(i));
+      must("ip link add " + veth + " type veth peer name eth0 netns " + ns(i));
+      must("ip link set " + veth + " master " + bridge + " up");
+      must("ip -n " + ns(i) + " addr add " + address(i) + "/24 dev eth0");
+      must("ip -n " + ns(i) + " link set eth0 up");
+      must("ip -n " + ns(i) + " link set lo up");
+    }
+  } catch (const std::exception& e) {
+    remove_everything();
+    FAIL(std::string(e.what()));
+  }
+}
+
+netns_lab::~netns_lab() { remove_everything(); }
+
+void netns_lab::remove_everything() {
+  // Deleting one end of a veth pair deletes both; a deleted namespace takes its rules along
+  // (its devices only once the kernel has freed it, hence the explicit link deletes first).
+  for (int i = 0; i < nodes_; ++i) {
+    shell("ip link del ovo" + std::to_string(tag_) + "v" + std::to_string(i));
+    shell("ip netns del " + ns(i));
+  }
+  shell("ip link del ovo" + std::to_string(tag_) + "br");
+}
+
+std::string netns_lab::ns(int i) const {
+  return "ovo" + std::to_string(tag_) + "n" + std::to_string(i);
+}
+
+std::string netns_lab::address(int i) const {
+  return "10.213." + std::to_string(tag_) + "." + std::to_string(i + 2);
+}
+
+std::vector<test_cluster::node_place> netns_lab::places() const {
+  std::vector<test_cluster::node_place> out;
+  for (int i = 0; i < nodes_; ++i) out.push_back({address(i), ns(i)});
+  return out;
+}
+
+void netns_lab::drop_rules(int a, int b, bool add) {
+  const auto action = add ? " -A " : " -D ";
+  const auto in_ns = "ip netns exec " + ns(a) + " iptables -w";
+  must(in_ns + action + "INPUT -s " + address(b) + " -j DROP");
+  must(in_ns + action + "OUTPUT -d " + address(b) + " -j DROP");
+}
+
+void netns_lab::cut(int a, int b) {
+  drop_rules(a, b, true);
+  drop_rules(b, a, true);
+}
+
+void netns_lab::isolate(int a) {
+  for (int b = 0; b < nodes_; ++b)
+    if (b != a) cut(a, b);
+}
+
+void netns_lab::heal() {
+  for (int i = 0; i < nodes_; ++i) must("ip netns exec " + ns(i) + " iptables -w -F");
+}
+
+}  // namespace ovo::test
