@@ -53,7 +53,20 @@ void publish_routing(self_ptr self) {
                                      [](const node_info& n) { return !n.hash_range.empty(); });
   table->copies_needed =
       std::max<int>(1, std::min<int>(st.options.min_copies, static_cast<int>(serving)));
+  table->in_minority = st.in_minority;
+  table->reads_in_minority = st.options.reads_in_minority;
   st.routing->publish(std::move(table));
+}
+
+/// Whether this node and the peers it has a link to are more than half of the members (every
+/// node of the view, reachable or not: docs/cluster.md, "Partitions").
+bool reaches_majority(self_ptr self, std::size_t* reachable = nullptr) {
+  auto& st = self->state;
+  std::size_t count = 1;
+  for (const auto& node : st.view->nodes())
+    if (node.name != st.view->self().name && st.links_up.count(node.name)) ++count;
+  if (reachable) *reachable = count;
+  return 2 * count > st.view->nodes().size();
 }
 
 std::string describe(const cluster_view& view) {
@@ -96,6 +109,36 @@ void answer_query(self_ptr self, const command& cmd, Deliver deliver) {
   deliver(std::move(answer));
 }
 
+/// Enters or leaves the minority state after a link or the membership changed (PartitionPolicy
+/// "majority"). Back from a minority, everything this node holds may be stale (the majority may
+/// have served its slots meanwhile): its slots arrive again, read through to and pulled from
+/// the nodes that served them, the newer version of each key winning.
+void check_majority(self_ptr self) {
+  auto& st = self->state;
+  if (!st.options.majority_rule) return;
+  std::size_t reachable = 0;
+  const bool minority = !reaches_majority(self, &reachable);
+  if (minority == st.in_minority) return;
+  st.in_minority = minority;
+  const auto members = st.view->nodes().size();
+  if (minority) {
+    component_log("cluster")->warn(
+        "reaching {} of {} members, no majority: serving nothing and taking nothing over "
+        "until a majority is reachable again",
+        reachable, members);
+    publish_routing(self);
+    return;
+  }
+  component_log("cluster")->warn(
+      "reaching {} of {} members again: serving; the slots held here are reconciled with "
+      "the nodes that served them meanwhile",
+      reachable, members);
+  st.held.fill(false);
+  st.bootstrapped = false;  // the next view a peer sends tells who served the slots meanwhile
+  st.distrust_local_copies = true;
+  view_changed(self);
+}
+
 /// A node that has left for good: forget it, and stop connecting to it.
 void forget(self_ptr self, const std::string& name) {
   auto& st = self->state;
@@ -104,8 +147,10 @@ void forget(self_ptr self, const std::string& name) {
     self->send_exit(it->second, caf::exit_reason::user_shutdown);
     st.peers.erase(it);
   }
+  st.links_up.erase(name);
   component_log("cluster")->info("{} left the cluster", name);
   view_changed(self);
+  check_majority(self);  // one member fewer
 }
 
 /// A stepbrother adds this node to its twins (it then keeps replicas of the stepbrother's slots).
@@ -124,6 +169,45 @@ void ask_stepbrother(self_ptr self, const std::string& name) {
             component_log("cluster")->warn("stepbrother {} did not take this node as its twin: {}",
                                            name, self->system().render(err));
           });
+}
+
+/// Marks `name` INACTIVE (its slots fail over) and starts the clock towards its removal.
+void take_over(self_ptr self, const std::string& name) {
+  const auto* node = self->state.view->find(name);
+  if (!node) return;
+  const auto incarnation = node->incarnation;
+  if (self->state.view->set_active(name, false)) view_changed(self);
+  const auto removal = self->state.options.dead_node_removal;
+  if (removal.count() > 0) self->delayed_send(self, removal, remove_atom_v, name, incarnation);
+}
+
+/// The link to `name` went up or down. Down: with the majority rule the node's slots are taken
+/// over only NodeTimeoutMs later, if the link is still down and this side reaches a majority
+/// then (the other side, if alive and in a minority, has stopped serving by then).
+void link_changed(self_ptr self, const std::string& name, bool up) {
+  auto& st = self->state;
+  const auto* node = st.view->find(name);
+  if (node && node->leaving && !up) {
+    forget(self, name);
+    return;
+  }
+  if (up)
+    st.links_up.insert(name);
+  else
+    st.links_up.erase(name);
+  check_majority(self);
+  if (up) {
+    if (st.view->set_active(name, true)) view_changed(self);
+    ask_stepbrother(self, name);
+    return;
+  }
+  st.mover.lost_contact.insert(name);
+  if (!node) return;
+  if (!st.options.majority_rule) {
+    take_over(self, name);
+    return;
+  }
+  self->delayed_send(self, st.options.node_timeout, peer_state_atom_v, name, node->incarnation);
 }
 
 /// Contacts a node given by address only (ovoctl join): its view arrives like any peer's, and
@@ -212,6 +296,10 @@ cluster_manager_actor::behavior_type cluster_manager(
         });
       },
       [self](caf::join_atom, node_info& joiner) -> std::vector<node_info> {
+        // A node removed while unreachable may come back as the same process (a healed
+        // partition): its own handshake readmits it.
+        if (self->state.view->readmit(joiner.name, joiner.incarnation))
+          component_log("cluster")->info("{} is back after its removal", joiner.name);
         if (self->state.view->merge(joiner)) view_changed(self);
         return self->state.view->nodes();
       },
@@ -221,22 +309,19 @@ cluster_manager_actor::behavior_type cluster_manager(
         for (const auto& node : nodes) changed = self->state.view->merge(node) || changed;
         if (changed) view_changed(self);
       },
-      [self](peer_state_atom, std::string& name, bool up) {
-        const auto* node = self->state.view->find(name);
-        if (node && node->leaving && !up) {
-          forget(self, name);
+      [self](peer_state_atom, std::string& name, bool up) { link_changed(self, name, up); },
+      [self](peer_state_atom, std::string& name, int64_t incarnation) {
+        // NodeTimeoutMs after the link to `name` dropped (majority rule).
+        auto& st = self->state;
+        const auto* node = st.view->find(name);
+        if (!node || node->incarnation != incarnation || st.links_up.count(name) || st.in_minority)
           return;
-        }
-        if (!up) self->state.mover.lost_contact.insert(name);
-        if (self->state.view->set_active(name, up)) view_changed(self);
-        if (up) ask_stepbrother(self, name);
-        const auto removal = self->state.options.dead_node_removal;
-        if (!up && node && removal.count() > 0)
-          self->delayed_send(self, removal, remove_atom_v, name, node->incarnation);
+        take_over(self, name);
       },
       [self](remove_atom, std::string& name, int64_t incarnation) {
         const auto* node = self->state.view->find(name);
         if (!node || node->active || node->incarnation != incarnation) return;
+        if (self->state.in_minority) return;  // a minority changes nothing
         component_log("cluster")->warn("{} has been unreachable for {} s: removing it", name,
                                        self->state.options.dead_node_removal.count());
         forget(self, name);

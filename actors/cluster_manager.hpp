@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 
 namespace ovo {
 
@@ -25,6 +26,11 @@ struct cluster_options {
   std::chrono::milliseconds replica_timeout{2000};  ///< Settings.ReplicaTimeoutMs
   std::chrono::seconds dead_node_removal{0};        ///< 0: never remove an unreachable node
   std::chrono::seconds verify_interval{0};          ///< 0: anti-entropy only when asked
+  /// PartitionPolicy "majority": only a side reaching a majority of the members serves and
+  /// takes slots over, NodeTimeoutMs after a link dropped (docs/cluster.md, "Partitions").
+  bool majority_rule = true;
+  std::chrono::milliseconds node_timeout{2000};  ///< Settings.NodeTimeoutMs
+  bool reads_in_minority = false;                ///< Settings.ReadsInMinority
   /// Nodes asked to take this node as their twin once reached (ServerNode.Stepbrothers).
   std::vector<std::string> stepbrothers;
 };
@@ -56,6 +62,12 @@ struct cluster_manager_state {
   std::array<slot_arrival, slot_count> arrivals;
   std::chrono::steady_clock::time_point last_chunk;  ///< any slot's chunk received last
   bool arrival_check_scheduled = false;
+  std::set<std::string> links_up;  ///< peers whose connection is up right now
+  /// PartitionPolicy "majority": this node reaches no majority of the members and serves nothing.
+  bool in_minority = false;
+  /// Back from a minority: the slots it holds are reconciled as arrivals whose local copies may
+  /// be stale (expect_new_slots).
+  bool distrust_local_copies = false;
   slot_mover_state mover;
 };
 

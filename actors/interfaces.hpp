@@ -208,7 +208,8 @@ using slot_holder_actor = caf::typed_actor<
     caf::replies_to<sizes_atom>::with<std::vector<uint32_t>, std::vector<uint32_t>, uint64_t,
                                       uint32_t>,
     caf::replies_to<push_atom, int, caf::strong_actor_ptr>::with<uint64_t>,
-    caf::replies_to<drop_atom, int>::with<uint64_t>, caf::reacts_to<expect_atom, std::vector<int>>,
+    caf::replies_to<drop_atom, int>::with<uint64_t>,
+    caf::reacts_to<expect_atom, std::vector<int>, bool>,
     // (slot, counters?, last?, entries): one chunk of one namespace of a slot's data.
     caf::replies_to<migrate_atom, int, bool, bool, std::vector<replica_write>>::with<bool>,
     // (key, counter?): the current state of one key.
@@ -296,6 +297,8 @@ using cluster_admin_actor =
 /// connection's up/down, its own timers.
 using cluster_internal_actor =
     command_handler_actor::extend<caf::reacts_to<peer_state_atom, std::string, bool>,
+                                  // (name, incarnation): its link has been down NodeTimeoutMs.
+                                  caf::reacts_to<peer_state_atom, std::string, int64_t>,
                                   caf::reacts_to<rebalance_atom>,
                                   caf::reacts_to<remove_atom, std::string, int64_t>,
                                   // The periodic anti-entropy round (VerifyIntervalSeconds).

@@ -46,6 +46,9 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   options.replica_timeout = std::chrono::milliseconds(settings.replica_timeout_ms);
   options.dead_node_removal = std::chrono::seconds(settings.dead_node_removal_seconds);
   options.verify_interval = std::chrono::seconds(settings.verify_interval_seconds);
+  options.majority_rule = settings.partitions == partition_policy::majority;
+  options.node_timeout = std::chrono::milliseconds(settings.node_timeout_ms);
+  options.reads_in_minority = settings.reads_in_minority;
   options.stepbrothers = config.stepbrothers;
   cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_}, routing_,
                           seed_nodes(config), std::move(on_topology_change), options);

@@ -27,6 +27,10 @@ struct routing_table {
   /// Copies a write needs in sync, owner included: min(MinCopies, data nodes serving), and 1
   /// with Replication "async" or "off" (docs/cluster.md, "In-sync copies").
   int copies_needed = 1;
+  /// This node cannot reach a majority of the members (PartitionPolicy "majority"): it applies
+  /// no command, and answers reads only with ReadsInMinority (docs/cluster.md, "Partitions").
+  bool in_minority = false;
+  bool reads_in_minority = false;
 };
 
 /// One published table, kept alive by whoever acts on it (a write and its replicas use one).

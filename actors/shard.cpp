@@ -75,6 +75,13 @@ void move_key(self_ptr self, const routing_snapshot& routing, const command& cmd
 template <class Deliver>
 void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Deliver deliver) {
   auto& objects = *self->state.objects;
+  if (routing && routing->in_minority && (is_write_op(cmd.kind) || !routing->reads_in_minority)) {
+    deliver(failure(status::unavailable,
+                    "this node cannot reach a majority of the cluster's members (a network "
+                    "partition?) and serves nothing until it does; nothing was changed, retry "
+                    "through another node"));
+    return;
+  }
   if (is_write_op(cmd.kind))
     for (const auto* key : {&cmd.key, &cmd.new_key})
       if (!key->empty()) {

@@ -5,6 +5,7 @@
 #include "core/slot_layout.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace ovo {
 namespace {
@@ -101,6 +102,7 @@ void pull(cluster_manager_self self, int slot, const std::vector<std::string>& s
 /// Tells the local holders which slots this node holds since the last view: their data is on
 /// its way, and what is written here before it arrives must win.
 void expect_new_slots(cluster_manager_self self) {
+  const bool distrust = std::exchange(self->state.distrust_local_copies, false);
   auto& st = self->state;
   std::vector<int> arriving;
   for (int slot = 0; slot < slot_count; ++slot) {
@@ -113,7 +115,7 @@ void expect_new_slots(cluster_manager_self self) {
   std::vector<std::vector<int>> by_shard(st.local.shards.size());
   for (int slot : arriving) by_shard[shard_of_slot(slot, by_shard.size())].push_back(slot);
   for (std::size_t i = 0; i < by_shard.size(); ++i)
-    if (!by_shard[i].empty()) self->send(st.local.shards[i], expect_atom_v, by_shard[i]);
+    if (!by_shard[i].empty()) self->send(st.local.shards[i], expect_atom_v, by_shard[i], distrust);
   const auto now = steady::now();
   for (int slot : arriving) {
     auto& arrival = st.arrivals[static_cast<std::size_t>(slot)];

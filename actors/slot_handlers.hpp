@@ -160,11 +160,11 @@ auto slot_drop_handler(Self self) {
 
 template <class Self>
 auto slot_expect_handler(Self self) {
-  return [self](expect_atom, std::vector<int>& slots) {
+  return [self](expect_atom, std::vector<int>& slots, bool distrust_local) {
     for (int slot : slots)
       if (slot >= 0 && slot < slot_count) {
-        self->state.object_arrivals.expect(slot);
-        self->state.counter_arrivals.expect(slot);
+        self->state.object_arrivals.expect(slot, distrust_local);
+        self->state.counter_arrivals.expect(slot, distrust_local);
       }
   };
 }
@@ -219,7 +219,7 @@ key_source arriving_source(Self self, bool counter, const std::string& key) {
   auto& st = self->state;
   // Cheapest test first: outside an arrival window (nearly always) nothing else is looked at.
   const bool missing = st.in_namespace(counter, [&](auto& space, arrival_guard& arrivals) {
-    return arrivals.in_transit(key) && !space.contains(key);
+    return arrivals.in_transit(key, space.contains(key));
   });
   if (!missing) return {};
   return {false,
@@ -234,11 +234,11 @@ void fetch_then(Self self, const peer_connection_actor& source, const std::strin
   self->request(source, defaults::forward_timeout, fetch_atom_v, key, counter)
       .then(
           [self, counter, then](replica_write& write) {
-            // Absent there too: nothing to store, and nothing to remember (the slot's data may
-            // still bring the key if that node was not the one holding it).
-            auto& st = self->state;
-            st.in_namespace(counter, [&](auto& space, arrival_guard& arrivals) {
-              if (!write.erase && arrivals.accepts(write.record.key)) space.apply(write);
+            // Never known there: nothing to store, and nothing to remember (the slot's data may
+            // still bring the key if that node was not the one holding it). A delete known
+            // there is stored like a value (newer wins), so a stale copy here goes too.
+            self->state.in_namespace(counter, [&](auto& space, arrival_guard& arrivals) {
+              if (write.version > 0 && arrivals.accepts(write.record.key)) space.apply(write);
             });
             then();
           },

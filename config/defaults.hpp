@@ -48,9 +48,11 @@ inline constexpr auto overdue_check_interval = std::chrono::milliseconds(250);
 /// Reconnect backoff towards an unreachable peer: doubles from the first to the last.
 inline constexpr auto reconnect_backoff_first = std::chrono::milliseconds(100);
 inline constexpr auto reconnect_backoff_last = std::chrono::milliseconds(2000);
-/// Middleman heartbeats, so a frozen peer (not just a closed socket) is detected.
-inline constexpr auto heartbeat_interval = std::chrono::milliseconds(500);
-inline constexpr auto connection_timeout = std::chrono::seconds(2);
+/// Middleman heartbeats, so a frozen or cut-off peer (not just a closed socket) is detected: a
+/// link with no traffic for connection_timeout drops. Both sides of a partition see it drop
+/// within one heartbeat of each other (the margin of the majority rule: docs/cluster.md).
+inline constexpr auto heartbeat_interval = std::chrono::milliseconds(250);
+inline constexpr auto connection_timeout = std::chrono::milliseconds(1000);
 
 /// How long a delete's version is kept, so an older copy of the key arriving later (a replica
 /// write, a slot push dumped before the delete; pushes time out after migrate_timeout) is
@@ -80,6 +82,10 @@ inline constexpr std::size_t chunk_bytes = 1024 * 1024;
 inline constexpr auto migrate_timeout = std::chrono::seconds(30);
 /// A pass that could not hand every slot over tries again after this.
 inline constexpr auto rebalance_retry = std::chrono::seconds(5);
+/// Settings.NodeTimeoutMs: a node that cannot reach a majority of the members this long stops
+/// serving; a side with a majority takes an unreachable node's slots over only this long after
+/// its link dropped (the minority has stopped by then: docs/cluster.md, "Partitions").
+inline constexpr int64_t node_timeout_ms = 2000;
 /// How often an owner compares its slots with their replica holders and repairs differences
 /// (Settings.VerifyIntervalSeconds; 0 = only on `ovoctl verify`).
 inline constexpr int64_t verify_interval_seconds = 60;

@@ -121,7 +121,8 @@ node_settings read_settings(field_reader& in, const json& obj) {
       "Shards",           "RestThreads",    "ActorThreads",           "MaxKeyBytes",
       "MaxValueBytes",    "MaxBodyBytes",   "ExpirySweepMs",          "LogLevel",
       "LeaveOnShutdown",  "Replication",    "DeadNodeRemovalSeconds", "MinCopies",
-      "ReplicaTimeoutMs", "AdminTokenFile", "VerifyIntervalSeconds"};
+      "ReplicaTimeoutMs", "AdminTokenFile", "VerifyIntervalSeconds",  "PartitionPolicy",
+      "NodeTimeoutMs",    "ReadsInMinority"};
   for (const auto& item : obj.items())
     if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
   node_settings s;
@@ -172,6 +173,14 @@ node_settings read_settings(field_reader& in, const json& obj) {
     s.replication = replication_mode::off;
   else if (!replication.empty())
     in.fail("Settings.Replication", "must be one of sync, async, off");
+  const auto policy = in.string(obj, "PartitionPolicy", "Settings.PartitionPolicy");
+  if (policy == "available")
+    s.partitions = partition_policy::available;
+  else if (!policy.empty() && policy != "majority")
+    in.fail("Settings.PartitionPolicy", "must be one of majority, available");
+  s.node_timeout_ms =
+      in.integer(obj, "NodeTimeoutMs", "Settings.NodeTimeoutMs", 100, 600'000, s.node_timeout_ms);
+  s.reads_in_minority = in.boolean(obj, "ReadsInMinority", "Settings.ReadsInMinority");
   auto level = in.string(obj, "LogLevel", "Settings.LogLevel");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!level.empty() && !levels.count(level))
@@ -277,6 +286,10 @@ config_outcome load_config(const std::string& path) {
   return parse_config(text.str(), path);
 }
 
+const char* to_string(partition_policy policy) {
+  return policy == partition_policy::available ? "available" : "majority";
+}
+
 const char* to_string(replication_mode mode) {
   switch (mode) {
     case replication_mode::sync:
@@ -314,7 +327,10 @@ std::string render_config(const server_config& config) {
                  {"ReplicaTimeoutMs", s.replica_timeout_ms},
                  {"AdminTokenFile", s.admin_token_file},
                  {"DeadNodeRemovalSeconds", s.dead_node_removal_seconds},
-                 {"VerifyIntervalSeconds", s.verify_interval_seconds}}}};
+                 {"VerifyIntervalSeconds", s.verify_interval_seconds},
+                 {"PartitionPolicy", to_string(s.partitions)},
+                 {"NodeTimeoutMs", s.node_timeout_ms},
+                 {"ReadsInMinority", s.reads_in_minority}}}};
   return root.dump(2) + "\n";
 }
 

@@ -31,6 +31,15 @@ enum class replication_mode {
 /// The setting's text for `mode` ("sync", "async", "off").
 const char* to_string(replication_mode mode);
 
+/// Settings.PartitionPolicy (docs/cluster.md, "Partitions").
+enum class partition_policy {
+  majority,   ///< only a side reaching a majority of the members serves and takes slots over
+  available,  ///< every side serves; versions decide after the heal (concurrent writes lost)
+};
+
+/// The setting's text for `policy` ("majority", "available").
+const char* to_string(partition_policy policy);
+
 struct node_settings {
   std::size_t shards = defaults::shards;
   unsigned rest_threads = 0;   ///< 0 = one per core
@@ -59,6 +68,12 @@ struct node_settings {
   /// How often owners compare their slots with the replica holders' copies and repair them
   /// (docs/cluster.md, "Anti-entropy"); 0 = only on `ovoctl verify`.
   int64_t verify_interval_seconds = defaults::verify_interval_seconds;
+  partition_policy partitions = partition_policy::majority;
+  /// A node that cannot reach a majority of the members for this long stops serving; a side
+  /// with a majority takes an unreachable node's slots over only after this long.
+  int64_t node_timeout_ms = defaults::node_timeout_ms;
+  /// In a minority, answer reads from the local copy (maybe stale) instead of refusing them.
+  bool reads_in_minority = false;
 };
 
 struct server_config {

@@ -18,16 +18,19 @@ namespace ovo {
 
 class arrival_guard {
  public:
-  /// Opens the window of `slot`: its data is on its way.
-  void expect(int slot);
+  /// Opens the window of `slot`: its data is on its way. `distrust_local`: what is stored here
+  /// may be stale (a node back from a minority), so even keys held here are read from the
+  /// previous holder first.
+  void expect(int slot, bool distrust_local = false);
 
   /// Closes the slot's window: its data arrived, or the slot was dropped here. What it
   /// remembered no longer matters.
   void close(int slot);
 
   /// Whether `key`'s current state may still be on the previous holder only: its slot's data
-  /// has not arrived, and the key was neither written nor received here.
-  bool in_transit(std::string_view key) const;
+  /// has not arrived, the key was neither written nor received here, and it is not stored here
+  /// (`stored_here`) or what is stored here is not trusted.
+  bool in_transit(std::string_view key, bool stored_here) const;
 
   /// A local write or delete of `key` (ignored outside a window).
   void note_write(std::string_view key);
@@ -46,6 +49,7 @@ class arrival_guard {
  private:
   struct window {
     bool open = false;
+    bool distrust_local = false;
     absl::flat_hash_set<std::string> written;
   };
 

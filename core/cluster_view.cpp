@@ -65,6 +65,13 @@ bool cluster_view::merge(const node_info& node) {
   return changed;
 }
 
+bool cluster_view::readmit(const std::string& name, int64_t incarnation) {
+  auto gone = departed_.find(name);
+  if (gone == departed_.end() || incarnation < gone->second) return false;
+  departed_.erase(gone);
+  return true;
+}
+
 bool cluster_view::forget(const std::string& name) {
   auto it = std::find_if(nodes_.begin() + 1, nodes_.end(),
                          [&](const node_info& known) { return known.name == name; });

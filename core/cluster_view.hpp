@@ -43,6 +43,9 @@ class cluster_view {
   /// ignored until it comes back as a newer process. True when it was known.
   bool forget(const std::string& name);
 
+  /// Lets a forgotten node's process `incarnation` back in (it reached us again itself); true
+  /// when it had been forgotten.
+  bool readmit(const std::string& name, int64_t incarnation);
   /// Adds or removes `twin` from this node's twins; true when that changed.
   bool set_twin(const std::string& twin, bool add);
 

@@ -86,6 +86,7 @@ TEST_CASE("the client routes each key to its owner and fails over when the owner
     CHECK(n["Requests"]["put"].get<int>() == owned[n["Name"].get<std::string>()]);
 
   c.nodes[1]->stop(SIGKILL, 2s);
+  REQUIRE(c.failed_over({0, 2}, 1));
   int readable = 0;
   for (const auto& key : keys) readable += client.get(key) == "v-" + key;
   CHECK(readable == 300);

@@ -140,8 +140,9 @@ TEST_CASE("concurrent requests forwarded and replicated together each get their 
 TEST_CASE(
     "a frozen peer holds requests up for seconds at most, and its twin writes count as lagging") {
   // One copy is enough here: the writes are answered 200 without the frozen twin (in-sync
-  // copies with MinCopies 2: in_sync_test.cpp).
-  test_cluster c(2, R"({"MinCopies":1})");
+  // copies with MinCopies 2: in_sync_test.cpp). Two nodes serve apart only with
+  // PartitionPolicy "available" (one of two is no majority).
+  test_cluster c(2, R"({"MinCopies":1,"PartitionPolicy":"available"})");
   REQUIRE(c.converged({0, 1}, 2));
   const auto key0 = c.key_owned_by(0, "frozen-"), key1 = c.key_owned_by(1, "frozen-");
   REQUIRE(c.put(1, key1, "v1").status == 200);
@@ -226,8 +227,10 @@ TEST_CASE("kill -9: every acknowledged object and counter stays readable through
     return true;
   };
   bool readable = false;
-  for (int attempt = 0; attempt < 100 && !readable; ++attempt)  // at most ~10 s
+  for (int attempt = 0; attempt < 100 && !readable; ++attempt) {  // at most ~10 s
     readable = all_readable(0) && all_readable(2);
+    if (!readable) std::this_thread::sleep_for(100ms);
+  }
   const auto took = std::chrono::steady_clock::now() - killed;
   CHECK(readable);
   MESSAGE("every key readable through both survivors "
@@ -298,6 +301,7 @@ TEST_CASE("writes keep flowing during a kill -9, every write answered 200 is rea
   auto more = second.get();
   acknowledged.insert(acknowledged.end(), more.begin(), more.end());
   REQUIRE(acknowledged.size() > 100);
+  REQUIRE(c.failed_over({0, 2}, 1));  // node1's keys are served by its twin from now on
   int lost = 0;
   for (const auto& key : acknowledged)
     for (int node : {0, 2}) {
@@ -321,14 +325,15 @@ TEST_CASE("a TTL set through one node expires on the twin after failover too") {
     for (const auto& slot : node1_slots)
       if (slot == ovo::slot_of(key)) keys.push_back(key);
   }
+  const auto written = std::chrono::steady_clock::now();
   for (const auto& key : keys)
     REQUIRE(c.call(0, "PUT", "/ovo/keystorage",
-                   json{{"Key", key}, {"Data", to_base64("v")}, {"TTL", 2}}.dump())
+                   json{{"Key", key}, {"Data", to_base64("v")}, {"TTL", 6}}.dump())
                 .status == 200);
   c.nodes[1]->stop(SIGKILL, 2s);
-  std::this_thread::sleep_for(300ms);
+  REQUIRE(c.failed_over({0, 2}, 1, 4));  // within the TTL
   for (const auto& key : keys) CHECK(c.call(0, "GET", "/ovo/keystorage/" + key).status == 200);
-  std::this_thread::sleep_for(2200ms);
+  std::this_thread::sleep_until(written + 6500ms);
   for (const auto& key : keys) CHECK(c.call(2, "GET", "/ovo/keystorage/" + key).status == 404);
 }
 

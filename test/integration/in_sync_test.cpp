@@ -138,8 +138,10 @@ TEST_CASE(
   CHECK(resumed_after < 8);
 }
 
-TEST_CASE("a 2-node cluster that lost a node keeps accepting writes with MinCopies 2") {
-  test_cluster c(2, R"({"MinCopies":2})");
+TEST_CASE(
+    "a 2-node cluster with PartitionPolicy available that lost a node keeps accepting writes "
+    "with MinCopies 2") {
+  test_cluster c(2, R"({"MinCopies":2,"PartitionPolicy":"available"})");
   REQUIRE(c.converged({0, 1}, 2));
   c.nodes[1]->stop(SIGKILL, 2s);
   const auto keys = keys_in_a_slot_of(c, 0, 10, "alone-");

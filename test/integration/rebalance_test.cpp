@@ -153,7 +153,7 @@ TEST_CASE("a node restarted after kill -9 gets its data back and takes its slots
   auto data = write_data(c, 2'000, 200);
   const auto slots_before = c.view(0)["node2"].second;
   c.nodes[2]->stop(SIGKILL, 2s);
-  std::this_thread::sleep_for(1500ms);
+  REQUIRE(c.failed_over({0, 1}, 2));
   // Written while node2 is down: they must reach it too when it is back.
   for (int i = 0; i < 300; ++i) {
     const auto key = "while-down-" + std::to_string(i);

@@ -31,8 +31,12 @@ node_actors spawn_node(planet& where, node_info me, std::vector<node_info> seeds
   }
   caf::anon_send(node.expiry, targets_atom_v, std::move(targets));
   for (const auto& s : node.shards) caf::anon_send(s, peers_atom_v, peers);
+  // Two nodes: under the majority rule a lost peer leaves each in a minority. These tests are
+  // about the peer protocol itself (a lost peer's slots fail over at once), so "available".
+  cluster_options options;
+  options.majority_rule = false;
   node.manager = sys.spawn(cluster_manager, std::move(me), local_targets{node.shards}, node.routing,
-                           std::move(seeds), topology_listener{}, cluster_options{});
+                           std::move(seeds), topology_listener{}, options);
   // No admin actor: ovoctl is not part of the peer protocol under test.
   node.endpoint = sys.spawn(cluster_endpoint, node.manager, admin_actor{}, std::string());
   return node;

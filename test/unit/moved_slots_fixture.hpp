@@ -74,7 +74,7 @@ struct moved_slots_fixture {
     std::vector<int> every_slot(ovo::slot_count);
     for (int slot = 0; slot < ovo::slot_count; ++slot)
       every_slot[static_cast<std::size_t>(slot)] = slot;
-    caf::anon_send(shard, ovo::expect_atom_v, every_slot);
+    caf::anon_send(shard, ovo::expect_atom_v, every_slot, false);
   }
 
   template <class Holder>

@@ -1,0 +1,132 @@
+// Network partitions (docs/cluster.md, "Partitions"): nodes in network namespaces of their own,
+// partitions as iptables DROP rules between them, clients (this process) reaching every node.
+// Each scenario is judged by write_checker: no acknowledged write lost, copies identical
+// through every node, counters exact within their ambiguous answers.
+
+#include "test/integration/netns_lab.hpp"
+#include "test/integration/test_cluster.hpp"
+#include "test/integration/write_checker.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+using namespace ovo::test;
+using namespace std::chrono_literals;
+using steady = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_between(steady::time_point from, steady::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+/// Waits (at most `seconds`) until `condition` holds, polling every 50 ms; gives when it did.
+template <class Condition>
+std::optional<steady::time_point> when(double seconds, Condition condition) {
+  const auto deadline = steady::now() + std::chrono::duration<double>(seconds);
+  while (steady::now() < deadline) {
+    if (condition()) return steady::now();
+    std::this_thread::sleep_for(50ms);
+  }
+  return std::nullopt;
+}
+
+/// Judges the checker's record once the cluster is one again: every copy identical (ovoctl
+/// verify) and every acknowledged write there, through every node.
+void judge(test_cluster& c, const std::string& token_file, const write_checker& checker) {
+  auto verify = run_ovoctl({"--node", c.api_address(0), "--token-file", token_file, "verify"});
+  CHECK_MESSAGE(verify.exit_code == 0, verify.output);
+  const auto v = checker.check(c.rest_urls());
+  MESSAGE(v.acknowledged_writes << " acknowledged writes to " << v.keys << " keys: " << v.lost
+                                << " lost, " << v.differing << " differing; counters exact "
+                                << v.counters_exact << " of " << v.counters << " ("
+                                << v.acknowledged_increments << " acknowledged increments, "
+                                << v.ambiguous_increments << " ambiguous)");
+  CHECK_MESSAGE(v.lost == 0, v.problems);
+  CHECK_MESSAGE(v.differing == 0, v.problems);
+  CHECK_MESSAGE(v.counters_exact == v.counters, v.problems);
+}
+
+/// A file with an admin token: ovoctl reaches the nodes from outside their namespaces, which is
+/// not loopback.
+std::string admin_token_file() {
+  const auto path = make_temp_dir() + "/admin.token";
+  write_file(path, "partition-test-token\n");
+  return path;
+}
+
+constexpr double node_timeout = 2.0;  // NodeTimeoutMs of these clusters, in seconds
+
+}  // namespace
+
+TEST_CASE(
+    "partition: a node cut off for 15 s stops serving, the majority serves its slots, nothing "
+    "acknowledged is lost, and the healed cluster is one") {
+  netns_lab lab(11, 3);
+  const auto token = admin_token_file();
+  test_cluster c(3, R"({"NodeTimeoutMs":2000,"AdminTokenFile":")" + token + R"("})", {},
+                 lab.places());
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  const auto probe = c.key_owned_by(2, "probe-");
+  REQUIRE(c.put(0, probe, "v").status == 200);
+  write_checker checker;
+  {
+    checked_workload load(checker, c.rest_urls(), 6, 20, 2);
+    std::this_thread::sleep_for(2s);
+    const auto cut_at = steady::now();
+    lab.isolate(2);
+    // The minority stops serving (reads included) ...
+    const auto stopped = when(10, [&] { return c.value_of(2, probe) == "<503>"; });
+    // ... and the majority serves its slots.
+    const auto taken_over = when(10, [&] { return c.value_of(0, probe) == "v"; });
+    REQUIRE(stopped);
+    MESSAGE("node2 stopped serving " << seconds_between(cut_at, *stopped) << " s after the cut");
+    CHECK(seconds_between(cut_at, *stopped) < node_timeout + 1);
+    REQUIRE(taken_over);
+    MESSAGE("the majority served node2's slots " << seconds_between(cut_at, *taken_over)
+                                                 << " s after the cut");
+    CHECK(seconds_between(cut_at, *taken_over) < node_timeout + 2);
+    std::this_thread::sleep_until(cut_at + 15s);
+    lab.heal();
+    const auto healed_at = steady::now();
+    const auto one = when(30, [&] { return c.converged({0, 1, 2}, 3); });
+    REQUIRE(one);
+    MESSAGE("one cluster again " << seconds_between(healed_at, *one) << " s after the heal");
+    CHECK(seconds_between(healed_at, *one) < node_timeout + 5);
+    std::this_thread::sleep_for(2s);  // writes go on in the healed cluster
+  }
+  judge(c, token, checker);
+}
+
+TEST_CASE(
+    "partition: a node cut off longer than DeadNodeRemovalSeconds is removed by the majority, "
+    "rejoins after the heal as one cluster, and nothing acknowledged is lost") {
+  netns_lab lab(12, 3);
+  const auto token = admin_token_file();
+  test_cluster c(
+      3, R"({"NodeTimeoutMs":2000,"DeadNodeRemovalSeconds":3,"AdminTokenFile":")" + token + R"("})",
+      {}, lab.places());
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  write_checker checker;
+  {
+    checked_workload load(checker, c.rest_urls(), 6, 20, 2);
+    std::this_thread::sleep_for(2s);
+    lab.isolate(2);
+    // Taken over after the link drop + NodeTimeoutMs, removed DeadNodeRemovalSeconds later.
+    const auto removed = when(20, [&] { return c.view(0).count("node2") == 0; });
+    REQUIRE(removed);
+    CHECK(c.view(2).count("node0") == 1);  // the minority removed nobody
+    std::this_thread::sleep_for(3s);
+    lab.heal();
+    const auto healed_at = steady::now();
+    const auto one = when(30, [&] { return c.converged({0, 1, 2}, 3); });
+    REQUIRE(one);
+    MESSAGE("one cluster again " << seconds_between(healed_at, *one) << " s after the heal");
+    CHECK(seconds_between(healed_at, *one) < node_timeout + 5);
+    std::this_thread::sleep_for(2s);
+  }
+  judge(c, token, checker);
+}
