@@ -54,6 +54,7 @@ void publish_routing(self_ptr self) {
   table->copies_needed =
       std::max<int>(1, std::min<int>(st.options.min_copies, static_cast<int>(serving)));
   table->in_minority = st.in_minority;
+  table->witness = st.view->self().witness;
   table->reads_in_minority = st.options.reads_in_minority;
   st.routing->publish(std::move(table));
 }

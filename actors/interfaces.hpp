@@ -58,7 +58,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_info& x) {
   return f(caf::meta::type_name("node_info"), x.name, x.host, x.port, x.api_host, x.api_port,
            x.active, x.hash_range, x.twins, x.joined_at_ms, x.incarnation, x.version, x.leaving,
-           x.ranked);
+           x.ranked, x.witness);
 }
 
 template <class Inspector>

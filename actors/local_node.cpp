@@ -117,7 +117,8 @@ node_info describe_self(const server_config& config) {
   me.api_host = config.self.api_host.empty() ? me.host : config.self.api_host;
   me.api_port = config.self.api_port;
   me.active = true;
-  me.hash_range = balanced_layout(1).front();
+  me.witness = config.settings.witness;
+  if (!me.witness) me.hash_range = balanced_layout(1).front();
   me.twins = config.twins;
   // A restart from <conf>.temp keeps the recorded join time, and so its place in the layout.
   for (const auto& node : config.topology)

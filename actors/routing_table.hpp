@@ -31,6 +31,9 @@ struct routing_table {
   /// no command, and answers reads only with ReadsInMinority (docs/cluster.md, "Partitions").
   bool in_minority = false;
   bool reads_in_minority = false;
+  /// This node is a witness: it holds no data, so a command the layout would run here (no data
+  /// node is ranked yet) is refused.
+  bool witness = false;
 };
 
 /// One published table, kept alive by whoever acts on it (a write and its replicas use one).

@@ -75,6 +75,12 @@ void move_key(self_ptr self, const routing_snapshot& routing, const command& cmd
 template <class Deliver>
 void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Deliver deliver) {
   auto& objects = *self->state.objects;
+  if (routing && routing->witness && !is_node_wide_op(cmd.kind)) {
+    deliver(failure(status::unavailable,
+                    "this node is a witness and holds no data, and no data node serves this "
+                    "key yet; nothing was changed, retry"));
+    return;
+  }
   if (routing && routing->in_minority && (is_write_op(cmd.kind) || !routing->reads_in_minority)) {
     deliver(failure(status::unavailable,
                     "this node cannot reach a majority of the cluster's members (a network "

@@ -117,12 +117,25 @@ class field_reader {
 };
 
 node_settings read_settings(field_reader& in, const json& obj) {
-  static const std::set<std::string> known = {
-      "Shards",           "RestThreads",    "ActorThreads",           "MaxKeyBytes",
-      "MaxValueBytes",    "MaxBodyBytes",   "ExpirySweepMs",          "LogLevel",
-      "LeaveOnShutdown",  "Replication",    "DeadNodeRemovalSeconds", "MinCopies",
-      "ReplicaTimeoutMs", "AdminTokenFile", "VerifyIntervalSeconds",  "PartitionPolicy",
-      "NodeTimeoutMs",    "ReadsInMinority"};
+  static const std::set<std::string> known = {"Shards",
+                                              "RestThreads",
+                                              "ActorThreads",
+                                              "MaxKeyBytes",
+                                              "MaxValueBytes",
+                                              "MaxBodyBytes",
+                                              "ExpirySweepMs",
+                                              "LogLevel",
+                                              "LeaveOnShutdown",
+                                              "Replication",
+                                              "DeadNodeRemovalSeconds",
+                                              "MinCopies",
+                                              "ReplicaTimeoutMs",
+                                              "AdminTokenFile",
+                                              "VerifyIntervalSeconds",
+                                              "PartitionPolicy",
+                                              "NodeTimeoutMs",
+                                              "ReadsInMinority",
+                                              "Witness"};
   for (const auto& item : obj.items())
     if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
   node_settings s;
@@ -181,6 +194,7 @@ node_settings read_settings(field_reader& in, const json& obj) {
   s.node_timeout_ms =
       in.integer(obj, "NodeTimeoutMs", "Settings.NodeTimeoutMs", 100, 600'000, s.node_timeout_ms);
   s.reads_in_minority = in.boolean(obj, "ReadsInMinority", "Settings.ReadsInMinority");
+  s.witness = in.boolean(obj, "Witness", "Settings.Witness");
   auto level = in.string(obj, "LogLevel", "Settings.LogLevel");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!level.empty() && !levels.count(level))
@@ -330,7 +344,8 @@ std::string render_config(const server_config& config) {
                  {"VerifyIntervalSeconds", s.verify_interval_seconds},
                  {"PartitionPolicy", to_string(s.partitions)},
                  {"NodeTimeoutMs", s.node_timeout_ms},
-                 {"ReadsInMinority", s.reads_in_minority}}}};
+                 {"ReadsInMinority", s.reads_in_minority},
+                 {"Witness", s.witness}}}};
   return root.dump(2) + "\n";
 }
 

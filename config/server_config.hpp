@@ -74,6 +74,9 @@ struct node_settings {
   int64_t node_timeout_ms = defaults::node_timeout_ms;
   /// In a minority, answer reads from the local copy (maybe stale) instead of refusing them.
   bool reads_in_minority = false;
+  /// A voting member without data (docs/cluster.md, "Partitions"): two data nodes and a
+  /// witness survive the loss of one.
+  bool witness = false;
 };
 
 struct server_config {

@@ -4,7 +4,10 @@ namespace ovo {
 
 void arrival_guard::expect(int slot, bool distrust_local) {
   auto& w = windows_[static_cast<std::size_t>(slot)];
-  w.distrust_local = distrust_local || (w.open && w.distrust_local);
+  if (distrust_local) {
+    close(slot);
+    w.distrust_local = true;
+  }
   w.open = true;
 }
 
@@ -13,12 +16,15 @@ void arrival_guard::close(int slot) {
   w.open = false;
   w.distrust_local = false;
   decltype(w.written){}.swap(w.written);
+  decltype(w.received){}.swap(w.received);
 }
 
 bool arrival_guard::in_transit(std::string_view key, bool stored_here) const {
   const auto& w = windows_[static_cast<std::size_t>(slot_of(key))];
-  return w.open && (!stored_here || w.distrust_local) &&
-         !w.written.contains(absl::string_view(key.data(), key.size()));
+  if (!w.open) return false;
+  const absl::string_view k(key.data(), key.size());
+  if (w.written.contains(k)) return false;
+  return !stored_here || (w.distrust_local && !w.received.contains(k));
 }
 
 void arrival_guard::note_write(std::string_view key) {
@@ -28,12 +34,16 @@ void arrival_guard::note_write(std::string_view key) {
 
 bool arrival_guard::accepts(std::string_view key) {
   auto& w = windows_[static_cast<std::size_t>(slot_of(key))];
-  return !w.open || w.written.emplace(key).second;
+  if (!w.open) return true;
+  const absl::string_view k(key.data(), key.size());
+  if (w.written.contains(k)) return false;
+  if (w.distrust_local) w.received.emplace(k);
+  return true;
 }
 
 std::size_t arrival_guard::remembered() const {
   std::size_t total = 0;
-  for (const auto& w : windows_) total += w.written.size();
+  for (const auto& w : windows_) total += w.written.size() + w.received.size();
   return total;
 }
 

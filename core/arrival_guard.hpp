@@ -19,8 +19,9 @@ namespace ovo {
 class arrival_guard {
  public:
   /// Opens the window of `slot`: its data is on its way. `distrust_local`: what is stored here
-  /// may be stale (a node back from a minority), so even keys held here are read from the
-  /// previous holder first.
+  /// may be stale (a node back from a minority, whose earlier writes others have built on), so
+  /// even keys held here are read from the previous holder first, and what the window
+  /// remembered so far is forgotten.
   void expect(int slot, bool distrust_local = false);
 
   /// Closes the slot's window: its data arrived, or the slot was dropped here. What it
@@ -28,16 +29,15 @@ class arrival_guard {
   void close(int slot);
 
   /// Whether `key`'s current state may still be on the previous holder only: its slot's data
-  /// has not arrived, the key was neither written nor received here, and it is not stored here
-  /// (`stored_here`) or what is stored here is not trusted.
+  /// has not arrived, the key was not written here, and it is not stored here (`stored_here`)
+  /// or what is stored here is not trusted (and no copy was received since).
   bool in_transit(std::string_view key, bool stored_here) const;
 
   /// A local write or delete of `key` (ignored outside a window).
   void note_write(std::string_view key);
 
-  /// Whether an arriving copy of `key` may be stored. The first arriving copy wins over later
-  /// ones too (they can only be older), so an accepted key is remembered like a local write.
-  /// Outside a window every copy is accepted.
+  /// Whether an arriving copy of `key` may be stored (its version then decides): not when the
+  /// key was written here during the window. Outside a window every copy is accepted.
   bool accepts(std::string_view key);
 
   /// Whether the window of `slot` is open (its data has not arrived).
@@ -50,7 +50,8 @@ class arrival_guard {
   struct window {
     bool open = false;
     bool distrust_local = false;
-    absl::flat_hash_set<std::string> written;
+    absl::flat_hash_set<std::string> written;   ///< local writes: newer than any copy in transit
+    absl::flat_hash_set<std::string> received;  ///< copies taken: trusted like local data
   };
 
   std::array<window, slot_count> windows_;

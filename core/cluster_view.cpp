@@ -139,11 +139,13 @@ bool cluster_view::serving(std::size_t index) const {
 }
 
 cluster_view::ranking cluster_view::rank_nodes() const {
-  // Leaving nodes get no rank: their slots are dealt over the others. This node keeps its
-  // rank if it is the last one (there is nobody to hand over to).
+  // Leaving nodes and witnesses get no rank: the slots are dealt over the others. This node
+  // keeps its rank if it is the last one (there is nobody to hand over to; a witness alone then
+  // holds the slots in name only: it refuses every command, see routing_table::witness).
   ranking r;
   for (std::size_t i = 0; i < nodes_.size(); ++i)
-    if (!nodes_[i].leaving && (i == 0 || nodes_[i].ranked)) r.order.push_back(i);
+    if (!nodes_[i].leaving && !nodes_[i].witness && (i == 0 || nodes_[i].ranked))
+      r.order.push_back(i);
   if (r.order.empty()) r.order.push_back(0);
   std::sort(r.order.begin(), r.order.end(), [&](std::size_t a, std::size_t b) {
     return std::tie(nodes_[a].joined_at_ms, nodes_[a].name) <

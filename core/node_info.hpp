@@ -27,6 +27,9 @@ struct node_info {
   /// node gets none before that (its first contact must not move slots to nodes without its
   /// data). Once set, peers keep it set.
   bool ranked = false;
+  /// A voting member that holds no slots (Settings.Witness): it counts towards a majority and
+  /// forwards whatever it is asked to the owners.
+  bool witness = false;
 };
 
 }  // namespace ovo

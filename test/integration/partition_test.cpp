@@ -130,3 +130,46 @@ TEST_CASE(
   }
   judge(c, token, checker);
 }
+
+TEST_CASE(
+    "partition: two data nodes and a witness lose a data node: the witness holds no slot and "
+    "forwards, the other data node serves every slot, nothing acknowledged is lost") {
+  netns_lab lab(13, 3);
+  const auto token = admin_token_file();
+  const std::string settings = R"({"NodeTimeoutMs":2000,"AdminTokenFile":")" + token + R"("})";
+  test_cluster c(
+      3, settings,
+      [](int i, node_options& options) {
+        if (i == 2) options.settings_json.insert(1, R"("Witness":true,)");
+      },
+      lab.places());
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  CHECK(c.view(0)["node2"].second.empty());  // the witness holds no slot
+  CHECK(c.view(0)["node0"].second.size() + c.view(0)["node1"].second.size() == 128);
+  const auto probe = c.key_owned_by(1, "probe-");
+  REQUIRE(c.put(2, probe, "through the witness").status == 200);  // forwarded to node1
+  CHECK(c.value_of(0, probe) == "through the witness");
+  write_checker checker;
+  {
+    checked_workload load(checker, c.rest_urls(), 6, 20, 2);
+    std::this_thread::sleep_for(2s);
+    const auto cut_at = steady::now();
+    lab.isolate(1);
+    // node0 and the witness are 2 of 3: node0 takes node1's slots over.
+    const auto taken_over = when(10, [&] { return c.value_of(0, probe) == "through the witness"; });
+    const auto served = when(
+        10, [&] { return c.view(0)["node1"].second.empty() && c.view(2)["node1"].second.empty(); });
+    REQUIRE(served);
+    REQUIRE(taken_over);
+    MESSAGE("node0 serves every slot " << seconds_between(cut_at, *served) << " s after the cut");
+    CHECK(seconds_between(cut_at, *served) < node_timeout + 2);
+    auto through_witness = c.put(2, probe, "after the takeover");
+    CHECK_MESSAGE(through_witness.status == 200, through_witness.header("X-Ovo-Error"));
+    std::this_thread::sleep_until(cut_at + 10s);
+    lab.heal();
+    REQUIRE(when(30, [&] { return c.converged({0, 1, 2}, 3); }));
+    std::this_thread::sleep_for(2s);
+  }
+  CHECK(c.value_of(1, probe) == "after the takeover");
+  judge(c, token, checker);
+}

@@ -111,9 +111,13 @@ void topology(admin_client& client, const options& opts, std::ostream& out) {
       }
     }
     nodes.push_back(entry);
-    rows.push_back({node.name, node.active ? (node.leaving ? "LEAVING" : "ACTIVE") : "INACTIVE",
-                    std::to_string(node.hash_range.size()), slot_ranges(node.hash_range),
-                    comma_list(node.twins), objects, counters, out_of_sync, api_address(node)});
+    const std::string state = !node.active   ? "INACTIVE"
+                              : node.leaving ? "LEAVING"
+                              : node.witness ? "WITNESS"
+                                             : "ACTIVE";
+    rows.push_back({node.name, state, std::to_string(node.hash_range.size()),
+                    slot_ranges(node.hash_range), comma_list(node.twins), objects, counters,
+                    out_of_sync, api_address(node)});
   }
   if (opts.json)
     out << json{{"Nodes", nodes}}.dump() << "\n";

@@ -55,7 +55,8 @@ nlohmann::json node_json(const node_info& node) {
           {"Port", node.port},
           {"APIHost", node.api_host},
           {"APIPort", node.api_port},
-          {"Leaving", node.leaving}};
+          {"Leaving", node.leaving},
+          {"Witness", node.witness}};
 }
 
 }  // namespace ovo::cli
