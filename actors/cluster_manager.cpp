@@ -16,12 +16,16 @@ namespace {
 
 using self_ptr = cluster_manager_actor::stateful_pointer<cluster_manager_state>;
 
+peer_link_options link_options(const cluster_options& options) {
+  return {options.replica_timeout, options.probe_peers};
+}
+
 void ensure_peer(self_ptr self, const node_info& node) {
   auto& st = self->state;
   if (node.name == st.view->self().name || st.peers.count(node.name)) return;
   auto me = caf::actor_cast<cluster_manager_actor>(self);
   st.peers[node.name] = self->spawn(peer_connection, node.name, node.api_host, node.api_port,
-                                    st.view->self(), me, st.options.replica_timeout);
+                                    st.view->self(), me, link_options(st.options));
 }
 
 /// The connection to node `index` of the view; invalid for this node (index 0) and `none`.
@@ -172,6 +176,17 @@ void ask_stepbrother(self_ptr self, const std::string& name) {
           });
 }
 
+/// Tells the peers which members this node's links do not reach (a new version of its facts),
+/// so each side can tell a node nobody reaches from a link only some cannot use.
+void publish_unreachable(self_ptr self) {
+  auto& st = self->state;
+  std::vector<std::string> unreachable;
+  for (const auto& node : st.view->nodes())
+    if (node.name != st.view->self().name && !st.links_up.count(node.name))
+      unreachable.push_back(node.name);
+  if (st.view->set_unreachable(std::move(unreachable))) view_changed(self);
+}
+
 /// Marks `name` INACTIVE (its slots fail over) and starts the clock towards its removal.
 void take_over(self_ptr self, const std::string& name) {
   const auto* node = self->state.view->find(name);
@@ -197,6 +212,7 @@ void link_changed(self_ptr self, const std::string& name, bool up) {
   else
     st.links_up.erase(name);
   check_majority(self);
+  publish_unreachable(self);
   if (up) {
     if (st.view->set_active(name, true)) view_changed(self);
     ask_stepbrother(self, name);
@@ -223,8 +239,8 @@ void join_seed(self_ptr self, const std::string& host, uint16_t port) {
   st.held.fill(false);
   st.bootstrapped = false;
   auto me = caf::actor_cast<cluster_manager_actor>(self);
-  st.peers[name] = self->spawn(peer_connection, name, host, port, st.view->self(), me,
-                               st.options.replica_timeout);
+  st.peers[name] =
+      self->spawn(peer_connection, name, host, port, st.view->self(), me, link_options(st.options));
 }
 
 /// Starts a graceful leave: the layout stops giving this node slots, passes hand them over,
@@ -312,12 +328,18 @@ cluster_manager_actor::behavior_type cluster_manager(
       },
       [self](peer_state_atom, std::string& name, bool up) { link_changed(self, name, up); },
       [self](peer_state_atom, std::string& name, int64_t incarnation) {
-        // NodeTimeoutMs after the link to `name` dropped (majority rule).
+        // NodeTimeoutMs after the link to `name` dropped (majority rule): taken over once a
+        // majority of the members report it unreachable; a link only some members cannot use
+        // (a non-transitive partition) changes nothing. Asked again while the link is down.
         auto& st = self->state;
         const auto* node = st.view->find(name);
-        if (!node || node->incarnation != incarnation || st.links_up.count(name) || st.in_minority)
+        if (!node || node->incarnation != incarnation || st.links_up.count(name) || !node->active)
           return;
-        take_over(self, name);
+        if (!st.in_minority && 2 * st.view->suspecting(name) > st.view->nodes().size()) {
+          take_over(self, name);
+          return;
+        }
+        self->delayed_send(self, defaults::takeover_recheck, peer_state_atom_v, name, incarnation);
       },
       [self](remove_atom, std::string& name, int64_t incarnation) {
         const auto* node = self->state.view->find(name);

@@ -31,6 +31,9 @@ struct cluster_options {
   bool majority_rule = true;
   std::chrono::milliseconds node_timeout{2000};  ///< Settings.NodeTimeoutMs
   bool reads_in_minority = false;                ///< Settings.ReadsInMinority
+  /// Probe a peer's APIPort before connecting (peer_connection.hpp); off only in CAF's test
+  /// multiplexer, which has no network.
+  bool probe_peers = true;
   /// Nodes asked to take this node as their twin once reached (ServerNode.Stepbrothers).
   std::vector<std::string> stepbrothers;
 };

@@ -58,7 +58,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_info& x) {
   return f(caf::meta::type_name("node_info"), x.name, x.host, x.port, x.api_host, x.api_port,
            x.active, x.hash_range, x.twins, x.joined_at_ms, x.incarnation, x.version, x.leaving,
-           x.ranked, x.witness);
+           x.ranked, x.witness, x.unreachable);
 }
 
 template <class Inspector>
@@ -331,6 +331,8 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<pull_atom, int, std::string>::with<uint64_t>,
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>, caf::reacts_to<caf::connect_atom>,
+    // The probe's answer: whether the peer's APIPort accepts connections.
+    caf::reacts_to<caf::connect_atom, bool>,
     // Its own housekeeping: send the gathered batches; give up on overdue ones.
     caf::reacts_to<flush_atom>, caf::reacts_to<caf::tick_atom>,
     // The answers to its batches from the peer's cluster manager.

@@ -1,5 +1,6 @@
 #include "actors/peer_connection.hpp"
 
+#include "actors/tcp_probe.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
 
@@ -106,7 +107,7 @@ void give_up_overdue(self_ptr self) {
   const auto now = std::chrono::steady_clock::now();
   for (auto& sink : st.forwards.overdue(now - defaults::forward_timeout))
     sink->deliver(unreachable(st.peer_name));
-  for (auto& promise : st.replicas.overdue(now - st.replica_timeout))
+  for (auto& promise : st.replicas.overdue(now - st.options.replica_timeout))
     promise.deliver(caf::make_error(caf::sec::request_timeout));
   // What gathered behind a batch the peer has not answered is sent now rather than after that
   // batch's timeout: its own timeout starts at most one check interval late.
@@ -143,6 +144,11 @@ caf::result<Result> relay(self_ptr self, Atom atom, Payload&... payload) {
 void retry_later(self_ptr self) {
   auto& st = self->state;
   st.connecting = false;
+  // Logged at a low rate: the first failure, then about once a minute.
+  if (st.failed_attempts++ % 30 == 0)
+    component_log("cluster")->info(
+        "cannot reach {} at {}:{} ({} attempts so far); retrying every {} ms at most", st.peer_name,
+        st.api_host, st.api_port, st.failed_attempts, defaults::reconnect_backoff_last.count());
   self->delayed_send(self, st.backoff, caf::connect_atom_v);
   st.backoff =
       std::min(st.backoff * 2, std::chrono::milliseconds(defaults::reconnect_backoff_last));
@@ -157,6 +163,7 @@ void join(self_ptr self, cluster_peer_actor remote) {
             st.remote = remote;
             st.connecting = false;
             st.backoff = defaults::reconnect_backoff_first;
+            st.failed_attempts = 0;
             self->monitor(remote);
             component_log("cluster")->info("connected to {} at {}:{}", st.peer_name, st.api_host,
                                            st.api_port);
@@ -170,10 +177,27 @@ void join(self_ptr self, cluster_peer_actor remote) {
           });
 }
 
+/// Probes the peer's APIPort in a thread of its own (the probe blocks); the answer comes back
+/// as (connect, reachable).
 void connect(self_ptr self) {
   auto& st = self->state;
   if (st.connecting || st.remote) return;
   st.connecting = true;
+  auto me = caf::actor_cast<peer_connection_actor>(self);
+  if (!st.options.probe_first) {
+    self->send(me, caf::connect_atom_v, true);
+    return;
+  }
+  self->spawn<caf::detached>([me, host = st.api_host,
+                              port = st.api_port](caf::event_based_actor* probe) {
+    probe->send(me, caf::connect_atom_v, tcp_reachable(host, port, defaults::peer_connect_timeout));
+    probe->quit();
+  });
+}
+
+/// The peer answers: connects through the middleman, then joins.
+void connect_reachable(self_ptr self) {
+  auto& st = self->state;
   auto middleman = self->system().middleman().actor_handle();
   self->request(middleman, defaults::peer_connect_timeout, caf::connect_atom_v, st.api_host,
                 st.api_port)
@@ -201,9 +225,9 @@ void connect(self_ptr self) {
 peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string peer_name,
                                                      std::string api_host, uint16_t api_port,
                                                      node_info me, cluster_manager_actor local,
-                                                     std::chrono::milliseconds replica_timeout) {
+                                                     peer_link_options options) {
   auto& st = self->state;
-  st.replica_timeout = replica_timeout;
+  st.options = options;
   st.peer_name = std::move(peer_name);
   st.api_host = std::move(api_host);
   st.api_port = api_port;
@@ -278,6 +302,12 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
         if (self->state.remote) self->send(self->state.remote, caf::update_atom_v, std::move(view));
       },
       [self](caf::connect_atom) { connect(self); },
+      [self](caf::connect_atom, bool reachable) {
+        if (reachable)
+          connect_reachable(self);
+        else
+          retry_later(self);
+      },
   };
 }
 

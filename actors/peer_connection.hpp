@@ -8,6 +8,15 @@
 
 namespace ovo {
 
+/// How a peer connection behaves (from the cluster manager's options).
+struct peer_link_options {
+  /// A replica write not confirmed within this fails (the holder leaves the in-sync set).
+  std::chrono::milliseconds replica_timeout{2000};
+  /// Probe the peer's APIPort before asking the middleman to connect (see connect below);
+  /// off only where there is no network (CAF's test multiplexer).
+  bool probe_first = true;
+};
+
 struct peer_connection_state {
   static inline const char* name = "peer_connection";
   std::string peer_name;
@@ -16,10 +25,10 @@ struct peer_connection_state {
   node_info me;                 ///< introduced to the peer on every (re)connect
   cluster_manager_actor local;  ///< our cluster manager: told about views and up/down
   cluster_peer_actor remote;    ///< the peer's cluster endpoint; invalid while disconnected
-  /// A replica write not confirmed within this fails (the holder leaves the in-sync set).
-  std::chrono::milliseconds replica_timeout;
+  peer_link_options options;
   std::chrono::milliseconds backoff;  ///< wait before the next attempt
   bool connecting = false;
+  int failed_attempts = 0;  ///< since the last success (logged at a low rate)
   /// Forwarded commands and replica writes: gathered until a flush, sent as one message each.
   request_batch<command, reply_sink_ptr> forwards;
   request_batch<replica_write, caf::typed_response_promise<bool>> replicas;
@@ -35,9 +44,13 @@ struct peer_connection_state {
 
 /// Connects to the node `peer_name` at api_host:api_port and keeps the connection:
 ///
-///   (start) --connect--> connecting --joined--> connected --down--> (retry after backoff)
-///                            |                                          ^
-///                            +--------------- failed -------------------+
+///   (start) --connect--> probing --answers--> connecting --joined--> connected --down-->
+///                          |                     |                                 |
+///                          +------ failed -------+---------------------------------+
+///                                                       (retry after backoff, forever)
+///
+/// The probe (tcp_probe.hpp) keeps the middleman's blocking connect away from unreachable
+/// hosts, so a healed link is used within one backoff.
 ///
 /// While disconnected, forwarded commands are answered 503/"14" at once instead of queueing.
 /// Forwarded commands and replica writes that arrive together are sent together: the first one
@@ -51,6 +64,6 @@ struct peer_connection_state {
 peer_connection_actor::behavior_type peer_connection(
     peer_connection_actor::stateful_pointer<peer_connection_state> self, std::string peer_name,
     std::string api_host, uint16_t api_port, node_info me, cluster_manager_actor local,
-    std::chrono::milliseconds replica_timeout);
+    peer_link_options options);
 
 }  // namespace ovo

@@ -86,6 +86,9 @@ inline constexpr auto rebalance_retry = std::chrono::seconds(5);
 /// serving; a side with a majority takes an unreachable node's slots over only this long after
 /// its link dropped (the minority has stopped by then: docs/cluster.md, "Partitions").
 inline constexpr int64_t node_timeout_ms = 2000;
+/// While a link is down but a majority still reaches the node behind it, how often a node
+/// checks again whether to take that node's slots over.
+inline constexpr auto takeover_recheck = std::chrono::milliseconds(250);
 /// How often an owner compares its slots with their replica holders and repairs differences
 /// (Settings.VerifyIntervalSeconds; 0 = only on `ovoctl verify`).
 inline constexpr int64_t verify_interval_seconds = 60;

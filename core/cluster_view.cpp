@@ -97,6 +97,23 @@ bool cluster_view::set_twin(const std::string& twin, bool add) {
   return true;
 }
 
+bool cluster_view::set_unreachable(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  if (names == nodes_.front().unreachable) return false;
+  nodes_.front().unreachable = std::move(names);
+  ++nodes_.front().version;
+  return true;
+}
+
+std::size_t cluster_view::suspecting(const std::string& target) const {
+  std::size_t count = 0;
+  for (const auto& node : nodes_)
+    if (node.name != target && std::find(node.unreachable.begin(), node.unreachable.end(),
+                                         target) != node.unreachable.end())
+      ++count;
+  return count;
+}
+
 bool cluster_view::set_leaving() {
   if (nodes_.front().leaving) return false;
   nodes_.front().leaving = true;

@@ -49,6 +49,11 @@ class cluster_view {
   /// Adds or removes `twin` from this node's twins; true when that changed.
   bool set_twin(const std::string& twin, bool add);
 
+  /// The members this node's links do not reach (sorted); true when that changed (it is then
+  /// news for the peers: a new version of this node's facts).
+  bool set_unreachable(std::vector<std::string> names);
+  /// Members other than `target` (this node included) that report `target` unreachable.
+  std::size_t suspecting(const std::string& target) const;
   /// This node starts handing its slots over (graceful leave); true when that changed.
   bool set_leaving();
 

@@ -30,6 +30,9 @@ struct node_info {
   /// A voting member that holds no slots (Settings.Witness): it counts towards a majority and
   /// forwards whatever it is asked to the owners.
   bool witness = false;
+  /// The members this node's own links do not reach right now: a node's slots are taken over
+  /// only when a majority of the members cannot reach it (docs/cluster.md, "Partitions").
+  std::vector<std::string> unreachable;
 };
 
 }  // namespace ovo

@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -171,5 +172,63 @@ TEST_CASE(
     std::this_thread::sleep_for(2s);
   }
   CHECK(c.value_of(1, probe) == "after the takeover");
+  judge(c, token, checker);
+}
+
+TEST_CASE(
+    "partition: with one link cut (node0 and node1 both still reach node2) the layout stays as "
+    "it is and nothing acknowledged is lost") {
+  netns_lab lab(14, 3);
+  const auto token = admin_token_file();
+  test_cluster c(3, R"({"NodeTimeoutMs":2000,"AdminTokenFile":")" + token + R"("})", {},
+                 lab.places());
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  const auto layout = c.view(2);
+  write_checker checker;
+  {
+    checked_workload load(checker, c.rest_urls(), 6, 20, 2);
+    std::this_thread::sleep_for(2s);
+    lab.cut(0, 1);
+    // Neither takes the other's slots over: a majority (node2 and the other one) still reaches
+    // each of them. The layout seen by every node stays the one before the cut.
+    std::this_thread::sleep_for(std::chrono::duration<double>(node_timeout + 3));
+    for (int i = 0; i < 3; ++i) CHECK(c.view(i) == layout);
+    std::this_thread::sleep_for(8s);
+    for (int i = 0; i < 3; ++i) CHECK(c.view(i) == layout);
+    lab.heal();
+    // The layout never changed: healed means node0 and node1 reach each other again.
+    auto reconnected = [&] {
+      const auto lines = c.log_lines({0}, "connected to node1");
+      return std::count(lines.begin(), lines.end(), '\n') >= 2;
+    };
+    REQUIRE(when(30, reconnected));
+    std::this_thread::sleep_for(2s);
+  }
+  judge(c, token, checker);
+}
+
+TEST_CASE(
+    "partition: a node whose links flap 20 times (cut 0.5-3 s, then 1-2 s up) loses nothing "
+    "acknowledged and ends in one cluster") {
+  netns_lab lab(15, 3);
+  const auto token = admin_token_file();
+  test_cluster c(3, R"({"NodeTimeoutMs":2000,"AdminTokenFile":")" + token + R"("})", {},
+                 lab.places());
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  write_checker checker;
+  {
+    checked_workload load(checker, c.rest_urls(), 6, 20, 2);
+    std::this_thread::sleep_for(1s);
+    for (int flap = 0; flap < 20; ++flap) {  // bounded: at most 20 x 5 s
+      const auto down = std::chrono::milliseconds(500 + (flap * 137) % 2501);
+      const auto up = std::chrono::milliseconds(1000 + (flap * 311) % 1001);
+      lab.isolate(2);
+      std::this_thread::sleep_for(down);
+      lab.heal();
+      std::this_thread::sleep_for(up);
+    }
+    REQUIRE(when(30, [&] { return c.converged({0, 1, 2}, 3); }));
+    std::this_thread::sleep_for(3s);
+  }
   judge(c, token, checker);
 }

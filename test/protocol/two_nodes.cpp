@@ -35,6 +35,7 @@ node_actors spawn_node(planet& where, node_info me, std::vector<node_info> seeds
   // about the peer protocol itself (a lost peer's slots fail over at once), so "available".
   cluster_options options;
   options.majority_rule = false;
+  options.probe_peers = false;  // the test multiplexer has no network to probe
   node.manager = sys.spawn(cluster_manager, std::move(me), local_targets{node.shards}, node.routing,
                            std::move(seeds), topology_listener{}, options);
   // No admin actor: ovoctl is not part of the peer protocol under test.
