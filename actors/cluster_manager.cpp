@@ -65,13 +65,20 @@ void publish_routing(self_ptr self) {
 
 /// Whether this node and the peers it has a link to are more than half of the members (every
 /// node of the view, reachable or not: docs/cluster.md, "Partitions").
-bool reaches_majority(self_ptr self, std::size_t* reachable = nullptr) {
+bool reaches_majority(self_ptr self, std::size_t* reachable = nullptr,
+                      std::size_t* members = nullptr) {
   auto& st = self->state;
+  // The configured peers count before they were ever reached: a node restarted while cut off
+  // from them is a minority of one, not a cluster of one.
+  std::set<std::string> all;
+  for (const auto& node : st.view->nodes()) all.insert(node.name);
+  for (const auto& [name, peer] : st.peers) all.insert(name);
   std::size_t count = 1;
-  for (const auto& node : st.view->nodes())
-    if (node.name != st.view->self().name && st.links_up.count(node.name)) ++count;
+  for (const auto& name : all)
+    if (name != st.view->self().name && st.links_up.count(name)) ++count;
   if (reachable) *reachable = count;
-  return 2 * count > st.view->nodes().size();
+  if (members) *members = all.size();
+  return 2 * count > all.size();
 }
 
 std::string describe(const cluster_view& view) {
@@ -83,6 +90,8 @@ std::string describe(const cluster_view& view) {
   }
   return text;
 }
+
+void check_majority(self_ptr self);
 
 /// Everything that follows a change of the view.
 void view_changed(self_ptr self) {
@@ -96,6 +105,7 @@ void view_changed(self_ptr self) {
   for (const auto& [name, peer] : st.peers) self->send(peer, caf::update_atom_v, st.view->nodes());
   component_log("cluster")->info("topology: {}", describe(*st.view));
   if (st.on_change) st.on_change(st.view->nodes());
+  check_majority(self);  // the membership may have grown or shrunk
 }
 
 template <class Deliver>
@@ -121,16 +131,25 @@ void answer_query(self_ptr self, const command& cmd, Deliver deliver) {
 void check_majority(self_ptr self) {
   auto& st = self->state;
   if (!st.options.majority_rule) return;
-  std::size_t reachable = 0;
-  const bool minority = !reaches_majority(self, &reachable);
-  if (minority == st.in_minority) return;
+  std::size_t reachable = 0, members = 0;
+  const bool minority = !reaches_majority(self, &reachable, &members);
+  if (minority == st.in_minority) {
+    st.had_majority = st.had_majority || !minority;
+    return;
+  }
   st.in_minority = minority;
-  const auto members = st.view->nodes().size();
   if (minority) {
     component_log("cluster")->warn(
         "reaching {} of {} members, no majority: serving nothing and taking nothing over "
         "until a majority is reachable again",
         reachable, members);
+    publish_routing(self);
+    return;
+  }
+  if (!st.had_majority) {
+    // The first majority since the start: the start itself treated every slot as arriving.
+    st.had_majority = true;
+    component_log("cluster")->info("reaching {} of {} members: serving", reachable, members);
     publish_routing(self);
     return;
   }
@@ -189,12 +208,11 @@ void publish_unreachable(self_ptr self) {
 
 /// Marks `name` INACTIVE (its slots fail over) and starts the clock towards its removal.
 void take_over(self_ptr self, const std::string& name) {
-  const auto* node = self->state.view->find(name);
-  if (!node) return;
-  const auto incarnation = node->incarnation;
+  if (!self->state.view->find(name)) return;
   if (self->state.view->set_active(name, false)) view_changed(self);
   const auto removal = self->state.options.dead_node_removal;
-  if (removal.count() > 0) self->delayed_send(self, removal, remove_atom_v, name, incarnation);
+  if (removal.count() > 0)
+    self->delayed_send(self, removal, remove_atom_v, name, self->state.link_changes[name]);
 }
 
 /// The link to `name` went up or down. Down: with the majority rule the node's slots are taken
@@ -211,6 +229,7 @@ void link_changed(self_ptr self, const std::string& name, bool up) {
     st.links_up.insert(name);
   else
     st.links_up.erase(name);
+  const auto change = ++st.link_changes[name];
   check_majority(self);
   publish_unreachable(self);
   if (up) {
@@ -224,7 +243,7 @@ void link_changed(self_ptr self, const std::string& name, bool up) {
     take_over(self, name);
     return;
   }
-  self->delayed_send(self, st.options.node_timeout, peer_state_atom_v, name, node->incarnation);
+  self->delayed_send(self, st.options.node_timeout, peer_state_atom_v, name, change);
 }
 
 /// Contacts a node given by address only (ovoctl join): its view arrives like any peer's, and
@@ -285,6 +304,7 @@ cluster_manager_actor::behavior_type cluster_manager(
   st.mover.last = holders_of(*st.view);
   st.owner_before.fill(st.view->self().name);
   publish_routing(self);
+  check_majority(self);  // with configured peers: a minority until enough of them are reached
   schedule_verify_round(self);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (const auto& [name, peer] : self->state.peers) self->send_exit(peer, msg.reason);
@@ -315,9 +335,15 @@ cluster_manager_actor::behavior_type cluster_manager(
       [self](caf::join_atom, node_info& joiner) -> std::vector<node_info> {
         // A node removed while unreachable may come back as the same process (a healed
         // partition): its own handshake readmits it.
-        if (self->state.view->readmit(joiner.name, joiner.incarnation))
+        auto& st = self->state;
+        if (st.view->readmit(joiner.name, joiner.incarnation))
           component_log("cluster")->info("{} is back after its removal", joiner.name);
-        if (self->state.view->merge(joiner)) view_changed(self);
+        if (st.view->merge(joiner)) view_changed(self);
+        // It reaches us: our own link to it (which decides when it stops being INACTIVE here)
+        // tries now instead of after its backoff, so both do not serve its slots for long.
+        if (auto peer = st.peers.find(joiner.name);
+            peer != st.peers.end() && !st.links_up.count(joiner.name))
+          self->send(peer->second, caf::connect_atom_v);
         return self->state.view->nodes();
       },
       [self](caf::update_atom, std::vector<node_info>& nodes) {
@@ -327,24 +353,29 @@ cluster_manager_actor::behavior_type cluster_manager(
         if (changed) view_changed(self);
       },
       [self](peer_state_atom, std::string& name, bool up) { link_changed(self, name, up); },
-      [self](peer_state_atom, std::string& name, int64_t incarnation) {
-        // NodeTimeoutMs after the link to `name` dropped (majority rule): taken over once a
-        // majority of the members report it unreachable; a link only some members cannot use
-        // (a non-transitive partition) changes nothing. Asked again while the link is down.
+      [self](peer_state_atom, std::string& name, int64_t change) {
+        // NodeTimeoutMs after the link to `name` dropped (majority rule), unless it changed
+        // since: taken over once a majority of the members report it unreachable; a link only
+        // some members cannot use (a non-transitive partition) changes nothing. Asked again
+        // while the link stays down.
         auto& st = self->state;
         const auto* node = st.view->find(name);
-        if (!node || node->incarnation != incarnation || st.links_up.count(name) || !node->active)
-          return;
+        if (!node || st.link_changes[name] != change || !node->active) return;
         if (!st.in_minority && 2 * st.view->suspecting(name) > st.view->nodes().size()) {
           take_over(self, name);
           return;
         }
-        self->delayed_send(self, defaults::takeover_recheck, peer_state_atom_v, name, incarnation);
+        self->delayed_send(self, defaults::takeover_recheck, peer_state_atom_v, name, change);
       },
-      [self](remove_atom, std::string& name, int64_t incarnation) {
-        const auto* node = self->state.view->find(name);
-        if (!node || node->active || node->incarnation != incarnation) return;
-        if (self->state.in_minority) return;  // a minority changes nothing
+      [self](remove_atom, std::string& name, int64_t change) {
+        // DeadNodeRemovalSeconds after `name` was taken over, unless its link changed since.
+        auto& st = self->state;
+        const auto* node = st.view->find(name);
+        if (!node || node->active || st.link_changes[name] != change) return;
+        if (st.in_minority) {  // a minority changes nothing: asked again later
+          self->delayed_send(self, defaults::takeover_recheck, remove_atom_v, name, change);
+          return;
+        }
         component_log("cluster")->warn("{} has been unreachable for {} s: removing it", name,
                                        self->state.options.dead_node_removal.count());
         forget(self, name);

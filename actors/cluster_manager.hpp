@@ -44,6 +44,7 @@ struct slot_arrival {
   uint8_t namespaces_left = 0;  ///< bit 0 objects, bit 1 counters: last chunk still awaited
   std::size_t pulls_left = 0;   ///< pulls asked and not answered yet
   bool pull_failed = false;     ///< one of them failed: pull again
+  uint64_t pull_round = 0;      ///< the round of the pulls out (answers to others are ignored)
   std::chrono::steady_clock::time_point since;  ///< opened, or its last chunk or pull
 };
 
@@ -65,9 +66,16 @@ struct cluster_manager_state {
   std::array<slot_arrival, slot_count> arrivals;
   std::chrono::steady_clock::time_point last_chunk;  ///< any slot's chunk received last
   bool arrival_check_scheduled = false;
+  uint64_t pull_rounds = 0;        ///< rounds of pulls asked so far (each slot_arrival's is unique)
   std::set<std::string> links_up;  ///< peers whose connection is up right now
+  /// Bumped on every up or down of a peer's link: a timer started by an earlier change (take
+  /// over, remove) finds it changed and does nothing.
+  std::map<std::string, int64_t> link_changes;
   /// PartitionPolicy "majority": this node reaches no majority of the members and serves nothing.
   bool in_minority = false;
+  /// It has reached a majority since it started: only then does leaving a minority mean coming
+  /// back to a cluster that may have moved on (a first start or restart is handled as such).
+  bool had_majority = false;
   /// Back from a minority: the slots it holds are reconciled as arrivals whose local copies may
   /// be stale (expect_new_slots).
   bool distrust_local_copies = false;

@@ -174,10 +174,13 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
       response_handler(self, runner),
       [self](adopt_atom, object_record& record) -> caf::result<bool> {
         auto& st = self->state;
+        const auto routing = st.routing ? st.routing->current() : nullptr;
+        if (routing && (routing->in_minority || routing->witness))  // applies nothing
+          return caf::make_error(caf::sec::request_receiver_down,
+                                 "cannot take the key: this node serves nothing now");
         st.objects->adopt(record);
         note_local_write(st, false, record.key);
         auto promise = self->make_response_promise<bool>();
-        const auto routing = st.routing ? st.routing->current() : nullptr;
         replicate_then_deliver(self, routing.get(), *st.objects, {record.key}, done(),
                                [promise](reply) {
                                  auto response = promise;

@@ -53,7 +53,7 @@ std::vector<std::string> pull_sources(cluster_manager_self self, std::size_t slo
   const auto& view = *st.view;
   auto reachable = [&](const std::string& name) {
     const auto* node = view.find(name);
-    return node && node->active && name != view.self().name && st.peers.count(name) > 0;
+    return node && node->active && name != view.self().name && st.links_up.count(name) > 0;
   };
   const auto owner = owner_name(view, slot);
   const auto& first_choice = owner == view.self().name ? st.previous_owner[slot] : owner;
@@ -68,15 +68,17 @@ void pull(cluster_manager_self self, int slot, const std::vector<std::string>& s
   auto& arrival = self->state.arrivals[static_cast<std::size_t>(slot)];
   arrival.pulls_left = sources.size();
   arrival.pull_failed = false;
+  const auto round = ++self->state.pull_rounds;
+  arrival.pull_round = round;
   for (const auto& source : sources) {
     auto peer = self->state.peers.at(source);
     self->request(peer, defaults::migrate_timeout, pull_atom_v, slot, self->state.view->self().name)
         .then(
-            [self, slot, source](uint64_t sent) {
+            [self, slot, source, round](uint64_t sent) {
               component_log("rebalance")
                   ->debug("slot {}: {} sent its copy ({} entries)", slot, source, sent);
               auto& a = self->state.arrivals[static_cast<std::size_t>(slot)];
-              if (!a.open || a.pulls_left == 0) return;
+              if (!a.open || a.pull_round != round || a.pulls_left == 0) return;
               if (--a.pulls_left > 0) return;
               if (a.pull_failed) {
                 a.since = steady::now();  // pulled again at the next check
@@ -85,12 +87,12 @@ void pull(cluster_manager_self self, int slot, const std::vector<std::string>& s
               component_log("rebalance")->info("slot {} arrived (pulled)", slot);
               close_windows(self, slot);
             },
-            [self, slot, source](caf::error& err) {
+            [self, slot, source, round](caf::error& err) {
               component_log("rebalance")
                   ->warn("pulling slot {} from {} failed: {}", slot, source,
                          self->system().render(err));
               auto& a = self->state.arrivals[static_cast<std::size_t>(slot)];
-              if (!a.open || a.pulls_left == 0) return;
+              if (!a.open || a.pull_round != round || a.pulls_left == 0) return;
               a.pull_failed = true;
               if (--a.pulls_left == 0) a.since = steady::now();
             });
@@ -120,7 +122,10 @@ void expect_new_slots(cluster_manager_self self) {
   for (int slot : arriving) {
     auto& arrival = st.arrivals[static_cast<std::size_t>(slot)];
     if (arrival.open) continue;  // still arriving from an earlier view: keep what it waits for
-    arrival = slot_arrival{true, both_namespaces, 0, false, now};
+    arrival = slot_arrival{};
+    arrival.open = true;
+    arrival.namespaces_left = both_namespaces;
+    arrival.since = now;
   }
   schedule_check(self);
 }
