@@ -60,6 +60,9 @@ std::string admin_token_file() {
 }
 
 constexpr double node_timeout = 2.0;  // NodeTimeoutMs of these clusters, in seconds
+/// A cut link drops after 2 s without heartbeats (defaults::connection_timeout); the minority
+/// stops then, the majority takes over NodeTimeoutMs later.
+constexpr double detection = 2.0;
 
 }  // namespace
 
@@ -85,11 +88,11 @@ TEST_CASE(
     const auto taken_over = when(10, [&] { return c.value_of(0, probe) == "v"; });
     REQUIRE(stopped);
     MESSAGE("node2 stopped serving " << seconds_between(cut_at, *stopped) << " s after the cut");
-    CHECK(seconds_between(cut_at, *stopped) < node_timeout + 1);
+    CHECK(seconds_between(cut_at, *stopped) < detection + 1);
     REQUIRE(taken_over);
     MESSAGE("the majority served node2's slots " << seconds_between(cut_at, *taken_over)
                                                  << " s after the cut");
-    CHECK(seconds_between(cut_at, *taken_over) < node_timeout + 2);
+    CHECK(seconds_between(cut_at, *taken_over) < detection + node_timeout + 1);
     std::this_thread::sleep_until(cut_at + 15s);
     lab.heal();
     const auto healed_at = steady::now();
@@ -163,7 +166,7 @@ TEST_CASE(
     REQUIRE(served);
     REQUIRE(taken_over);
     MESSAGE("node0 serves every slot " << seconds_between(cut_at, *served) << " s after the cut");
-    CHECK(seconds_between(cut_at, *served) < node_timeout + 2);
+    CHECK(seconds_between(cut_at, *served) < detection + node_timeout + 1);
     auto through_witness = c.put(2, probe, "after the takeover");
     CHECK_MESSAGE(through_witness.status == 200, through_witness.header("X-Ovo-Error"));
     std::this_thread::sleep_until(cut_at + 10s);
