@@ -1,21 +1,16 @@
 #include "actors/anti_entropy.hpp"
 
 #include "actors/fan_in.hpp"
+#include "actors/peer_requests.hpp"
 #include "config/defaults.hpp"
 #include "core/clock.hpp"
 #include "core/logging.hpp"
-#include "core/slot_layout.hpp"
 #include "core/version_clock.hpp"
 
 #include <functional>
 
 namespace ovo {
 namespace {
-
-shard_actor shard_of(cluster_manager_self self, int slot) {
-  const auto& shards = self->state.local.shards;
-  return shards[shard_of_slot(slot, shards.size())];
-}
 
 /// Why this node cannot answer for its copy of `slot`, or nothing.
 caf::error refusal(cluster_manager_self self, int slot) {
@@ -44,7 +39,7 @@ void verify_all(cluster_manager_self self, bool repair, std::function<void(verif
     done(total);
   });
   for (int slot = 0; slot < slot_count; ++slot)
-    self->request(shard_of(self, slot), defaults::verify_timeout, verify_atom_v, slot, repair,
+    self->request(shard_for_slot(self, slot), defaults::verify_timeout, verify_atom_v, slot, repair,
                   static_cast<uint64_t>(settled))
         .then([parts, slot](verify_report& r) { parts->value(static_cast<std::size_t>(slot), r); },
               [self, parts, slot](caf::error& err) {
@@ -56,12 +51,12 @@ void verify_all(cluster_manager_self self, bool repair, std::function<void(verif
 
 caf::result<uint64_t> digest_for_owner(cluster_manager_self self, int slot) {
   if (auto err = refusal(self, slot)) return err;
-  return self->delegate(shard_of(self, slot), digest_atom_v, slot);
+  return self->delegate(shard_for_slot(self, slot), digest_atom_v, slot);
 }
 
 caf::result<std::vector<key_version>> summary_for_owner(cluster_manager_self self, int slot) {
   if (auto err = refusal(self, slot)) return err;
-  return self->delegate(shard_of(self, slot), summary_atom_v, slot);
+  return self->delegate(shard_for_slot(self, slot), summary_atom_v, slot);
 }
 
 caf::result<verify_report> verify_owned_slots(cluster_manager_self self, bool repair) {

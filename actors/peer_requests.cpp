@@ -8,9 +8,13 @@
 
 namespace ovo {
 
-shard_actor shard_for(cluster_manager_self self, const std::string& key) {
+shard_actor shard_for_slot(cluster_manager_self self, int slot) {
   const auto& shards = self->state.local.shards;
-  return shards[shard_of_slot(slot_of(key), shards.size())];
+  return shards[shard_of_slot(slot, shards.size())];
+}
+
+shard_actor shard_for(cluster_manager_self self, const std::string& key) {
+  return shard_for_slot(self, slot_of(key));
 }
 
 namespace {

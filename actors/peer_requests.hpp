@@ -9,6 +9,9 @@
 
 namespace ovo {
 
+/// The local shard that holds `slot`.
+shard_actor shard_for_slot(cluster_manager_self self, int slot);
+
 /// The local shard that holds `key`.
 shard_actor shard_for(cluster_manager_self self, const std::string& key);
 

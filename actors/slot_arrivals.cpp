@@ -1,5 +1,6 @@
 #include "actors/slot_arrivals.hpp"
 
+#include "actors/peer_requests.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
 #include "core/slot_layout.hpp"
@@ -20,11 +21,6 @@ std::string owner_name(const cluster_view& view, std::size_t slot) {
   return view.nodes()[view.owners()[slot]].name;
 }
 
-shard_actor shard_of(cluster_manager_self self, int slot) {
-  const auto& shards = self->state.local.shards;
-  return shards[shard_of_slot(slot, shards.size())];
-}
-
 void schedule_check(cluster_manager_self self) {
   auto& st = self->state;
   if (st.arrival_check_scheduled) return;
@@ -36,8 +32,8 @@ void schedule_check(cluster_manager_self self) {
 void close_windows(cluster_manager_self self, int slot) {
   self->state.arrivals[static_cast<std::size_t>(slot)] = slot_arrival{};
   for (const bool counters : {false, true})
-    self->request(shard_of(self, slot), defaults::migrate_timeout, migrate_atom_v, slot, counters,
-                  true, std::vector<replica_write>{})
+    self->request(shard_for_slot(self, slot), defaults::migrate_timeout, migrate_atom_v, slot,
+                  counters, true, std::vector<replica_write>{})
         .then([](bool) {},
               [self, slot](caf::error& err) {
                 component_log("rebalance")
@@ -188,7 +184,7 @@ caf::result<bool> receive_slot(cluster_manager_self self, int slot, bool counter
       }
     }
   }
-  return self->delegate(shard_of(self, slot), migrate_atom_v, slot, counters, arrived,
+  return self->delegate(shard_for_slot(self, slot), migrate_atom_v, slot, counters, arrived,
                         std::move(writes));
 }
 
@@ -232,7 +228,7 @@ caf::result<uint64_t> push_to_puller(cluster_manager_self self, int slot,
   auto peer = st.peers.find(requester);
   if (peer == st.peers.end())
     return caf::make_error(caf::sec::invalid_argument, "no connection to " + requester);
-  return self->delegate(shard_of(self, slot), push_atom_v, slot,
+  return self->delegate(shard_for_slot(self, slot), push_atom_v, slot,
                         caf::actor_cast<caf::strong_actor_ptr>(peer->second));
 }
 

@@ -22,11 +22,17 @@ namespace ovo {
 
 inline bool valid_slot(int slot) { return slot >= 0 && slot < slot_count; }
 
+/// The digest of both namespaces of `slot` here.
+template <class State>
+uint64_t slot_digest(State& st, int slot) {
+  return st.objects->digest(slot) ^ st.counters->digest(slot);
+}
+
 template <class Self>
 auto slot_digest_handler(Self self) {
   return [self](digest_atom, int slot) -> caf::result<uint64_t> {
     if (!valid_slot(slot)) return caf::make_error(caf::sec::invalid_argument, "no such slot");
-    return self->state.objects->digest(slot) ^ self->state.counters->digest(slot);
+    return slot_digest(self->state, slot);
   };
 }
 
@@ -104,8 +110,7 @@ void verify_with_holder(Self self, const routing_snapshot& table, int slot, std:
   self->request(holder, defaults::node_query_timeout, digest_atom_v, slot)
       .then(
           [=](uint64_t theirs) {
-            auto& st = self->state;
-            if (theirs == (st.objects->digest(slot) ^ st.counters->digest(slot))) {
+            if (theirs == slot_digest(self->state, slot)) {
               reported(verify_report{});
               return;
             }

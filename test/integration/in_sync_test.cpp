@@ -30,17 +30,6 @@ double seconds_since(steady::time_point start) {
   return std::chrono::duration<double>(steady::now() - start).count();
 }
 
-/// Waits (at most `seconds`) until `condition` holds, polling every 100 ms.
-template <class Condition>
-bool within(double seconds, Condition condition) {
-  const auto start = steady::now();
-  while (seconds_since(start) < seconds) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return condition();
-}
-
 }  // namespace
 
 TEST_CASE(

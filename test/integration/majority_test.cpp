@@ -8,7 +8,6 @@
 
 #include <signal.h>
 
-#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -17,23 +16,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// Waits (at most `seconds`) until `condition` holds, polling every 100 ms.
-template <class Condition>
-bool within(double seconds, Condition condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return condition();
-}
-
 /// How many times node `i` has logged that it reaches no majority (once at every start too:
 /// a node with configured peers is a minority until it reaches them).
-long minority_entries(test_cluster& c, int i) {
-  const auto lines = c.log_lines({i}, "no majority");
-  return std::count(lines.begin(), lines.end(), '\n');
-}
+long minority_entries(test_cluster& c, int i) { return c.log_count({i}, "no majority"); }
 
 }  // namespace
 

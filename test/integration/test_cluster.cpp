@@ -3,6 +3,7 @@
 #include "core/base64.hpp"
 #include "core/slot_hash.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <thread>
 
@@ -69,6 +70,11 @@ std::vector<std::string> test_cluster::rest_urls() const {
   std::vector<std::string> out;
   for (int i = 0; i < size(); ++i) out.push_back("http://" + rest_address(i));
   return out;
+}
+
+long test_cluster::log_count(const std::vector<int>& on, const std::string& needle) const {
+  const auto lines = log_lines(on, needle);
+  return std::count(lines.begin(), lines.end(), '\n');
 }
 
 int test_cluster::add_node() {

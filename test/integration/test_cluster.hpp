@@ -6,11 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace ovo::test {
@@ -78,6 +80,8 @@ class test_cluster {
 
   /// The log lines of the listed nodes that contain `needle`, node by node.
   std::string log_lines(const std::vector<int>& on, const std::string& needle) const;
+  /// How many such lines there are.
+  long log_count(const std::vector<int>& on, const std::string& needle) const;
 
   std::vector<uint16_t> ports, api_ports;
   std::vector<std::unique_ptr<node_process>> nodes;
@@ -92,6 +96,17 @@ class test_cluster {
   customizer customize_;
   std::vector<std::unique_ptr<node_process>> stopped_;  ///< keep their directories (the .temp)
 };
+
+/// Waits (at most `seconds`) until `condition` holds, polling every 100 ms; gives its last value.
+template <class Condition>
+bool within(double seconds, Condition condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return condition();
+}
 
 /// The first `count` keys named `prefix`0, `prefix`1, ... whose slot is `slot`.
 std::vector<std::string> keys_in_slot(int slot, std::size_t count, const std::string& prefix);
