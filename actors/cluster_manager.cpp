@@ -347,10 +347,14 @@ cluster_manager_actor::behavior_type cluster_manager(
         return self->state.view->nodes();
       },
       [self](caf::update_atom, std::vector<node_info>& nodes) {
-        if (!self->state.bootstrapped) bootstrap_previous_owners(self, nodes);
+        const bool bootstrapping = !self->state.bootstrapped;
+        if (bootstrapping) bootstrap_previous_owners(self, nodes);
         bool changed = false;
         for (const auto& node : nodes) changed = self->state.view->merge(node) || changed;
-        if (changed) view_changed(self);
+        if (changed)
+          view_changed(self);
+        else if (bootstrapping)  // the view came by a join already: only where the data is is new
+          publish_routing(self);
       },
       [self](peer_state_atom, std::string& name, bool up) { link_changed(self, name, up); },
       [self](peer_state_atom, std::string& name, int64_t change) {

@@ -152,7 +152,7 @@ void bootstrap_previous_owners(cluster_manager_self self, const std::vector<node
     before.merge(node);
     if (node.name != me) before.set_active(node.name, node.active);
   }
-  before.set_active(me, false);
+  before.set_down(me);  // the peer may already count this node as serving
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
     auto owner = owner_name(before, slot);
     if (owner != me) st.previous_owner[slot] = std::move(owner);
@@ -229,7 +229,7 @@ caf::result<uint64_t> push_to_puller(cluster_manager_self self, int slot,
   if (peer == st.peers.end())
     return caf::make_error(caf::sec::invalid_argument, "no connection to " + requester);
   return self->delegate(shard_for_slot(self, slot), push_atom_v, slot,
-                        caf::actor_cast<caf::strong_actor_ptr>(peer->second));
+                        caf::actor_cast<caf::strong_actor_ptr>(peer->second), true);
 }
 
 }  // namespace ovo

@@ -147,6 +147,13 @@ bool cluster_view::set_active(const std::string& name, bool active) {
   return false;
 }
 
+void cluster_view::set_down(const std::string& name) {
+  connected_.insert(name);  // from now on only set_active decides, not the peers' reports
+  for (auto& node : nodes_)
+    if (node.name == name) node.active = false;
+  relayout();
+}
+
 bool cluster_view::serving(std::size_t index) const {
   const auto& node = nodes_[index];
   if (index == 0 || node.active) return true;

@@ -39,6 +39,10 @@ class cluster_view {
   /// The first time a node is ACTIVE here it is also ranked: it takes its share of slots.
   bool set_active(const std::string& name, bool active);
 
+  /// Marks a node not serving whatever the peers report (its rank kept): how the cluster laid
+  /// the slots out while that node was away.
+  void set_down(const std::string& name);
+
   /// Removes a node that left for good; reports of it from peers that have not heard are
   /// ignored until it comes back as a newer process. True when it was known.
   bool forget(const std::string& name);

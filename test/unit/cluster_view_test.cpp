@@ -115,6 +115,19 @@ TEST_CASE("a node never reached from here that peers report ACTIVE keeps its slo
   CHECK(view.find("b")->hash_range.empty());
 }
 
+TEST_CASE(
+    "a node set down serves nothing though peers report it ACTIVE, its stand-in serves its slots") {
+  // How a joiner works out who served its slots before it: the peer's layout with it down.
+  ovo::cluster_view view(node("a", 100));
+  view.merge(node("b", 200));  // reported ACTIVE and ranked, as the joiner is by then
+  REQUIRE(view.find("b")->hash_range.size() == 64);
+  view.set_down("b");
+  CHECK(view.find("b")->hash_range.empty());
+  CHECK(view.find("a")->hash_range.size() == 128);
+  CHECK_FALSE(view.merge(node("b", 200)));  // a later report does not bring it back
+  CHECK(view.find("b")->hash_range.empty());
+}
+
 TEST_CASE("merges are idempotent, never overwrite this node, and never go back in time") {
   ovo::cluster_view view(node("a", 100));
   CHECK(view.merge(node("b", 200)));
