@@ -207,7 +207,8 @@ using slot_holder_actor = caf::typed_actor<
     // slots whose data is still arriving.
     caf::replies_to<sizes_atom>::with<std::vector<uint32_t>, std::vector<uint32_t>, uint64_t,
                                       uint32_t>,
-    caf::replies_to<push_atom, int, caf::strong_actor_ptr>::with<uint64_t>,
+    // (slot, target, complete?): see push_slot in slot_handlers.hpp.
+    caf::replies_to<push_atom, int, caf::strong_actor_ptr, bool>::with<uint64_t>,
     caf::replies_to<drop_atom, int>::with<uint64_t>,
     caf::reacts_to<expect_atom, std::vector<int>, bool>,
     // (slot, counters?, last?, entries): one chunk of one namespace of a slot's data.

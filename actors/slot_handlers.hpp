@@ -29,13 +29,14 @@ auto slot_sizes_handler(Self self) {
 struct namespace_push {
   int slot;
   bool counters;
+  bool complete;                       ///< the sender has the slot's full data (see push_slot)
   std::vector<replica_write> entries;  ///< dumped when the push started
   std::vector<std::size_t> ends;       ///< chunk_ends of entries
   std::size_t next = 0;                ///< the chunk to send
 };
 
 /// Sends chunk `push->next` and, once the receiver stored it, the next one (the last says the
-/// slot is complete); then calls `done(entries sent, error)`.
+/// slot is complete if the push is); then calls `done(entries sent, error)`.
 template <class Self, class Done>
 void send_chunk(Self self, const peer_connection_actor& peer, std::shared_ptr<namespace_push> push,
                 Done done) {
@@ -44,8 +45,8 @@ void send_chunk(Self self, const peer_connection_actor& peer, std::shared_ptr<na
   const bool last = push->next + 1 == push->ends.size();
   std::vector<replica_write> chunk(std::make_move_iterator(push->entries.begin() + begin),
                                    std::make_move_iterator(push->entries.begin() + end));
-  self->request(peer, defaults::migrate_timeout, migrate_atom_v, push->slot, push->counters, last,
-                std::move(chunk))
+  self->request(peer, defaults::migrate_timeout, migrate_atom_v, push->slot, push->counters,
+                last && push->complete, std::move(chunk))
       .then(
           [self, peer, push, done, last](bool) mutable {
             component_log("rebalance")
@@ -65,11 +66,12 @@ void send_chunk(Self self, const peer_connection_actor& peer, std::shared_ptr<na
 /// Sends one namespace of `slot`, dumped at the start, to `peer` chunk by chunk, one in flight
 /// at a time, then calls `done(entries sent, error)`.
 template <class Self, class Done>
-void push_namespace(Self self, int slot, bool counters, const peer_connection_actor& peer,
-                    Done done) {
+void push_namespace(Self self, int slot, bool counters, bool complete,
+                    const peer_connection_actor& peer, Done done) {
   auto push = std::make_shared<namespace_push>();
   push->slot = slot;
   push->counters = counters;
+  push->complete = complete;
   push->entries = self->state.in_namespace(
       counters, [slot](auto& space, arrival_guard&) { return space.dump(slot); });
   push->ends = chunk_ends(push->entries, defaults::chunk_entries, defaults::chunk_bytes);
@@ -79,29 +81,33 @@ void push_namespace(Self self, int slot, bool counters, const peer_connection_ac
 /// Sends this shard's entries of `slot`, objects then counters, to `peer` in chunks and calls
 /// `done(entries sent, error)` once the receiver stored them all or a chunk failed. Sent from
 /// here, so replica writes made meanwhile reach the receiver too; it keeps the newer version.
+/// `complete`: this node has everything acknowledged in the slot (it served the slot, or was
+/// asked for it), so the push ends the receiver's arrival; a node that merely has some of the
+/// slot's data sends it without ending anything.
 template <class Self, class Done>
-void push_slot(Self self, int slot, const peer_connection_actor& peer, Done done) {
-  push_namespace(self, slot, false, peer,
-                 [self, slot, peer, done](uint64_t objects, caf::error err) mutable {
+void push_slot(Self self, int slot, bool complete, const peer_connection_actor& peer, Done done) {
+  push_namespace(self, slot, false, complete, peer,
+                 [self, slot, complete, peer, done](uint64_t objects, caf::error err) mutable {
                    if (err) {
                      done(0, std::move(err));
                      return;
                    }
-                   push_namespace(self, slot, true, peer,
+                   push_namespace(self, slot, true, complete, peer,
                                   [objects, done](uint64_t counters, caf::error e) mutable {
                                     done(objects + counters, std::move(e));
                                   });
                  });
 }
 
-/// (push, slot, target): push_slot to a peer connection, answering the entries sent.
+/// (push, slot, target, complete): push_slot to a peer connection, answering the entries sent.
 template <class Self>
 auto slot_push_handler(Self self) {
-  return [self](push_atom, int slot, caf::strong_actor_ptr& target) -> caf::result<uint64_t> {
+  return [self](push_atom, int slot, caf::strong_actor_ptr& target,
+                bool complete) -> caf::result<uint64_t> {
     auto peer = caf::actor_cast<peer_connection_actor>(target);
     if (!peer) return caf::make_error(caf::sec::invalid_argument, "no connection to push to");
     auto promise = self->template make_response_promise<uint64_t>();
-    push_slot(self, slot, peer, [promise](uint64_t sent, caf::error err) mutable {
+    push_slot(self, slot, complete, peer, [promise](uint64_t sent, caf::error err) mutable {
       if (err)
         promise.deliver(std::move(err));
       else
@@ -131,7 +137,7 @@ auto slot_catch_up_handler(Self self) {
       keep_deletes_while_behind(st, slot);
       return;
     }
-    push_slot(self, slot, peer, [self, slot, holder](uint64_t sent, caf::error err) {
+    push_slot(self, slot, true, peer, [self, slot, holder](uint64_t sent, caf::error err) {
       if (err) {
         self->delayed_send(self, std::chrono::seconds(1), catch_up_atom_v, slot, holder);
         return;

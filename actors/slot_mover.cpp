@@ -107,7 +107,7 @@ void push_slot(self_ptr self, const pass_ptr& p, const slot_push& push) {
         continue;
       }
       self->request(holder, defaults::migrate_timeout, push_atom_v, push.slot,
-                    caf::actor_cast<caf::strong_actor_ptr>(peer->second))
+                    caf::actor_cast<caf::strong_actor_ptr>(peer->second), push.complete)
           .then(
               [p, pushed, index](uint64_t sent) {
                 p->entries_sent += sent;

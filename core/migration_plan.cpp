@@ -39,7 +39,7 @@ std::vector<slot_push> plan_pushes(const holder_map& last, const holder_map& now
     // Only the responsible node trusts that the holders of the last pass have the data; data
     // found on any other non-holder goes to every holder.
     if (!responsible && holds_now) continue;
-    slot_push push{static_cast<int>(slot), {}, !holds_now};
+    slot_push push{static_cast<int>(slot), {}, !holds_now, responsible};
     for (const auto& id : after)
       if (id != me && !(responsible && contains(before, id))) push.targets.push_back(id);
     if (!push.targets.empty() || push.drop_after) plan.push_back(std::move(push));

@@ -35,6 +35,10 @@ struct slot_push {
   int slot = 0;
   std::vector<holder_id> targets;  ///< the holders to send the slot to
   bool drop_after = false;         ///< this node no longer holds the slot
+  /// This node served the slot at the last pass or serves it now, so it has everything
+  /// acknowledged in it: its push ends the receivers' arrival. Any other sender's data is
+  /// merged without ending it (the receiver pulls from the slot's previous holder).
+  bool complete = false;
 };
 
 /// The pushes this node (`me`) owes after the layout went from `last` to `now`, given which

@@ -30,13 +30,16 @@ TEST_CASE("nothing moves while the holders stay the same") {
   CHECK(plan_pushes(layout, layout, h("b"), data_everywhere()).empty());
 }
 
-TEST_CASE("the old owner sends to the new owner and drops, the twin that stays keeps quiet") {
+TEST_CASE(
+    "the old owner sends to the new owner and drops, its push ends the arrival, the twin that "
+    "stays keeps quiet") {
   const auto before = all(h("a"), h("b"));
   const auto after = all(h("c"), h("b"));
   const auto plan = plan_pushes(before, after, h("a"), data_everywhere());
   REQUIRE(plan.size() == ovo::slot_count);
   CHECK(plan.front().targets == targets{h("c")});
   CHECK(plan.front().drop_after);
+  CHECK(plan.front().complete);
   CHECK(plan_pushes(before, after, h("b"), data_everywhere()).empty());
 }
 
@@ -56,12 +59,15 @@ TEST_CASE("a restarted node is a new holder: the node serving meanwhile sends th
   CHECK_FALSE(plan.front().drop_after);  // b stays the twin
 }
 
-TEST_CASE("a node left with data it does not hold sends it to both holders, then drops it") {
+TEST_CASE(
+    "a node left with data it does not hold sends it to both holders, then drops it, without "
+    "ending their arrival (it may have only part of the slot)") {
   const auto layout = all(h("a"), h("b"));
   const auto plan = plan_pushes(layout, layout, h("c"), data_everywhere());
   REQUIRE(plan.size() == ovo::slot_count);
   CHECK(plan.front().targets == targets{h("a"), h("b")});
   CHECK(plan.front().drop_after);
+  CHECK_FALSE(plan.front().complete);
 }
 
 TEST_CASE("slots without data here are not planned") {
