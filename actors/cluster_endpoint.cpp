@@ -65,7 +65,9 @@ cluster_endpoint_actor::behavior_type cluster_endpoint(
         return to_manager(atom, batch, std::move(writes));
       },
       [=](adopt_atom atom, object_record& record) { return to_manager(atom, std::move(record)); },
-      [=](caf::join_atom atom, node_info& joiner) { return to_manager(atom, std::move(joiner)); },
+      [=](caf::join_atom atom, uint32_t protocol, node_info& joiner) {
+        return to_manager(atom, protocol, std::move(joiner));
+      },
       [=](caf::update_atom atom, std::vector<node_info>& view) {
         return to_manager(atom, std::move(view));
       },

@@ -332,10 +332,20 @@ cluster_manager_actor::behavior_type cluster_manager(
           self->send(peer, replicate_atom_v, batch, stored);
         });
       },
-      [self](caf::join_atom, node_info& joiner) -> std::vector<node_info> {
+      [self](caf::join_atom, uint32_t protocol,
+             node_info& joiner) -> caf::result<std::vector<node_info>> {
+        auto& st = self->state;
+        if (protocol != cluster_protocol_version) {
+          const auto why = "it speaks cluster protocol " + std::to_string(protocol) +
+                           ", this node speaks " + std::to_string(cluster_protocol_version) +
+                           " (run one OVO version in the whole cluster)";
+          component_log("cluster")->error("refused {} at {}:{}: {}", joiner.name, joiner.api_host,
+                                          joiner.api_port, why);
+          return caf::make_error(caf::sec::invalid_argument,
+                                 "refused by " + st.view->self().name + ": " + why);
+        }
         // A node removed while unreachable may come back as the same process (a healed
         // partition): its own handshake readmits it.
-        auto& st = self->state;
         if (st.view->readmit(joiner.name, joiner.incarnation))
           component_log("cluster")->info("{} is back after its removal", joiner.name);
         if (st.view->merge(joiner)) view_changed(self);

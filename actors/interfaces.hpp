@@ -265,6 +265,10 @@ namespace ovo {
 // what the admin actor asks on ovoctl's behalf, and what the node's own actors send. Only the
 // peer part is reachable from the network, through the cluster endpoint.
 
+/// The version of the peer protocol below: a node refuses a peer that introduces itself with
+/// another one. Bump it whenever a peer message or a type it carries changes.
+constexpr uint32_t cluster_protocol_version = 2;
+
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.
 using cluster_peer_actor = caf::typed_actor<
@@ -274,7 +278,8 @@ using cluster_peer_actor = caf::typed_actor<
     caf::reacts_to<caf::forward_atom, uint64_t, std::vector<command>>,
     caf::reacts_to<replicate_atom, uint64_t, std::vector<replica_write>>,
     caf::replies_to<adopt_atom, object_record>::with<bool>,
-    caf::replies_to<caf::join_atom, node_info>::with<std::vector<node_info>>,
+    // (protocol version, the joiner's facts): the introduction; the answer is this node's view.
+    caf::replies_to<caf::join_atom, uint32_t, node_info>::with<std::vector<node_info>>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
     caf::replies_to<migrate_atom, int, bool, bool, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,

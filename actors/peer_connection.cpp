@@ -156,7 +156,8 @@ void retry_later(self_ptr self) {
 
 /// Introduces this node to the peer's cluster manager; the answer is the peer's view.
 void join(self_ptr self, cluster_peer_actor remote) {
-  self->request(remote, defaults::peer_join_timeout, caf::join_atom_v, self->state.me)
+  self->request(remote, defaults::peer_join_timeout, caf::join_atom_v, cluster_protocol_version,
+                self->state.me)
       .then(
           [self, remote](std::vector<node_info>& view) {
             auto& st = self->state;

@@ -46,3 +46,26 @@ TEST_CASE(
   CHECK(c.value_of(0, "k") == "v");
   CHECK(c.value_of(1, "k") == "v");
 }
+
+TEST_CASE(
+    "a peer introducing itself with another cluster protocol version is refused with a log "
+    "line, and the view stays unchanged") {
+  test_cluster c(2);
+  REQUIRE(c.converged({0, 1}, 2));
+  const auto view_before = c.view(0);
+  caf_client stranger;
+  auto endpoint = stranger.published_at(c.api_ports[0]);
+  REQUIRE(endpoint);
+  ovo::node_info future;
+  future.name = "node-from-the-future";
+  future.api_host = "127.0.0.1";
+  future.api_port = 1;
+  CHECK(stranger.refusal_of(endpoint, caf::join_atom_v, ovo::cluster_protocol_version + 1,
+                            future) == caf::sec::invalid_argument);
+  CHECK(c.log_count({0},
+                    "refused node-from-the-future at 127.0.0.1:1: it speaks cluster "
+                    "protocol " +
+                        std::to_string(ovo::cluster_protocol_version + 1)) == 1);
+  CHECK(c.view(0) == view_before);
+  CHECK(c.view(1) == view_before);
+}

@@ -33,12 +33,14 @@ CAF_TEST(join_goes_through_the_endpoint_to_the_manager_which_answers_its_view) {
   settle_until([&] { return has_mail(b.endpoint); });
   auto peer = peer_ab();
   // The first message b receives from a is the introduction, with a's facts.
-  auto joiner = std::get<1>(extract<caf::join_atom, node_info>(b.endpoint));
+  const auto introduction = extract<caf::join_atom, uint32_t, node_info>(b.endpoint);
+  CAF_CHECK_EQUAL(std::get<1>(introduction), ovo::cluster_protocol_version);
+  auto joiner = std::get<2>(introduction);
   CAF_CHECK_EQUAL(joiner.name, "a");
   CAF_CHECK_EQUAL(joiner.api_port, 4243u);
   // The endpoint passes it on unchanged; the manager adds a to its view and answers it.
-  expect_on(mars, (caf::join_atom, node_info), from(_).to(b.endpoint));
-  expect_on(mars, (caf::join_atom, node_info), from(_).to(b.manager));
+  expect_on(mars, (caf::join_atom, uint32_t, node_info), from(_).to(b.endpoint));
+  expect_on(mars, (caf::join_atom, uint32_t, node_info), from(_).to(b.manager));
   CAF_CHECK(manager_state(b).view->find("a") != nullptr);
   settle_until([&] { return has_mail(peer); });
   auto view = std::get<0>(extract<std::vector<node_info>>(peer));
