@@ -33,6 +33,12 @@ inline constexpr auto node_query_timeout = std::chrono::seconds(10);
 inline constexpr auto peer_connect_timeout = std::chrono::seconds(2);
 /// The membership handshake after connecting.
 inline constexpr auto peer_join_timeout = std::chrono::seconds(2);
+/// A connection to the cluster port that has not sent a whole BASP client handshake by then is
+/// closed (node/cluster_listener.hpp); so is the oldest when more than this many wait at once.
+inline constexpr auto cluster_handshake_timeout = std::chrono::seconds(2);
+inline constexpr std::size_t cluster_handshakes_waiting_max = 256;
+/// Refused cluster-port connections are logged at most once per this interval, with a count.
+inline constexpr auto cluster_refusal_log_interval = std::chrono::seconds(10);
 /// A command forwarded to the slot's owner, answered 503/"14" when it runs out.
 inline constexpr auto forward_timeout = std::chrono::seconds(3);
 /// Nodes pass a command on while each thinks another owns its key (views converge within

@@ -5,6 +5,8 @@
 #include "actors/local_node.hpp"
 #include "config/server_config.hpp"
 #include "core/logging.hpp"
+#include "core/secrets.hpp"
+#include "node/cluster_listener.hpp"
 #include "node/command_line.hpp"
 #include "rest/http_server.hpp"
 
@@ -12,6 +14,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 namespace {
@@ -53,25 +56,27 @@ void write_topology_file(const ovo::server_config& config, const std::string& co
                                      *error);
 }
 
-/// Publishes the cluster endpoint on APIPort for the other nodes (and ovoctl).
-bool publish_cluster(caf::actor_system& system, const ovo::local_node& node,
-                     const ovo::server_config& config) {
+/// Opens the cluster port (APIPort) for the other nodes and ovoctl; nullptr when none is
+/// configured. Throws std::runtime_error when it cannot listen.
+std::unique_ptr<ovo::cluster_listener> open_cluster_port(caf::actor_system& system,
+                                                         const ovo::local_node& node,
+                                                         const ovo::server_config& config) {
   const auto& self = config.self;
+  auto log = ovo::component_log("node");
   if (self.api_port == 0) {
-    ovo::component_log("node")->info("no APIPort configured: serving alone");
-    return true;
+    log->info("no APIPort configured: serving alone");
+    return nullptr;
   }
-  const char* host = self.api_host.empty() ? nullptr : self.api_host.c_str();
-  auto published = system.middleman().publish(node.endpoint(), self.api_port, host, true);
-  if (!published) {
-    ovo::component_log("node")->error(
-        "cannot publish the cluster API on {}:{}: {}; is the port "
-        "free?",
-        self.api_host, self.api_port, system.render(published.error()));
-    return false;
-  }
-  ovo::component_log("node")->info("cluster API on {}:{}", host ? host : "*", *published);
-  return true;
+  auto listener = std::make_unique<ovo::cluster_listener>(
+      system, caf::actor_cast<caf::strong_actor_ptr>(node.endpoint()),
+      system.message_types(node.endpoint()), self.api_host, self.api_port);
+  log->info("cluster API on {}:{}", self.api_host.empty() ? "*" : self.api_host, listener->port());
+  if (!ovo::is_loopback_host(self.api_host))
+    log->warn(
+        "the cluster port speaks plaintext: whoever reaches {}:{} and completes CAF's handshake "
+        "is trusted as a peer; use it on a trusted network only (docs/security.md)",
+        self.api_host.empty() ? "*" : self.api_host, listener->port());
+  return listener;
 }
 
 /// Graceful leave: waits (bounded) until every slot is handed to the other nodes. REST keeps
@@ -111,7 +116,12 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
                          write_topology_file(config, config_path, nodes);
                        });
   write_topology_file(config, config_path, {node.self_info()});
-  if (!publish_cluster(system, node, config)) {
+  std::unique_ptr<ovo::cluster_listener> cluster_port;
+  try {
+    cluster_port = open_cluster_port(system, node, config);
+  } catch (const std::exception& e) {
+    log->error("cannot open the cluster API on {}:{}: {}; is the port free?", config.self.api_host,
+               config.self.api_port, e.what());
     node.stop();
     return 1;
   }
@@ -133,6 +143,7 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
   }
   log->info("received {}; draining requests and stopping", strsignal(signal_number));
   server.stop(ovo::defaults::drain_timeout);
+  cluster_port.reset();  // no new peer connections while the actors stop
   node.stop();
   log->info("node {} stopped", config.self.name);
   return 0;
