@@ -2,6 +2,8 @@
 // (Settings.AdminTokenFile); a refused call exits 1 with a clear message and changes nothing.
 
 #include "test/integration/api_session.hpp"
+#include "test/integration/netns_lab.hpp"
+#include "test/integration/test_cluster.hpp"
 
 #include <doctest/doctest.h>
 
@@ -48,4 +50,29 @@ TEST_CASE("an AdminTokenFile that cannot be read stops the node at start with ex
   CHECK(result.exit_code == 2);
   CHECK(result.output.find("Settings.AdminTokenFile: cannot read /nonexistent/admin.token") !=
         std::string::npos);
+}
+
+TEST_CASE(
+    "from another address (a network namespace's bridge) ovoctl is refused by a node without an "
+    "admin token, and works with the token of a node that has one") {
+  netns_lab lab(16, 2);
+  const auto token = make_temp_dir() + "/admin.token";
+  write_file(token, "namespace-token\n");
+  // node0 has no token (admin over loopback only), node1 has one.
+  test_cluster c(
+      2, "{}",
+      [&](int i, node_options& options) {
+        if (i == 1) options.settings_json = R"({"AdminTokenFile":")" + token + R"("})";
+      },
+      lab.places());
+  auto loopback_only = run_ovoctl({"--node", c.api_address(0), "ping"});
+  CHECK(loopback_only.exit_code == 1);
+  CHECK(loopback_only.output.find("accepted only over loopback, not from 10.213.16.1") !=
+        std::string::npos);
+  auto without = run_ovoctl({"--node", c.api_address(1), "ping"});
+  CHECK(without.exit_code == 1);
+  CHECK(without.output.find("wrong or missing admin token") != std::string::npos);
+  auto with = run_ovoctl({"--node", c.api_address(1), "--token-file", token, "ping"});
+  CHECK(with.exit_code == 0);
+  CHECK(with.output.find("node1") != std::string::npos);
 }
