@@ -2,6 +2,7 @@
 
 #include "config/star_name.hpp"
 #include "config/token_file.hpp"
+#include "core/secrets.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -116,6 +117,40 @@ class field_reader {
   std::vector<std::string> errors_;
 };
 
+/// The cluster port's TLS files: all three or none, each readable.
+void read_cluster_tls(field_reader& in, const json& obj, node_settings& s) {
+  const std::pair<const char*, std::string*> files[] = {{"ClusterCertFile", &s.cluster_cert_file},
+                                                        {"ClusterKeyFile", &s.cluster_key_file},
+                                                        {"ClusterCAFile", &s.cluster_ca_file}};
+  int given = 0;
+  for (const auto& [name, value] : files) {
+    *value = in.string(obj, name, std::string("Settings.") + name);
+    given += !value->empty();
+    if (!value->empty() && !std::ifstream(*value))
+      in.fail(std::string("Settings.") + name, "cannot read " + *value);
+  }
+  if (given > 0 && given < 3)
+    for (const auto& [name, value] : files)
+      if (value->empty())
+        in.fail(std::string("Settings.") + name,
+                "missing: mutual TLS needs ClusterCertFile, ClusterKeyFile and ClusterCAFile");
+  s.allow_plaintext_cluster =
+      in.boolean(obj, "AllowPlaintextCluster", "Settings.AllowPlaintextCluster");
+}
+
+/// A cluster port beyond loopback speaks TLS, unless plaintext is allowed explicitly.
+void check_cluster_transport(field_reader& in, const server_config& config) {
+  const auto& s = config.settings;
+  if (config.self.api_port == 0 || s.cluster_tls() || s.allow_plaintext_cluster ||
+      is_loopback_host(config.self.api_host))
+    return;
+  in.fail("ServerNode.Node.APIHost",
+          "\"" + config.self.api_host +
+              "\" is not a loopback address, so the cluster port needs mutual TLS "
+              "(Settings.ClusterCertFile, ClusterKeyFile, ClusterCAFile), or "
+              "Settings.AllowPlaintextCluster: true on a trusted network (docs/security.md)");
+}
+
 node_settings read_settings(field_reader& in, const json& obj) {
   static const std::set<std::string> known = {"Shards",
                                               "RestThreads",
@@ -135,7 +170,11 @@ node_settings read_settings(field_reader& in, const json& obj) {
                                               "PartitionPolicy",
                                               "NodeTimeoutMs",
                                               "ReadsInMinority",
-                                              "Witness"};
+                                              "Witness",
+                                              "ClusterCertFile",
+                                              "ClusterKeyFile",
+                                              "ClusterCAFile",
+                                              "AllowPlaintextCluster"};
   for (const auto& item : obj.items())
     if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
   node_settings s;
@@ -195,6 +234,7 @@ node_settings read_settings(field_reader& in, const json& obj) {
       in.integer(obj, "NodeTimeoutMs", "Settings.NodeTimeoutMs", 100, 600'000, s.node_timeout_ms);
   s.reads_in_minority = in.boolean(obj, "ReadsInMinority", "Settings.ReadsInMinority");
   s.witness = in.boolean(obj, "Witness", "Settings.Witness");
+  read_cluster_tls(in, obj, s);
   auto level = in.string(obj, "LogLevel", "Settings.LogLevel");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!level.empty() && !levels.count(level))
@@ -283,6 +323,7 @@ config_outcome parse_config(const std::string& text, const std::string& origin) 
     config.name_was_generated = true;
   }
   check_unique_names(in, config);
+  check_cluster_transport(in, config);
   outcome.errors = std::move(in.errors());
   if (outcome.errors.empty()) outcome.config = std::move(config);
   return outcome;
@@ -345,7 +386,11 @@ std::string render_config(const server_config& config) {
                  {"PartitionPolicy", to_string(s.partitions)},
                  {"NodeTimeoutMs", s.node_timeout_ms},
                  {"ReadsInMinority", s.reads_in_minority},
-                 {"Witness", s.witness}}}};
+                 {"Witness", s.witness},
+                 {"ClusterCertFile", s.cluster_cert_file},
+                 {"ClusterKeyFile", s.cluster_key_file},
+                 {"ClusterCAFile", s.cluster_ca_file},
+                 {"AllowPlaintextCluster", s.allow_plaintext_cluster}}}};
   return root.dump(2) + "\n";
 }
 

@@ -77,6 +77,15 @@ struct node_settings {
   /// A voting member without data (docs/cluster.md, "Partitions"): two data nodes and a
   /// witness survive the loss of one.
   bool witness = false;
+  /// Settings.ClusterCertFile, ClusterKeyFile, ClusterCAFile: mutual TLS on the cluster port
+  /// (docs/security.md); all three or none (plaintext).
+  std::string cluster_cert_file;
+  std::string cluster_key_file;
+  std::string cluster_ca_file;
+  /// Lets a node whose APIHost is not a loopback address start without TLS (trusted networks).
+  bool allow_plaintext_cluster = false;
+
+  bool cluster_tls() const { return !cluster_cert_file.empty(); }
 };
 
 struct server_config {

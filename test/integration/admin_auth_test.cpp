@@ -60,9 +60,11 @@ TEST_CASE(
   write_file(token, "namespace-token\n");
   // node0 has no token (admin over loopback only), node1 has one.
   test_cluster c(
-      2, "{}",
+      2, R"({"AllowPlaintextCluster":true})",
       [&](int i, node_options& options) {
-        if (i == 1) options.settings_json = R"({"AdminTokenFile":")" + token + R"("})";
+        if (i == 1)
+          options.settings_json =
+              R"({"AllowPlaintextCluster":true,"AdminTokenFile":")" + token + R"("})";
       },
       lab.places());
   auto loopback_only = run_ovoctl({"--node", c.api_address(0), "ping"});

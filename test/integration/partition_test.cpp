@@ -65,7 +65,9 @@ struct three_in_namespaces {
                                test_cluster::customizer customize = {})
       : lab(tag, 3),
         token(admin_token_file()),
-        c(3, R"({"NodeTimeoutMs":2000,)" + settings + R"("AdminTokenFile":")" + token + R"("})",
+        c(3,
+          R"({"NodeTimeoutMs":2000,"AllowPlaintextCluster":true,)" + settings +
+              R"("AdminTokenFile":")" + token + R"("})",
           std::move(customize), lab.places()) {}
   netns_lab lab;  // built first, removed last: after the nodes in it stopped
   std::string token;

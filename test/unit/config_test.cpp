@@ -137,3 +137,33 @@ TEST_CASE("rendered config loads back to the same values, written atomically") {
   CHECK(again.config->settings.max_body_bytes == original.settings.max_body_bytes);
   CHECK(ovo::write_file_atomically("/nonexistent-dir/x.json", "{}").has_value());
 }
+
+TEST_CASE(
+    "a cluster port beyond loopback needs all three TLS files or AllowPlaintextCluster, and "
+    "loopback may stay plaintext") {
+  auto config = [](const std::string& api_host, const std::string& settings) {
+    return ovo::parse_config(R"({"ServerNode":{"Node":{"Name":"n","Port":1,"APIHost":")" +
+                                 api_host + R"(","APIPort":2}},"Settings":)" + settings + "}",
+                             "c.json");
+  };
+  CHECK(config("127.0.0.1", "{}").config);
+  auto beyond = config("10.0.0.5", "{}");
+  CHECK(has_error(beyond,
+                  "c.json: ServerNode.Node.APIHost: \"10.0.0.5\" is not a loopback "
+                  "address, so the cluster port needs mutual TLS"));
+  CHECK(config("10.0.0.5", R"({"AllowPlaintextCluster":true})").config);
+  const std::string readable = OVO_TEST_DATA_DIR "/hash_vectors.json";
+  auto tls = config("10.0.0.5", R"({"ClusterCertFile":")" + readable + R"(","ClusterKeyFile":")" +
+                                    readable + R"(","ClusterCAFile":")" + readable + R"("})");
+  REQUIRE(tls.config);
+  CHECK(tls.config->settings.cluster_tls());
+  auto partial = config("127.0.0.1", R"({"ClusterCertFile":")" + readable + R"("})");
+  CHECK(has_error(partial,
+                  "c.json: Settings.ClusterKeyFile: missing: mutual TLS needs "
+                  "ClusterCertFile, ClusterKeyFile and ClusterCAFile"));
+  CHECK(has_error(partial, "c.json: Settings.ClusterCAFile: missing"));
+  auto unreadable = config("127.0.0.1", R"({"ClusterCertFile":"/nonexistent/c.pem",)"
+                                        R"("ClusterKeyFile":"/nonexistent/c.key",)"
+                                        R"("ClusterCAFile":"/nonexistent/ca.pem"})");
+  CHECK(has_error(unreadable, "c.json: Settings.ClusterCertFile: cannot read /nonexistent/c.pem"));
+}
