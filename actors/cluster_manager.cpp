@@ -17,7 +17,7 @@ namespace {
 using self_ptr = cluster_manager_actor::stateful_pointer<cluster_manager_state>;
 
 peer_link_options link_options(const cluster_options& options) {
-  return {options.replica_timeout, options.probe_peers};
+  return {options.replica_timeout, options.probe_peers, options.transport};
 }
 
 void ensure_peer(self_ptr self, const node_info& node) {

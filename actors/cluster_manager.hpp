@@ -4,6 +4,8 @@
 #include "actors/slot_mover.hpp"
 #include "core/cluster_view.hpp"
 
+#include <caf/io/middleman_actor.hpp>
+
 #include <chrono>
 #include <functional>
 #include <map>
@@ -34,6 +36,8 @@ struct cluster_options {
   /// Probe a peer's APIPort before connecting (peer_connection.hpp); off only in CAF's test
   /// multiplexer, which has no network.
   bool probe_peers = true;
+  /// Connects to peers: CAF's middleman when null, else the TLS one (tls_transport.hpp).
+  caf::io::middleman_actor transport;
   /// Nodes asked to take this node as their twin once reached (ServerNode.Stepbrothers).
   std::vector<std::string> stepbrothers;
 };

@@ -17,7 +17,7 @@ namespace ovo {
 
 local_node::local_node(caf::actor_system& system, const server_config& config,
                        std::shared_ptr<const clock_source> clock,
-                       topology_listener on_topology_change)
+                       topology_listener on_topology_change, caf::io::middleman_actor transport)
     : self_info_(describe_self(config)),
       routing_(std::make_shared<routing_holder>()),
       metrics_(std::make_shared<node_metrics>()) {
@@ -50,6 +50,7 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   options.node_timeout = std::chrono::milliseconds(settings.node_timeout_ms);
   options.reads_in_minority = settings.reads_in_minority;
   options.stepbrothers = config.stepbrothers;
+  options.transport = std::move(transport);
   cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_}, routing_,
                           seed_nodes(config), std::move(on_topology_change), options);
   std::vector<slot_holder_actor> holders(shards_.begin(), shards_.end());

@@ -19,9 +19,10 @@ class local_node {
   /// Spawns the shards (objects and counters), the expiry scheduler, the keyspace, the cluster
   /// manager, the admin actor and the cluster endpoint, and wires them together. The cluster
   /// manager starts contacting the configured peers at once; `on_topology_change` hears every new
-  /// view.
+  /// view. `transport` connects to peers: CAF's middleman when null, else the TLS one.
   local_node(caf::actor_system& system, const server_config& config,
-             std::shared_ptr<const clock_source> clock, topology_listener on_topology_change = {});
+             std::shared_ptr<const clock_source> clock, topology_listener on_topology_change = {},
+             caf::io::middleman_actor transport = {});
 
   /// Sends `cmd` to its owner (a local actor, or the connection to the owning node); the answer
   /// arrives at `sink`. Thread-safe: it reads handles fixed at construction and the published

@@ -199,7 +199,8 @@ void connect(self_ptr self) {
 /// The peer answers: connects through the middleman, then joins.
 void connect_reachable(self_ptr self) {
   auto& st = self->state;
-  auto middleman = self->system().middleman().actor_handle();
+  auto middleman =
+      st.options.transport ? st.options.transport : self->system().middleman().actor_handle();
   self->request(middleman, defaults::peer_connect_timeout, caf::connect_atom_v, st.api_host,
                 st.api_port)
       .then(

@@ -2,6 +2,8 @@
 #include "actors/interfaces.hpp"
 #include "core/request_batch.hpp"
 
+#include <caf/io/middleman_actor.hpp>
+
 #include <chrono>
 #include <functional>
 #include <unordered_map>
@@ -15,6 +17,8 @@ struct peer_link_options {
   /// Probe the peer's APIPort before asking the middleman to connect (see connect below);
   /// off only where there is no network (CAF's test multiplexer).
   bool probe_first = true;
+  /// Connects to the peer: CAF's middleman when null, else the TLS one (tls_transport.hpp).
+  caf::io::middleman_actor transport;
 };
 
 struct peer_connection_state {

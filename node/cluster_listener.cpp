@@ -1,12 +1,10 @@
 #include "node/cluster_listener.hpp"
 
 #include "config/defaults.hpp"
-#include "core/basp_handshake.hpp"
 #include "core/logging.hpp"
 
 #include <caf/io/basp_broker.hpp>
 #include <caf/io/middleman.hpp>
-#include <caf/io/network/multiplexer.hpp>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -80,9 +78,10 @@ int listen_on(const std::string& host, uint16_t port) {
 
 cluster_listener::cluster_listener(caf::actor_system& system, caf::strong_actor_ptr published,
                                    std::set<std::string> interface, const std::string& host,
-                                   uint16_t port)
-    : system_(system),
-      broker_(system.middleman().named_broker<caf::io::basp_broker>(caf::atom("BASP"))),
+                                   uint16_t port, first_bytes_check check, socket_adopter adopt)
+    : broker_(system.middleman().named_broker<caf::io::basp_broker>(caf::atom("BASP"))),
+      check_(check),
+      adopt_(std::move(adopt)),
       published_(std::move(published)),
       interface_(std::move(interface)) {
   listen_fd_ = listen_on(host, port);
@@ -180,10 +179,14 @@ bool cluster_listener::look(pending& p) {
   if (got < 0) return false;
   p.sent_anything = true;
   std::string why;
-  switch (check_client_handshake(bytes, static_cast<std::size_t>(got), &why)) {
+  switch (check_(bytes, static_cast<std::size_t>(got), &why)) {
     case handshake_verdict::valid: {
-      // Still unread: the broker reads the handshake itself, as from any connection it accepts.
-      auto scribe = system_.middleman().backend().new_scribe(p.fd);
+      // Still unread: the connection reads its first bytes itself, as if CAF had accepted it.
+      auto scribe = adopt_(p.fd);
+      if (!scribe) {
+        refuse(p, "could not start the connection");
+        return true;
+      }
       caf::anon_send(broker_, caf::publish_atom_v, std::move(scribe), port_, published_,
                      interface_);
       component_log("node")->debug("cluster port: {} handed to the peer protocol", p.peer);

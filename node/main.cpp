@@ -3,14 +3,17 @@
 
 #include "actors/interfaces.hpp"
 #include "actors/local_node.hpp"
+#include "actors/tls_transport.hpp"
 #include "config/server_config.hpp"
 #include "core/logging.hpp"
 #include "core/secrets.hpp"
+#include "core/tls_hello.hpp"
 #include "node/cluster_listener.hpp"
 #include "node/command_line.hpp"
 #include "rest/http_server.hpp"
 
 #include <caf/io/middleman.hpp>
+#include <caf/io/network/multiplexer.hpp>
 
 #include <csignal>
 #include <iostream>
@@ -56,27 +59,45 @@ void write_topology_file(const ovo::server_config& config, const std::string& co
                                      *error);
 }
 
-/// Opens the cluster port (APIPort) for the other nodes and ovoctl; nullptr when none is
-/// configured. Throws std::runtime_error when it cannot listen.
+/// Opens the cluster port (APIPort) for the other nodes and ovoctl, speaking TLS when `tls` is
+/// given; nullptr when no port is configured. Throws std::runtime_error when it cannot listen.
 std::unique_ptr<ovo::cluster_listener> open_cluster_port(caf::actor_system& system,
                                                          const ovo::local_node& node,
-                                                         const ovo::server_config& config) {
+                                                         const ovo::server_config& config,
+                                                         const ovo::tls_transport* tls) {
   const auto& self = config.self;
   auto log = ovo::component_log("node");
   if (self.api_port == 0) {
     log->info("no APIPort configured: serving alone");
     return nullptr;
   }
+  ovo::socket_adopter adopt = [&system](int fd) {
+    return system.middleman().backend().new_scribe(fd);
+  };
+  if (tls) adopt = [tls](int fd) { return tls->adopt(fd); };
   auto listener = std::make_unique<ovo::cluster_listener>(
       system, caf::actor_cast<caf::strong_actor_ptr>(node.endpoint()),
-      system.message_types(node.endpoint()), self.api_host, self.api_port);
-  log->info("cluster API on {}:{}", self.api_host.empty() ? "*" : self.api_host, listener->port());
-  if (!ovo::is_loopback_host(self.api_host))
+      system.message_types(node.endpoint()), self.api_host, self.api_port,
+      tls ? ovo::check_tls_client_hello : ovo::check_client_handshake, std::move(adopt));
+  const auto where = self.api_host.empty() ? std::string("*") : self.api_host;
+  log->info("cluster API on {}:{} ({})", where, listener->port(), tls ? "mutual TLS" : "plaintext");
+  if (!tls && !ovo::is_loopback_host(self.api_host))
     log->warn(
-        "the cluster port speaks plaintext: whoever reaches {}:{} and completes CAF's handshake "
-        "is trusted as a peer; use it on a trusted network only (docs/security.md)",
-        self.api_host.empty() ? "*" : self.api_host, listener->port());
+        "the cluster port speaks plaintext (Settings.AllowPlaintextCluster): whoever reaches "
+        "{}:{} and completes CAF's handshake is trusted as a peer; use it on a trusted network "
+        "only (docs/security.md)",
+        where, listener->port());
   return listener;
+}
+
+/// The cluster port's TLS identity, or nullptr when the settings name none. Throws
+/// std::runtime_error naming the file that could not be used.
+std::unique_ptr<ovo::tls_transport> cluster_tls(caf::actor_system& system,
+                                                const ovo::node_settings& settings) {
+  if (!settings.cluster_tls()) return nullptr;
+  return std::make_unique<ovo::tls_transport>(
+      system, ovo::tls_files{settings.cluster_cert_file, settings.cluster_key_file,
+                             settings.cluster_ca_file});
 }
 
 /// Graceful leave: waits (bounded) until every slot is handed to the other nodes. REST keeps
@@ -111,14 +132,23 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
   // waits on its condition variable, which every message from another thread signals.
   caf_config.set("work-stealing.moderate-poll-attempts", size_t{0});
   caf::actor_system system{caf_config};
-  ovo::local_node node(system, config, ovo::steady_clock_source(),
-                       [config, config_path](const std::vector<ovo::node_info>& nodes) {
-                         write_topology_file(config, config_path, nodes);
-                       });
+  std::unique_ptr<ovo::tls_transport> tls;
+  try {
+    tls = cluster_tls(system, config.settings);
+  } catch (const std::exception& e) {
+    log->error("cannot set up mutual TLS for the cluster port: {}", e.what());
+    return 2;
+  }
+  ovo::local_node node(
+      system, config, ovo::steady_clock_source(),
+      [config, config_path](const std::vector<ovo::node_info>& nodes) {
+        write_topology_file(config, config_path, nodes);
+      },
+      tls ? tls->connector() : caf::io::middleman_actor{});
   write_topology_file(config, config_path, {node.self_info()});
   std::unique_ptr<ovo::cluster_listener> cluster_port;
   try {
-    cluster_port = open_cluster_port(system, node, config);
+    cluster_port = open_cluster_port(system, node, config, tls.get());
   } catch (const std::exception& e) {
     log->error("cannot open the cluster API on {}:{}: {}; is the port free?", config.self.api_host,
                config.self.api_port, e.what());

@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   cmake g++ make pkg-config
   libcaf-dev libpistache-dev nlohmann-json3-dev rapidjson-dev libspdlog-dev libabsl-dev
-  doctest-dev libcurl4-openssl-dev clang-format libxxhash-dev iproute2 iptables
+  doctest-dev libcurl4-openssl-dev clang-format libxxhash-dev iproute2 iptables libssl-dev openssl
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -36,6 +36,7 @@ class node_process {
   node_process& operator=(const node_process&) = delete;
 
   uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string url(const std::string& path) const;
   const std::string& dir() const { return dir_; }
   const std::string& config_path() const { return config_path_; }
