@@ -29,13 +29,15 @@ admin_actor admin_client::connect(const std::string& address) {
   caf::scoped_actor self{system_};
   caf::strong_actor_ptr remote;
   caf::error failure;
-  self->request(system_.middleman().actor_handle(), timeout_, caf::connect_atom_v, host, port)
+  self->request(transport_, timeout_, caf::connect_atom_v, host, port)
       .receive([&](const caf::node_id&, caf::strong_actor_ptr& handle,
                    const std::set<std::string>&) { remote = std::move(handle); },
                [&](caf::error& err) { failure = std::move(err); });
   if (failure || !remote)
     throw cli_error(unreachable, "cannot reach a node at " + address +
-                                     (failure ? ": " + system_.render(failure) : ""));
+                                     (failure ? ": " + system_.render(failure) : "") +
+                                     " (a node whose cluster port speaks TLS needs --cert, "
+                                     "--key and --ca)");
   auto cluster = caf::actor_cast<cluster_endpoint_actor>(std::move(remote));
   admin_actor admin;
   self->request(cluster, timeout_, admin_atom_v, admin_token_)

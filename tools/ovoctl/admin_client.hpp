@@ -5,6 +5,7 @@
 #include "actors/interfaces.hpp"
 
 #include <caf/all.hpp>
+#include <caf/io/middleman_actor.hpp>
 
 #include <chrono>
 #include <map>
@@ -27,10 +28,14 @@ std::pair<std::string, uint16_t> parse_address(const std::string& text);
 
 class admin_client {
  public:
-  /// `admin_token`: what the nodes' Settings.AdminTokenFile holds ("" when they have none).
+  /// `admin_token`: what the nodes' Settings.AdminTokenFile holds ("" when they have none);
+  /// `transport` connects to the nodes (CAF's middleman actor, or the TLS one).
   admin_client(caf::actor_system& system, std::chrono::milliseconds timeout,
-               std::string admin_token = {})
-      : system_(system), timeout_(timeout), admin_token_(std::move(admin_token)) {}
+               std::string admin_token, caf::io::middleman_actor transport)
+      : system_(system),
+        timeout_(timeout),
+        admin_token_(std::move(admin_token)),
+        transport_(std::move(transport)) {}
 
   /// The admin actor of the node whose APIPort is at `address` ("host:port").
   admin_actor connect(const std::string& address);
@@ -59,6 +64,7 @@ class admin_client {
   caf::actor_system& system_;
   std::chrono::milliseconds timeout_;
   std::string admin_token_;
+  caf::io::middleman_actor transport_;
   std::map<std::string, admin_actor> connected_;
 };
 

@@ -19,6 +19,8 @@ struct options {
   bool keep_going = false;
   /// A file holding the nodes' admin token (--token-file, else OVOCTL_TOKEN_FILE); "": none.
   std::string token_file;
+  /// Mutual TLS with the nodes (--cert/--key/--ca, else OVOCTL_CERT/_KEY/_CA): all or none.
+  std::string cert_file, key_file, ca_file;
 };
 
 /// The command list for --help.

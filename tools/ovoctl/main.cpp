@@ -5,6 +5,7 @@
 //
 // Exit codes: 0 ok, 1 the operation failed, 2 usage error, 3 node unreachable.
 
+#include "actors/tls_transport.hpp"
 #include "config/token_file.hpp"
 #include "tools/ovoctl/commands.hpp"
 
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 using namespace ovo::cli;
@@ -30,6 +32,10 @@ const char* const usage_text =
     "  --keep-going          in a script, go on after a failing line\n"
     "  --token-file FILE     the nodes' admin token (Settings.AdminTokenFile); also read from\n"
     "                        OVOCTL_TOKEN_FILE\n"
+    "  --cert FILE --key FILE --ca FILE\n"
+    "                        mutual TLS with nodes whose cluster port speaks it: a certificate\n"
+    "                        of the cluster's CA, its key, the CA; also read from OVOCTL_CERT,\n"
+    "                        OVOCTL_KEY, OVOCTL_CA\n"
     "exit codes: 0 ok, 1 the operation failed, 2 usage error, 3 node unreachable\n";
 
 struct parsed_args {
@@ -58,6 +64,12 @@ parsed_args parse(const std::vector<std::string>& args) {
       out.opts.script = value(i, arg);
     } else if (arg == "--token-file") {
       out.opts.token_file = value(i, arg);
+    } else if (arg == "--cert") {
+      out.opts.cert_file = value(i, arg);
+    } else if (arg == "--key") {
+      out.opts.key_file = value(i, arg);
+    } else if (arg == "--ca") {
+      out.opts.ca_file = value(i, arg);
     } else if (arg == "--timeout") {
       const auto text = value(i, arg);
       char* end = nullptr;
@@ -75,8 +87,20 @@ parsed_args parse(const std::vector<std::string>& args) {
     throw cli_error(usage, out.words.empty() ? "no command given"
                                              : "give either a command or --script, not both");
   parse_address(out.opts.node);  // a malformed --node is a usage error up front
-  if (out.opts.token_file.empty())
-    if (const char* env = std::getenv("OVOCTL_TOKEN_FILE")) out.opts.token_file = env;
+  const std::pair<std::string*, const char*> from_environment[] = {
+      {&out.opts.token_file, "OVOCTL_TOKEN_FILE"},
+      {&out.opts.cert_file, "OVOCTL_CERT"},
+      {&out.opts.key_file, "OVOCTL_KEY"},
+      {&out.opts.ca_file, "OVOCTL_CA"}};
+  for (const auto& [setting, variable] : from_environment)
+    if (setting->empty())
+      if (const char* env = std::getenv(variable)) *setting = env;
+  const int tls_files =
+      !out.opts.cert_file.empty() + !out.opts.key_file.empty() + !out.opts.ca_file.empty();
+  if (tls_files != 0 && tls_files != 3)
+    throw cli_error(usage,
+                    "mutual TLS needs --cert, --key and --ca (or OVOCTL_CERT, OVOCTL_KEY, "
+                    "OVOCTL_CA) together");
   return out;
 }
 
@@ -141,7 +165,17 @@ int main(int argc, char** argv) {
   config.load<caf::io::middleman>();
   caf::actor_system system{config};
   try {
-    admin_client client(system, args.opts.timeout, read_token(args.opts.token_file));
+    std::unique_ptr<ovo::tls_transport> tls;
+    if (!args.opts.cert_file.empty()) {
+      try {
+        tls = std::make_unique<ovo::tls_transport>(
+            system, ovo::tls_files{args.opts.cert_file, args.opts.key_file, args.opts.ca_file});
+      } catch (const std::runtime_error& e) {
+        throw cli_error(usage, e.what());
+      }
+    }
+    admin_client client(system, args.opts.timeout, read_token(args.opts.token_file),
+                        tls ? tls->connector() : system.middleman().actor_handle());
     if (!args.opts.script.empty()) return run_script(client, args.opts);
     run_command(client, args.opts, args.words, std::cout);
     return ok;
