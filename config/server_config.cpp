@@ -174,7 +174,8 @@ node_settings read_settings(field_reader& in, const json& obj) {
                                               "ClusterCertFile",
                                               "ClusterKeyFile",
                                               "ClusterCAFile",
-                                              "AllowPlaintextCluster"};
+                                              "AllowPlaintextCluster",
+                                              "TokenFile"};
   for (const auto& item : obj.items())
     if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
   node_settings s;
@@ -215,6 +216,14 @@ node_settings read_settings(field_reader& in, const json& obj) {
       in.fail("Settings.AdminTokenFile", s.admin_token_file + " holds no token");
     else
       s.admin_token = *token;
+  }
+  s.token_file = in.string(obj, "TokenFile", "Settings.TokenFile");
+  if (!s.token_file.empty()) {
+    auto tokens = read_access_tokens(s.token_file);
+    if (auto* problem = std::get_if<std::string>(&tokens))
+      in.fail("Settings.TokenFile", *problem);
+    else
+      s.rest_tokens = std::get<access_tokens>(std::move(tokens));
   }
   const auto replication = in.string(obj, "Replication", "Settings.Replication");
   if (replication == "sync")
@@ -381,6 +390,7 @@ std::string render_config(const server_config& config) {
                  {"MinCopies", s.min_copies},
                  {"ReplicaTimeoutMs", s.replica_timeout_ms},
                  {"AdminTokenFile", s.admin_token_file},
+                 {"TokenFile", s.token_file},
                  {"DeadNodeRemovalSeconds", s.dead_node_removal_seconds},
                  {"VerifyIntervalSeconds", s.verify_interval_seconds},
                  {"PartitionPolicy", to_string(s.partitions)},

@@ -2,6 +2,7 @@
 // serverconf.json (docs/protocol.md "Configuration file") plus our optional "Settings" object.
 
 #include "config/defaults.hpp"
+#include "core/access_tokens.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -62,6 +63,10 @@ struct node_settings {
   std::string admin_token_file;
   /// The token read from admin_token_file (surrounding whitespace removed).
   std::string admin_token;
+  /// Settings.TokenFile: REST requests need one of its bearer tokens ("" = no tokens, REST
+  /// open as the original OVO; docs/security.md "REST tokens").
+  std::string token_file;
+  access_tokens rest_tokens;
   /// A node unreachable this long is removed from the topology (its slots get a second copy
   /// elsewhere); 0 keeps it forever.
   int64_t dead_node_removal_seconds = defaults::dead_node_removal_seconds;

@@ -18,6 +18,8 @@ enum class status : uint8_t {
   wrong_method,        ///< 405, "13" (with Allow)
   unavailable,         ///< 503, "14": owner or replica not reachable in time; nothing applied
   outcome_unknown,     ///< 503, "18": applied on the owner, too few copies confirmed in time
+  unauthorized,        ///< 401, "16": no valid bearer token (Settings.TokenFile)
+  read_only_token,     ///< 403, "17": a read token used for a write
 };
 
 struct status_row {
@@ -49,6 +51,10 @@ constexpr status_row status_table(status s) {
       return {503, "14"};
     case status::outcome_unknown:
       return {503, "18"};
+    case status::unauthorized:
+      return {401, "16"};
+    case status::read_only_token:
+      return {403, "17"};
   }
   return {500, "1"};
 }

@@ -9,6 +9,8 @@
 
 #include <pistache/peer.h>
 
+#include <variant>
+
 namespace ovo {
 namespace {
 
@@ -53,6 +55,27 @@ class allow_header final : public Http::Header::Header {
   std::string_view methods_;
 };
 
+/// The challenge of a 401 (RFC 6750).
+class www_authenticate_header final : public Http::Header::Header {
+ public:
+  NAME("WWW-Authenticate")
+  void write(std::ostream& os) const override { os << "Bearer realm=\"ovo\""; }
+};
+
+/// The scope of the request's bearer token, or the 401 to answer when tokens are on and it
+/// has none of this node's.
+std::variant<token_scope, reply> authorize(const access_tokens& tokens,
+                                           const Http::Request& request) {
+  if (tokens.empty()) return token_scope::read_write;
+  const auto header = request.headers().tryGet<Http::Header::Authorization>();
+  if (!header)
+    return failure(status::unauthorized,
+                   "this node needs a bearer token (Authorization: Bearer TOKEN)");
+  const auto value = header->value();
+  if (auto scope = tokens.scope_of(bearer_token(value))) return *scope;
+  return failure(status::unauthorized, "the bearer token is not one of this node's");
+}
+
 /// Answers one request through its moved ResponseWriter, from whichever thread delivers.
 class http_reply_sink final : public reply_sink {
  public:
@@ -78,6 +101,7 @@ class http_reply_sink final : public reply_sink {
       headers.add<Http::Header::Connection>(keep_alive_ ? Http::ConnectionControl::KeepAlive
                                                         : Http::ConnectionControl::Close);
       if (answer.code == status::wrong_method) headers.add<allow_header>(allow_);
+      if (answer.code == status::unauthorized) headers.add<www_authenticate_header>();
       const auto row = status_table(answer.code);
       if (answer.code != status::ok) {
         auto reason = error_header_text(answer.message);
@@ -142,6 +166,11 @@ void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter w
     sink->deliver(body_too_large(ctx.max_body_bytes));
     return;
   }
+  auto authorized = authorize(ctx.tokens, request);
+  if (auto* refusal = std::get_if<reply>(&authorized)) {
+    sink->deliver(std::move(*refusal));
+    return;
+  }
   const auto match = match_route(method_of(request.method()), request.resource());
   if (!match.target) {
     sink->allow(match.allowed);
@@ -162,7 +191,12 @@ void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter w
     sink->deliver(std::move(*error));
     return;
   }
-  ctx.node->route(std::get<command>(std::move(built)), std::move(sink));
+  auto cmd = std::get<command>(std::move(built));
+  if (std::get<token_scope>(authorized) == token_scope::read && is_write_op(cmd.kind)) {
+    sink->deliver(failure(status::read_only_token, "this bearer token may only read"));
+    return;
+  }
+  ctx.node->route(std::move(cmd), std::move(sink));
 }
 
 void ovo_handler::onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) {

@@ -3,6 +3,7 @@
 // into one command for the node, and hands the actor a sink that answers the client.
 
 #include "actors/local_node.hpp"
+#include "core/access_tokens.hpp"
 #include "rest/request_decoder.hpp"
 
 #include <pistache/http.h>
@@ -24,6 +25,7 @@ struct handler_context {
   std::size_t max_body_bytes;
   std::size_t max_head_bytes;  ///< request line + headers
   std::shared_ptr<request_tracker> tracker;
+  access_tokens tokens;  ///< Settings.TokenFile's; empty: no token needed
 };
 
 class ovo_handler : public Pistache::Http::Handler {

@@ -32,9 +32,9 @@ void http_server::start() {
                      .maxResponseSize(std::numeric_limits<uint32_t>::max())
                      .headerTimeout(defaults::header_timeout)
                      .bodyTimeout(defaults::body_timeout);
-  auto context = std::make_shared<handler_context>(
-      handler_context{&node_, request_limits{settings.max_key_bytes, settings.max_value_bytes},
-                      settings.max_body_bytes, defaults::max_header_bytes, tracker_});
+  auto context = std::make_shared<handler_context>(handler_context{
+      &node_, request_limits{settings.max_key_bytes, settings.max_value_bytes},
+      settings.max_body_bytes, defaults::max_header_bytes, tracker_, settings.rest_tokens});
   endpoint_ = std::make_unique<Http::Endpoint>(address);
   endpoint_->init(options);
   endpoint_->setHandler(Http::make_handler<ovo_handler>(std::move(context)));

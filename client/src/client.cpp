@@ -93,7 +93,7 @@ struct cluster_client::impl {
 
   connection& connection_to(const std::string& address) {
     auto& conn = connections[address];
-    if (!conn) conn = std::make_unique<connection>(address, opts.timeout_ms);
+    if (!conn) conn = std::make_unique<connection>(address, opts.timeout_ms, opts.bearer_token);
     return *conn;
   }
 
@@ -102,6 +102,8 @@ struct cluster_client::impl {
     for (const auto& n : map.nodes()) addresses.push_back(n.address());
     for (const auto& address : addresses) {
       auto answer = connection_to(address).request("GET", "/ovo/cluster");
+      // A refused token is the same on every node: say so rather than "no node answered".
+      if (answer.status == 401 || answer.status == 403) throw error_of(answer);
       if (answer.status != 200) continue;
       std::vector<node> nodes;
       for (const auto& item : data_of(answer).value("Nodes", json::array()))

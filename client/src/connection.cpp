@@ -30,13 +30,15 @@ size_t keep_error_reason(char* data, size_t size, size_t count, void* target) {
 
 }  // namespace
 
-connection::connection(std::string address, long timeout_ms)
+connection::connection(std::string address, long timeout_ms, const std::string& bearer_token)
     : base_url_("http://" + std::move(address)), curl_(curl_easy_init()), headers_(nullptr) {
   if (!curl_) throw std::runtime_error("libcurl could not create a handle");
   // Pistache closes HTTP/1.1 connections that do not ask to be kept alive.
   headers_ = curl_slist_append(headers_, "Connection: keep-alive");
   headers_ = curl_slist_append(headers_, "Content-Type: application/json");
   headers_ = curl_slist_append(headers_, "Expect:");
+  if (!bearer_token.empty())
+    headers_ = curl_slist_append(headers_, ("Authorization: Bearer " + bearer_token).c_str());
   curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
   curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);

@@ -18,7 +18,8 @@ std::string escape(const std::string& segment);
 
 class connection {
  public:
-  connection(std::string address, long timeout_ms);
+  /// `bearer_token`: sent with every request when not empty.
+  connection(std::string address, long timeout_ms, const std::string& bearer_token = "");
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;

@@ -69,6 +69,8 @@ http_response http_client::request(const std::string& method, const std::string&
   curl_easy_setopt(curl_, CURLOPT_TIMEOUT, 20L);
   // Like the Go client: no "Expect: 100-continue" round trip.
   curl_slist* headers = curl_slist_append(nullptr, "Expect:");
+  if (!bearer_token.empty())
+    headers = curl_slist_append(headers, ("Authorization: Bearer " + bearer_token).c_str());
   curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
   if (curl_easy_perform(curl_) == CURLE_OK)
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &response.status);

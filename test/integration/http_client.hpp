@@ -33,6 +33,9 @@ class http_client {
                         const std::string& body = "");
   http_response get(const std::string& url) { return request("GET", url); }
 
+  /// Sent as "Authorization: Bearer ..." with every request when not empty.
+  std::string bearer_token;
+
   /// How many new TCP connections the last request opened (0 = reused).
   long new_connections() const;
 

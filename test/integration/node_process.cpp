@@ -126,7 +126,8 @@ node_process::node_process(node_options options) {
                  log_path_);
   http_client client;
   for (int attempt = 0; attempt < 200; ++attempt) {  // up to 10 s
-    if (client.get(url("/ovo/cluster/me")).status == 200) return;
+    const auto status = client.get(url("/ovo/cluster/me")).status;
+    if (status == 200 || status == 401) return;  // 401: it serves, and wants a token
     if (!running()) break;
     std::this_thread::sleep_for(50ms);
   }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 namespace {
@@ -166,4 +167,29 @@ TEST_CASE(
                                         R"("ClusterKeyFile":"/nonexistent/c.key",)"
                                         R"("ClusterCAFile":"/nonexistent/ca.pem"})");
   CHECK(has_error(unreadable, "c.json: Settings.ClusterCertFile: cannot read /nonexistent/c.pem"));
+}
+
+TEST_CASE("a TokenFile holds one token and scope a line, and a bad line is reported by number") {
+  const auto dir = std::filesystem::temp_directory_path() / "ovo-token-test";
+  std::filesystem::create_directories(dir);
+  const auto good = (dir / "good").string(), bad = (dir / "bad").string();
+  std::ofstream(good) << "# comment\nr1 read\n\nw1 read-write\n";
+  std::ofstream(bad) << "r1 read\nw1 admin\n";
+  auto config = [](const std::string& file) {
+    return ovo::parse_config(
+        R"({"ServerNode":{"Node":{"Name":"n","Port":1}},"Settings":{"TokenFile":")" + file +
+            R"("}})",
+        "c.json");
+  };
+  auto loaded = config(good);
+  REQUIRE(loaded.config);
+  const auto& tokens = loaded.config->settings.rest_tokens;
+  CHECK(tokens.size() == 2);
+  CHECK(tokens.scope_of("r1") == ovo::token_scope::read);
+  CHECK(tokens.scope_of("w1") == ovo::token_scope::read_write);
+  CHECK_FALSE(tokens.scope_of("w2"));
+  CHECK(has_error(config(bad), "c.json: Settings.TokenFile: " + bad +
+                                   " line 2: the scope must be read or read-write, not \"admin\""));
+  CHECK(has_error(config((dir / "missing").string()), "Settings.TokenFile: cannot read"));
+  std::filesystem::remove_all(dir);
 }

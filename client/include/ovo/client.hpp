@@ -52,6 +52,8 @@ class slot_map {
 
 struct options {
   long timeout_ms = 3000;  ///< per request
+  /// Sent as "Authorization: Bearer ..." with every request (nodes with Settings.TokenFile).
+  std::string bearer_token;
 };
 
 class cluster_client {
