@@ -63,7 +63,8 @@ put_key() {
 }
 
 # Starts two nodes b1 (REST $1, API $1+1) and b2 (REST $1+10) in directory $2 with $REST_THREADS
-# REST threads; sets CLUSTER_PIDS. b1 starts first, joins first and so owns slots 0..63. Writes
+# REST threads (and mutual TLS between them with the certificates b1, b2 and ca in
+# $CLUSTER_TLS_DIR when it is set: tools/gen-certs.sh); sets CLUSTER_PIDS. b1 starts first, joins first and so owns slots 0..63. Writes
 # 1,000 keys of b1's slots to $2/keys_b1 and stores FORWARDED_KEY (owned by b1) through b1.
 start_cluster() {
   local base=$1 dir=$2 n port
@@ -72,8 +73,10 @@ start_cluster() {
   CLUSTER_PIDS=()
   for n in 1 2; do
     port=$((base + (n - 1) * 10))
+    local tls=""
+    [ -z "${CLUSTER_TLS_DIR:-}" ] || tls=",\"ClusterCertFile\":\"$CLUSTER_TLS_DIR/b$n.pem\",\"ClusterKeyFile\":\"$CLUSTER_TLS_DIR/b$n.key\",\"ClusterCAFile\":\"$CLUSTER_TLS_DIR/ca.pem\""
     echo "{\"ServerNode\":{\"Node\":{\"Name\":\"b$n\",\"Host\":\"127.0.0.1\",\"Port\":$port,\"APIHost\":\"127.0.0.1\",\"APIPort\":$((port + 1))}},
-           \"Topology\":$topology,\"Settings\":{\"RestThreads\":$REST_THREADS}}" >"$dir/b$n.json"
+           \"Topology\":$topology,\"Settings\":{\"RestThreads\":$REST_THREADS$tls}}" >"$dir/b$n.json"
     "$OVO_BIN" -conf="$dir/b$n.json" >"$dir/b$n.log" 2>&1 &
     CLUSTER_PIDS+=($!)
     wait_for_http "http://127.0.0.1:$port/ovo/cluster/me"
