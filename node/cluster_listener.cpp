@@ -24,6 +24,8 @@ namespace {
 
 /// A partial handshake is looked at again after this (poll would report its bytes at once).
 constexpr auto partial_handshake_recheck = std::chrono::milliseconds(20);
+/// Accepting waits this long after running out of descriptors.
+constexpr auto accept_pause = std::chrono::milliseconds(100);
 
 std::string describe_peer(const sockaddr_storage& address) {
   char host[INET6_ADDRSTRLEN] = "?";
@@ -112,8 +114,10 @@ void cluster_listener::run() {
   std::vector<pollfd> polled;
   for (;;) {
     const auto now = clock::now();
-    polled.assign({{wake_fds_[0], POLLIN, 0}, {listen_fd_, POLLIN, 0}});
-    auto wake_at = now + std::chrono::seconds(1);
+    const bool accepting = accept_paused_until_ <= now;
+    polled.assign(
+        {{wake_fds_[0], POLLIN, 0}, {listen_fd_, static_cast<short>(accepting ? POLLIN : 0), 0}});
+    auto wake_at = accepting ? now + std::chrono::seconds(1) : accept_paused_until_;
     for (const auto& p : pending_) {
       const bool look_now = p.next_look <= now;
       polled.push_back({p.fd, static_cast<short>(look_now ? POLLIN : 0), 0});
@@ -132,8 +136,7 @@ void cluster_listener::run() {
       const auto later = clock::now();
       if ((ready || p.next_look <= later) && look(p)) continue;
       if (p.deadline <= later) {
-        refuse(p, p.sent_anything ? "no complete BASP client handshake within 2 s"
-                                  : "sent nothing within 2 s");
+        refuse(p, p.sent_anything ? "no complete handshake within 2 s" : "sent nothing within 2 s");
         continue;
       }
       still.push_back(p);
@@ -149,7 +152,22 @@ void cluster_listener::accept_all() {
     socklen_t length = sizeof(address);
     int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length,
                      SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;  // EAGAIN: all taken; anything else: tried again at the next event
+    if (fd < 0) {
+      // Out of descriptors or memory: the pending connection stays queued and the listening
+      // socket readable, so accepting pauses rather than spinning on it.
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        const auto now = clock::now();
+        accept_paused_until_ = now + accept_pause;
+        if (now - last_accept_error_log_ >= defaults::cluster_refusal_log_interval) {
+          last_accept_error_log_ = now;
+          component_log("node")->warn(
+              "cluster port: cannot accept connections: {}; retrying every {} ms (raise the "
+              "open-files limit?)",
+              std::strerror(errno), accept_pause.count());
+        }
+      }
+      return;
+    }
     const auto now = clock::now();
     pending p{fd, describe_peer(address), now + defaults::cluster_handshake_timeout, now};
     if (look(p)) continue;  // a peer's handshake is usually there already
@@ -171,7 +189,7 @@ bool cluster_listener::look(pending& p) {
   if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
     // Closed before a handshake: a reachability probe (tcp_probe.hpp) when it sent nothing.
     if (p.sent_anything)
-      refuse(p, "closed before completing a BASP client handshake");
+      refuse(p, "closed before completing its handshake");
     else
       close(p.fd);
     return true;

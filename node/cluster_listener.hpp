@@ -72,6 +72,8 @@ class cluster_listener {
   uint16_t port_ = 0;
   std::vector<pending> pending_;
   clock::time_point last_refusal_log_{};
+  clock::time_point accept_paused_until_{};
+  clock::time_point last_accept_error_log_{};
   std::size_t refusals_unlogged_ = 0;
   std::thread thread_;
 };
