@@ -58,6 +58,10 @@ void publish_routing(self_ptr self) {
   table->copies_needed =
       std::max<int>(1, std::min<int>(st.options.min_copies, static_cast<int>(serving)));
   table->in_minority = st.in_minority;
+  table->lagging_holders_block = st.options.majority_rule;
+  for (const auto& node : nodes)
+    if (2 * st.view->suspecting(node.name) > nodes.size())
+      table->down_by_majority.push_back(node.name);
   table->witness = st.view->self().witness;
   table->reads_in_minority = st.options.reads_in_minority;
   st.routing->publish(std::move(table));

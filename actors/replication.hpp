@@ -26,12 +26,39 @@ std::optional<reply> too_few_copies(const State& st, const routing_table* routin
     return std::nullopt;
   const auto& names = routing->replica_names[static_cast<std::size_t>(slot)];
   const int copies = st.in_sync.copies(slot, names);
-  if (copies >= routing->copies_needed) return std::nullopt;
-  return failure(status::unavailable,
-                 "only " + std::to_string(copies) + " of the " +
-                     std::to_string(routing->copies_needed) +
-                     " copies this write needs are in sync (a replica holder is catching up); "
-                     "nothing was written, retry");
+  if (copies < routing->copies_needed)
+    return failure(status::unavailable,
+                   "only " + std::to_string(copies) + " of the " +
+                       std::to_string(routing->copies_needed) +
+                       " copies this write needs are in sync (a replica holder is catching up); "
+                       "nothing was written, retry");
+  // A holder that missed writes but that no majority reports down may be the copy the
+  // majority serves from if this node is the one cut off: a write acknowledged without it
+  // would then be lost (docs/cluster.md, "Partitions").
+  if (routing->lagging_holders_block)
+    for (const auto& name : names) {
+      const auto& down = routing->down_by_majority;
+      if (!st.in_sync.in_sync(slot, name) &&
+          std::find(down.begin(), down.end(), name) == down.end())
+        return failure(status::unavailable,
+                       "replica holder " + name +
+                           " missed writes and no majority reports it down (this node may be "
+                           "cut off from it); nothing was written, retry");
+    }
+  return std::nullopt;
+}
+
+/// Whether a holder in `failed` (it did not confirm a write) is not reported down by a majority,
+/// under the majority rule: the write cannot count as kept without it.
+template <class State>
+bool missing_copy_may_serve(const State& st, const std::vector<std::string>& failed) {
+  if (failed.empty() || !st.routing) return false;
+  const auto table = st.routing->current();
+  if (!table || !table->lagging_holders_block) return false;
+  const auto& down = table->down_by_majority;
+  return std::any_of(failed.begin(), failed.end(), [&](const std::string& name) {
+    return std::find(down.begin(), down.end(), name) == down.end();
+  });
 }
 
 /// Keeps the deletes of `slot` while one of its replica holders is out of sync: its catch-up push
@@ -94,21 +121,26 @@ void replicate_then_deliver(Self self, const routing_table* routing, Space& spac
   const auto waited = static_cast<std::size_t>(
       std::count_if(sends.begin(), sends.end(), [](const send& s) { return s.counts; }));
   // The in-sync holders' confirmations, counted once the last of them reported; none when the
-  // answer goes first (Replication "async", or every holder already out of sync).
+  // answer goes first (Replication "async", or every holder already out of sync). A holder
+  // that failed counts against the write unless a majority reports it down: the majority may
+  // serve the slot from that very copy if this node is the one cut off (docs/cluster.md,
+  // "Lagging holders block").
   std::shared_ptr<fan_in<bool>> confirmations;
+  auto failed = std::make_shared<std::vector<std::string>>();
   if (waited == 0 || routing->answer_before_replicas)
     deliver(std::move(answer));
   else
-    confirmations = fan_in<bool>::start(
-        waited, [answer = std::move(answer), deliver, needed](fan_in_result<bool>& all) mutable {
-          const auto confirmed = std::count(all.values.begin(), all.values.end(), true);
-          if (confirmed < needed)
-            deliver(failure(status::outcome_unknown,
-                            "the write was applied on the slot's owner but too few replica "
-                            "holders confirmed it in time; it may or may not be kept"));
-          else
-            deliver(std::move(answer));
-        });
+    confirmations = fan_in<bool>::start(waited, [self, answer = std::move(answer), deliver, needed,
+                                                 failed](fan_in_result<bool>& all) mutable {
+      const auto confirmed = std::count(all.values.begin(), all.values.end(), true);
+      // MinCopies 1 asks for no copy beyond the owner's: a missing one changes nothing.
+      if (confirmed < needed || (needed > 0 && missing_copy_may_serve(self->state, *failed)))
+        deliver(failure(status::outcome_unknown,
+                        "the write was applied on the slot's owner but too few replica "
+                        "holders confirmed it in time; it may or may not be kept"));
+      else
+        deliver(std::move(answer));
+    });
   std::size_t index = 0;
   for (auto& s : sends) {
     // No timeout here: the peer connection answers every write at the latest one overdue check
@@ -126,8 +158,9 @@ void replicate_then_deliver(Self self, const routing_table* routing, Space& spac
         [confirmations, i](bool) {
           if (confirmations) confirmations->value(i, true);
         },
-        [self, confirmations, i, slot = s.slot, name = s.name](caf::error& err) {
+        [self, confirmations, failed, i, slot = s.slot, name = s.name](caf::error& err) {
           const auto why = self->system().render(err);
+          failed->push_back(name);
           leave_in_sync_set(self, slot, name, why);
           if (confirmations) confirmations->failure(i, why);
         });

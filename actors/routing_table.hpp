@@ -31,6 +31,11 @@ struct routing_table {
   /// no command, and answers reads only with ReadsInMinority (docs/cluster.md, "Partitions").
   bool in_minority = false;
   bool reads_in_minority = false;
+  /// With the majority rule: the members a majority reports unreachable. A replica holder out
+  /// of sync that is not among them may be reachable from the majority while this node is cut
+  /// off from it, so the slot takes no write until it caught up (replication.hpp).
+  bool lagging_holders_block = false;
+  std::vector<std::string> down_by_majority;
   /// This node is a witness: it holds no data, so a command the layout would run here (no data
   /// node is ranked yet) is refused.
   bool witness = false;

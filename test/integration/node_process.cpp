@@ -62,9 +62,9 @@ std::optional<int> wait_exit(pid_t pid, std::chrono::milliseconds timeout, bool*
 std::string generated_config(const node_options& options, uint16_t port, uint16_t api_port) {
   return R"({"ServerNode":{"Node":{"Name":")" + options.name + R"(","Host":")" + options.host +
          R"(","Port":)" + std::to_string(port) + R"(,"APIHost":")" + options.address +
-         R"(","APIPort":)" + std::to_string(api_port) + R"(},"Twins":[],"Stepbrothers":)" +
-         options.stepbrothers_json + R"(},"Topology":)" + options.topology_json +
-         R"(,"Debug":false,"Settings":)" + options.settings_json + "}";
+         R"(","APIPort":)" + std::to_string(api_port) + R"(},"Twins":)" + options.twins_json +
+         R"(,"Stepbrothers":)" + options.stepbrothers_json + R"(},"Topology":)" +
+         options.topology_json + R"(,"Debug":false,"Settings":)" + options.settings_json + "}";
 }
 
 }  // namespace

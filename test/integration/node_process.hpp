@@ -24,6 +24,7 @@ struct node_options {
   uint16_t api_port = 0;             ///< node-to-node port; 0 picks a free one
   std::string topology_json = R"({"Nodes":[]})";  ///< the "Topology" object
   std::string stepbrothers_json = "[]";           ///< ServerNode.Stepbrothers
+  std::string twins_json = "[]";                  ///< ServerNode.Twins
   std::string config_file;  ///< start from this file instead (port must be set)
 };
 

@@ -242,3 +242,54 @@ TEST_CASE(
   }
   judge(c, token, checker);
 }
+
+TEST_CASE(
+    "partition: five nodes with two twins each (three copies) lose two to a partition: the three "
+    "serve every slot, the two stop, nothing acknowledged is lost, and the healed cluster is one") {
+  netns_lab lab(17, 5);
+  const auto token = admin_token_file();
+  auto twins = [](int i) {
+    return R"([")" + test_cluster::name((i + 1) % 5) + R"(",")" + test_cluster::name((i + 2) % 5) +
+           R"("])";
+  };
+  test_cluster c(
+      5,
+      R"({"NodeTimeoutMs":2000,"AllowPlaintextCluster":true,"AdminTokenFile":")" + token + R"("})",
+      [&](int i, node_options& options) { options.twins_json = twins(i); }, lab.places());
+  REQUIRE(c.converged({0, 1, 2, 3, 4}, 5));
+  const auto probe = c.key_owned_by(4, "probe-");
+  REQUIRE(c.put(0, probe, "v").status == 200);
+  write_checker checker;
+  {
+    checked_workload load(checker, c.rest_urls(), 6, 20, 2);
+    std::this_thread::sleep_for(2s);
+    const auto cut_at = steady::now();
+    for (int minority : {3, 4})
+      for (int majority : {0, 1, 2}) lab.cut(minority, majority);
+    const auto stopped = when(
+        10, [&] { return c.value_of(3, probe) == "<503>" && c.value_of(4, probe) == "<503>"; });
+    const auto served = when(15, [&] {
+      for (int node : {0, 1, 2})
+        if (!c.view(node)["node3"].second.empty() || !c.view(node)["node4"].second.empty())
+          return false;
+      return c.value_of(0, probe) == "v";
+    });
+    REQUIRE(stopped);
+    MESSAGE("nodes 3 and 4 stopped serving " << seconds_between(cut_at, *stopped)
+                                             << " s after the cut");
+    CHECK(seconds_between(cut_at, *stopped) < detection + 1);
+    REQUIRE(served);
+    MESSAGE("nodes 0-2 served every slot " << seconds_between(cut_at, *served)
+                                           << " s after the cut");
+    CHECK(seconds_between(cut_at, *served) < detection + node_timeout + 2);
+    std::this_thread::sleep_until(cut_at + 10s);
+    lab.heal();
+    const auto healed_at = steady::now();
+    const auto one = when(30, [&] { return c.converged({0, 1, 2, 3, 4}, 5); });
+    REQUIRE(one);
+    MESSAGE("one cluster again " << seconds_between(healed_at, *one) << " s after the heal");
+    CHECK(seconds_between(healed_at, *one) < node_timeout + 5);
+    std::this_thread::sleep_for(2s);
+  }
+  judge(c, token, checker);
+}
