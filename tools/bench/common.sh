@@ -3,6 +3,11 @@
 # The node binary the helpers start (compare.sh points it at other builds).
 OVO_BIN=${OVO_BIN:-build/ovo}
 
+# With OVO_TOKEN set (a token of the nodes' Settings.TokenFile), every request the helpers
+# and wrk send carries it as a bearer token.
+auth_header=()
+[ -z "${OVO_TOKEN:-}" ] || auth_header=(-H "Authorization: Bearer $OVO_TOKEN")
+
 # Starts $OVO_BIN on $1 (REST port) with the Settings JSON $2; sets NODE_PID and NODE_DIR.
 start_node() {
   NODE_DIR=$(mktemp -d /tmp/ovo-bench-XXXXXX)
@@ -23,7 +28,7 @@ stop_node() {
 # wait_for_http URL [TENTHS]: waits up to TENTHS tenths of a second (default 100) for URL.
 wait_for_http() {
   for _ in $(seq "${2:-100}"); do
-    curl -sf -o /dev/null "$1" && return 0
+    curl -sf -o /dev/null "${auth_header[@]}" "$1" && return 0
     sleep 0.1
   done
   echo "nothing answered at $1" >&2
@@ -31,7 +36,7 @@ wait_for_http() {
 }
 
 # Number of objects the node on port $1 holds.
-key_count() { curl -s "http://127.0.0.1:$1/ovo/keystorage" | sed 's/.*"Data":\([0-9]*\).*/\1/'; }
+key_count() { curl -s "${auth_header[@]}" "http://127.0.0.1:$1/ovo/keystorage" | sed 's/.*"Data":\([0-9]*\).*/\1/'; }
 
 # Resident memory of a process in KiB.
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
@@ -44,7 +49,7 @@ ensure_wrk() {
 # prints "rps p50_ms p99_ms".
 measure() {
   local port=$1 script=$2
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "tools/bench/$script" \
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "tools/bench/$script" "${auth_header[@]}" \
     "http://127.0.0.1:$port" | awk '
       function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
       /Requests\/sec/ { rps = $2 }
@@ -59,7 +64,7 @@ median() { sort -n | awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] 
 VALUE_100=$(head -c 100 /dev/zero | base64 -w0)
 # put_key PORT KEY: stores a 100-byte value under KEY.
 put_key() {
-  curl -sf -X PUT "http://127.0.0.1:$1/ovo/keystorage" -d "{\"Key\":\"$2\",\"Data\":\"$VALUE_100\"}" >/dev/null
+  curl -sf -X PUT "${auth_header[@]}" "http://127.0.0.1:$1/ovo/keystorage" -d "{\"Key\":\"$2\",\"Data\":\"$VALUE_100\"}" >/dev/null
 }
 
 # Starts two nodes b1 (REST $1, API $1+1) and b2 (REST $1+10) in directory $2 with $REST_THREADS
@@ -83,7 +88,7 @@ start_cluster() {
     sleep 0.2
   done
   for _ in $(seq 100); do
-    curl -s "http://127.0.0.1:$base/ovo/cluster" | grep -q '"State":"INACTIVE"' || break
+    curl -s "${auth_header[@]}" "http://127.0.0.1:$base/ovo/cluster" | grep -q '"State":"INACTIVE"' || break
     sleep 0.1
   done
   build/tools/bench/ovo_bench_slot_keys 0 63 1000 owned-by-b1- >"$dir/keys_b1"
