@@ -54,7 +54,7 @@ TEST_CASE(
   if (v.counters_exact != 2)  // what moved the counters' slots, for the diagnosis
     for (const char* counter : {"counter-0", "counter-1"}) {
       const auto slot = "slot " + std::to_string(ovo::slot_of(counter)) + " ";
-      MESSAGE(counter << " (" << slot << "):\n" << c.log_lines({0, 1, 2}, slot));
+      MESSAGE(std::string(counter) << " (" << slot << "):\n" << c.log_lines({0, 1, 2}, slot));
     }
   CHECK(v.acknowledged_increments > 0);
 }
