@@ -58,6 +58,16 @@ measure() {
       END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
 }
 
+# The cluster cases against start_cluster's nodes (base REST port $1, its directory $2): prints
+# "put_100B_replicated rps p50 p99" and "get_forwarded rps p50 p99".
+measure_cluster_cases() {
+  echo "put_100B_replicated $(KEYS_FILE="$2/keys_b1" VALUE_BYTES=100 measure "$1" put.lua)"
+  echo "get_forwarded $(KEY=$FORWARDED_KEY measure "$(($1 + 10))" get.lua)"
+}
+
+# median_rps CASE FILE: the median rps of CASE among FILE's "case rps ..." lines.
+median_rps() { awk -v c="$1" '$1 == c { print $2 }' "$2" | median; }
+
 # The median of lines "rps ...", by rps.
 median() { sort -n | awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] }'; }
 

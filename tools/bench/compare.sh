@@ -39,8 +39,7 @@ round() {
   echo "counter_add_1000 $(COUNTERS=1000 measure "$NODE_PORT" counter.lua)" >>"$WORK/$label"
   stop_node
   start_cluster "$CLUSTER_PORT" "$WORK"
-  echo "put_100B_replicated $(KEYS_FILE="$WORK/keys_b1" VALUE_BYTES=100 measure "$CLUSTER_PORT" put.lua)" >>"$WORK/$label"
-  echo "get_forwarded $(KEY=$FORWARDED_KEY measure "$((CLUSTER_PORT + 10))" get.lua)" >>"$WORK/$label"
+  measure_cluster_cases "$CLUSTER_PORT" "$WORK" >>"$WORK/$label"
   stop_cluster
 }
 
@@ -49,13 +48,10 @@ for _ in $(seq "$ROUNDS"); do
   OVO_BIN=$2 round new
 done
 
-# The median rps of one case in one build's results.
-median_rps() { awk -v c="$1" '$1 == c { print $2 }' "$WORK/$2" | median; }
-
 printf '%-22s %10s %10s %8s\n' case old_rps new_rps new/old
 for name in $CASES; do
-  old=$(median_rps "$name" old)
-  new=$(median_rps "$name" new)
+  old=$(median_rps "$name" "$WORK/old")
+  new=$(median_rps "$name" "$WORK/new")
   printf '%-22s %10s %10s %8s\n' "$name" "$old" "$new" "$(awk -v a="$old" -v b="$new" 'BEGIN { printf "%.2f", b / a }')"
 done
 for label in old new; do

@@ -27,8 +27,7 @@ tools/gen-certs.sh "$WORK/certs" b1 b2 >/dev/null
 round() {
   local label=$1
   start_cluster "$CLUSTER_PORT" "$WORK"
-  echo "put_100B_replicated $(KEYS_FILE="$WORK/keys_b1" VALUE_BYTES=100 measure "$CLUSTER_PORT" put.lua)" >>"$WORK/$label"
-  echo "get_forwarded $(KEY=$FORWARDED_KEY measure "$((CLUSTER_PORT + 10))" get.lua)" >>"$WORK/$label"
+  measure_cluster_cases "$CLUSTER_PORT" "$WORK" >>"$WORK/$label"
   stop_cluster
 }
 
@@ -37,10 +36,9 @@ for _ in $(seq "$ROUNDS"); do
   CLUSTER_TLS_DIR="$WORK/certs" round tls
 done
 
-median_rps() { awk -v c="$1" '$1 == c { print $2 }' "$WORK/$2" | median; }
 printf '%-22s %14s %10s %8s\n' case plaintext_rps tls_rps tls/plain
 for name in put_100B_replicated get_forwarded; do
-  plain=$(median_rps "$name" plaintext)
-  tls=$(median_rps "$name" tls)
+  plain=$(median_rps "$name" "$WORK/plaintext")
+  tls=$(median_rps "$name" "$WORK/tls")
   printf '%-22s %14s %10s %8s\n' "$name" "$plain" "$tls" "$(awk -v a="$plain" -v b="$tls" 'BEGIN { printf "%.2f", b / a }')"
 done
