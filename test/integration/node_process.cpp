@@ -64,7 +64,8 @@ std::string generated_config(const node_options& options, uint16_t port, uint16_
          R"(","Port":)" + std::to_string(port) + R"(,"APIHost":")" + options.address +
          R"(","APIPort":)" + std::to_string(api_port) + R"(},"Twins":)" + options.twins_json +
          R"(,"Stepbrothers":)" + options.stepbrothers_json + R"(},"Topology":)" +
-         options.topology_json + R"(,"Debug":false,"Settings":)" + options.settings_json + "}";
+         options.topology_json + R"(,"Debug":)" + (getenv("OVO_TEST_DEBUG") ? "true" : "false") +
+         R"(,"Settings":)" + options.settings_json + "}";
 }
 
 }  // namespace
@@ -140,7 +141,7 @@ node_process::~node_process() {
     waitpid(pid_, nullptr, 0);
   }
   std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
+  if (!getenv("OVO_TEST_KEEP")) std::filesystem::remove_all(dir_, ignored);
 }
 
 std::string node_process::url(const std::string& path) const {

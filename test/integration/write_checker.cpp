@@ -4,6 +4,7 @@
 #include "test/integration/http_client.hpp"
 
 #include <chrono>
+#include <iomanip>
 #include <random>
 #include <sstream>
 
@@ -17,17 +18,43 @@ void write_checker::sent(const std::string& key, int64_t seq) {
   state.highest_sent = std::max(state.highest_sent, seq);
 }
 
-void write_checker::acknowledged(const std::string& key, int64_t seq) {
+double write_checker::elapsed() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+namespace {
+
+std::string through(const std::string& node, double seconds) {
+  std::ostringstream text;
+  text << "through " << node << " at +" << std::fixed << std::setprecision(3) << seconds << " s";
+  return text.str();
+}
+
+}  // namespace
+
+void write_checker::acknowledged(const std::string& key, int64_t seq, const std::string& node) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto& state = keys_[key];
-  state.acknowledged = std::max(state.acknowledged, seq);
+  if (seq > state.acknowledged) {
+    state.acknowledged = seq;
+    state.last_acknowledgement = through(node, elapsed());
+  }
   ++state.acknowledgements;
 }
 
-void write_checker::counter_answered(const std::string& name, bool acknowledged) {
+void write_checker::counter_answered(const std::string& name, bool acknowledged, int64_t total,
+                                     const std::string& node) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto& state = counters_[name];
-  (acknowledged ? state.acknowledged : state.ambiguous) += 1;
+  if (!acknowledged) {
+    ++state.ambiguous;
+    return;
+  }
+  ++state.acknowledged;
+  if (total < state.last_total && state.first_step_back.empty())
+    state.first_step_back = "from " + std::to_string(state.last_total) + " to " +
+                            std::to_string(total) + " " + through(node, elapsed());
+  state.last_total = total;
 }
 
 namespace {
@@ -72,8 +99,8 @@ write_checker::verdict write_checker::check(const std::vector<std::string>& rest
     v.lost += lost ? 1 : 0;
     v.differing += differing ? 1 : 0;
     if (lost || differing) {
-      problems << key << ": acknowledged " << state.acknowledged << ", sent up to "
-               << state.highest_sent << ", read";
+      problems << key << ": acknowledged " << state.acknowledged << " "
+               << state.last_acknowledgement << ", sent up to " << state.highest_sent << ", read";
       for (auto seq : seen) problems << ' ' << seq;
       problems << '\n';
     }
@@ -96,6 +123,8 @@ write_checker::verdict write_checker::check(const std::vector<std::string>& rest
       problems << "counter " << name << ": acknowledged " << state.acknowledged << ", ambiguous "
                << state.ambiguous << ", read";
       for (auto value : seen) problems << ' ' << value;
+      if (!state.first_step_back.empty())
+        problems << "; acknowledged totals stepped back " << state.first_step_back;
       problems << '\n';
     }
   }
@@ -120,7 +149,7 @@ checked_workload::checked_workload(write_checker& checker, std::vector<std::stri
         auto answer =
             client.request("PUT", node + "/ovo/keystorage",
                            json{{"Key", key}, {"Data", to_base64(std::to_string(value))}}.dump());
-        if (answer.status == 200) checker.acknowledged(key, value);
+        if (answer.status == 200) checker.acknowledged(key, value, node);
       }
     });
   for (int n = 0; n < counters; ++n)
@@ -132,7 +161,9 @@ checked_workload::checked_workload(write_checker& checker, std::vector<std::stri
       while (!stopping_) {
         const auto& node = rest_urls[rng() % rest_urls.size()];
         auto answer = client.request("PUT", node + "/ovo/counters", body);
-        checker.counter_answered(name, answer.status == 200);
+        const bool ok = answer.status == 200;
+        checker.counter_answered(name, ok, ok ? answer.envelope()["Data"]["Value"].get<int64_t>() : 0,
+                                 node);
       }
     });
 }

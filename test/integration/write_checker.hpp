@@ -5,6 +5,7 @@
 // increments plus at most its ambiguous ones (503, no answer).
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -18,10 +19,12 @@ class write_checker {
  public:
   /// Object `key` was sent `seq` (values are the decimal sequence numbers, increasing per key).
   void sent(const std::string& key, int64_t seq);
-  /// ... and the node answered 200.
-  void acknowledged(const std::string& key, int64_t seq);
-  /// Counter `name` was incremented by 1 and answered 200, or not answered 200.
-  void counter_answered(const std::string& name, bool acknowledged);
+  /// ... and `node` answered 200.
+  void acknowledged(const std::string& key, int64_t seq, const std::string& node);
+  /// Counter `name` was incremented by 1 through `node` and answered 200 with `total`, or not
+  /// answered 200 (`total` unused).
+  void counter_answered(const std::string& name, bool acknowledged, int64_t total,
+                        const std::string& node);
 
   struct verdict {
     int keys = 0, lost = 0, differing = 0;
@@ -34,14 +37,23 @@ class write_checker {
   verdict check(const std::vector<std::string>& rest_urls) const;
 
  private:
+  /// Seconds since the checker was made, for the diagnostics below.
+  double elapsed() const;
+
   struct key_state {
     int64_t acknowledged = 0;  ///< 0: none yet
     int64_t highest_sent = 0;
     int64_t acknowledgements = 0;
+    std::string last_acknowledgement;  ///< "through NODE at +Ts": where to look when it is lost
   };
   struct counter_state {
     int64_t acknowledged = 0, ambiguous = 0;
+    int64_t last_total = 0;  ///< the total of the last acknowledged increment
+    /// The first acknowledged total below the one before (one client per counter: totals only
+    /// grow), "from A to B through NODE at +Ts": when and where the counter lost its value.
+    std::string first_step_back;
   };
+  const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   mutable std::mutex mutex_;
   std::map<std::string, key_state> keys_;
   std::map<std::string, counter_state> counters_;
