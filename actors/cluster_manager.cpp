@@ -307,8 +307,8 @@ cluster_manager_actor::behavior_type cluster_manager(
   expect_new_slots(self);
   st.mover.last = holders_of(*st.view);
   st.owner_before.fill(st.view->self().name);
-  publish_routing(self);
   check_majority(self);  // with configured peers: a minority until enough of them are reached
+  publish_routing(self);
   schedule_verify_round(self);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (const auto& [name, peer] : self->state.peers) self->send_exit(peer, msg.reason);

@@ -7,11 +7,13 @@
 #include "actors/inline_execution.hpp"
 #include "actors/keyspace.hpp"
 #include "actors/shard.hpp"
+#include "config/defaults.hpp"
 #include "core/slot_layout.hpp"
 
 #include <unistd.h>
 
 #include <chrono>
+#include <thread>
 
 namespace ovo {
 
@@ -53,6 +55,12 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   options.transport = std::move(transport);
   cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_}, routing_,
                           seed_nodes(config), std::move(on_topology_change), options);
+  // The cluster manager starts on a CAF worker; until it published its first routing table
+  // the shards refuse every key command. Waiting here (start-up, not a request thread) lets
+  // the node serve from its first request.
+  const auto deadline = std::chrono::steady_clock::now() + defaults::startup_wait;
+  while (!routing_->current() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   std::vector<slot_holder_actor> holders(shards_.begin(), shards_.end());
   admin_ = system.spawn(ovo::admin, self_info_.name, cluster_, std::move(holders), metrics_);
   endpoint_ = system.spawn(cluster_endpoint, cluster_, admin_, settings.admin_token);

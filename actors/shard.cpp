@@ -75,6 +75,15 @@ void move_key(self_ptr self, const routing_snapshot& routing, const command& cmd
 template <class Deliver>
 void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Deliver deliver) {
   auto& objects = *self->state.objects;
+  if (!routing && !is_node_wide_op(cmd.kind)) {
+    // The cluster manager has not published its first table: this node does not know yet
+    // whether it may serve the key, or that the key's data is still on its way (a node just
+    // restarted started a counter at zero here in its first milliseconds).
+    deliver(failure(status::unavailable,
+                    "this node is starting and does not know yet who serves this key; nothing "
+                    "was changed, retry"));
+    return;
+  }
   if (routing && routing->witness && !is_node_wide_op(cmd.kind)) {
     deliver(failure(status::unavailable,
                     "this node is a witness and holds no data, and no data node serves this "
@@ -106,8 +115,11 @@ void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Del
         }
       }
   if (is_counter_op(cmd.kind)) {
-    deliver_after_replicas(self, routing.get(), cmd, self->state.counters->execute(cmd),
-                           std::move(deliver));
+    auto answer = self->state.counters->execute(cmd);
+    if (cmd.kind == op::counter_add && answer.code == status::ok && answer.number == cmd.value)
+      component_log("shard")->debug("counter {} (slot {}) started at 0 here", cmd.key,
+                                    slot_of(cmd.key));
+    deliver_after_replicas(self, routing.get(), cmd, std::move(answer), std::move(deliver));
     return;
   }
   switch (cmd.kind) {

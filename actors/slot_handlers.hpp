@@ -182,11 +182,24 @@ template <class Self>
 auto slot_migrate_handler(Self self) {
   return
       [self](migrate_atom, int slot, bool counters, bool last, std::vector<replica_write>& writes) {
+        std::size_t kept_local = 0;
         self->state.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
           for (const auto& write : writes)
-            if (arrivals.accepts(write.record.key)) space.apply(write);
-          if (last && slot >= 0 && slot < slot_count) arrivals.close(slot);
+            if (arrivals.accepts(write.record.key))
+              space.apply(write);
+            else
+              ++kept_local;
+          if (last && slot >= 0 && slot < slot_count && arrivals.is_open(slot)) {
+            arrivals.close(slot);
+            component_log("rebalance")
+                ->debug("slot {}: {} window closed by a last chunk", slot,
+                        counters ? "counter" : "object");
+          }
         });
+        if (kept_local > 0)
+          component_log("rebalance")
+              ->debug("slot {}: {} of {} arriving {} kept the copy written here", slot, kept_local,
+                      writes.size(), counters ? "counters" : "objects");
         return true;
       };
 }
@@ -239,19 +252,24 @@ void fetch_then(Self self, const peer_connection_actor& source, const std::strin
                 bool counter, Then then, Failed failed) {
   self->request(source, defaults::forward_timeout, fetch_atom_v, key, counter)
       .then(
-          [self, counter, then](replica_write& write) {
+          [self, key, counter, then](replica_write& write) {
             // Never known there: nothing to store, and nothing to remember (the slot's data may
             // still bring the key if that node was not the one holding it). A delete known
             // there is stored like a value (newer wins), so a stale copy here goes too.
+            component_log("rebalance")
+                ->debug("slot {}: read {} from its previous holder (version {})", slot_of(key), key,
+                        write.version);
             self->state.in_namespace(counter, [&](auto& space, arrival_guard& arrivals) {
               if (write.version > 0 && arrivals.accepts(write.record.key)) space.apply(write);
             });
             then();
           },
           [self, key, failed](caf::error& err) {
+            // Debug, like the 503 it becomes: while a node starts or a slot moves this fails
+            // once per request, hundreds of times a second.
             const auto reason = self->system().render(err);
             component_log("rebalance")
-                ->warn("reading {} from its previous owner failed: {}", key, reason);
+                ->debug("reading {} from its previous owner failed: {}", key, reason);
             failed(reason);
           });
 }

@@ -28,6 +28,8 @@ inline constexpr int max_json_depth = 64;
 inline constexpr auto local_move_timeout = std::chrono::seconds(5);
 /// Gathering counts and key lists from every shard.
 inline constexpr auto node_query_timeout = std::chrono::seconds(10);
+/// At most how long a starting node waits for its cluster manager's first routing table.
+inline constexpr auto startup_wait = std::chrono::seconds(5);
 
 /// Connecting to a peer's APIPort (never block: CAF's remote_actor would wait forever).
 inline constexpr auto peer_connect_timeout = std::chrono::seconds(2);

@@ -96,3 +96,15 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
     break;
   }
 }
+
+TEST_CASE_FIXTURE(moved_slots_fixture,
+                  "before its node published a first routing table a shard refuses key commands, "
+                  "so a node just restarted never starts a counter at zero") {
+  const auto early = ask(shard, make(op::counter_add, "restarted-counter"));
+  CHECK(early.code == status::unavailable);
+  CHECK(early.message.find("nothing was changed") != std::string::npos);
+  CHECK(ask(shard, make(op::put, "restarted-key", "v")).code == status::unavailable);
+
+  slots_owned_elsewhere(false);  // the first table: this node owns every slot
+  CHECK(ask(shard, make(op::counter_add, "restarted-counter")).number == 5);
+}
