@@ -4,6 +4,7 @@
 #include "test/integration/http_client.hpp"
 
 #include <chrono>
+#include <ctime>
 #include <iomanip>
 #include <random>
 #include <sstream>
@@ -24,9 +25,17 @@ double write_checker::elapsed() const {
 
 namespace {
 
+/// "through NODE at +S s (HH:MM:SS.mmm UTC)": the wall clock to find the moment in node logs.
 std::string through(const std::string& node, double seconds) {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  const std::time_t whole = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&whole, &utc);
   std::ostringstream text;
-  text << "through " << node << " at +" << std::fixed << std::setprecision(3) << seconds << " s";
+  text << "through " << node << " at +" << std::fixed << std::setprecision(3) << seconds << " s ("
+       << std::put_time(&utc, "%H:%M:%S") << '.' << std::setw(3) << std::setfill('0')
+       << ms.count() % 1000 << " UTC)";
   return text.str();
 }
 
@@ -162,8 +171,8 @@ checked_workload::checked_workload(write_checker& checker, std::vector<std::stri
         const auto& node = rest_urls[rng() % rest_urls.size()];
         auto answer = client.request("PUT", node + "/ovo/counters", body);
         const bool ok = answer.status == 200;
-        checker.counter_answered(name, ok, ok ? answer.envelope()["Data"]["Value"].get<int64_t>() : 0,
-                                 node);
+        checker.counter_answered(name, ok,
+                                 ok ? answer.envelope()["Data"]["Value"].get<int64_t>() : 0, node);
       }
     });
 }
