@@ -138,6 +138,24 @@ void read_cluster_tls(field_reader& in, const json& obj, node_settings& s) {
       in.boolean(obj, "AllowPlaintextCluster", "Settings.AllowPlaintextCluster");
 }
 
+/// The REST port's TLS files: both or none, each readable.
+void read_rest_tls(field_reader& in, const json& obj, node_settings& s) {
+  const std::pair<const char*, std::string*> files[] = {{"RestCertFile", &s.rest_cert_file},
+                                                        {"RestKeyFile", &s.rest_key_file}};
+  int given = 0;
+  for (const auto& [name, value] : files) {
+    *value = in.string(obj, name, std::string("Settings.") + name);
+    given += !value->empty();
+    if (!value->empty() && !std::ifstream(*value))
+      in.fail(std::string("Settings.") + name, "cannot read " + *value);
+  }
+  if (given == 1)
+    for (const auto& [name, value] : files)
+      if (value->empty())
+        in.fail(std::string("Settings.") + name,
+                "missing: HTTPS needs RestCertFile and RestKeyFile");
+}
+
 /// A cluster port beyond loopback speaks TLS, unless plaintext is allowed explicitly.
 void check_cluster_transport(field_reader& in, const server_config& config) {
   const auto& s = config.settings;
@@ -175,7 +193,9 @@ node_settings read_settings(field_reader& in, const json& obj) {
                                               "ClusterKeyFile",
                                               "ClusterCAFile",
                                               "AllowPlaintextCluster",
-                                              "TokenFile"};
+                                              "TokenFile",
+                                              "RestCertFile",
+                                              "RestKeyFile"};
   for (const auto& item : obj.items())
     if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
   node_settings s;
@@ -244,6 +264,7 @@ node_settings read_settings(field_reader& in, const json& obj) {
   s.reads_in_minority = in.boolean(obj, "ReadsInMinority", "Settings.ReadsInMinority");
   s.witness = in.boolean(obj, "Witness", "Settings.Witness");
   read_cluster_tls(in, obj, s);
+  read_rest_tls(in, obj, s);
   auto level = in.string(obj, "LogLevel", "Settings.LogLevel");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!level.empty() && !levels.count(level))
@@ -400,7 +421,9 @@ std::string render_config(const server_config& config) {
                  {"ClusterCertFile", s.cluster_cert_file},
                  {"ClusterKeyFile", s.cluster_key_file},
                  {"ClusterCAFile", s.cluster_ca_file},
-                 {"AllowPlaintextCluster", s.allow_plaintext_cluster}}}};
+                 {"AllowPlaintextCluster", s.allow_plaintext_cluster},
+                 {"RestCertFile", s.rest_cert_file},
+                 {"RestKeyFile", s.rest_key_file}}}};
   return root.dump(2) + "\n";
 }
 

@@ -90,7 +90,13 @@ struct node_settings {
   /// Lets a node whose APIHost is not a loopback address start without TLS (trusted networks).
   bool allow_plaintext_cluster = false;
 
+  /// Settings.RestCertFile, RestKeyFile: the REST port serves HTTPS only (docs/security.md);
+  /// both or none (HTTP).
+  std::string rest_cert_file;
+  std::string rest_key_file;
+
   bool cluster_tls() const { return !cluster_cert_file.empty(); }
+  bool rest_tls() const { return !rest_cert_file.empty(); }
 };
 
 struct server_config {

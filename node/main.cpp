@@ -117,6 +117,9 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
   auto log = ovo::component_log("node");
   if (config.name_was_generated) log->info("no Name configured; this node is {}", config.self.name);
   const auto stop_signals = block_stop_signals();
+  // A client that closes its socket mid-answer must cost that connection, not the process:
+  // Pistache's TLS writes use write(2), which raises SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   caf::actor_system_config caf_config;
   ovo::add_ovo_message_types(caf_config);
   caf_config.load<caf::io::middleman>();
@@ -159,8 +162,11 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
   try {
     server.start();
   } catch (const std::exception& e) {
-    log->error("cannot serve REST on {}:{}: {}; is the port free?", config.self.host,
-               config.self.port, e.what());
+    log->error("cannot serve REST on {}:{}: {} (is the port free{}?)", config.self.host,
+               config.self.port, e.what(),
+               config.settings.rest_tls() ? ", are RestCertFile and RestKeyFile a certificate "
+                                            "and its key in PEM"
+                                          : "");
     node.stop();
     return 1;
   }

@@ -37,10 +37,13 @@ void http_server::start() {
       settings.max_body_bytes, defaults::max_header_bytes, tracker_, settings.rest_tokens});
   endpoint_ = std::make_unique<Http::Endpoint>(address);
   endpoint_->init(options);
+  // The handshake runs on a worker, bounded by the header timeout: rest/lazy_tls_handshake.cpp.
+  if (settings.rest_tls()) endpoint_->useSSL(settings.rest_cert_file, settings.rest_key_file);
   endpoint_->setHandler(Http::make_handler<ovo_handler>(std::move(context)));
   endpoint_->serveThreaded();
-  component_log("rest")->info("REST API on {}:{} with {} threads",
-                              self.host.empty() ? "*" : self.host, self.port, threads);
+  component_log("rest")->info("REST API on {}:{} ({}) with {} threads",
+                              self.host.empty() ? "*" : self.host, self.port,
+                              settings.rest_tls() ? "HTTPS" : "HTTP", threads);
 }
 
 void http_server::stop(std::chrono::milliseconds grace) {

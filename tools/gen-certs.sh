@@ -3,7 +3,9 @@
 #   tools/gen-certs.sh DIR [NAME...]
 # writes DIR/ca.pem and DIR/ca.key (the cluster's CA), and for each NAME (default: node1 node2
 # node3 admin) DIR/NAME.pem and DIR/NAME.key, signed by that CA, good for both ends of a
-# connection. An existing CA in DIR is reused, so more nodes can be added later. For
+# connection (the cluster port's mutual TLS, or a REST port's HTTPS). Each certificate names
+# NAME, localhost and 127.0.0.1; a REST certificate for other host names needs them in its
+# subjectAltName. An existing CA in DIR is reused, so more nodes can be added later. For
 # development and tests: keys are unencrypted and valid for 825 days.
 set -euo pipefail
 if [ $# -lt 1 ]; then
@@ -24,7 +26,8 @@ fi
 for name in "${names[@]}"; do
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$name" \
     -keyout "$name.key" -out "$name.csr" 2>/dev/null
-  printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$name" >"$name.ext"
+  printf 'subjectAltName=DNS:%s,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n' \
+    "$name" >"$name.ext"
   openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 825 \
     -extfile "$name.ext" -out "$name.pem" 2>/dev/null
   rm -f "$name.csr" "$name.ext"

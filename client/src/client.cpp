@@ -93,7 +93,7 @@ struct cluster_client::impl {
 
   connection& connection_to(const std::string& address) {
     auto& conn = connections[address];
-    if (!conn) conn = std::make_unique<connection>(address, opts.timeout_ms, opts.bearer_token);
+    if (!conn) conn = std::make_unique<connection>(address, opts);
     return *conn;
   }
 

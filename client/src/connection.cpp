@@ -30,9 +30,15 @@ size_t keep_error_reason(char* data, size_t size, size_t count, void* target) {
 
 }  // namespace
 
-connection::connection(std::string address, long timeout_ms, const std::string& bearer_token)
-    : base_url_("http://" + std::move(address)), curl_(curl_easy_init()), headers_(nullptr) {
+connection::connection(const std::string& address, const options& opts)
+    : base_url_((opts.https ? "https://" : "http://") + address),
+      curl_(curl_easy_init()),
+      headers_(nullptr) {
   if (!curl_) throw std::runtime_error("libcurl could not create a handle");
+  const auto& bearer_token = opts.bearer_token;
+  const long timeout_ms = opts.timeout_ms;
+  if (opts.https && !opts.ca_file.empty())
+    curl_easy_setopt(curl_, CURLOPT_CAINFO, opts.ca_file.c_str());
   // Pistache closes HTTP/1.1 connections that do not ask to be kept alive.
   headers_ = curl_slist_append(headers_, "Connection: keep-alive");
   headers_ = curl_slist_append(headers_, "Content-Type: application/json");

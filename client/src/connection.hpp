@@ -1,6 +1,8 @@
 #pragma once
 // One keep-alive HTTP/1.1 connection to one node (libcurl easy handle, reused per request).
 
+#include "ovo/client.hpp"
+
 #include <curl/curl.h>
 
 #include <string>
@@ -18,8 +20,8 @@ std::string escape(const std::string& segment);
 
 class connection {
  public:
-  /// `bearer_token`: sent with every request when not empty.
-  connection(std::string address, long timeout_ms, const std::string& bearer_token = "");
+  /// `address`: "host:port"; `opts`: timeout, bearer token, HTTPS.
+  connection(const std::string& address, const options& opts);
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;

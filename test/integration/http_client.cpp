@@ -55,6 +55,7 @@ http_response http_client::request(const std::string& method, const std::string&
                                    const std::string& body) {
   http_response response;
   curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
+  if (!ca_file.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, ca_file.c_str());
   if (body.empty() && method != "POST" && method != "PUT") {
     curl_easy_setopt(curl_, CURLOPT_HTTPGET, 1L);
   } else {

@@ -35,6 +35,8 @@ class http_client {
 
   /// Sent as "Authorization: Bearer ..." with every request when not empty.
   std::string bearer_token;
+  /// For https:// URLs: the CA (PEM) the server's certificate must be signed by.
+  std::string ca_file;
 
   /// How many new TCP connections the last request opened (0 = reused).
   long new_connections() const;

@@ -120,12 +120,14 @@ node_process::node_process(node_options options) {
   else
     config_path_ = options.config_file;
   address_ = options.address;
+  if (!options.https_ca_file.empty()) scheme_ = "https";
   if (options.netns.empty())
     pid_ = spawn(OVO_BINARY, {"-conf=" + config_path_}, log_path_);
   else  // `ip netns exec` execs the node: the pid is the node's, signals reach it
     pid_ = spawn("ip", {"netns", "exec", options.netns, OVO_BINARY, "-conf=" + config_path_},
                  log_path_);
   http_client client;
+  client.ca_file = options.https_ca_file;
   for (int attempt = 0; attempt < 200; ++attempt) {  // up to 10 s
     const auto status = client.get(url("/ovo/cluster/me")).status;
     if (status == 200 || status == 401) return;  // 401: it serves, and wants a token
@@ -145,7 +147,7 @@ node_process::~node_process() {
 }
 
 std::string node_process::url(const std::string& path) const {
-  return "http://" + address_ + ":" + std::to_string(port_) + path;
+  return scheme_ + "://" + address_ + ":" + std::to_string(port_) + path;
 }
 
 std::string node_process::log() const { return read_file(log_path_); }

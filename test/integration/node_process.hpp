@@ -26,6 +26,9 @@ struct node_options {
   std::string stepbrothers_json = "[]";           ///< ServerNode.Stepbrothers
   std::string twins_json = "[]";                  ///< ServerNode.Twins
   std::string config_file;  ///< start from this file instead (port must be set)
+  /// The node serves HTTPS (settings_json names RestCertFile and RestKeyFile): url() says
+  /// https and the start-up probe trusts this CA.
+  std::string https_ca_file;
 };
 
 class node_process {
@@ -51,7 +54,7 @@ class node_process {
   void signal(int signal);
 
  private:
-  std::string dir_, config_path_, log_path_, address_;
+  std::string dir_, config_path_, log_path_, address_, scheme_ = "http";
   uint16_t port_ = 0;
   pid_t pid_ = -1;
 };

@@ -4,13 +4,11 @@
 
 #include "test/integration/http_client.hpp"
 #include "test/integration/test_cluster.hpp"
+#include "test/integration/tls_clients.hpp"
 
 #include <doctest/doctest.h>
 
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <openssl/ssl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -25,16 +23,6 @@ using namespace ovo::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// A CA and certificates for `names` in a fresh directory (tools/gen-certs.sh).
-std::string make_certificates(const std::vector<std::string>& names) {
-  const auto dir = make_temp_dir() + "/certs";
-  std::vector<std::string> args{dir};
-  args.insert(args.end(), names.begin(), names.end());
-  const auto made = run_program(OVO_GEN_CERTS, args);
-  REQUIRE_MESSAGE(made.exit_code == 0, made.output);
-  return dir;
-}
 
 /// Settings giving node `name` its certificate from `dir`, trusting `dir`'s CA.
 std::string tls_settings(const std::string& dir, const std::string& name,
@@ -59,35 +47,6 @@ double cpu_seconds(pid_t pid) {
   return static_cast<double>(std::stoll(field.at(11)) + std::stoll(field.at(12))) /
          static_cast<double>(sysconf(_SC_CLK_TCK));
 }
-
-/// A TLS client that sent its ClientHello and then says nothing more: the server's side of
-/// the handshake waits (with CAF's own OpenSSL module, spinning a core meanwhile).
-class stalled_handshake {
- public:
-  stalled_handshake(SSL_CTX* context, uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(port);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    fcntl(fd_, F_SETFL, O_NONBLOCK);
-    ssl_ = SSL_new(context);
-    SSL_set_fd(ssl_, fd_);
-    SSL_connect(ssl_);  // sends the ClientHello; wants to read the answer, never does
-  }
-  ~stalled_handshake() {
-    SSL_free(ssl_);
-    close(fd_);
-  }
-  stalled_handshake(const stalled_handshake&) = delete;
-  stalled_handshake& operator=(const stalled_handshake&) = delete;
-  bool connected() const { return connected_; }
-
- private:
-  int fd_;
-  SSL* ssl_ = nullptr;
-  bool connected_ = false;
-};
 
 }  // namespace
 

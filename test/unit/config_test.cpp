@@ -169,6 +169,30 @@ TEST_CASE(
   CHECK(has_error(unreadable, "c.json: Settings.ClusterCertFile: cannot read /nonexistent/c.pem"));
 }
 
+TEST_CASE("HTTPS on the REST port needs both RestCertFile and RestKeyFile, each readable") {
+  auto config = [](const std::string& settings) {
+    return ovo::parse_config(
+        R"({"ServerNode":{"Node":{"Name":"n","Port":1,"APIHost":"127.0.0.1","APIPort":2}},)"
+        R"("Settings":)" +
+            settings + "}",
+        "c.json");
+  };
+  const std::string readable = OVO_TEST_DATA_DIR "/hash_vectors.json";
+  auto plain = config("{}");
+  REQUIRE(plain.config);
+  CHECK_FALSE(plain.config->settings.rest_tls());
+  auto https =
+      config(R"({"RestCertFile":")" + readable + R"(","RestKeyFile":")" + readable + R"("})");
+  REQUIRE(https.config);
+  CHECK(https.config->settings.rest_tls());
+  CHECK(has_error(config(R"({"RestCertFile":")" + readable + R"("})"),
+                  "c.json: Settings.RestKeyFile: missing: HTTPS needs RestCertFile and "
+                  "RestKeyFile"));
+  CHECK(has_error(
+      config(R"({"RestCertFile":"/nonexistent/r.pem","RestKeyFile":")" + readable + R"("})"),
+      "c.json: Settings.RestCertFile: cannot read /nonexistent/r.pem"));
+}
+
 TEST_CASE("a TokenFile holds one token and scope a line, and a bad line is reported by number") {
   const auto dir = std::filesystem::temp_directory_path() / "ovo-token-test";
   std::filesystem::create_directories(dir);

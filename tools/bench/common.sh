@@ -8,6 +8,12 @@ OVO_BIN=${OVO_BIN:-build/ovo}
 auth_header=()
 [ -z "${OVO_TOKEN:-}" ] || auth_header=(-H "Authorization: Bearer $OVO_TOKEN")
 
+# With OVO_SCHEME=https (nodes with Settings.RestCertFile), start_node, wait_for_http,
+# key_count, put_key and measure speak HTTPS; curl trusts OVO_CA (wrk checks no certificate).
+OVO_SCHEME=${OVO_SCHEME:-http}
+curl_tls=()
+[ -z "${OVO_CA:-}" ] || curl_tls=(--cacert "$OVO_CA")
+
 # Starts $OVO_BIN on $1 (REST port) with the Settings JSON $2; sets NODE_PID and NODE_DIR.
 start_node() {
   NODE_DIR=$(mktemp -d /tmp/ovo-bench-XXXXXX)
@@ -17,7 +23,7 @@ start_node() {
 CONF
   "$OVO_BIN" -conf="$NODE_DIR/serverconf.json" >"$NODE_DIR/node.log" 2>&1 &
   NODE_PID=$!
-  wait_for_http "http://127.0.0.1:$1/ovo/cluster/me"
+  wait_for_http "$OVO_SCHEME://127.0.0.1:$1/ovo/cluster/me"
 }
 
 stop_node() {
@@ -28,7 +34,7 @@ stop_node() {
 # wait_for_http URL [TENTHS]: waits up to TENTHS tenths of a second (default 100) for URL.
 wait_for_http() {
   for _ in $(seq "${2:-100}"); do
-    curl -sf -o /dev/null "${auth_header[@]}" "$1" && return 0
+    curl -sf -o /dev/null "${auth_header[@]}" "${curl_tls[@]}" "$1" && return 0
     sleep 0.1
   done
   echo "nothing answered at $1" >&2
@@ -36,7 +42,7 @@ wait_for_http() {
 }
 
 # Number of objects the node on port $1 holds.
-key_count() { curl -s "${auth_header[@]}" "http://127.0.0.1:$1/ovo/keystorage" | sed 's/.*"Data":\([0-9]*\).*/\1/'; }
+key_count() { curl -s "${auth_header[@]}" "${curl_tls[@]}" "$OVO_SCHEME://127.0.0.1:$1/ovo/keystorage" | sed 's/.*"Data":\([0-9]*\).*/\1/'; }
 
 # Resident memory of a process in KiB.
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
@@ -50,7 +56,7 @@ ensure_wrk() {
 measure() {
   local port=$1 script=$2
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "tools/bench/$script" "${auth_header[@]}" \
-    "http://127.0.0.1:$port" | awk '
+    "$OVO_SCHEME://127.0.0.1:$port" | awk '
       function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
       /Requests\/sec/ { rps = $2 }
       $1 == "50%" { p50 = ms($2) }
@@ -74,7 +80,7 @@ median() { sort -n | awk '{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] 
 VALUE_100=$(head -c 100 /dev/zero | base64 -w0)
 # put_key PORT KEY: stores a 100-byte value under KEY.
 put_key() {
-  curl -sf -X PUT "${auth_header[@]}" "http://127.0.0.1:$1/ovo/keystorage" -d "{\"Key\":\"$2\",\"Data\":\"$VALUE_100\"}" >/dev/null
+  curl -sf -X PUT "${auth_header[@]}" "${curl_tls[@]}" "$OVO_SCHEME://127.0.0.1:$1/ovo/keystorage" -d "{\"Key\":\"$2\",\"Data\":\"$VALUE_100\"}" >/dev/null
 }
 
 # Starts two nodes b1 (REST $1, API $1+1) and b2 (REST $1+10) in directory $2 with $REST_THREADS

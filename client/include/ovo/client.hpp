@@ -54,6 +54,10 @@ struct options {
   long timeout_ms = 3000;  ///< per request
   /// Sent as "Authorization: Bearer ..." with every request (nodes with Settings.TokenFile).
   std::string bearer_token;
+  /// Reach the nodes over HTTPS (nodes with Settings.RestCertFile), checking their certificates
+  /// against the system's CAs, or against `ca_file` (PEM) when it is set.
+  bool https = false;
+  std::string ca_file;
 };
 
 class cluster_client {
