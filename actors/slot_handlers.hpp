@@ -280,17 +280,19 @@ void note_local_write(State& st, bool counter, std::string_view key) {
   (counter ? st.counter_arrivals : st.object_arrivals).note_write(key);
 }
 
-/// Runs `run(cmd, deliver)` once `cmd`'s key is here (see arriving_source and fetch_then); a
-/// write that replaces the key's state runs at once (it is newer than any copy in transit).
-/// When the previous holder is unknown or cannot be read, the command answers 503 and changes
-/// nothing: the key may exist only there (a GET would say 404, an increment would restart at
-/// zero and the arriving counter would then be refused).
+/// Runs `run(cmd, deliver)` once `cmd`'s key is here (see arriving_source and fetch_then).
+/// A write that replaces the key's state reads it first too: the read fences the previous
+/// holder, which may still be acknowledging writes of its own to the key (it has not seen the
+/// new layout yet; kill loop: a PUT acknowledged there lost to an older one made here), and
+/// the new version then follows the one read. When the previous holder is unknown or cannot
+/// be read, the command answers 503 and changes nothing: the key may exist only there (a GET
+/// would say 404, an increment would restart at zero and the arriving counter would then be
+/// refused).
 template <class Self, class Deliver, class Run>
 void run_when_arrived(Self self, const command& cmd, Deliver deliver, Run run) {
   const bool counter = is_counter_op(cmd.kind);
-  const auto source = is_node_wide_op(cmd.kind) || is_blind_write(cmd.kind)
-                          ? key_source{}
-                          : arriving_source(self, counter, cmd.key);
+  const auto source =
+      is_node_wide_op(cmd.kind) ? key_source{} : arriving_source(self, counter, cmd.key);
   if (source.here) {
     run(cmd, std::move(deliver));
     return;

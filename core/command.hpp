@@ -28,6 +28,7 @@ enum class op : uint8_t {
   list_keys,                  ///< all object keys on this node
   cluster_view,               ///< every node of the cluster
   cluster_me,                 ///< this node
+  readiness,                  ///< whether this node is ready to serve (GET /readyz)
 };
 
 /// A short name of each operation (ovoctl stats, logs), in enum order.
@@ -47,8 +48,9 @@ inline const char* op_name(op kind) {
                                           "countkeys",
                                           "listkeys",
                                           "cluster",
-                                          "clusterme"};
-  static_assert(sizeof names / sizeof *names == static_cast<std::size_t>(op::cluster_me) + 1);
+                                          "clusterme",
+                                          "readyz"};
+  static_assert(sizeof names / sizeof *names == static_cast<std::size_t>(op::readiness) + 1);
   return names[static_cast<std::size_t>(kind)];
 }
 
@@ -57,12 +59,6 @@ inline bool is_counter_op(op kind) { return kind >= op::counter_set && kind <= o
 
 /// True for the operations that address no single key.
 inline bool is_node_wide_op(op kind) { return kind >= op::count_keys; }
-
-/// True for the writes whose effect and answer do not depend on what the key held before.
-inline bool is_blind_write(op kind) {
-  return kind == op::put || kind == op::remove || kind == op::counter_set ||
-         kind == op::counter_remove;
-}
 
 /// True for the single-key operations that may change what is stored (and so are replicated).
 inline bool is_write_op(op kind) {

@@ -366,6 +366,7 @@ TEST_CASE("Replication off keeps one copy, async answers first and the twin foll
   SUBCASE("async") {
     test_cluster c(2, R"({"Replication":"async","ReplicaTimeoutMs":2000})");
     REQUIRE(c.converged({0, 1}, 2));
+    REQUIRE(c.ready({0, 1}));
     std::vector<std::string> keys;
     for (int i = 0; i < 200; ++i) {
       keys.push_back("two-" + std::to_string(i));

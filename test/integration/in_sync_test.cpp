@@ -37,6 +37,7 @@ TEST_CASE(
     "SIGCONT with the writes and deletes it missed, and verify finds every copy identical") {
   test_cluster c(3, R"({"MinCopies":1,"ReplicaTimeoutMs":500})");
   REQUIRE(c.converged({0, 1, 2}, 3));
+  REQUIRE(c.ready({0, 1, 2}));
   // node0's replicas live on node1, the next node in join order (no twins configured).
   const auto all = keys_in_a_slot_of(c, 0, 25, "in-sync-");
   const std::vector<std::string> deleted(all.begin(), all.begin() + 5),
@@ -90,6 +91,7 @@ TEST_CASE(
     "gives them another holder") {
   test_cluster c(3, R"({"MinCopies":2,"ReplicaTimeoutMs":500})");
   REQUIRE(c.converged({0, 1, 2}, 3));
+  REQUIRE(c.ready({0, 1, 2}));
   const auto keys = keys_in_a_slot_of(c, 0, 400, "two-copies-");
   c.nodes[1]->signal(SIGSTOP);
   const auto frozen_at = steady::now();
@@ -132,6 +134,7 @@ TEST_CASE(
     "with MinCopies 2") {
   test_cluster c(2, R"({"MinCopies":2,"PartitionPolicy":"available"})");
   REQUIRE(c.converged({0, 1}, 2));
+  REQUIRE(c.ready({0, 1}));  // a settled cluster: no slot still arriving from node1
   c.nodes[1]->stop(SIGKILL, 2s);
   const auto keys = keys_in_a_slot_of(c, 0, 10, "alone-");
   CHECK(within(10, [&] { return c.put(0, keys[0], "v").status == 200; }));

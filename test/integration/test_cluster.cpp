@@ -163,6 +163,17 @@ bool test_cluster::converged(const std::vector<int>& on, std::size_t expected_no
   return false;
 }
 
+bool test_cluster::ready(const std::vector<int>& on, int seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  for (int i : on)
+    while (call(i, "GET", "/readyz").status != 200)
+      if (std::chrono::steady_clock::now() >= deadline)
+        return false;
+      else
+        std::this_thread::sleep_for(50ms);
+  return true;
+}
+
 std::map<std::string, std::set<std::string>> test_cluster::placement(const std::vector<int>& on) {
   std::map<std::string, std::set<std::string>> out;
   for (int i : on) {

@@ -62,6 +62,10 @@ class test_cluster {
   /// all ACTIVE.
   bool converged(const std::vector<int>& on, std::size_t expected_nodes);
 
+  /// Waits (at most `seconds`) until the listed nodes answer GET /readyz with 200: settled
+  /// view, no slot still arriving (a fresh cluster's slots arrive for about 2 s), not leaving.
+  bool ready(const std::vector<int>& on, int seconds = 10);
+
   /// Waits (at most `seconds`) until the listed nodes show node `dead` INACTIVE with no slots:
   /// its slots have failed over (NodeTimeoutMs after its link dropped, docs/cluster.md).
   bool failed_over(const std::vector<int>& on, int dead, double seconds = 10);
