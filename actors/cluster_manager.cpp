@@ -10,6 +10,8 @@
 #include "core/slot_layout.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 namespace ovo {
 namespace {
@@ -112,6 +114,20 @@ void view_changed(self_ptr self) {
   check_majority(self);  // the membership may have grown or shrunk
 }
 
+/// Why this node is not ready to serve (GET /readyz), or nothing when it is: it has a settled
+/// view (a majority reached, no pass moving slots), none of its slots is still arriving, and
+/// it is not leaving.
+std::optional<std::string> unready_because(self_ptr self) {
+  const auto& st = self->state;
+  if (st.view->self().leaving) return "this node is leaving the cluster";
+  if (st.in_minority) return "this node cannot reach a majority of the cluster's members";
+  const auto arriving = std::count_if(st.arrivals.begin(), st.arrivals.end(),
+                                      [](const slot_arrival& arrival) { return arrival.open; });
+  if (arriving > 0) return std::to_string(arriving) + " of this node's slots are still arriving";
+  if (st.mover.running) return "a rebalancing pass is moving slots";
+  return std::nullopt;
+}
+
 template <class Deliver>
 void answer_query(self_ptr self, const command& cmd, Deliver deliver) {
   reply answer;
@@ -122,6 +138,9 @@ void answer_query(self_ptr self, const command& cmd, Deliver deliver) {
   } else if (cmd.kind == op::cluster_me) {
     answer.kind = payload::node;
     answer.nodes = {nodes.front()};
+  } else if (cmd.kind == op::readiness) {
+    if (auto reason = unready_because(self))
+      answer = failure(status::unavailable, "not ready: " + *reason);
   } else {
     answer = failure(status::bad_request, "not a cluster query");
   }

@@ -75,6 +75,7 @@ void local_node::route(command cmd, reply_sink_ptr sink) const {
       return;
     case op::cluster_view:
     case op::cluster_me:
+    case op::readiness:
       send_and_run_here(cluster_, exec_atom_v, std::move(cmd), std::move(sink));
       return;
     default:

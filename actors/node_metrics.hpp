@@ -10,7 +10,7 @@
 
 namespace ovo {
 
-inline constexpr std::size_t op_count = static_cast<std::size_t>(op::cluster_me) + 1;
+inline constexpr std::size_t op_count = static_cast<std::size_t>(op::readiness) + 1;
 
 struct node_metrics {
   /// Requests routed since start, by operation.

@@ -62,11 +62,18 @@ class www_authenticate_header final : public Http::Header::Header {
   void write(std::ostream& os) const override { os << "Bearer realm=\"ovo\""; }
 };
 
+/// Probes (an orchestrator's liveness and readiness checks) need no token: they change and
+/// reveal nothing.
+bool is_probe(const std::string& resource) {
+  return resource == "/healthz" || resource == "/readyz";
+}
+
 /// The scope of the request's bearer token, or the 401 to answer when tokens are on and it
 /// has none of this node's.
 std::variant<token_scope, reply> authorize(const access_tokens& tokens,
                                            const Http::Request& request) {
   if (tokens.empty()) return token_scope::read_write;
+  if (is_probe(request.resource())) return token_scope::read;
   const auto header = request.headers().tryGet<Http::Header::Authorization>();
   if (!header)
     return failure(status::unauthorized,
@@ -178,6 +185,10 @@ void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter w
                       ? failure(status::unknown_path, "unknown path " + request.resource())
                       : failure(status::wrong_method,
                                 "method not allowed; use " + std::string(match.allowed)));
+    return;
+  }
+  if (*match.target == endpoint::health) {  // the process serves HTTP: that is all it says
+    sink->deliver(done());
     return;
   }
   auto key = percent_decode(match.raw_key);

@@ -243,6 +243,10 @@ op op_for(endpoint target) {
       return op::cluster_view;
     case endpoint::cluster_me:
       return op::cluster_me;
+    case endpoint::readiness:
+      return op::readiness;
+    case endpoint::health:
+      break;  // answered before any command is built
   }
   return op::get;
 }

@@ -60,6 +60,9 @@ const path_rule cluster_root{"",           endpoint::cluster_view, std::nullopt,
 const path_rule cluster_me{"",           endpoint::cluster_me, std::nullopt,
                            std::nullopt, std::nullopt,         "GET"};
 
+const path_rule health{"", endpoint::health, std::nullopt, std::nullopt, std::nullopt, "GET"};
+const path_rule readiness{"", endpoint::readiness, std::nullopt, std::nullopt, std::nullopt, "GET"};
+
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
@@ -89,6 +92,8 @@ route_match match_route(http_method method, std::string_view path) {
   }
   if (path == "/ovo/cluster") return pick(cluster_root, method, {});
   if (path == "/ovo/cluster/me") return pick(cluster_me, method, {});
+  if (path == "/healthz") return pick(health, method, {});
+  if (path == "/readyz") return pick(readiness, method, {});
   return {};
 }
 

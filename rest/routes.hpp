@@ -26,6 +26,8 @@ enum class endpoint {
   counter_delete,             // DELETE /ovo/counters/:key
   cluster_view,               // GET    /ovo/cluster
   cluster_me,                 // GET    /ovo/cluster/me
+  health,                     // GET    /healthz (answered by the REST layer itself)
+  readiness,                  // GET    /readyz
 };
 
 struct route_match {
