@@ -15,6 +15,8 @@
 #include <caf/io/middleman.hpp>
 #include <caf/io/network/multiplexer.hpp>
 
+#include <systemd/sd-daemon.h>
+
 #include <csignal>
 #include <iostream>
 #include <memory>
@@ -171,8 +173,12 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
     return 1;
   }
   log->info("node {} ready with {} shards", config.self.name, config.settings.shards);
+  // systemd's Type=notify (conf/systemd/ovo.service); a no-op without NOTIFY_SOCKET.
+  sd_notifyf(0, "READY=1\nSTATUS=serving REST on %s:%u", config.self.host.c_str(),
+             static_cast<unsigned>(config.self.port));
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
+  sd_notify(0, "STOPPING=1");
   if (config.settings.leave_on_shutdown && signal_number == SIGTERM) {
     log->info("received {}; leaving the cluster first (LeaveOnShutdown)", strsignal(signal_number));
     leave_cluster(system, node);
