@@ -74,8 +74,12 @@ TEST_CASE(
   CHECK(plaintext.exit_code == 3);
   CHECK(plaintext.output.find("needs --cert, --key and --ca") != std::string::npos);
 
+  const auto killed = std::chrono::steady_clock::now();
   c.nodes[2]->stop(SIGKILL, 2s);
   REQUIRE(c.failed_over({0, 1}, 2));
+  MESSAGE("with mutual TLS, kill -9 to the survivors' failed-over view: "
+          << std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count()
+          << " s");
   int readable = 0;
   for (const auto& key : keys) readable += c.value_of(0, key) == "v" && c.value_of(1, key) == "v";
   CHECK(readable == static_cast<int>(keys.size()));
