@@ -285,9 +285,10 @@ void note_local_write(State& st, bool counter, std::string_view key) {
 /// holder, which may still be acknowledging writes of its own to the key (it has not seen the
 /// new layout yet; kill loop: a PUT acknowledged there lost to an older one made here), and
 /// the new version then follows the one read. When the previous holder is unknown or cannot
-/// be read, the command answers 503 and changes nothing: the key may exist only there (a GET
-/// would say 404, an increment would restart at zero and the arriving counter would then be
-/// refused).
+/// be read, a replacing write runs anyway (a holder nobody reaches acknowledges nothing: it is
+/// dead, frozen, or in a minority, which stops acknowledging), and any other command answers
+/// 503 and changes nothing: the key may exist only there (a GET would say 404, an increment
+/// would restart at zero and the arriving counter would then be refused).
 template <class Self, class Deliver, class Run>
 void run_when_arrived(Self self, const command& cmd, Deliver deliver, Run run) {
   const bool counter = is_counter_op(cmd.kind);
@@ -298,6 +299,10 @@ void run_when_arrived(Self self, const command& cmd, Deliver deliver, Run run) {
     return;
   }
   if (!source.previous_holder) {
+    if (is_blind_write(cmd.kind)) {
+      run(cmd, std::move(deliver));
+      return;
+    }
     deliver(failure(status::unavailable,
                     "this node has not yet learned where the data of this key's slot is (it "
                     "has just started and reached no peer yet); nothing was changed, retry"));
@@ -307,7 +312,11 @@ void run_when_arrived(Self self, const command& cmd, Deliver deliver, Run run) {
   // would take writes of its own (slot_fetch_handler).
   fetch_then(
       self, source.previous_holder, cmd.key, counter, [run, cmd, deliver] { run(cmd, deliver); },
-      [deliver](const std::string& reason) {
+      [run, cmd, deliver](const std::string& reason) {
+        if (is_blind_write(cmd.kind)) {
+          run(cmd, deliver);
+          return;
+        }
         deliver(failure(status::unavailable,
                         "this key's slot is still moving here and the node that held it could "
                         "not be read (" +

@@ -57,6 +57,12 @@ inline const char* op_name(op kind) {
 /// True for the operations on counters (their own namespace, beside the objects in each shard).
 inline bool is_counter_op(op kind) { return kind >= op::counter_set && kind <= op::counter_remove; }
 
+/// True for the writes whose effect and answer do not depend on what the key held before.
+inline bool is_blind_write(op kind) {
+  return kind == op::put || kind == op::remove || kind == op::counter_set ||
+         kind == op::counter_remove;
+}
+
 /// True for the operations that address no single key.
 inline bool is_node_wide_op(op kind) { return kind >= op::count_keys; }
 
