@@ -165,6 +165,20 @@ class tls_stream : public caf::io::network::stream_impl<tls_policy> {
   }
 
  private:
+  /// The multiplexer confirms a removed interest here, and CAF's stream then drops the
+  /// manager (the scribe) it kept for it. A parked write is not finished: it keeps its manager,
+  /// or the scribe could be destroyed while parked or after writing resumed, with the
+  /// multiplexer still holding this stream ("pure virtual method called", 1 TLS test in 5
+  /// under load). If reading ends meanwhile, the parked write ends with it.
+  void removed_from_loop(operation op) override {
+    if (op == operation::write && parked_) return;
+    if (op == operation::read && parked_) {
+      parked_ = false;
+      super::removed_from_loop(operation::write);  // may release the last reference but one
+    }
+    super::removed_from_loop(op);  // may destroy this stream: nothing may follow
+  }
+
   session_ptr tls_;
   bool parked_ = false;
 };
