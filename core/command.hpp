@@ -57,14 +57,14 @@ inline const char* op_name(op kind) {
 /// True for the operations on counters (their own namespace, beside the objects in each shard).
 inline bool is_counter_op(op kind) { return kind >= op::counter_set && kind <= op::counter_remove; }
 
+/// True for the operations that address no single key.
+inline bool is_node_wide_op(op kind) { return kind >= op::count_keys; }
+
 /// True for the writes whose effect and answer do not depend on what the key held before.
 inline bool is_blind_write(op kind) {
   return kind == op::put || kind == op::remove || kind == op::counter_set ||
          kind == op::counter_remove;
 }
-
-/// True for the operations that address no single key.
-inline bool is_node_wide_op(op kind) { return kind >= op::count_keys; }
 
 /// True for the single-key operations that may change what is stored (and so are replicated).
 inline bool is_write_op(op kind) {
