@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <initializer_list>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -117,43 +118,38 @@ class field_reader {
   std::vector<std::string> errors_;
 };
 
-/// The cluster port's TLS files: all three or none, each readable.
-void read_cluster_tls(field_reader& in, const json& obj, node_settings& s) {
-  const std::pair<const char*, std::string*> files[] = {{"ClusterCertFile", &s.cluster_cert_file},
-                                                        {"ClusterKeyFile", &s.cluster_key_file},
-                                                        {"ClusterCAFile", &s.cluster_ca_file}};
-  int given = 0;
+/// Settings naming files that go together (a certificate, its key, ...): all or none, each
+/// readable; `why` says what needs them all.
+void read_file_set(field_reader& in, const json& obj,
+                   std::initializer_list<std::pair<const char*, std::string*>> files,
+                   const std::string& why) {
+  std::size_t given = 0;
   for (const auto& [name, value] : files) {
     *value = in.string(obj, name, std::string("Settings.") + name);
     given += !value->empty();
     if (!value->empty() && !std::ifstream(*value))
       in.fail(std::string("Settings.") + name, "cannot read " + *value);
   }
-  if (given > 0 && given < 3)
+  if (given > 0 && given < files.size())
     for (const auto& [name, value] : files)
-      if (value->empty())
-        in.fail(std::string("Settings.") + name,
-                "missing: mutual TLS needs ClusterCertFile, ClusterKeyFile and ClusterCAFile");
+      if (value->empty()) in.fail(std::string("Settings.") + name, "missing: " + why);
+}
+
+/// The cluster port's TLS files: all three or none, each readable.
+void read_cluster_tls(field_reader& in, const json& obj, node_settings& s) {
+  read_file_set(in, obj,
+                {{"ClusterCertFile", &s.cluster_cert_file},
+                 {"ClusterKeyFile", &s.cluster_key_file},
+                 {"ClusterCAFile", &s.cluster_ca_file}},
+                "mutual TLS needs ClusterCertFile, ClusterKeyFile and ClusterCAFile");
   s.allow_plaintext_cluster =
       in.boolean(obj, "AllowPlaintextCluster", "Settings.AllowPlaintextCluster");
 }
 
 /// The REST port's TLS files: both or none, each readable.
 void read_rest_tls(field_reader& in, const json& obj, node_settings& s) {
-  const std::pair<const char*, std::string*> files[] = {{"RestCertFile", &s.rest_cert_file},
-                                                        {"RestKeyFile", &s.rest_key_file}};
-  int given = 0;
-  for (const auto& [name, value] : files) {
-    *value = in.string(obj, name, std::string("Settings.") + name);
-    given += !value->empty();
-    if (!value->empty() && !std::ifstream(*value))
-      in.fail(std::string("Settings.") + name, "cannot read " + *value);
-  }
-  if (given == 1)
-    for (const auto& [name, value] : files)
-      if (value->empty())
-        in.fail(std::string("Settings.") + name,
-                "missing: HTTPS needs RestCertFile and RestKeyFile");
+  read_file_set(in, obj, {{"RestCertFile", &s.rest_cert_file}, {"RestKeyFile", &s.rest_key_file}},
+                "HTTPS needs RestCertFile and RestKeyFile");
 }
 
 /// A cluster port beyond loopback speaks TLS, unless plaintext is allowed explicitly.
