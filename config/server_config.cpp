@@ -1,5 +1,6 @@
 #include "config/server_config.hpp"
 
+#include "config/setting_options.hpp"
 #include "config/star_name.hpp"
 #include "config/token_file.hpp"
 #include "core/secrets.hpp"
@@ -166,32 +167,8 @@ void check_cluster_transport(field_reader& in, const server_config& config) {
 }
 
 node_settings read_settings(field_reader& in, const json& obj) {
-  static const std::set<std::string> known = {"Shards",
-                                              "RestThreads",
-                                              "ActorThreads",
-                                              "MaxKeyBytes",
-                                              "MaxValueBytes",
-                                              "MaxBodyBytes",
-                                              "ExpirySweepMs",
-                                              "LogLevel",
-                                              "LeaveOnShutdown",
-                                              "Replication",
-                                              "DeadNodeRemovalSeconds",
-                                              "MinCopies",
-                                              "ReplicaTimeoutMs",
-                                              "AdminTokenFile",
-                                              "VerifyIntervalSeconds",
-                                              "PartitionPolicy",
-                                              "NodeTimeoutMs",
-                                              "ReadsInMinority",
-                                              "Witness",
-                                              "ClusterCertFile",
-                                              "ClusterKeyFile",
-                                              "ClusterCAFile",
-                                              "AllowPlaintextCluster",
-                                              "TokenFile",
-                                              "RestCertFile",
-                                              "RestKeyFile"};
+  static const auto keys = settings_keys();
+  static const std::set<std::string> known(keys.begin(), keys.end());
   for (const auto& item : obj.items())
     if (!known.count(item.key())) in.fail("Settings." + item.key(), "unknown setting");
   node_settings s;
@@ -267,6 +244,11 @@ node_settings read_settings(field_reader& in, const json& obj) {
     in.fail("Settings.LogLevel", "must be one of trace, debug, info, warn, error, off");
   else if (!level.empty())
     s.log_level = level;
+  const auto format = in.string(obj, "LogFormat", "Settings.LogFormat");
+  if (format == "json")
+    s.json_logs = true;
+  else if (!format.empty() && format != "text")
+    in.fail("Settings.LogFormat", "must be text or json");
   return s;
 }
 
@@ -355,16 +337,34 @@ config_outcome parse_config(const std::string& text, const std::string& origin) 
   return outcome;
 }
 
-config_outcome load_config(const std::string& path) {
+config_outcome load_config(const std::string& path, const std::vector<setting_override>& overrides,
+                           bool file_optional) {
+  config_outcome outcome;
   std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    config_outcome outcome;
-    outcome.errors.push_back(path + ": cannot open the configuration file");
-    return outcome;
-  }
   std::ostringstream text;
-  text << file.rdbuf();
-  return parse_config(text.str(), path);
+  if (file)
+    text << file.rdbuf();
+  else if (file_optional)
+    text << "{}";
+  else
+    outcome.errors.push_back(path + ": cannot open the configuration file");
+  if (overrides.empty() || !outcome.errors.empty())
+    return outcome.errors.empty() ? parse_config(text.str(), path) : outcome;
+  auto root = json::parse(text.str(), nullptr, false);
+  if (!root.is_object()) return parse_config(text.str(), path);  // its own clear error
+  for (const auto& given : overrides)
+    if (auto problem = apply_setting(root, *given.option, given.text))
+      outcome.errors.push_back(given.origin + ": " + *problem);
+  if (!outcome.errors.empty()) return outcome;
+  outcome = parse_config(root.dump(), path);
+  // A field given by a flag or variable is that one's problem, not the file's.
+  for (auto& error : outcome.errors)
+    for (const auto& given : overrides) {
+      const auto prefix = path + ": " + given.option->field() + ":";
+      if (error.rfind(prefix, 0) == 0)
+        error = given.origin + " (" + given.option->field() + ")" + error.substr(prefix.size() - 1);
+    }
+  return outcome;
 }
 
 const char* to_string(partition_policy policy) {
@@ -402,6 +402,7 @@ std::string render_config(const server_config& config) {
                  {"MaxBodyBytes", s.max_body_bytes},
                  {"ExpirySweepMs", s.expiry_sweep_ms},
                  {"LogLevel", s.log_level},
+                 {"LogFormat", s.json_logs ? "json" : "text"},
                  {"LeaveOnShutdown", s.leave_on_shutdown},
                  {"Replication", to_string(s.replication)},
                  {"MinCopies", s.min_copies},

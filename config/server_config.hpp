@@ -2,6 +2,7 @@
 // serverconf.json (docs/protocol.md "Configuration file") plus our optional "Settings" object.
 
 #include "config/defaults.hpp"
+#include "config/setting_options.hpp"
 #include "core/access_tokens.hpp"
 
 #include <cstdint>
@@ -50,6 +51,7 @@ struct node_settings {
   std::size_t max_body_bytes = defaults::max_body_bytes;
   int64_t expiry_sweep_ms = defaults::expiry_sweep_ms;
   std::string log_level = defaults::log_level;
+  bool json_logs = false;  ///< Settings.LogFormat "json": one JSON object a log line
   /// On SIGTERM, hand every slot to the other nodes before exiting (graceful leave).
   bool leave_on_shutdown = false;
   replication_mode replication = replication_mode::sync;
@@ -118,8 +120,18 @@ struct config_outcome {
 /// Parses and validates configuration text; `origin` names the file in error messages.
 config_outcome parse_config(const std::string& text, const std::string& origin);
 
-/// Reads and validates the file at `path`.
-config_outcome load_config(const std::string& path);
+/// A value for one setting given as a flag or an environment variable.
+struct setting_override {
+  const setting_option* option;
+  std::string text;
+  std::string origin;  ///< "--port" or "OVO_PORT", for error messages
+};
+
+/// Reads the file at `path` (or starts from an empty one when it is absent and `file_optional`),
+/// applies `overrides` over it, then validates the result.
+config_outcome load_config(const std::string& path,
+                           const std::vector<setting_override>& overrides = {},
+                           bool file_optional = false);
 
 /// The configuration in the original's format (what `<conf>.temp` holds).
 std::string render_config(const server_config& config);

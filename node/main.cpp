@@ -191,28 +191,43 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
   return 0;
 }
 
+/// "--port, OVO_NAME": where the settings the file does not decide came from.
+std::string override_origins(const std::vector<ovo::setting_override>& overrides) {
+  std::string out;
+  for (const auto& given : overrides) out += (out.empty() ? "" : ", ") + given.origin;
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const auto args = ovo::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
   if (!args.error.empty()) {
-    std::cerr << "ovo: " << args.error << "\n" << ovo::usage_text;
+    std::cerr << "ovo: " << args.error << "\n" << ovo::usage_text();
     return 2;
   }
   if (args.help) {
-    std::cout << ovo::usage_text;
+    std::cout << ovo::usage_text();
     return 0;
   }
   if (args.version) {
     std::cout << "ovo " << OVO_VERSION << "\n";
     return 0;
   }
-  auto loaded = ovo::load_config(args.config_path);
+  auto loaded = ovo::load_config(args.config_path, args.overrides, !args.config_path_given);
   if (!loaded.config) {
     for (const auto& error : loaded.errors) std::cerr << "ovo: " << error << "\n";
     std::cerr << "ovo: not started: fix the configuration above\n";
     return 2;
   }
-  ovo::setup_logging(loaded.config->self.name, loaded.config->settings.log_level);
+  if (args.print_config) {
+    std::cout << ovo::render_config(*loaded.config);
+    return 0;
+  }
+  const auto& settings = loaded.config->settings;
+  ovo::setup_logging(loaded.config->self.name, settings.log_level, settings.json_logs);
+  if (!args.overrides.empty())
+    ovo::component_log("node")->info("{} with settings from {}", args.config_path,
+                                     override_origins(args.overrides));
   return run_node(*loaded.config, args.config_path);
 }

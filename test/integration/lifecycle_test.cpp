@@ -22,7 +22,7 @@ TEST_CASE("--help and --version answer and exit 0, unknown flags exit 2") {
   CHECK(version.output.find("ovo ") == 0);
   auto unknown = run_ovo({"--frobnicate"});
   CHECK(unknown.exit_code == 2);
-  CHECK(unknown.output.find("unknown argument: --frobnicate") != std::string::npos);
+  CHECK(unknown.output.find("not expected: --frobnicate") != std::string::npos);
 }
 
 TEST_CASE("a bad configuration names file and field, and the node does not start") {

@@ -114,6 +114,22 @@ TEST_CASE("ovoctl exit codes: usage 2, unreachable 3, failure 1") {
   CHECK(unreachable.output.find("cannot reach") != std::string::npos);
 }
 
+TEST_CASE("OVOCTL_NODE, OVOCTL_JSON and OVOCTL_TIMEOUT stand in for their flags, a flag wins") {
+  test_cluster c(1);
+  const auto with_env = [](std::vector<std::string> words) {
+    std::vector<std::string> command = {"OVOCTL_NODE=127.0.0.1:1", "OVOCTL_JSON=true",
+                                        "OVOCTL_TIMEOUT=2", OVOCTL_BINARY};
+    command.insert(command.end(), words.begin(), words.end());
+    return run_program("/usr/bin/env", command);
+  };
+  const auto from_env = with_env({"--node", c.api_address(0), "status"});
+  REQUIRE_MESSAGE(from_env.exit_code == 0, from_env.output);
+  CHECK(only_json(from_env)["Name"] == "node0");  // JSON from OVOCTL_JSON
+  const auto unreachable = with_env({"ping"});    // OVOCTL_NODE: nobody listens on port 1
+  CHECK(unreachable.exit_code == 3);
+  CHECK(unreachable.output.find("127.0.0.1:1") != std::string::npos);
+}
+
 TEST_CASE("ovoctl leave refuses to drain the last node: nowhere to put its keys") {
   test_cluster c(1);
   REQUIRE(c.put(0, "kept", "v").status == 200);

@@ -3,6 +3,7 @@
 //   ovoctl [--node HOST:APIPORT] [--json] [--timeout SECONDS] COMMAND [ARGS...]
 //   ovoctl [options] --script FILE|- [--keep-going]
 //
+// Every option but --script and --keep-going is also read from OVOCTL_<NAME> (the flag wins).
 // Exit codes: 0 ok, 1 the operation failed, 2 usage error, 3 node unreachable.
 
 #include "actors/tls_transport.hpp"
@@ -11,7 +12,7 @@
 
 #include <caf/io/middleman.hpp>
 
-#include <cstdlib>
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -21,80 +22,76 @@ using namespace ovo::cli;
 
 namespace {
 
-const char* const usage_text =
-    "usage: ovoctl [--node HOST:APIPORT] [--json] [--timeout SECONDS] COMMAND [ARGS...]\n"
-    "       ovoctl [options] --script FILE|- [--keep-going]\n"
-    "options:\n"
-    "  --node HOST:APIPORT   the node to talk to (default 127.0.0.1:5052)\n"
-    "  --json                one JSON document per line instead of tables\n"
-    "  --timeout SECONDS     how long to wait for a node (default 5)\n"
-    "  --script FILE         run one command per line ('-': stdin; '#' starts a comment)\n"
-    "  --keep-going          in a script, go on after a failing line\n"
-    "  --token-file FILE     the nodes' admin token (Settings.AdminTokenFile); also read from\n"
-    "                        OVOCTL_TOKEN_FILE\n"
-    "  --cert FILE --key FILE --ca FILE\n"
-    "                        mutual TLS with nodes whose cluster port speaks it: a certificate\n"
-    "                        of the cluster's CA, its key, the CA; also read from OVOCTL_CERT,\n"
-    "                        OVOCTL_KEY, OVOCTL_CA\n"
-    "exit codes: 0 ok, 1 the operation failed, 2 usage error, 3 node unreachable\n";
-
 struct parsed_args {
   options opts;
   std::vector<std::string> words;
   bool help = false;
+  std::string usage;  ///< what --help prints before the command list
 };
+
+/// The options (CLI11); each also read from its OVOCTL_* variable when not given.
+void describe(CLI::App& app, options& opts, double& timeout_seconds) {
+  app.add_option("--node", opts.node, "the node to talk to (default 127.0.0.1:5052)")
+      ->envname("OVOCTL_NODE")
+      ->type_name("HOST:APIPORT");
+  app.add_flag("--json", opts.json, "one JSON document per line instead of tables")
+      ->envname("OVOCTL_JSON");
+  app.add_option("--timeout", timeout_seconds, "how long to wait for a node (default 5)")
+      ->envname("OVOCTL_TIMEOUT")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.001, 3600.0));
+  app.add_option("--script", opts.script,
+                 "run one command per line ('-': stdin; '#' starts a comment)")
+      ->type_name("FILE");
+  app.add_flag("--keep-going", opts.keep_going, "in a script, go on after a failing line");
+  app.add_option("--token-file", opts.token_file,
+                 "the nodes' admin token (Settings.AdminTokenFile)")
+      ->envname("OVOCTL_TOKEN_FILE")
+      ->type_name("FILE");
+  app.add_option("--cert", opts.cert_file,
+                 "mutual TLS with nodes whose cluster port speaks it: a certificate of the "
+                 "cluster's CA (with --key and --ca)")
+      ->envname("OVOCTL_CERT")
+      ->type_name("FILE");
+  app.add_option("--key", opts.key_file, "the certificate's key")
+      ->envname("OVOCTL_KEY")
+      ->type_name("FILE");
+  app.add_option("--ca", opts.ca_file, "the cluster's CA")->envname("OVOCTL_CA")->type_name("FILE");
+  // The command and its own words (join's --seed, verify's --repair) are left in order.
+  app.allow_extras();
+  app.footer("exit codes: 0 ok, 1 the operation failed, 2 usage error, 3 node unreachable");
+}
+
+std::string usage_text() {
+  options opts;
+  double seconds = 5;
+  CLI::App app{"ovoctl: inspect and change a running OVO cluster", "ovoctl"};
+  describe(app, opts, seconds);
+  return app.help("", CLI::AppFormatMode::Normal);
+}
 
 parsed_args parse(const std::vector<std::string>& args) {
   parsed_args out;
-  auto value = [&](std::size_t& i, const std::string& flag) {
-    if (i + 1 >= args.size()) throw cli_error(usage, flag + " needs a value");
-    return args[++i];
-  };
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const auto& arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      out.help = true;
-    } else if (arg == "--json") {
-      out.opts.json = true;
-    } else if (arg == "--keep-going") {
-      out.opts.keep_going = true;
-    } else if (arg == "--node") {
-      out.opts.node = value(i, arg);
-    } else if (arg == "--script") {
-      out.opts.script = value(i, arg);
-    } else if (arg == "--token-file") {
-      out.opts.token_file = value(i, arg);
-    } else if (arg == "--cert") {
-      out.opts.cert_file = value(i, arg);
-    } else if (arg == "--key") {
-      out.opts.key_file = value(i, arg);
-    } else if (arg == "--ca") {
-      out.opts.ca_file = value(i, arg);
-    } else if (arg == "--timeout") {
-      const auto text = value(i, arg);
-      char* end = nullptr;
-      const double seconds = std::strtod(text.c_str(), &end);
-      if (end == text.c_str() || *end != '\0' || seconds <= 0 || seconds > 3600)
-        throw cli_error(usage, "--timeout needs seconds between 0 and 3600, got " + text);
-      out.opts.timeout = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
-    } else if (arg.rfind("--", 0) == 0 && out.words.empty()) {
-      throw cli_error(usage, "unknown option " + arg);
-    } else {  // the command and its own arguments (join's --seed)
-      out.words.push_back(arg);
-    }
+  double timeout_seconds = 5;
+  CLI::App app{"ovoctl: inspect and change a running OVO cluster", "ovoctl"};
+  describe(app, out.opts, timeout_seconds);
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // as CLI11 takes them
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    out.help = true;
+    return out;
+  } catch (const CLI::ParseError& e) {
+    throw cli_error(usage, e.what());
   }
-  if (!out.help && out.opts.script.empty() == out.words.empty())
+  out.opts.timeout = std::chrono::milliseconds(static_cast<int64_t>(timeout_seconds * 1000));
+  out.words = app.remaining();
+  if (!out.words.empty() && out.words.front().rfind("-", 0) == 0)
+    throw cli_error(usage, "unknown option " + out.words.front());
+  if (out.opts.script.empty() == out.words.empty())
     throw cli_error(usage, out.words.empty() ? "no command given"
                                              : "give either a command or --script, not both");
   parse_address(out.opts.node);  // a malformed --node is a usage error up front
-  const std::pair<std::string*, const char*> from_environment[] = {
-      {&out.opts.token_file, "OVOCTL_TOKEN_FILE"},
-      {&out.opts.cert_file, "OVOCTL_CERT"},
-      {&out.opts.key_file, "OVOCTL_KEY"},
-      {&out.opts.ca_file, "OVOCTL_CA"}};
-  for (const auto& [setting, variable] : from_environment)
-    if (setting->empty())
-      if (const char* env = std::getenv(variable)) *setting = env;
   const int tls_files =
       !out.opts.cert_file.empty() + !out.opts.key_file.empty() + !out.opts.ca_file.empty();
   if (tls_files != 0 && tls_files != 3)
@@ -153,11 +150,11 @@ int main(int argc, char** argv) {
   try {
     args = parse(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const cli_error& e) {
-    std::cerr << "ovoctl: " << e.what() << "\n" << usage_text;
+    std::cerr << "ovoctl: " << e.what() << "\n" << usage_text();
     return e.code;
   }
   if (args.help) {
-    std::cout << usage_text << commands_help;
+    std::cout << usage_text() << commands_help;
     return ok;
   }
   caf::actor_system_config config;
