@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 namespace ovo {
@@ -31,8 +32,15 @@ caf::result<node_status> gather_status(self_ptr self) {
                        std::chrono::steady_clock::now() - st.started)
                        .count();
   out->rss_bytes = resident_bytes();
-  out->lagging_writes = st.metrics->lagging_writes.load();
-  out->requests = st.metrics->request_counts();
+  const auto& metrics = *st.metrics;
+  out->lagging_writes = metrics.lagging_writes.load();
+  out->requests = metrics.request_counts();
+  out->forwarded = metrics.forwarded.load();
+  out->expired_keys = metrics.expired_keys.load();
+  out->rebalance_passes = metrics.rebalance_passes.load();
+  out->slots_moved = metrics.slots_moved.load();
+  out->slot_entries_sent = metrics.slot_entries_sent.load();
+  out->slot_move_ms = metrics.slot_move_ms.load();
   // One report per shard, then the cluster manager's (the last index).
   const auto shards = st.holders.size();
   auto parts = fan_in<bool>::start(shards + 1, [promise, out](fan_in_result<bool>& all) mutable {
@@ -56,14 +64,21 @@ caf::result<node_status> gather_status(self_ptr self) {
               parts->value(i, true);
             },
             failed(i));
-  command me;
-  me.kind = op::cluster_me;
-  self->request(st.cluster, defaults::node_query_timeout, exec_atom_v, me)
+  command view;
+  view.kind = op::cluster_view;  // this node first, then the other members
+  self->request(st.cluster, defaults::node_query_timeout, exec_atom_v, view)
       .then(
           [out, parts, shards](reply& answer) {
             if (!answer.nodes.empty()) {
-              out->slots = static_cast<uint32_t>(answer.nodes.front().hash_range.size());
-              out->leaving = answer.nodes.front().leaving;
+              const auto& me = answer.nodes.front();
+              out->slots = static_cast<uint32_t>(me.hash_range.size());
+              out->leaving = me.leaving;
+              for (std::size_t i = 1; i < answer.nodes.size(); ++i) {
+                const auto& peer = answer.nodes[i].name;
+                const bool down = std::find(me.unreachable.begin(), me.unreachable.end(), peer) !=
+                                  me.unreachable.end();
+                (down ? out->peers_down : out->peers_up).push_back(peer);
+              }
             }
             parts->value(shards, true);
           },

@@ -1,5 +1,6 @@
 #pragma once
 #include "actors/interfaces.hpp"
+#include "actors/node_metrics.hpp"
 #include "actors/routing_table.hpp"
 #include "actors/slot_mover.hpp"
 #include "core/cluster_view.hpp"
@@ -40,6 +41,8 @@ struct cluster_options {
   caf::io::middleman_actor transport;
   /// Nodes asked to take this node as their twin once reached (ServerNode.Stepbrothers).
   std::vector<std::string> stepbrothers;
+  /// Where finished rebalancing passes are counted (GET /metrics); may be null.
+  std::shared_ptr<node_metrics> metrics;
 };
 
 /// A slot whose data is on its way here (slot_arrivals.hpp).

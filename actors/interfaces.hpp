@@ -87,8 +87,9 @@ typename Inspector::result_type inspect(Inspector& f, replica_write& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_status& x) {
   return f(caf::meta::type_name("node_status"), x.name, x.uptime_ms, x.objects, x.counters,
-           x.rss_bytes, x.lagging_writes, x.out_of_sync, x.slots, x.arriving, x.leaving,
-           x.requests);
+           x.rss_bytes, x.lagging_writes, x.out_of_sync, x.slots, x.arriving, x.leaving, x.requests,
+           x.forwarded, x.expired_keys, x.rebalance_passes, x.slots_moved, x.slot_entries_sent,
+           x.slot_move_ms, x.peers_up, x.peers_down);
 }
 
 template <class Inspector>

@@ -52,6 +52,7 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   options.node_timeout = std::chrono::milliseconds(settings.node_timeout_ms);
   options.reads_in_minority = settings.reads_in_minority;
   options.stepbrothers = config.stepbrothers;
+  options.metrics = metrics_;
   options.transport = std::move(transport);
   cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_}, routing_,
                           seed_nodes(config), std::move(on_topology_change), options);
@@ -83,11 +84,22 @@ void local_node::route(command cmd, reply_sink_ptr sink) const {
   }
   const int slot = slot_of(cmd.key);
   if (auto remote = routing_->remote_owner_of(slot)) {
+    metrics_->forwarded.fetch_add(1, std::memory_order_relaxed);
     send_and_run_here(remote, exec_atom_v, std::move(cmd), std::move(sink));
   } else {
     const auto& owner = shards_[shard_of_slot(slot, shards_.size())];
     send_and_run_here(owner, exec_atom_v, std::move(cmd), std::move(sink));
   }
+}
+
+void local_node::gather_status(std::function<void(std::optional<node_status>)> done) const {
+  // A short-lived actor asks the admin actor; it ends once the answer or the timeout came.
+  admin_->home_system().spawn(
+      [admin = admin_, done = std::move(done)](caf::event_based_actor* self) {
+        self->request(admin, defaults::node_query_timeout, status_atom_v)
+            .then([done](node_status& status) { done(std::move(status)); },
+                  [done](caf::error&) { done(std::nullopt); });
+      });
 }
 
 void local_node::stop() const {

@@ -10,7 +10,9 @@
 
 #include <caf/all.hpp>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 namespace ovo {
 
@@ -29,6 +31,10 @@ class local_node {
   /// routing table, so any REST thread may call it. The actors the message wakes run on the
   /// calling thread before it returns (inline_execution.hpp): call it from outside CAF.
   void route(command cmd, reply_sink_ptr sink) const;
+
+  /// This node's figures (ovoctl status's), delivered to `done` on a CAF thread; nothing when
+  /// they could not be gathered in time. Never blocks the caller.
+  void gather_status(std::function<void(std::optional<node_status>)> done) const;
 
   /// Tells every actor to stop; ~actor_system then waits for them.
   void stop() const;

@@ -17,6 +17,15 @@ struct node_metrics {
   std::array<std::atomic<uint64_t>, op_count> requests{};
   /// Replica writes a twin did not confirm in time.
   std::atomic<uint64_t> lagging_writes{0};
+  /// Requests sent on to the node owning their slot.
+  std::atomic<uint64_t> forwarded{0};
+  /// Objects and counters removed because their TTL passed.
+  std::atomic<uint64_t> expired_keys{0};
+  /// Rebalancing passes finished, and what they handed to other nodes.
+  std::atomic<uint64_t> rebalance_passes{0};
+  std::atomic<uint64_t> slots_moved{0};
+  std::atomic<uint64_t> slot_entries_sent{0};
+  std::atomic<uint64_t> slot_move_ms{0};
 
   void count(op kind) {
     requests[static_cast<std::size_t>(kind)].fetch_add(1, std::memory_order_relaxed);

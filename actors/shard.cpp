@@ -204,6 +204,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
       [self](expire_atom, std::vector<std::string>& keys) {
         const auto objects = self->state.objects->expire(keys);
         const auto counters = self->state.counters->expire(keys);
+        if (self->state.metrics) self->state.metrics->expired_keys += objects + counters;
         component_log("shard")->debug("shard {} expired {} objects and {} counters of {} keys",
                                       self->state.index, objects, counters, keys.size());
       },

@@ -135,6 +135,12 @@ void finish_pass(self_ptr self, const pass_ptr& p) {
   ++mover.passes_done;
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - p->started).count();
+  if (const auto& metrics = self->state.options.metrics) {
+    ++metrics->rebalance_passes;
+    metrics->slots_moved += p->slots_moved;
+    metrics->slot_entries_sent += p->entries_sent;
+    metrics->slot_move_ms += static_cast<uint64_t>(ms);
+  }
   if (!p->plan.empty()) {
     const auto rate = static_cast<double>(p->entries_sent) * 1000.0 / static_cast<double>(ms + 1);
     component_log("rebalance")

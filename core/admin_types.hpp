@@ -20,7 +20,15 @@ struct node_status {
   uint32_t slots = 0;     ///< slots this node serves
   uint32_t arriving = 0;  ///< slots held here whose data has not arrived yet
   bool leaving = false;
-  std::vector<uint64_t> requests;  ///< requests routed since start, by operation (op order)
+  std::vector<uint64_t> requests;       ///< requests routed since start, by operation (op order)
+  uint64_t forwarded = 0;               ///< requests sent on to the slot's owner
+  uint64_t expired_keys = 0;            ///< objects and counters whose TTL passed
+  uint64_t rebalance_passes = 0;        ///< rebalancing passes finished here
+  uint64_t slots_moved = 0;             ///< slots those passes handed over
+  uint64_t slot_entries_sent = 0;       ///< keys (objects and counters) they sent
+  uint64_t slot_move_ms = 0;            ///< time they took
+  std::vector<std::string> peers_up;    ///< the other members this node's links reach
+  std::vector<std::string> peers_down;  ///< the other members they do not reach now
 };
 
 /// The outcome of one rebalancing pass on one node.

@@ -4,6 +4,7 @@
 #include "core/utf8.hpp"
 #include "rest/envelope.hpp"
 #include "rest/error_header.hpp"
+#include "rest/metrics_text.hpp"
 #include "rest/percent_decode.hpp"
 #include "rest/routes.hpp"
 
@@ -83,12 +84,16 @@ std::variant<token_scope, reply> authorize(const access_tokens& tokens,
   return failure(status::unauthorized, "the bearer token is not one of this node's");
 }
 
-/// Answers one request through its moved ResponseWriter, from whichever thread delivers.
+/// Answers one request through its moved ResponseWriter, from whichever thread delivers, and
+/// records the answer and its latency.
 class http_reply_sink final : public reply_sink {
  public:
   http_reply_sink(Http::ResponseWriter writer, bool keep_alive,
                   std::shared_ptr<request_tracker> tracker)
-      : writer_(std::move(writer)), keep_alive_(keep_alive), tracker_(std::move(tracker)) {
+      : writer_(std::move(writer)),
+        keep_alive_(keep_alive),
+        tracker_(std::move(tracker)),
+        arrived_(std::chrono::steady_clock::now()) {
     ++tracker_->in_flight;
   }
 
@@ -99,14 +104,28 @@ class http_reply_sink final : public reply_sink {
 
   void allow(std::string_view methods) { allow_ = methods; }
 
+  /// The request became this operation (metrics count it under its name).
+  void operation(op kind) { operation_ = static_cast<std::size_t>(kind); }
+
+  /// Answers 200 with `body` as it is (not an envelope).
+  void deliver_raw(std::string body, const Http::Mime::MediaType& type) {
+    if (delivered_) return;
+    delivered_ = true;
+    try {
+      set_connection_header();
+      writer_.send(Http::Code::Ok, body, type);
+    } catch (const std::exception& e) {
+      component_log("rest")->debug("could not send a response: {}", e.what());
+    }
+    finished(status::ok);
+  }
+
   void deliver(reply answer) override {
     if (delivered_) return;
     delivered_ = true;
     try {
+      set_connection_header();
       auto& headers = writer_.headers();
-      headers.remove<Http::Header::Connection>();
-      headers.add<Http::Header::Connection>(keep_alive_ ? Http::ConnectionControl::KeepAlive
-                                                        : Http::ConnectionControl::Close);
       if (answer.code == status::wrong_method) headers.add<allow_header>(allow_);
       if (answer.code == status::unauthorized) headers.add<www_authenticate_header>();
       const auto row = status_table(answer.code);
@@ -128,16 +147,40 @@ class http_reply_sink final : public reply_sink {
       // The client went away or the server is closing: nobody is left to answer.
       component_log("rest")->debug("could not send a response: {}", e.what());
     }
-    --tracker_->in_flight;
+    finished(answer.code);
   }
 
  private:
+  void set_connection_header() {
+    auto& headers = writer_.headers();
+    headers.remove<Http::Header::Connection>();
+    headers.add<Http::Header::Connection>(keep_alive_ ? Http::ConnectionControl::KeepAlive
+                                                      : Http::ConnectionControl::Close);
+  }
+
+  void finished(status code) {
+    tracker_->answered.record(operation_, code, std::chrono::steady_clock::now() - arrived_);
+    --tracker_->in_flight;
+  }
+
   Http::ResponseWriter writer_;
   bool keep_alive_;
   bool delivered_ = false;
   std::string_view allow_;
   std::shared_ptr<request_tracker> tracker_;
+  std::chrono::steady_clock::time_point arrived_;
+  std::size_t operation_ = request_metrics::no_operation;
 };
+
+/// GET /metrics: the node's figures are gathered by its actors, then serialized off this thread.
+void answer_metrics(const local_node& node, std::shared_ptr<http_reply_sink> sink,
+                    std::shared_ptr<request_tracker> tracker) {
+  node.gather_status(
+      [sink = std::move(sink), tracker = std::move(tracker)](std::optional<node_status> status) {
+        static const auto type = Http::Mime::MediaType::fromString(metrics_content_type);
+        sink->deliver_raw(metrics_text(tracker->answered, status, read_process_stats()), type);
+      });
+}
 
 reply body_too_large(std::size_t limit) {
   return failure(status::too_large, "body is larger than " + std::to_string(limit) + " bytes");
@@ -191,6 +234,10 @@ void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter w
     sink->deliver(done());
     return;
   }
+  if (*match.target == endpoint::metrics) {
+    answer_metrics(*ctx.node, std::move(sink), ctx.tracker);
+    return;
+  }
   auto key = percent_decode(match.raw_key);
   if (!key || !is_valid_utf8(*key)) {
     sink->deliver(failure(status::bad_request,
@@ -203,6 +250,7 @@ void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter w
     return;
   }
   auto cmd = std::get<command>(std::move(built));
+  sink->operation(cmd.kind);
   if (std::get<token_scope>(authorized) == token_scope::read && is_write_op(cmd.kind)) {
     sink->deliver(failure(status::read_only_token, "this bearer token may only read"));
     return;

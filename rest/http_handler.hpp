@@ -5,6 +5,7 @@
 #include "actors/local_node.hpp"
 #include "core/access_tokens.hpp"
 #include "rest/request_decoder.hpp"
+#include "rest/request_metrics.hpp"
 
 #include <pistache/http.h>
 
@@ -13,10 +14,12 @@
 
 namespace ovo {
 
-/// Requests between arrival and answer, and whether new ones are still taken.
+/// Requests between arrival and answer, whether new ones are still taken, and what every
+/// answer was (GET /metrics).
 struct request_tracker {
   std::atomic<int64_t> in_flight{0};
   std::atomic<bool> draining{false};
+  request_metrics answered;
 };
 
 struct handler_context {

@@ -246,6 +246,7 @@ op op_for(endpoint target) {
     case endpoint::readiness:
       return op::readiness;
     case endpoint::health:
+    case endpoint::metrics:
       break;  // answered before any command is built
   }
   return op::get;

@@ -62,6 +62,7 @@ const path_rule cluster_me{"",           endpoint::cluster_me, std::nullopt,
 
 const path_rule health{"", endpoint::health, std::nullopt, std::nullopt, std::nullopt, "GET"};
 const path_rule readiness{"", endpoint::readiness, std::nullopt, std::nullopt, std::nullopt, "GET"};
+const path_rule metrics{"", endpoint::metrics, std::nullopt, std::nullopt, std::nullopt, "GET"};
 
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -94,6 +95,7 @@ route_match match_route(http_method method, std::string_view path) {
   if (path == "/ovo/cluster/me") return pick(cluster_me, method, {});
   if (path == "/healthz") return pick(health, method, {});
   if (path == "/readyz") return pick(readiness, method, {});
+  if (path == "/metrics") return pick(metrics, method, {});
   return {};
 }
 

@@ -28,6 +28,7 @@ enum class endpoint {
   cluster_me,                 // GET    /ovo/cluster/me
   health,                     // GET    /healthz (answered by the REST layer itself)
   readiness,                  // GET    /readyz
+  metrics,                    // GET    /metrics (Prometheus text, answered by the REST layer)
 };
 
 struct route_match {

@@ -5,7 +5,7 @@ packages=(
   cmake g++ make pkg-config
   libcaf-dev libpistache-dev nlohmann-json3-dev rapidjson-dev libspdlog-dev libabsl-dev
   doctest-dev libcurl4-openssl-dev clang-format libxxhash-dev iproute2 iptables libssl-dev openssl
-  libsystemd-dev libcli11-dev
+  libsystemd-dev libcli11-dev prometheus-cpp-dev
 )
 missing=()
 for package in "${packages[@]}"; do
