@@ -190,6 +190,8 @@ CAF_ADD_ATOM(ovo, ovo, summary_atom, "summary")
 CAF_ADD_ATOM(ovo, ovo, verify_atom, "verify")
 /// Send a slot's data to the node asking (an arrival that cannot wait for a pass any longer).
 CAF_ADD_ATOM(ovo, ovo, pull_atom, "pull")
+/// The live object keys of one slot (GET /ovo/keys is built slot by slot).
+CAF_ADD_ATOM(ovo, ovo, keys_atom, "keys")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
@@ -228,6 +230,7 @@ using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::exten
     caf::reacts_to<peers_atom, std::vector<caf::actor_addr>>,
     // (slot, holder): push the slot to a replica holder out of sync, then count it again.
     caf::reacts_to<catch_up_atom, int, std::string>,
+    caf::replies_to<keys_atom, int>::with<std::vector<std::string>>,
     // (slot, repair?, settled): compare an owned slot with its replica holders (slot_verify.hpp).
     caf::replies_to<verify_atom, int, bool, uint64_t>::with<verify_report>>;
 

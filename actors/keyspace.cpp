@@ -4,10 +4,43 @@
 #include "actors/fan_in.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
+#include "core/slot_hash.hpp"
+#include "core/slot_layout.hpp"
 
 namespace ovo {
-keyspace_actor::behavior_type keyspace(keyspace_actor::stateful_pointer<keyspace_state> self,
-                                       std::vector<shard_actor> shards) {
+namespace {
+
+using self_ptr = keyspace_actor::stateful_pointer<keyspace_state>;
+
+/// The keys of one shard, asked slot by slot from `slot` on: a shard answers one slot per
+/// message, so the other commands in its mailbox wait for one slot's keys, not its whole table.
+void collect_keys(self_ptr self, std::size_t shard, int slot,
+                  std::shared_ptr<std::vector<std::string>> keys,
+                  std::shared_ptr<fan_in<reply>> parts) {
+  const auto count = self->state.shards.size();
+  while (slot < slot_count && shard_of_slot(slot, count) != shard) ++slot;
+  if (slot == slot_count) {
+    reply list;
+    list.kind = payload::keys;
+    list.keys = std::move(*keys);
+    parts->value(shard, std::move(list));
+    return;
+  }
+  self->request(self->state.shards[shard], defaults::node_query_timeout, keys_atom_v, slot)
+      .then(
+          [self, shard, slot, keys, parts](std::vector<std::string>& part) {
+            keys->insert(keys->end(), std::make_move_iterator(part.begin()),
+                         std::make_move_iterator(part.end()));
+            collect_keys(self, shard, slot + 1, keys, parts);
+          },
+          [self, parts, shard](caf::error& err) {
+            parts->failure(shard, self->system().render(err));
+          });
+}
+
+}  // namespace
+
+keyspace_actor::behavior_type keyspace(self_ptr self, std::vector<shard_actor> shards) {
   self->state.shards = std::move(shards);
   auto runner = [self](const command& cmd, auto deliver) {
     if (cmd.kind != op::count_keys && cmd.kind != op::list_keys) {
@@ -33,11 +66,16 @@ keyspace_actor::behavior_type keyspace(keyspace_actor::stateful_pointer<keyspace
       }
       deliver(std::move(merged));
     });
-    for (std::size_t i = 0; i < shards.size(); ++i)
+    for (std::size_t i = 0; i < shards.size(); ++i) {
+      if (cmd.kind == op::list_keys) {
+        collect_keys(self, i, 0, std::make_shared<std::vector<std::string>>(), parts);
+        continue;
+      }
       self->request(shards[i], defaults::node_query_timeout, exec_atom_v, cmd)
           .then(
               [parts, i](reply& part) { parts->value(i, std::move(part)); },
               [self, parts, i](caf::error& err) { parts->failure(i, self->system().render(err)); });
+    }
   };
   return {sink_handler(runner), response_handler(self, runner)};
 }

@@ -134,13 +134,6 @@ void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Del
       deliver(std::move(count));
       return;
     }
-    case op::list_keys: {
-      reply list;
-      list.kind = payload::keys;
-      list.keys = objects.keys();
-      deliver(std::move(list));
-      return;
-    }
     default:
       deliver_after_replicas(self, routing.get(), cmd, objects.execute(cmd), std::move(deliver));
   }
@@ -212,6 +205,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
         self->state.peers = std::move(peers);
       },
       slot_sizes_handler(self),
+      [self](keys_atom, int slot) { return self->state.objects->keys(slot); },
       slot_push_handler(self),
       slot_catch_up_handler(self),
       slot_drop_handler(self),

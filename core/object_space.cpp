@@ -201,12 +201,11 @@ std::size_t object_space::expire(const std::vector<std::string>& keys) {
                       [](const stored_object& obj) { return obj.deadline(); });
 }
 
-std::vector<std::string> object_space::keys() const {
+std::vector<std::string> object_space::keys(int slot) const {
   const auto now = clock_->now_ms();
   std::vector<std::string> out;
-  for (int slot = 0; slot < slot_count; ++slot)
-    for (const auto& obj : tables_[slot])
-      if (!is_expired(obj.deadline(), now)) out.emplace_back(obj.key());
+  for (const auto& obj : tables_[slot])
+    if (!is_expired(obj.deadline(), now)) out.emplace_back(obj.key());
   return out;
 }
 

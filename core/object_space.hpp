@@ -81,7 +81,8 @@ class object_space {
   std::vector<uint32_t> slot_sizes() const { return tables_.sizes(); }
 
   std::size_t size() const { return tables_.total_size(); }
-  std::vector<std::string> keys() const;
+  /// The live keys of one slot.
+  std::vector<std::string> keys(int slot) const;
 
  private:
   /// The live object under `key`, or nullptr; removes it when it has expired.
