@@ -7,6 +7,7 @@
 #include "actors/slot_verify.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
+#include "core/scan_cursor.hpp"
 #include "core/slot_layout.hpp"
 
 #include <variant>
@@ -72,6 +73,22 @@ void move_key(self_ptr self, const routing_snapshot& routing, const command& cmd
   }
 }
 
+/// One page of GET /ovo/scan on the slot's owner; 503 while the slot's data is still arriving
+/// here (a page of a partial copy would skip keys for good: the cursor moves past them).
+reply scan_slot(shard_state& st, const command& cmd) {
+  const int slot = slot_of(cmd.key);
+  if (st.object_arrivals.is_open(slot))
+    return failure(status::unavailable,
+                   "this slot's data is still arriving at its new owner; retry the same cursor");
+  auto page = st.objects->scan(slot, cmd.new_key, static_cast<std::size_t>(cmd.value), cmd.data);
+  reply answer;
+  answer.kind = payload::scan;
+  answer.key =
+      next_scan_cursor(slot, page.keys.empty() ? cmd.new_key : page.keys.back(), page.more);
+  answer.keys = std::move(page.keys);
+  return answer;
+}
+
 template <class Deliver>
 void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Deliver deliver) {
   auto& objects = *self->state.objects;
@@ -95,6 +112,10 @@ void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Del
                     "this node cannot reach a majority of the cluster's members (a network "
                     "partition?) and serves nothing until it does; nothing was changed, retry "
                     "through another node"));
+    return;
+  }
+  if (cmd.kind == op::scan) {
+    deliver(scan_slot(self->state, cmd));
     return;
   }
   if (is_write_op(cmd.kind))
@@ -172,7 +193,10 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
         run(self, routing, arrived, std::move(reply_to));
       });
     };
-    run_when_arrived(self, cmd, std::move(deliver), run_here);
+    if (cmd.kind == op::scan)  // a slot-wide read: scan_slot decides about arrivals
+      run_here(cmd, std::move(deliver));
+    else
+      run_when_arrived(self, cmd, std::move(deliver), run_here);
   };
   return {
       sink_handler(runner),

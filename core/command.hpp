@@ -24,11 +24,12 @@ enum class op : uint8_t {
   counter_add,                ///< counter key += value, created at 0
   counter_get,                ///< read counter key
   counter_remove,             ///< delete counter key
-  count_keys,                 ///< number of objects on this node
-  list_keys,                  ///< all object keys on this node
-  cluster_view,               ///< every node of the cluster
-  cluster_me,                 ///< this node
-  readiness,                  ///< whether this node is ready to serve (GET /readyz)
+  scan,          ///< keys of one slot after a key (GET /ovo/scan; key: the slot's anchor)
+  count_keys,    ///< number of objects on this node
+  list_keys,     ///< all object keys on this node
+  cluster_view,  ///< every node of the cluster
+  cluster_me,    ///< this node
+  readiness,     ///< whether this node is ready to serve (GET /readyz)
 };
 
 /// A short name of each operation (ovoctl stats, logs), in enum order.
@@ -45,6 +46,7 @@ inline const char* op_name(op kind) {
                                           "counteradd",
                                           "counterget",
                                           "counterremove",
+                                          "scan",
                                           "countkeys",
                                           "listkeys",
                                           "cluster",
@@ -68,7 +70,7 @@ inline bool is_blind_write(op kind) {
 
 /// True for the single-key operations that may change what is stored (and so are replicated).
 inline bool is_write_op(op kind) {
-  return kind != op::get && kind != op::counter_get && !is_node_wide_op(kind);
+  return kind != op::get && kind != op::counter_get && kind != op::scan && !is_node_wide_op(kind);
 }
 
 struct command {
@@ -92,6 +94,7 @@ enum class payload : uint8_t {
   counter,  ///< Data: {"Key","Value"}
   number,   ///< Data: an integer
   keys,     ///< Data: {"Keys":[...]}
+  scan,     ///< Data: {"Cursor":key,"Keys":[...]}
   nodes,    ///< Data: {"Nodes":[...]}
   node,     ///< Data: the one node in `nodes`
 };

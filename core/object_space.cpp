@@ -1,6 +1,9 @@
 #include "core/object_space.hpp"
 
+#include "core/scan_cursor.hpp"
 #include "core/ttl.hpp"
+
+#include <algorithm>
 
 namespace ovo {
 namespace {
@@ -199,6 +202,23 @@ void object_space::summarize(int slot, std::vector<key_version>& out) {
 std::size_t object_space::expire(const std::vector<std::string>& keys) {
   return drop_expired(tables_, keys, clock_->now_ms(),
                       [](const stored_object& obj) { return obj.deadline(); });
+}
+
+object_space::scan_page object_space::scan(int slot, const std::string& after, std::size_t count,
+                                           const std::string& pattern) const {
+  const auto now = clock_->now_ms();
+  std::vector<std::string_view> candidates;
+  for (const auto& obj : tables_[slot])
+    if (!is_expired(obj.deadline(), now) && obj.key() > after &&
+        (pattern.empty() || matches_glob(pattern, std::string(obj.key()))))
+      candidates.push_back(obj.key());
+  scan_page page;
+  page.more = candidates.size() > count;
+  const auto taken = std::min(count, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(taken),
+                    candidates.end());
+  for (std::size_t i = 0; i < taken; ++i) page.keys.emplace_back(candidates[i]);
+  return page;
 }
 
 std::vector<std::string> object_space::keys(int slot) const {

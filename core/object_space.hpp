@@ -84,6 +84,15 @@ class object_space {
   /// The live keys of one slot.
   std::vector<std::string> keys(int slot) const;
 
+  /// A page of a scan (GET /ovo/scan): at most `count` live keys of `slot` after `after`, in
+  /// byte order, matching the glob `pattern` ("" = all); `more` when the slot has further ones.
+  struct scan_page {
+    std::vector<std::string> keys;
+    bool more = false;
+  };
+  scan_page scan(int slot, const std::string& after, std::size_t count,
+                 const std::string& pattern) const;
+
  private:
   /// The live object under `key`, or nullptr; removes it when it has expired.
   const stored_object* find_live(object_set& table, std::string_view key);

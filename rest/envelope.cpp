@@ -73,6 +73,13 @@ void append_data(std::string& out, const reply& answer) {
       append_list(out, answer.keys, append_string_item);
       out += '}';
       return;
+    case payload::scan:
+      out += "{\"Cursor\":";
+      append_json_string(out, answer.key);
+      out += ",\"Keys\":";
+      append_list(out, answer.keys, append_string_item);
+      out += '}';
+      return;
     case payload::nodes:
       out += "{\"Nodes\":";
       append_list(out, answer.nodes, append_node);

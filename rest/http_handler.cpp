@@ -7,6 +7,7 @@
 #include "rest/metrics_text.hpp"
 #include "rest/percent_decode.hpp"
 #include "rest/routes.hpp"
+#include "rest/scan_query.hpp"
 
 #include <pistache/peer.h>
 
@@ -244,7 +245,10 @@ void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter w
                           "the key in the path is not valid UTF-8 after percent-decoding"));
     return;
   }
-  auto built = build_command(*match.target, std::move(*key), request.body(), ctx.limits);
+  auto built = *match.target == endpoint::scan
+                   ? scan_command(request.query().get("cursor"), request.query().get("count"),
+                                  request.query().get("match"), ctx.limits.max_key_bytes)
+                   : build_command(*match.target, std::move(*key), request.body(), ctx.limits);
   if (auto* error = std::get_if<reply>(&built)) {
     sink->deliver(std::move(*error));
     return;

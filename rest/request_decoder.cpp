@@ -247,7 +247,8 @@ op op_for(endpoint target) {
       return op::readiness;
     case endpoint::health:
     case endpoint::metrics:
-      break;  // answered before any command is built
+    case endpoint::scan:
+      break;  // answered before any command is built (scan: from the query, scan_query)
   }
   return op::get;
 }

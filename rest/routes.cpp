@@ -63,6 +63,7 @@ const path_rule cluster_me{"",           endpoint::cluster_me, std::nullopt,
 const path_rule health{"", endpoint::health, std::nullopt, std::nullopt, std::nullopt, "GET"};
 const path_rule readiness{"", endpoint::readiness, std::nullopt, std::nullopt, std::nullopt, "GET"};
 const path_rule metrics{"", endpoint::metrics, std::nullopt, std::nullopt, std::nullopt, "GET"};
+const path_rule scan{"", endpoint::scan, std::nullopt, std::nullopt, std::nullopt, "GET"};
 
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -85,6 +86,7 @@ route_match match_route(http_method method, std::string_view path) {
   if (starts_with(path, "/ovo/keystorage/"))
     return match_object_path(method, path.substr(keystorage.size() + 1));
   if (path == "/ovo/keys") return pick(keys_root, method, {});
+  if (path == "/ovo/scan") return pick(scan, method, {});
   if (path == counters) return pick(counters_root, method, {});
   if (starts_with(path, "/ovo/counters/")) {
     const auto key = path.substr(counters.size() + 1);

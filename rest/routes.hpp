@@ -29,6 +29,7 @@ enum class endpoint {
   health,                     // GET    /healthz (answered by the REST layer itself)
   readiness,                  // GET    /readyz
   metrics,                    // GET    /metrics (Prometheus text, answered by the REST layer)
+  scan,                       // GET    /ovo/scan?cursor=C&count=N&match=GLOB
 };
 
 struct route_match {

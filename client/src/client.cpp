@@ -252,6 +252,16 @@ int64_t cluster_client::count_keys(const std::string& address) {
   return data_of(impl_->connection_to(address).request("GET", "/ovo/keystorage")).get<int64_t>();
 }
 
+cluster_client::scan_page cluster_client::scan(const std::string& cursor, std::size_t count,
+                                               const std::string& match) {
+  auto path = "/ovo/scan?cursor=" + escape(cursor) + "&count=" + std::to_string(count);
+  if (!match.empty()) path += "&match=" + escape(match);
+  // Any node answers any cursor (it forwards to the slot's owner); the cursor only spreads the
+  // pages over the nodes, and the next candidates are tried when one does not answer.
+  const auto data = data_of(impl_->send(cursor, "GET", path));
+  return {data.at("Cursor").get<std::string>(), data.at("Keys").get<std::vector<std::string>>()};
+}
+
 std::vector<std::string> cluster_client::list_keys(const std::string& address) {
   return data_of(impl_->connection_to(address).request("GET", "/ovo/keys"))
       .value("Keys", std::vector<std::string>{});

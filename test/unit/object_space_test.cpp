@@ -1,7 +1,10 @@
 #include "core/object_space.hpp"
 
+#include "core/slot_hash.hpp"
+
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <variant>
 
 namespace {
@@ -187,4 +190,27 @@ TEST_CASE("keys lists live keys of every slot") {
   std::size_t listed = 0;
   for (int slot = 0; slot < ovo::slot_count; ++slot) listed += f.space.keys(slot).size();
   CHECK(listed == 300);
+}
+
+TEST_CASE("a scan pages through one slot's live keys in byte order, after a key, by a glob") {
+  fixture f;
+  std::vector<std::string> in_slot;
+  for (int i = 0; in_slot.size() < 7; ++i) {
+    const auto key = "scan" + std::to_string(i);
+    if (ovo::slot_of(key) == ovo::slot_of("scan0")) in_slot.push_back(key);
+    f.put(key, "v");
+  }
+  f.put(in_slot[6], "v", 1);  // expires: never listed
+  f.clock->advance_ms(1000);
+  std::vector<std::string> live(in_slot.begin(), in_slot.begin() + 6);
+  std::sort(live.begin(), live.end());
+  const int slot = ovo::slot_of("scan0");
+  auto first = f.space.scan(slot, "", 4, "");
+  CHECK(first.keys == std::vector<std::string>(live.begin(), live.begin() + 4));
+  CHECK(first.more);
+  auto rest = f.space.scan(slot, first.keys.back(), 4, "");
+  CHECK(rest.keys == std::vector<std::string>(live.begin() + 4, live.end()));
+  CHECK_FALSE(rest.more);
+  const auto matched = f.space.scan(slot, "", 10, live[0]);  // a glob without wildcards
+  CHECK(matched.keys == std::vector<std::string>{live[0]});
 }

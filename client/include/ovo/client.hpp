@@ -98,6 +98,15 @@ class cluster_client {
   int64_t count_keys(const std::string& address);
   std::vector<std::string> list_keys(const std::string& address);
 
+  /// One page of a scan of the whole cluster (GET /ovo/scan): start with cursor "0" and pass
+  /// each answer's cursor to the next call; the scan is complete when it is "0" again. A key
+  /// present for the whole scan appears exactly once; `match` is a glob ("" = every key).
+  struct scan_page {
+    std::string cursor;
+    std::vector<std::string> keys;
+  };
+  scan_page scan(const std::string& cursor, std::size_t count = 10, const std::string& match = "");
+
  private:
   struct impl;
   std::unique_ptr<impl> impl_;
