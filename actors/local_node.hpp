@@ -30,6 +30,10 @@ class local_node {
   /// calling thread before it returns (inline_execution.hpp): call it from outside CAF.
   void route(command cmd, reply_sink_ptr sink) const;
 
+  /// Gathers the dashboard's figures of the whole cluster (over the peer links) into `sink`.
+  /// Thread-safe and never blocks, like route.
+  void gather_figures(figures_sink_ptr sink) const;
+
   /// Tells every actor to stop; ~actor_system then waits for them.
   void stop() const;
 

@@ -20,7 +20,11 @@ struct node_status {
   uint32_t slots = 0;     ///< slots this node serves
   uint32_t arriving = 0;  ///< slots held here whose data has not arrived yet
   bool leaving = false;
-  std::vector<uint64_t> requests;  ///< requests routed since start, by operation (op order)
+  std::vector<uint64_t> requests;   ///< requests routed since start, by operation (op order)
+  std::vector<int> arriving_slots;  ///< which slots are arriving (the cluster manager's count)
+  bool rebalancing = false;         ///< a pass of this node is moving slots
+  uint32_t pass_slots = 0;          ///< slots that pass hands over
+  uint32_t pass_done = 0;           ///< of which handled so far
 };
 
 /// The outcome of one rebalancing pass on one node.
