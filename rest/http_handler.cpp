@@ -2,6 +2,8 @@
 
 #include "core/logging.hpp"
 #include "core/utf8.hpp"
+#include "rest/dashboard_page.hpp"
+#include "rest/dashboard_reply.hpp"
 #include "rest/envelope.hpp"
 #include "rest/error_header.hpp"
 #include "rest/percent_decode.hpp"
@@ -68,12 +70,16 @@ bool is_probe(const std::string& resource) {
   return resource == "/healthz" || resource == "/readyz";
 }
 
+/// The dashboard page is static: a browser cannot send a bearer token when opening it, and its
+/// figures come from /ovo/dashboard, which needs one (docs/security.md, "REST tokens").
+bool is_public_page(const std::string& resource) { return resource == "/ui"; }
+
 /// The scope of the request's bearer token, or the 401 to answer when tokens are on and it
 /// has none of this node's.
 std::variant<token_scope, reply> authorize(const access_tokens& tokens,
                                            const Http::Request& request) {
   if (tokens.empty()) return token_scope::read_write;
-  if (is_probe(request.resource())) return token_scope::read;
+  if (is_probe(request.resource()) || is_public_page(request.resource())) return token_scope::read;
   const auto header = request.headers().tryGet<Http::Header::Authorization>();
   if (!header)
     return failure(status::unauthorized,
@@ -101,21 +107,33 @@ class http_reply_sink final : public reply_sink {
 
   void deliver(reply answer) override {
     if (delivered_) return;
+    auto& headers = writer_.headers();
+    if (answer.code == status::wrong_method) headers.add<allow_header>(allow_);
+    if (answer.code == status::unauthorized) headers.add<www_authenticate_header>();
+    const auto row = status_table(answer.code);
+    if (answer.code != status::ok) {
+      auto reason = error_header_text(answer.message);
+      component_log("rest")->debug("answered {}/{}: {}", row.http, row.code, reason);
+      headers.add<ovo_error_header>(std::move(reason));
+    }
+    send(static_cast<Http::Code>(row.http), encode_envelope(answer), json_mime());
+  }
+
+  /// Answers a body as it is, with its own content type (rest/raw_response.hpp).
+  void deliver_raw(const raw_response& answer) {
+    if (delivered_) return;
+    send(static_cast<Http::Code>(answer.http_status), answer.body,
+         Http::Mime::MediaType::fromString(answer.content_type));
+  }
+
+ private:
+  void send(Http::Code code, const std::string& body, const Http::Mime::MediaType& mime) {
     delivered_ = true;
     try {
       auto& headers = writer_.headers();
       headers.remove<Http::Header::Connection>();
       headers.add<Http::Header::Connection>(keep_alive_ ? Http::ConnectionControl::KeepAlive
                                                         : Http::ConnectionControl::Close);
-      if (answer.code == status::wrong_method) headers.add<allow_header>(allow_);
-      if (answer.code == status::unauthorized) headers.add<www_authenticate_header>();
-      const auto row = status_table(answer.code);
-      if (answer.code != status::ok) {
-        auto reason = error_header_text(answer.message);
-        component_log("rest")->debug("answered {}/{}: {}", row.http, row.code, reason);
-        headers.add<ovo_error_header>(std::move(reason));
-      }
-      const auto code = static_cast<Http::Code>(row.http);
       // The promise is dropped, not given a .then(): this may run on an actor thread or on
       // another reactor, and Pistache 0.0.5 resolves the promise send() returns on the
       // connection's reactor thread without locking it (the chained half of putOnWire's
@@ -123,7 +141,7 @@ class http_reply_sink final : public reply_sink {
       // SIGSEGV in Transport::asyncWriteImpl under load in a cluster, where answers come from
       // actor threads while reactors sit idle. A rejected promise without continuations is
       // simply dropped.
-      writer_.send(code, encode_envelope(answer), json_mime());
+      writer_.send(code, body, mime);
     } catch (const std::exception& e) {
       // The client went away or the server is closing: nobody is left to answer.
       component_log("rest")->debug("could not send a response: {}", e.what());
@@ -131,7 +149,6 @@ class http_reply_sink final : public reply_sink {
     --tracker_->in_flight;
   }
 
- private:
   Http::ResponseWriter writer_;
   bool keep_alive_;
   bool delivered_ = false;
@@ -189,6 +206,14 @@ void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter w
   }
   if (*match.target == endpoint::health) {  // the process serves HTTP: that is all it says
     sink->deliver(done());
+    return;
+  }
+  if (*match.target == endpoint::dashboard_page) {
+    sink->deliver_raw({200, "text/html; charset=utf-8", std::string(dashboard_page_html())});
+    return;
+  }
+  if (*match.target == endpoint::dashboard_figures) {
+    ctx.node->gather_figures(std::make_shared<dashboard_reply<http_reply_sink>>(std::move(sink)));
     return;
   }
   auto key = percent_decode(match.raw_key);

@@ -246,6 +246,8 @@ op op_for(endpoint target) {
     case endpoint::readiness:
       return op::readiness;
     case endpoint::health:
+    case endpoint::dashboard_page:
+    case endpoint::dashboard_figures:
       break;  // answered before any command is built
   }
   return op::get;

@@ -28,6 +28,8 @@ enum class endpoint {
   cluster_me,                 // GET    /ovo/cluster/me
   health,                     // GET    /healthz (answered by the REST layer itself)
   readiness,                  // GET    /readyz
+  dashboard_page,             // GET    /ui (a static page: answered by the REST layer)
+  dashboard_figures,          // GET    /ovo/dashboard (what that page polls)
 };
 
 struct route_match {
