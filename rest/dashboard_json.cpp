@@ -74,8 +74,9 @@ std::string encode_dashboard(const cluster_figures& figures) {
       {"Nodes", std::move(nodes)},
       {"Slots", slots_of(figures)},
   };
-  json envelope = {
-      {"Status", "done"}, {"Code", std::string(status_table(status::ok).code)}, {"Data", std::move(data)}};
+  json envelope = {{"Status", "done"},
+                   {"Code", std::string(status_table(status::ok).code)},
+                   {"Data", std::move(data)}};
   return envelope.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -59,8 +59,8 @@ TEST_CASE(
   CHECK(data["Nodes"][0]["Figures"]["Requests"] == 12);
   CHECK(data["Nodes"][1]["State"] == "down");
   CHECK(data["Nodes"][1]["Figures"].is_null());
-  CHECK(data["Slots"][0] == nlohmann::json::parse(
-                                R"({"Slot":0,"Owner":"a","Replicas":["b"],"Arriving":false})"));
+  CHECK(data["Slots"][0] ==
+        nlohmann::json::parse(R"({"Slot":0,"Owner":"a","Replicas":["b"],"Arriving":false})"));
   CHECK(data["Slots"][1]["Owner"].is_null());
   CHECK(data["Slots"][1]["Arriving"] == true);
 }
