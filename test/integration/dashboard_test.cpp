@@ -60,13 +60,53 @@ TEST_CASE(
   }
   CHECK(names == std::set<std::string>{"node0", "node1", "node2"});
   REQUIRE(data["Slots"].size() == 128);
-  for (const auto& slot : data["Slots"])
-    CHECK(names.count(slot["Owner"].get<std::string>()) == 1);
+  for (const auto& slot : data["Slots"]) CHECK(names.count(slot["Owner"].get<std::string>()) == 1);
 
   const auto page = c.call(1, "GET", "/ui");
   CHECK(page.status == 200);
   CHECK(page.header("Content-Type") == "text/html; charset=utf-8");
   CHECK(page.body.find("/ovo/dashboard") != std::string::npos);
+}
+
+TEST_CASE(
+    "GET /ovo/dashboard answers within 2 s with a frozen (SIGSTOP) node shown down and its "
+    "Figures null, the other nodes up") {
+  test_cluster c(3);
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  c.nodes[2]->signal(SIGSTOP);
+  const auto asked = std::chrono::steady_clock::now();
+  const auto answer = c.call(0, "GET", "/ovo/dashboard");
+  const auto took = std::chrono::steady_clock::now() - asked;
+  c.nodes[2]->signal(SIGCONT);
+  REQUIRE(answer.status == 200);
+  CHECK(took < 2s);  // one dashboard_peer_timeout (1 s) for the silent node, not more
+  for (const auto& node : answer.envelope()["Data"]["Nodes"]) {
+    const bool frozen = node["Name"] == "node2";
+    CHECK(node["State"] == (frozen ? "down" : "up"));
+    CHECK(node["Figures"].is_null() == frozen);
+  }
+}
+
+TEST_CASE(
+    "with a TokenFile GET /ui needs no token, GET /ovo/dashboard answers 401 without one, and "
+    "the page opened as /ui#token=TOKEN in Chromium shows the node and its 128 slots") {
+  REQUIRE_MESSAGE(chromium_installed(), "chromium is not installed: run tools/install_deps.sh");
+  const auto dir = make_temp_dir();
+  write_file(dir + "/tokens", "reader-41 read\n");
+  node_options options;
+  options.settings_json = R"({"TokenFile":")" + dir + R"(/tokens"})";
+  node_process node(options);
+  http_client anonymous;
+  CHECK(anonymous.get(node.url("/ui")).status == 200);
+  CHECK(anonymous.get(node.url("/ovo/dashboard")).status == 401);
+  http_client reader;
+  reader.bearer_token = "reader-41";
+  CHECK(reader.get(node.url("/ovo/dashboard")).status == 200);
+
+  const auto dom = dump_dom(dir + "/profile", node.url("/ui#token=reader-41"));
+  CHECK(dom.find("id=\"node-count\">1<") != std::string::npos);
+  CHECK(dom.find("id=\"slot-count\">128<") != std::string::npos);
+  CHECK(dom.find("HTTP 401") == std::string::npos);
 }
 
 TEST_CASE(
