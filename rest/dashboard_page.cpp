@@ -45,6 +45,7 @@ constexpr std::string_view page = R"html(<!DOCTYPE html>
           color: #fff; border-radius: 3px; box-sizing: border-box; background: #9e9e9e; }
   .slot[data-owner=""] { background: #fff; color: #b00020; border: 1px dashed #b00020; }
   .slot.replica { border-bottom: 4px solid rgba(0, 0, 0, 0.35); }
+  .slot[data-owner-down="true"] { opacity: 0.4; }
   .slot[data-arriving="true"] { outline: 2px solid #ffb300; animation: blink 1s infinite; }
   @keyframes blink { 50% { opacity: 0.5; } }
   #legend { font-size: 12px; color: #555; margin-top: 6px; }
@@ -59,7 +60,8 @@ constexpr std::string_view page = R"html(<!DOCTYPE html>
   <span id="rebalance"></span></h2>
 <div id="slots"></div>
 <div id="legend">Colour: the slot's owner. Dark lower edge: the slot has a replica.
-  Amber outline: the slot's data is on its way (moving). Dashed: no node serves it.</div>
+  Amber outline: the slot's data is on its way (moving). Faded: its owner is down (its twin
+  takes it over). Dashed: no node serves it.</div>
 <script>
 "use strict";
 const POLL_MS = 1000;
@@ -183,6 +185,7 @@ function capBar(used, cap) {
 }
 
 function drawSlots(data, names) {
+  const down = new Set(data.Nodes.filter(n => n.State === "down").map(n => n.Name));
   const grid = document.getElementById("slots");
   grid.replaceChildren();
   let served = 0, arriving = 0;
@@ -195,6 +198,7 @@ function drawSlots(data, names) {
       "data-owner": slot.Owner || "",
       "data-replicas": slot.Replicas.join(" "),
       "data-arriving": slot.Arriving ? "true" : "false",
+      "data-owner-down": down.has(slot.Owner) ? "true" : "false",
       title: "slot " + slot.Slot + ": owner " + (slot.Owner || "none") +
              (slot.Replicas.length ? ", replicas " + slot.Replicas.join(", ") : "") +
              (slot.Arriving ? ", data arriving" : ""),
