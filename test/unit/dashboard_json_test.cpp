@@ -1,7 +1,8 @@
-// GET /ovo/dashboard's encoding (rest/dashboard_json.hpp) and how a member's state is decided
-// (core/cluster_figures.hpp).
+// GET /ovo/dashboard's encoding (rest/dashboard_json.hpp) and the dashboard's routes.
 
 #include "rest/dashboard_json.hpp"
+
+#include "rest/routes.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -18,22 +19,6 @@ node_figures member(const std::string& name, bool answered) {
 }
 
 }  // namespace
-
-TEST_CASE("a member is down when inactive or silent, else leaving, witness or up") {
-  auto up = member("a", true);
-  CHECK(state_of(up) == member_state::up);
-  CHECK(state_of(member("a", false)) == member_state::down);
-  auto inactive = up;
-  inactive.node.active = false;
-  CHECK(state_of(inactive) == member_state::down);
-  auto leaving = up;
-  leaving.node.leaving = true;
-  CHECK(state_of(leaving) == member_state::leaving);
-  auto witness = up;
-  witness.node.witness = true;
-  CHECK(state_of(witness) == member_state::witness);
-  CHECK(std::string(state_name(member_state::down)) == "down");
-}
 
 TEST_CASE(
     "the dashboard's figures encode as a done envelope: silent members with Figures null, "
@@ -63,4 +48,15 @@ TEST_CASE(
         nlohmann::json::parse(R"({"Slot":0,"Owner":"a","Replicas":["b"],"Arriving":false})"));
   CHECK(data["Slots"][1]["Owner"].is_null());
   CHECK(data["Slots"][1]["Arriving"] == true);
+}
+
+TEST_CASE(
+    "GET /ui and GET /ovo/dashboard route to the dashboard, other methods to a 405 "
+    "allowing GET") {
+  CHECK(match_route(http_method::get, "/ui").target == endpoint::dashboard_page);
+  CHECK(match_route(http_method::get, "/ovo/dashboard").target == endpoint::dashboard_figures);
+  const auto posted = match_route(http_method::post, "/ovo/dashboard");
+  CHECK_FALSE(posted.target);
+  CHECK(posted.allowed == "GET");
+  CHECK(match_route(http_method::del, "/ui").allowed == "GET");
 }
