@@ -107,6 +107,7 @@ TEST_CASE(
   CHECK(dom.find("id=\"node-count\">1<") != std::string::npos);
   CHECK(dom.find("id=\"slot-count\">128<") != std::string::npos);
   CHECK(dom.find("HTTP 401") == std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE(
@@ -147,5 +148,6 @@ TEST_CASE(
               "", 30s);
   REQUIRE(std::filesystem::exists(png));
   CHECK(std::filesystem::file_size(png) > 0);
+  std::filesystem::remove_all(dir + "/profile");  // the screenshot stays for a human to look at
   MESSAGE("dashboard screenshot: " << png);
 }
