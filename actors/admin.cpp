@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <fstream>
 
 namespace ovo {
@@ -64,26 +63,47 @@ caf::result<node_status> gather_status(self_ptr self) {
               parts->value(i, true);
             },
             failed(i));
-  command view;
-  view.kind = op::cluster_view;  // this node first, then the other members
-  self->request(st.cluster, defaults::node_query_timeout, exec_atom_v, view)
+  self->request(st.cluster, defaults::node_query_timeout, status_atom_v)
       .then(
-          [out, parts, shards](reply& answer) {
-            if (!answer.nodes.empty()) {
-              const auto& me = answer.nodes.front();
-              out->slots = static_cast<uint32_t>(me.hash_range.size());
-              out->leaving = me.leaving;
-              for (std::size_t i = 1; i < answer.nodes.size(); ++i) {
-                const auto& peer = answer.nodes[i].name;
-                const bool down = std::find(me.unreachable.begin(), me.unreachable.end(), peer) !=
-                                  me.unreachable.end();
-                (down ? out->peers_down : out->peers_up).push_back(peer);
-              }
-            }
+          [out, parts, shards](node_status& part) {
+            out->slots = part.slots;
+            out->leaving = part.leaving;
+            out->arriving_slots = std::move(part.arriving_slots);
+            out->rebalancing = part.rebalancing;
+            out->pass_slots = part.pass_slots;
+            out->pass_done = part.pass_done;
+            out->peers_up = std::move(part.peers_up);
+            out->peers_down = std::move(part.peers_down);
             parts->value(shards, true);
           },
           failed(shards));
   return promise;
+}
+
+/// The cluster manager's figures (every peer asked), completed with this node's own status.
+void answer_dashboard(self_ptr self, figures_sink_ptr sink) {
+  auto failed = [self, sink](const char* what) {
+    return [self, sink, what](caf::error& err) {
+      sink->fail(std::string(what) + ": " + self->system().render(err));
+    };
+  };
+  self->request(self->state.cluster, defaults::node_query_timeout, dashboard_atom_v)
+      .then(
+          [self, sink, failed](cluster_figures& gathered) {
+            auto figures = std::make_shared<cluster_figures>(std::move(gathered));
+            self->request(caf::actor_cast<admin_actor>(self), defaults::node_query_timeout,
+                          status_atom_v)
+                .then(
+                    [sink, figures](node_status& mine) {
+                      if (!figures->nodes.empty()) {  // the view lists this node first
+                        figures->nodes.front().answered = true;
+                        figures->nodes.front().status = std::move(mine);
+                      }
+                      sink->deliver(std::move(*figures));
+                    },
+                    failed("this node's status"));
+          },
+          failed("the cluster's figures"));
 }
 
 }  // namespace
@@ -109,6 +129,7 @@ admin_actor::behavior_type admin(self_ptr self, std::string node_name,
         return promise;
       },
       [self](status_atom) { return gather_status(self); },
+      [self](dashboard_atom, figures_sink_ptr& sink) { answer_dashboard(self, std::move(sink)); },
       [self](leave_atom) -> caf::result<bool> {
         component_log("admin")->info("ovoctl asked this node to leave the cluster");
         auto promise = self->make_response_promise<bool>();

@@ -1,6 +1,7 @@
 #include "actors/cluster_manager.hpp"
 
 #include "actors/anti_entropy.hpp"
+#include "actors/cluster_report.hpp"
 #include "actors/command_handlers.hpp"
 #include "actors/peer_connection.hpp"
 #include "actors/peer_requests.hpp"
@@ -427,6 +428,8 @@ cluster_manager_actor::behavior_type cluster_manager(
       [self](digest_atom, int slot) { return digest_for_owner(self, slot); },
       [self](summary_atom, int slot) { return summary_for_owner(self, slot); },
       [self](verify_atom, bool repair) { return verify_owned_slots(self, repair); },
+      [self](status_atom) { return cluster_part_of_status(self); },
+      [self](dashboard_atom) { return gather_cluster_figures(self); },
       [self](verify_atom) { run_verify_round(self); },
       [self](pull_atom, int slot, std::string& requester) {
         return push_to_puller(self, slot, requester);

@@ -29,8 +29,12 @@
 //   cluster_manager --(verify, slot)--> the owning shard --(digest | summary, slot)-->
 //       peer_connection --> replica holder's cluster_manager --> its shard   (anti-entropy:
 //       differing keys then travel as replicate and fetch)
+//   REST thread --(dashboard, sink)--> admin --(dashboard)--> cluster_manager --(status)-->
+//       every peer_connection --> remote cluster_endpoint --> its admin  (the dashboard's
+//       figures, GET /ovo/dashboard: one second for each peer, then it is shown down)
 
 #include "core/admin_types.hpp"
+#include "core/cluster_figures.hpp"
 #include "core/command.hpp"
 #include "core/object_record.hpp"
 #include "core/slot_digest.hpp"
@@ -51,6 +55,16 @@ class reply_sink {
   virtual void deliver(reply answer) = 0;
 };
 using reply_sink_ptr = std::shared_ptr<reply_sink>;
+
+/// Where the admin actor delivers the dashboard's figures (GET /ovo/dashboard), or why there
+/// are none; implemented by the REST layer like reply_sink.
+class figures_sink {
+ public:
+  virtual ~figures_sink() = default;
+  virtual void deliver(cluster_figures figures) = 0;
+  virtual void fail(std::string why) = 0;
+};
+using figures_sink_ptr = std::shared_ptr<figures_sink>;
 
 // -- inspectors: every type that may cross the network ------------------------------------------
 
@@ -89,7 +103,23 @@ typename Inspector::result_type inspect(Inspector& f, node_status& x) {
   return f(caf::meta::type_name("node_status"), x.name, x.uptime_ms, x.objects, x.counters,
            x.rss_bytes, x.lagging_writes, x.out_of_sync, x.slots, x.arriving, x.leaving, x.requests,
            x.forwarded, x.expired_keys, x.rebalance_passes, x.slots_moved, x.slot_entries_sent,
-           x.slot_move_ms, x.peers_up, x.peers_down);
+           x.slot_move_ms, x.peers_up, x.peers_down, x.arriving_slots, x.rebalancing, x.pass_slots,
+           x.pass_done);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_figures& x) {
+  return f(caf::meta::type_name("node_figures"), x.node, x.answered, x.status);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, slot_figures& x) {
+  return f(caf::meta::type_name("slot_figures"), x.owner, x.replicas);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cluster_figures& x) {
+  return f(caf::meta::type_name("cluster_figures"), x.answered_by, x.nodes, x.slots);
 }
 
 template <class Inspector>
@@ -112,6 +142,7 @@ typename Inspector::result_type inspect(Inspector& f, pass_report& x) {
 }  // namespace ovo
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ovo::reply_sink_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ovo::figures_sink_ptr)
 
 CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
 CAF_ADD_TYPE_ID(ovo, (ovo::command))
@@ -192,6 +223,9 @@ CAF_ADD_ATOM(ovo, ovo, verify_atom, "verify")
 CAF_ADD_ATOM(ovo, ovo, pull_atom, "pull")
 /// The live object keys of one slot (GET /ovo/keys is built slot by slot).
 CAF_ADD_ATOM(ovo, ovo, keys_atom, "keys")
+CAF_ADD_TYPE_ID(ovo, (ovo::cluster_figures))
+/// The figures of the whole cluster for the dashboard (GET /ovo/dashboard).
+CAF_ADD_ATOM(ovo, ovo, dashboard_atom, "dashboard")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
@@ -254,7 +288,9 @@ using admin_actor =
                      caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>,
                      caf::replies_to<twin_atom, std::string, bool>::with<bool>,
                      // (repair?): this node's slots compared with their replica holders.
-                     caf::replies_to<verify_atom, bool>::with<verify_report>>;
+                     caf::replies_to<verify_atom, bool>::with<verify_report>,
+                     // The cluster's figures for REST's dashboard (local only: the sink).
+                     caf::reacts_to<dashboard_atom, figures_sink_ptr>>;
 
 }  // namespace ovo
 
@@ -271,7 +307,7 @@ namespace ovo {
 
 /// The version of the peer protocol below: a node refuses a peer that introduces itself with
 /// another one. Bump it whenever a peer message or a type it carries changes.
-constexpr uint32_t cluster_protocol_version = 2;
+constexpr uint32_t cluster_protocol_version = 3;
 
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.
@@ -301,7 +337,11 @@ using cluster_admin_actor =
     caf::typed_actor<caf::replies_to<leave_atom>::with<bool>,
                      caf::replies_to<rebalance_atom, caf::get_atom>::with<pass_report>,
                      caf::replies_to<caf::join_atom, std::string, uint16_t>::with<bool>,
-                     caf::replies_to<verify_atom, bool>::with<verify_report>>;
+                     caf::replies_to<verify_atom, bool>::with<verify_report>,
+                     // The cluster's part of this node's status (slots, arrivals, passes).
+                     caf::replies_to<status_atom>::with<node_status>,
+                     // The view, the slot map and every peer's status (its own left to admin).
+                     caf::replies_to<dashboard_atom>::with<cluster_figures>>;
 
 /// What the node's own actors send the cluster manager: REST's cluster queries, a peer
 /// connection's up/down, its own timers.
@@ -324,8 +364,10 @@ using cluster_manager_actor =
 /// (so a remote sender can reach nothing else), and the way to its admin actor for ovoctl:
 /// (admin, token) is answered only with the node's admin token (Settings.AdminTokenFile), or,
 /// when it has none, only over a loopback connection.
+/// (status) is answered by the admin actor: this node's figures for a peer's dashboard.
 using cluster_endpoint_actor =
-    cluster_peer_actor::extend<caf::replies_to<admin_atom, std::string>::with<admin_actor>>;
+    cluster_peer_actor::extend<caf::replies_to<admin_atom, std::string>::with<admin_actor>,
+                               caf::replies_to<status_atom>::with<node_status>>;
 
 /// One remote node as seen from here: connects (and reconnects with backoff) to its cluster
 /// manager, forwards commands and key moves to it, fails fast while it is unreachable.
@@ -340,6 +382,8 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<summary_atom, int>::with<std::vector<key_version>>,
     caf::replies_to<pull_atom, int, std::string>::with<uint64_t>,
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
+    // The peer's status, for this node's dashboard.
+    caf::replies_to<status_atom>::with<node_status>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>, caf::reacts_to<caf::connect_atom>,
     // The probe's answer: whether the peer's APIPort accepts connections.
     caf::reacts_to<caf::connect_atom, bool>,

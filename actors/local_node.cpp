@@ -102,6 +102,10 @@ void local_node::gather_status(std::function<void(std::optional<node_status>)> d
       });
 }
 
+void local_node::gather_figures(figures_sink_ptr sink) const {
+  send_and_run_here(admin_, dashboard_atom_v, std::move(sink));
+}
+
 void local_node::stop() const {
   for (const auto& s : shards_) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(scheduler_, caf::exit_reason::user_shutdown);

@@ -35,6 +35,9 @@ class local_node {
   /// This node's figures (ovoctl status's), delivered to `done` on a CAF thread; nothing when
   /// they could not be gathered in time. Never blocks the caller.
   void gather_status(std::function<void(std::optional<node_status>)> done) const;
+  /// Gathers the dashboard's figures of the whole cluster (over the peer links) into `sink`.
+  /// Thread-safe and never blocks, like route.
+  void gather_figures(figures_sink_ptr sink) const;
 
   /// Tells every actor to stop; ~actor_system then waits for them.
   void stop() const;

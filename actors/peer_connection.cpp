@@ -155,7 +155,7 @@ void retry_later(self_ptr self) {
 }
 
 /// Introduces this node to the peer's cluster manager; the answer is the peer's view.
-void join(self_ptr self, cluster_peer_actor remote) {
+void join(self_ptr self, cluster_endpoint_actor remote) {
   self->request(remote, defaults::peer_join_timeout, caf::join_atom_v, cluster_protocol_version,
                 self->state.me)
       .then(
@@ -205,7 +205,7 @@ void connect_reachable(self_ptr self) {
                 st.api_port)
       .then(
           [self](const caf::node_id&, caf::strong_actor_ptr& handle, const std::set<std::string>&) {
-            auto remote = caf::actor_cast<cluster_peer_actor>(std::move(handle));
+            auto remote = caf::actor_cast<cluster_endpoint_actor>(std::move(handle));
             if (!remote) {
               component_log("cluster")->warn("{} published no cluster manager; retrying",
                                              self->state.peer_name);
@@ -300,6 +300,7 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
       [self](summary_atom atom, int slot) {
         return relay<std::vector<key_version>>(self, atom, slot);
       },
+      [self](status_atom atom) { return relay<node_status>(self, atom); },
       [self](caf::update_atom, std::vector<node_info>& view) {
         if (self->state.remote) self->send(self->state.remote, caf::update_atom_v, std::move(view));
       },

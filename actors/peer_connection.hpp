@@ -26,9 +26,9 @@ struct peer_connection_state {
   std::string peer_name;
   std::string api_host;
   uint16_t api_port = 0;
-  node_info me;                 ///< introduced to the peer on every (re)connect
-  cluster_manager_actor local;  ///< our cluster manager: told about views and up/down
-  cluster_peer_actor remote;    ///< the peer's cluster endpoint; invalid while disconnected
+  node_info me;                   ///< introduced to the peer on every (re)connect
+  cluster_manager_actor local;    ///< our cluster manager: told about views and up/down
+  cluster_endpoint_actor remote;  ///< the peer's cluster endpoint; invalid while disconnected
   peer_link_options options;
   std::chrono::milliseconds backoff;  ///< wait before the next attempt
   bool connecting = false;

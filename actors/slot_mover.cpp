@@ -127,6 +127,7 @@ void push_next(self_ptr self, const pass_ptr& p) {
     return;
   }
   push_slot(self, p, p->plan[p->next++]);
+  self->state.mover.pass_done = p->next;
 }
 
 void finish_pass(self_ptr self, const pass_ptr& p) {
@@ -197,6 +198,8 @@ void start_pass(self_ptr self) {
         }
         forget_lost_holders(st.mover);
         p->plan = plan_pushes(st.mover.last, p->now, me, *has_data);
+        st.mover.pass_slots = p->plan.size();
+        st.mover.pass_done = 0;
         // Slots that need no push are settled for this layout.
         std::array<bool, slot_count> planned{};
         for (const auto& push : p->plan) planned[static_cast<std::size_t>(push.slot)] = true;

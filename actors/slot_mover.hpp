@@ -21,6 +21,8 @@ struct slot_mover_state {
   bool running = false;  ///< a pass is in progress
   bool again = false;    ///< the layout changed during the pass: run another one after it
   std::size_t passes_done = 0;
+  std::size_t pass_slots = 0;  ///< slot pushes the running (or last) pass planned
+  std::size_t pass_done = 0;   ///< of which started so far (the dashboard's progress)
   /// Nodes whose connection dropped since the last pass: replica writes to them may have
   /// failed, so the next pass sends them their slots again even if the layout looks the same.
   std::set<std::string> lost_contact;

@@ -28,6 +28,9 @@ inline constexpr int max_json_depth = 64;
 inline constexpr auto local_move_timeout = std::chrono::seconds(5);
 /// Gathering counts and key lists from every shard.
 inline constexpr auto node_query_timeout = std::chrono::seconds(10);
+/// A peer's status for the dashboard: one that does not answer in time is shown down, so a
+/// frozen node does not hold the page up (the page polls every second).
+inline constexpr auto dashboard_peer_timeout = std::chrono::seconds(1);
 /// At most how long a starting node waits for its cluster manager's first routing table.
 inline constexpr auto startup_wait = std::chrono::seconds(5);
 

@@ -29,6 +29,10 @@ struct node_status {
   uint64_t slot_move_ms = 0;            ///< time they took
   std::vector<std::string> peers_up;    ///< the other members this node's links reach
   std::vector<std::string> peers_down;  ///< the other members they do not reach now
+  std::vector<int> arriving_slots;      ///< which slots are arriving (the cluster manager's count)
+  bool rebalancing = false;             ///< a pass of this node is moving slots
+  uint32_t pass_slots = 0;              ///< slots that pass hands over
+  uint32_t pass_done = 0;               ///< of which handled so far
 };
 
 /// The outcome of one rebalancing pass on one node.

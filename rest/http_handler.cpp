@@ -2,6 +2,8 @@
 
 #include "core/logging.hpp"
 #include "core/utf8.hpp"
+#include "rest/dashboard_page.hpp"
+#include "rest/dashboard_reply.hpp"
 #include "rest/envelope.hpp"
 #include "rest/error_header.hpp"
 #include "rest/metrics_text.hpp"
@@ -70,12 +72,16 @@ bool is_probe(const std::string& resource) {
   return resource == "/healthz" || resource == "/readyz";
 }
 
+/// The dashboard page is static: a browser cannot send a bearer token when opening it, and its
+/// figures come from /ovo/dashboard, which needs one (docs/security.md, "REST tokens").
+bool is_public_page(const std::string& resource) { return resource == "/ui"; }
+
 /// The scope of the request's bearer token, or the 401 to answer when tokens are on and it
 /// has none of this node's.
 std::variant<token_scope, reply> authorize(const access_tokens& tokens,
                                            const Http::Request& request) {
   if (tokens.empty()) return token_scope::read_write;
-  if (is_probe(request.resource())) return token_scope::read;
+  if (is_probe(request.resource()) || is_public_page(request.resource())) return token_scope::read;
   const auto header = request.headers().tryGet<Http::Header::Authorization>();
   if (!header)
     return failure(status::unauthorized,
@@ -86,7 +92,7 @@ std::variant<token_scope, reply> authorize(const access_tokens& tokens,
 }
 
 /// Answers one request through its moved ResponseWriter, from whichever thread delivers, and
-/// records the answer and its latency.
+/// records the answer and its latency (GET /metrics).
 class http_reply_sink final : public reply_sink {
  public:
   http_reply_sink(Http::ResponseWriter writer, bool keep_alive,
@@ -108,34 +114,38 @@ class http_reply_sink final : public reply_sink {
   /// The request became this operation (metrics count it under its name).
   void operation(op kind) { operation_ = static_cast<std::size_t>(kind); }
 
-  /// Answers 200 with `body` as it is (not an envelope).
-  void deliver_raw(std::string body, const Http::Mime::MediaType& type) {
-    if (delivered_) return;
-    delivered_ = true;
-    try {
-      set_connection_header();
-      writer_.send(Http::Code::Ok, body, type);
-    } catch (const std::exception& e) {
-      component_log("rest")->debug("could not send a response: {}", e.what());
-    }
-    finished(status::ok);
-  }
-
   void deliver(reply answer) override {
     if (delivered_) return;
+    auto& headers = writer_.headers();
+    if (answer.code == status::wrong_method) headers.add<allow_header>(allow_);
+    if (answer.code == status::unauthorized) headers.add<www_authenticate_header>();
+    const auto row = status_table(answer.code);
+    if (answer.code != status::ok) {
+      auto reason = error_header_text(answer.message);
+      component_log("rest")->debug("answered {}/{}: {}", row.http, row.code, reason);
+      headers.add<ovo_error_header>(std::move(reason));
+    }
+    send(answer.code, static_cast<Http::Code>(row.http), encode_envelope(answer), json_mime());
+  }
+
+  /// Answers a body as it is, with its own content type (rest/raw_response.hpp).
+  void deliver_raw(const raw_response& answer) {
+    if (delivered_) return;
+    send(answer.http_status == 200 ? status::ok : status::unavailable,
+         static_cast<Http::Code>(answer.http_status), answer.body,
+         Http::Mime::MediaType::fromString(answer.content_type));
+  }
+
+ private:
+  /// `outcome`: the answer as the metrics count it.
+  void send(status outcome, Http::Code code, const std::string& body,
+            const Http::Mime::MediaType& mime) {
     delivered_ = true;
     try {
-      set_connection_header();
       auto& headers = writer_.headers();
-      if (answer.code == status::wrong_method) headers.add<allow_header>(allow_);
-      if (answer.code == status::unauthorized) headers.add<www_authenticate_header>();
-      const auto row = status_table(answer.code);
-      if (answer.code != status::ok) {
-        auto reason = error_header_text(answer.message);
-        component_log("rest")->debug("answered {}/{}: {}", row.http, row.code, reason);
-        headers.add<ovo_error_header>(std::move(reason));
-      }
-      const auto code = static_cast<Http::Code>(row.http);
+      headers.remove<Http::Header::Connection>();
+      headers.add<Http::Header::Connection>(keep_alive_ ? Http::ConnectionControl::KeepAlive
+                                                        : Http::ConnectionControl::Close);
       // The promise is dropped, not given a .then(): this may run on an actor thread or on
       // another reactor, and Pistache 0.0.5 resolves the promise send() returns on the
       // connection's reactor thread without locking it (the chained half of putOnWire's
@@ -143,24 +153,12 @@ class http_reply_sink final : public reply_sink {
       // SIGSEGV in Transport::asyncWriteImpl under load in a cluster, where answers come from
       // actor threads while reactors sit idle. A rejected promise without continuations is
       // simply dropped.
-      writer_.send(code, encode_envelope(answer), json_mime());
+      writer_.send(code, body, mime);
     } catch (const std::exception& e) {
       // The client went away or the server is closing: nobody is left to answer.
       component_log("rest")->debug("could not send a response: {}", e.what());
     }
-    finished(answer.code);
-  }
-
- private:
-  void set_connection_header() {
-    auto& headers = writer_.headers();
-    headers.remove<Http::Header::Connection>();
-    headers.add<Http::Header::Connection>(keep_alive_ ? Http::ConnectionControl::KeepAlive
-                                                      : Http::ConnectionControl::Close);
-  }
-
-  void finished(status code) {
-    tracker_->answered.record(operation_, code, std::chrono::steady_clock::now() - arrived_);
+    tracker_->answered.record(operation_, outcome, std::chrono::steady_clock::now() - arrived_);
     --tracker_->in_flight;
   }
 
@@ -178,8 +176,8 @@ void answer_metrics(const local_node& node, std::shared_ptr<http_reply_sink> sin
                     std::shared_ptr<request_tracker> tracker) {
   node.gather_status(
       [sink = std::move(sink), tracker = std::move(tracker)](std::optional<node_status> status) {
-        static const auto type = Http::Mime::MediaType::fromString(metrics_content_type);
-        sink->deliver_raw(metrics_text(tracker->answered, status, read_process_stats()), type);
+        sink->deliver_raw({200, metrics_content_type,
+                           metrics_text(tracker->answered, status, read_process_stats())});
       });
 }
 
@@ -237,6 +235,14 @@ void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter w
   }
   if (*match.target == endpoint::metrics) {
     answer_metrics(*ctx.node, std::move(sink), ctx.tracker);
+    return;
+  }
+  if (*match.target == endpoint::dashboard_page) {
+    sink->deliver_raw({200, "text/html; charset=utf-8", std::string(dashboard_page_html())});
+    return;
+  }
+  if (*match.target == endpoint::dashboard_figures) {
+    ctx.node->gather_figures(std::make_shared<dashboard_reply<http_reply_sink>>(std::move(sink)));
     return;
   }
   auto key = percent_decode(match.raw_key);

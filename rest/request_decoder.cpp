@@ -248,6 +248,8 @@ op op_for(endpoint target) {
     case endpoint::health:
     case endpoint::metrics:
     case endpoint::scan:
+    case endpoint::dashboard_page:
+    case endpoint::dashboard_figures:
       break;  // answered before any command is built (scan: from the query, scan_query)
   }
   return op::get;

@@ -64,6 +64,10 @@ const path_rule health{"", endpoint::health, std::nullopt, std::nullopt, std::nu
 const path_rule readiness{"", endpoint::readiness, std::nullopt, std::nullopt, std::nullopt, "GET"};
 const path_rule metrics{"", endpoint::metrics, std::nullopt, std::nullopt, std::nullopt, "GET"};
 const path_rule scan{"", endpoint::scan, std::nullopt, std::nullopt, std::nullopt, "GET"};
+const path_rule dashboard_page{
+    "", endpoint::dashboard_page, std::nullopt, std::nullopt, std::nullopt, "GET"};
+const path_rule dashboard_figures{
+    "", endpoint::dashboard_figures, std::nullopt, std::nullopt, std::nullopt, "GET"};
 
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -98,6 +102,8 @@ route_match match_route(http_method method, std::string_view path) {
   if (path == "/healthz") return pick(health, method, {});
   if (path == "/readyz") return pick(readiness, method, {});
   if (path == "/metrics") return pick(metrics, method, {});
+  if (path == "/ui") return pick(dashboard_page, method, {});
+  if (path == "/ovo/dashboard") return pick(dashboard_figures, method, {});
   return {};
 }
 

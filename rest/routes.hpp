@@ -30,6 +30,8 @@ enum class endpoint {
   readiness,                  // GET    /readyz
   metrics,                    // GET    /metrics (Prometheus text, answered by the REST layer)
   scan,                       // GET    /ovo/scan?cursor=C&count=N&match=GLOB
+  dashboard_page,             // GET    /ui (a static page: answered by the REST layer)
+  dashboard_figures,          // GET    /ovo/dashboard (what that page polls)
 };
 
 struct route_match {

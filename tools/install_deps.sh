@@ -6,6 +6,7 @@ packages=(
   libcaf-dev libpistache-dev nlohmann-json3-dev rapidjson-dev libspdlog-dev libabsl-dev
   doctest-dev libcurl4-openssl-dev clang-format libxxhash-dev iproute2 iptables libssl-dev openssl
   libsystemd-dev libcli11-dev prometheus-cpp-dev
+  chromium  # dashboard_test loads /ui in a real browser
 )
 missing=()
 for package in "${packages[@]}"; do
