@@ -6,6 +6,7 @@ packages=(
   libcaf-dev libpistache-dev nlohmann-json3-dev rapidjson-dev libspdlog-dev libabsl-dev
   doctest-dev libcurl4-openssl-dev clang-format libxxhash-dev iproute2 iptables libssl-dev openssl
   libsystemd-dev libcli11-dev prometheus-cpp-dev
+  python3 python3-yaml
 )
 missing=()
 for package in "${packages[@]}"; do

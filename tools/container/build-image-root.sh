@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The container image's build stage (deploy/Dockerfile runs exactly this), also run by CI
-# outside Docker (ctest "container: image root"): installs the build dependencies, builds (a
+# outside Docker (ctest deploy_image_root_runs): installs the build dependencies, builds (a
 # no-op when build/ is current) and installs the programs, the sample configuration and the
 # docs under DEST/usr/local, stripped. Usage: build-image-root.sh DEST
 set -euo pipefail
