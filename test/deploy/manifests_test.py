@@ -291,8 +291,7 @@ def main(source, ovo, ovoctl):
     pods = check_kubernetes(objects, image, progs, bounds, checks)
     if pods:
         sts = next(o for o in objects if o["kind"] == "StatefulSet")
-        spec = sts["spec"]["template"]["spec"]["containers"][0]
-        run_pods(pods, spec, image, progs, bounds, checks)
+        run_pods(pods, sts["spec"]["template"]["spec"], image, progs, bounds, checks)
     return checks.done()
 
 

@@ -26,10 +26,8 @@ def free_port():
 def on_loopback(pods):
     """Each pod's variables with its addresses swapped for 127.0.0.1 and free ports; also the
     swap per pod (manifest port -> port here)."""
-    ports = {c.config["ServerNode"]["Node"]["Name"]: {} for c in pods}
-    for c in pods:
-        node = c.config["ServerNode"]["Node"]
-        ports[node["Name"]] = {node["Port"]: free_port(), node["APIPort"]: free_port()}
+    nodes = [c.config["ServerNode"]["Node"] for c in pods]
+    ports = {n["Name"]: {n["Port"]: free_port(), n["APIPort"]: free_port()} for n in nodes}
     swapped = []
     for c in pods:
         node = c.config["ServerNode"]["Node"]
@@ -69,7 +67,7 @@ class Running:
 
     def __init__(self, programs, pod, env, ports, image, mount, scratch):
         self.pod, self.ports = pod, ports
-        root = Path(scratch) / pod.where.split()[-1]
+        self.root = root = Path(scratch) / pod.where.split()[-1]
         self.workdir = root / image.workdir.lstrip("/")
         self.volume = root / mount.lstrip("/")
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -96,8 +94,9 @@ def wait_for(condition, seconds):
     return condition()
 
 
-def run_pods(pods, spec, image, programs, bounds, checks):
+def run_pods(pods, pod_spec, image, programs, bounds, checks):
     """The StatefulSet's pods as processes: probes, the volume, preStop, SIGTERM."""
+    spec = pod_spec["containers"][0]
     if not all(c.config for c in pods):
         checks.expect(False, "the pods were not started: their configuration is wrong (above)")
         return
@@ -105,12 +104,15 @@ def run_pods(pods, spec, image, programs, bounds, checks):
                   if not m.get("readOnly")), None)
     if not checks.expect(mount is not None, f"{pods[0].where}: no writable volume is mounted"):
         return
+    # compose has only the image's volume: both must be where the node writes <conf>.temp.
+    checks.expect(mount in image.volumes, f"{pods[0].where}: mounts {mount}, the image's VOLUME "
+                  f"is {image.volumes}")
     rest = pods[0].config["ServerNode"]["Node"]["Port"]
     with tempfile.TemporaryDirectory(prefix="ovo-pods-") as scratch:
         nodes = [Running(programs, pod, env, ports, image, mount, scratch)
                  for pod, (env, ports) in zip(pods, on_loopback(pods))]
         try:
-            exercise(nodes, rest, spec, mount, programs, bounds, checks)
+            exercise(nodes, rest, pod_spec, mount, programs, bounds, checks)
         finally:
             for node in nodes:
                 if node.process.poll() is None:
@@ -118,7 +120,8 @@ def run_pods(pods, spec, image, programs, bounds, checks):
                     node.process.wait()
 
 
-def exercise(nodes, rest, spec, mount, programs, bounds, checks):
+def exercise(nodes, rest, pod_spec, mount, programs, bounds, checks):
+    """Probes as kubelet asks them, the volume, the first pod's preStop, SIGTERM to the rest."""
     for node in nodes:
         alive = wait_for(lambda: node.process.poll() is not None or
                          node.probe(rest, "/healthz")[0] == 200, 15)
@@ -140,18 +143,18 @@ def exercise(nodes, rest, spec, mount, programs, bounds, checks):
                   f"/readyz before ready: {set(unready)}, not 503/14 with the reason")
     for node in nodes:
         checks.expect(any(node.volume.glob("*.temp")), f"{node.pod.where}: no <conf>.temp in "
-                      f"the volume mounted at {mount} (working "
-                      f"directory {node.workdir}): {list(node.volume.parent.rglob('*.temp'))}")
+                      f"the volume mounted at {mount} with the working directory at "
+                      f"{node.workdir}; found {list(node.root.rglob('*.temp'))}")
     leaving = nodes[0]
     argv = [programs.ovoctl] + [
         re.sub(r":(\d+)$", lambda m: f":{leaving.ports.get(int(m.group(1)), m.group(1))}", arg)
-        for arg in pre_stop(spec)[1:]]
+        for arg in pre_stop(pod_spec["containers"][0])[1:]]
     left = run(argv, timeout=bounds[0] + 30)
     checks.expect(left.returncode == 0, f"{leaving.pod.where}: preStop ({' '.join(argv)}) "
                   f"exited {left.returncode}:\n{tail(left.stdout + left.stderr)}")
     checks.expect(wait_for(lambda: leaving.process.poll() is not None, 15),
                   f"{leaving.pod.where}: still running 15 s after preStop's leave")
-    grace = spec.get("terminationGracePeriodSeconds", 30)
+    grace = pod_spec.get("terminationGracePeriodSeconds", 30)
     for node in nodes[1:]:
         node.process.send_signal(signal.SIGTERM)
         checks.expect(wait_for(lambda: node.process.poll() is not None, grace),
