@@ -34,8 +34,8 @@ def settings_by_variable(config):
 
 def has_effect(text, shown):
     """Whether a variable's text is what --print-config shows for it."""
-    if isinstance(shown, bool):
-        return text in ("true", "false") and shown == (text == "true")
+    if isinstance(shown, bool):  # the spellings `ovo --help` accepts
+        return text in (("true", "1", "yes", "on") if shown else ("false", "0", "no", "off"))
     if isinstance(shown, int):
         return re.fullmatch(r"-?\d+", text) is not None and int(text) == shown
     if isinstance(shown, str):
