@@ -7,6 +7,7 @@ packages=(
   doctest-dev libcurl4-openssl-dev clang-format libxxhash-dev iproute2 iptables libssl-dev openssl
   libsystemd-dev libcli11-dev prometheus-cpp-dev
   chromium  # dashboard_test loads /ui in a real browser
+  python3 python3-yaml
 )
 missing=()
 for package in "${packages[@]}"; do
