@@ -14,6 +14,19 @@ OVO_SCHEME=${OVO_SCHEME:-http}
 curl_tls=()
 [ -z "${OVO_CA:-}" ] || curl_tls=(--cacert "$OVO_CA")
 
+# load_unique_keys PORT: writes $TOTAL distinct keys (load_unique.lua, $THREADS threads, TTL
+# from $TTL) into the node on PORT; returns once it holds them, at most after 600 s.
+load_unique_keys() {
+  wrk -t"$THREADS" -c50 -d600s -s tools/bench/load_unique.lua "http://127.0.0.1:$1" >/dev/null &
+  local loader=$!
+  for _ in $(seq 600); do
+    sleep 1
+    [ "$(key_count "$1")" -ge "$TOTAL" ] && break
+  done
+  kill "$loader" 2>/dev/null || true
+  wait "$loader" 2>/dev/null || true
+}
+
 # Starts $OVO_BIN on $1 (REST port) with the Settings JSON $2; sets NODE_PID and NODE_DIR.
 start_node() {
   NODE_DIR=$(mktemp -d /tmp/ovo-bench-XXXXXX)

@@ -24,15 +24,7 @@ p99_ms() {
 }
 
 load_started=$(date +%s)
-TTL=$TTL_SECONDS wrk -t"$THREADS" -c50 -d600s -s tools/bench/load_unique.lua \
-  "http://127.0.0.1:$NODE_PORT" >/dev/null &
-wrk_pid=$!
-for _ in $(seq 600); do
-  sleep 1
-  [ "$(key_count "$NODE_PORT")" -ge "$TOTAL" ] && break
-done
-kill "$wrk_pid" 2>/dev/null || true
-wait "$wrk_pid" 2>/dev/null || true
+TTL=$TTL_SECONDS load_unique_keys "$NODE_PORT"
 loaded=$(key_count "$NODE_PORT")
 load_seconds=$(($(date +%s) - load_started))
 if ((load_seconds + 15 >= TTL_SECONDS)); then

@@ -22,14 +22,7 @@ p99_ms() {
     $1 == "99%" { print ms($2) }'
 }
 
-wrk -t"$THREADS" -c50 -d600s -s tools/bench/load_unique.lua "http://127.0.0.1:$NODE_PORT" >/dev/null &
-loader=$!
-for _ in $(seq 600); do
-  sleep 1
-  [ "$(key_count "$NODE_PORT")" -ge "$TOTAL" ] && break
-done
-kill "$loader" 2>/dev/null || true
-wait "$loader" 2>/dev/null || true
+load_unique_keys "$NODE_PORT"
 idle=$(p99_ms)
 # Listings back to back, each timed; at most 200 of them, and none after the window.
 (for _ in $(seq 200); do
