@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,14 +69,35 @@ std::string generated_config(const node_options& options, uint16_t port, uint16_
          R"(,"Settings":)" + options.settings_json + "}";
 }
 
+/// This process's own block of ports: the first block, from a pid-derived start, whose lock
+/// file this process holds. The lock (released when the process exits, however it exits) is
+/// what keeps two test processes of `ctest -j2` apart: by pid alone, one pair in 300 shared a
+/// block, and a port one test had freed (a node killed, about to restart) could then be taken
+/// by the other test's node.
+int own_port_block(int blocks) {
+  const auto dir = std::filesystem::temp_directory_path() / "ovo-test-ports";
+  std::error_code ignored;
+  std::filesystem::create_directories(dir, ignored);
+  const int start = static_cast<int>(getpid() % blocks);
+  for (int i = 0; i < blocks; ++i) {
+    const int block = (start + i) % blocks;
+    const auto path = (dir / ("block-" + std::to_string(block))).string();
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) continue;
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) return block;  // fd stays open: the lock is ours
+    ::close(fd);
+  }
+  FAIL("every port block under " << dir << " is locked by another test process");
+  return 0;
+}
+
 }  // namespace
 
 uint16_t free_port() {
-  // Asking the kernel for port 0 raced with parallel test processes (ctest -j2): a released port
-  // could be handed to another process before our node bound it. Ports below Linux's ephemeral
-  // range (32768+) are never chosen by the kernel, and each test process takes its own block.
+  // Ports below Linux's ephemeral range (32768+) are never chosen by the kernel, so only other
+  // test processes could take them, and each test process takes its own block.
   constexpr int block_size = 40, blocks = 300, first_port = 20000;
-  static const int block_start = first_port + static_cast<int>(getpid() % blocks) * block_size;
+  static const int block_start = first_port + own_port_block(blocks) * block_size;
   static int next = 0;
   for (int tries = 0; tries < block_size; ++tries) {
     const auto port = static_cast<uint16_t>(block_start + next++ % block_size);

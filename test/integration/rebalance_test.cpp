@@ -288,7 +288,12 @@ TEST_CASE("churn inside one arrival window: kill, restart, then a graceful leave
   REQUIRE(c.converged({0, 1, 2}, 3));
   REQUIRE(c.wait_for_exact_placement({0, 1, 2}, data.keys).empty());
   CHECK(c.nodes[2]->stop(SIGTERM, 30s) == 0);
-  CHECK(c.converged({0, 1}, 2));
+  const bool one_cluster_of_two = c.converged({0, 1}, 2);
+  CHECK(one_cluster_of_two);
+  // Seen once in CI, never reproduced alone (130 runs): the logs are what would explain it.
+  if (!one_cluster_of_two)
+    for (int node : {0, 1, 2})
+      MESSAGE(c.name(node) << "'s log:\n" << c.nodes[static_cast<std::size_t>(node)]->log());
   const auto misplaced = c.wait_for_exact_placement({0, 1}, data.keys);
   CHECK(misplaced.empty());
   if (!misplaced.empty())
