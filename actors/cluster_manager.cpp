@@ -19,6 +19,9 @@ namespace {
 
 using self_ptr = cluster_manager_actor::stateful_pointer<cluster_manager_state>;
 
+/// How the connection to a node known only by address (ovoctl join) is named until it answers.
+constexpr const char* seed_prefix = "seed ";
+
 peer_link_options link_options(const cluster_options& options) {
   return {options.replica_timeout, options.probe_peers, options.transport};
 }
@@ -244,6 +247,7 @@ void take_over(self_ptr self, const std::string& name) {
 /// then (the other side, if alive and in a minority, has stopped serving by then).
 void link_changed(self_ptr self, const std::string& name, bool up) {
   auto& st = self->state;
+  if (!st.peers.count(name)) return;  // a connection forgotten or retired, still reporting
   const auto* node = st.view->find(name);
   if (node && node->leaving && !up) {
     forget(self, name);
@@ -276,7 +280,7 @@ void link_changed(self_ptr self, const std::string& name, bool up) {
 /// tells where each one is meanwhile.
 void join_seed(self_ptr self, const std::string& host, uint16_t port) {
   auto& st = self->state;
-  const auto name = "seed " + host + ":" + std::to_string(port);
+  const auto name = seed_prefix + host + ":" + std::to_string(port);
   if (st.peers.count(name)) return;
   component_log("cluster")->info("joining the cluster of {}:{}", host, port);
   st.held.fill(false);
@@ -284,6 +288,25 @@ void join_seed(self_ptr self, const std::string& host, uint16_t port) {
   auto me = caf::actor_cast<cluster_manager_actor>(self);
   st.peers[name] =
       self->spawn(peer_connection, name, host, port, st.view->self(), me, link_options(st.options));
+}
+
+/// A seed contacted by address (ovoctl join) answered with its view, whose first node is the
+/// seed itself: the connection by that name (view_changed spawned it) stands for the seed from
+/// now on. The seed's own connection goes, or the seed would count as two members.
+void retire_seed(self_ptr self, const std::string& answered_as) {
+  auto& st = self->state;
+  for (auto it = st.peers.begin(); it != st.peers.end(); ++it) {
+    if (it->first == answered_as || it->first.rfind(seed_prefix, 0) != 0 ||
+        caf::actor_cast<caf::strong_actor_ptr>(it->second) != self->current_sender())
+      continue;
+    component_log("cluster")->info("{} is {}: its own connection stands for it now", it->first,
+                                   answered_as);
+    self->send_exit(it->second, caf::exit_reason::user_shutdown);
+    st.links_up.erase(it->first);
+    st.peers.erase(it);
+    check_majority(self);
+    return;
+  }
 }
 
 /// Starts a graceful leave: the layout stops giving this node slots, passes hand them over,
@@ -389,6 +412,7 @@ cluster_manager_actor::behavior_type cluster_manager(
           view_changed(self);
         else if (bootstrapping)  // the view came by a join already: only where the data is is new
           publish_routing(self);
+        if (!nodes.empty()) retire_seed(self, nodes.front().name);
       },
       [self](peer_state_atom, std::string& name, bool up) { link_changed(self, name, up); },
       [self](peer_state_atom, std::string& name, int64_t change) {

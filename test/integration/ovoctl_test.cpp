@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -250,4 +251,30 @@ TEST_CASE("a node started alone joins through ovoctl: every key reads right away
     CHECK(node["State"] == "ACTIVE");
     if (node["Name"] == "late") CHECK_FALSE(node["HashRange"].empty());
   }
+}
+
+TEST_CASE(
+    "a node joined through ovoctl counts its seed once: with the seed killed, it and the "
+    "third node are a majority and serve") {
+  test_cluster c(2);
+  REQUIRE(c.converged({0, 1}, 2));
+  node_options alone;
+  alone.name = "late";
+  node_process late(alone);
+  const auto config = json::parse(read_file(late.config_path()));
+  const auto late_address =
+      "127.0.0.1:" + std::to_string(config["ServerNode"]["Node"]["APIPort"].get<int>());
+  REQUIRE(run_ovoctl({"--node", late_address, "join", late_address, "--seed", c.api_address(0)})
+              .exit_code == 0);
+  REQUIRE(c.converged({0, 1}, 3));
+  const auto log_before_kill = late.log().size();  // joining, it was a minority for a moment
+  c.nodes[0]->stop(SIGKILL, 2s);
+  REQUIRE(c.failed_over({1}, 0));
+  // late and node1 are 2 of 3 members; the seed's connection is no fourth one.
+  http_client client;
+  CHECK(within(5, [&] { return client.get(late.url("/readyz")).status == 200; }));
+  const auto put = client.request("PUT", late.url("/ovo/keystorage"),
+                                  R"({"Key":"after-seed-died","Data":"dg=="})");
+  CHECK(put.status == 200);
+  CHECK(late.log().find("no majority", log_before_kill) == std::string::npos);
 }
