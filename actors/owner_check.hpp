@@ -13,10 +13,12 @@
 
 namespace ovo {
 
-/// Runs `run(table)` when this node owns `cmd`'s slot in the current routing table (or `cmd`
-/// addresses no key); otherwise passes `cmd` on to the owner and delivers its answer. Views
-/// that disagree for a moment can send a command back and forth: after max_forward_hops a read
-/// is answered here, a write is refused (nothing is written, the client may retry).
+/// Runs `run(table, deliver)` when this node owns `cmd`'s slot in the current routing table (or
+/// `cmd` addresses no key); otherwise passes `cmd` on to the owner and delivers its answer.
+/// Views that disagree for a moment can send a command back and forth: after max_forward_hops
+/// a write is refused (nothing is written, the client may retry) and a read is answered here,
+/// but only with what this node holds: a miss here proves nothing, since the slot is not ours
+/// (a node that had handed the slot over answered 404 for keys its owner held).
 template <class Self, class Deliver, class Run>
 void run_as_owner(Self self, const command& cmd, const Deliver& deliver, Run run) {
   const auto& routing = self->state.routing;
@@ -24,7 +26,7 @@ void run_as_owner(Self self, const command& cmd, const Deliver& deliver, Run run
   const auto owner = is_node_wide_op(cmd.kind) ? peer_connection_actor{}
                                                : remote_owner_in(table.get(), slot_of(cmd.key));
   if (!owner) {
-    run(table);
+    run(table, deliver);
     return;
   }
   if (cmd.hops >= defaults::max_forward_hops) {
@@ -32,7 +34,13 @@ void run_as_owner(Self self, const command& cmd, const Deliver& deliver, Run run
       deliver(failure(status::unavailable,
                       "the key's slot is changing owner; nothing was written, retry"));
     else
-      run(table);
+      run(table, [deliver](reply answer) {
+        if (answer.code == status::not_found)
+          answer = failure(status::unavailable,
+                           "the key's slot is changing owner and this node does not hold the "
+                           "key; retry");
+        deliver(std::move(answer));
+      });
     return;
   }
   command passed = cmd;

@@ -189,8 +189,8 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
   });
   auto runner = [self](const command& cmd, auto deliver) {
     auto run_here = [self](const command& arrived, auto reply_to) {
-      run_as_owner(self, arrived, reply_to, [&](const routing_snapshot& routing) {
-        run(self, routing, arrived, std::move(reply_to));
+      run_as_owner(self, arrived, reply_to, [&](const routing_snapshot& routing, auto reply) {
+        run(self, routing, arrived, std::move(reply));
       });
     };
     if (cmd.kind == op::scan)  // a slot-wide read: scan_slot decides about arrivals
