@@ -40,6 +40,7 @@ caf::result<node_status> gather_status(self_ptr self) {
   out->slots_moved = metrics.slots_moved.load();
   out->slot_entries_sent = metrics.slot_entries_sent.load();
   out->slot_move_ms = metrics.slot_move_ms.load();
+  out->slot_bytes_sent = metrics.slot_bytes_sent.load();
   // One report per shard, then the cluster manager's (the last index).
   const auto shards = st.holders.size();
   auto parts = fan_in<bool>::start(shards + 1, [promise, out](fan_in_result<bool>& all) mutable {

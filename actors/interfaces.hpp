@@ -103,8 +103,8 @@ typename Inspector::result_type inspect(Inspector& f, node_status& x) {
   return f(caf::meta::type_name("node_status"), x.name, x.uptime_ms, x.objects, x.counters,
            x.rss_bytes, x.lagging_writes, x.out_of_sync, x.slots, x.arriving, x.leaving, x.requests,
            x.forwarded, x.expired_keys, x.rebalance_passes, x.slots_moved, x.slot_entries_sent,
-           x.slot_move_ms, x.peers_up, x.peers_down, x.arriving_slots, x.rebalancing, x.pass_slots,
-           x.pass_done);
+           x.slot_move_ms, x.slot_bytes_sent, x.peers_up, x.peers_down, x.arriving_slots,
+           x.rebalancing, x.pass_slots, x.pass_done);
 }
 
 template <class Inspector>
@@ -307,7 +307,7 @@ namespace ovo {
 
 /// The version of the peer protocol below: a node refuses a peer that introduces itself with
 /// another one. Bump it whenever a peer message or a type it carries changes.
-constexpr uint32_t cluster_protocol_version = 3;
+constexpr uint32_t cluster_protocol_version = 4;
 
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.

@@ -26,6 +26,8 @@ struct node_metrics {
   std::atomic<uint64_t> slots_moved{0};
   std::atomic<uint64_t> slot_entries_sent{0};
   std::atomic<uint64_t> slot_move_ms{0};
+  /// Bytes (wire_size) of the entries every slot push sent: passes, catch-ups, pull answers.
+  std::atomic<uint64_t> slot_bytes_sent{0};
 
   void count(op kind) {
     requests[static_cast<std::size_t>(kind)].fetch_add(1, std::memory_order_relaxed);

@@ -43,12 +43,15 @@ void send_chunk(Self self, const peer_connection_actor& peer, std::shared_ptr<na
   const auto begin = push->next == 0 ? 0 : push->ends[push->next - 1];
   const auto end = push->ends[push->next];
   const bool last = push->next + 1 == push->ends.size();
+  uint64_t bytes = 0;
+  for (auto i = begin; i < end; ++i) bytes += wire_size(push->entries[i]);
   std::vector<replica_write> chunk(std::make_move_iterator(push->entries.begin() + begin),
                                    std::make_move_iterator(push->entries.begin() + end));
   self->request(peer, defaults::migrate_timeout, migrate_atom_v, push->slot, push->counters,
                 last && push->complete, std::move(chunk))
       .then(
-          [self, peer, push, done, last](bool) mutable {
+          [self, peer, push, done, last, bytes](bool) mutable {
+            if (self->state.metrics) self->state.metrics->slot_bytes_sent += bytes;
             component_log("rebalance")
                 ->debug("slot {}: {} chunk {}/{} stored ({} of {} entries)", push->slot,
                         push->counters ? "counter" : "object", push->next + 1, push->ends.size(),

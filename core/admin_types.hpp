@@ -27,6 +27,7 @@ struct node_status {
   uint64_t slots_moved = 0;             ///< slots those passes handed over
   uint64_t slot_entries_sent = 0;       ///< keys (objects and counters) they sent
   uint64_t slot_move_ms = 0;            ///< time they took
+  uint64_t slot_bytes_sent = 0;         ///< bytes every slot push sent (passes, catch-ups)
   std::vector<std::string> peers_up;    ///< the other members this node's links reach
   std::vector<std::string> peers_down;  ///< the other members they do not reach now
   std::vector<int> arriving_slots;      ///< which slots are arriving (the cluster manager's count)

@@ -1,14 +1,9 @@
 #include "core/chunks.hpp"
 
 namespace ovo {
-namespace {
-
-/// Roughly what an entry costs on the wire: its bytes plus the fixed fields.
 std::size_t wire_size(const replica_write& write) {
   return write.record.key.size() + write.record.value.size() + write.record.collection.size() + 48;
 }
-
-}  // namespace
 
 std::vector<std::size_t> chunk_ends(const std::vector<replica_write>& entries,
                                     std::size_t max_entries, std::size_t max_bytes) {

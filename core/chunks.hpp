@@ -9,6 +9,9 @@
 
 namespace ovo {
 
+/// Roughly what an entry costs on the wire: its bytes plus the fixed fields.
+std::size_t wire_size(const replica_write& write);
+
 /// Where each chunk of `entries` ends (exclusive indexes, in order): at most `max_entries`
 /// entries and about `max_bytes` bytes a chunk; an entry larger than that travels alone. No
 /// entries give one empty chunk, so the receiver still learns the slot is complete.

@@ -111,6 +111,9 @@ void add_node(std::vector<MetricFamily>& out, const node_status& s) {
           static_cast<double>(s.slot_entries_sent));
   add_one(out, "ovo_slot_move_seconds_total", "Time rebalancing passes took", c,
           static_cast<double>(s.slot_move_ms) / 1000.0);
+  add_one(out, "ovo_slot_push_bytes_total",
+          "Bytes of the entries slot pushes sent: passes, catch-ups of replica holders, pulls", c,
+          static_cast<double>(s.slot_bytes_sent));
   auto links = family("ovo_peer_link_up",
                       "1 when this node's link reaches the member, 0 when it does not", g);
   for (const auto& peer : s.peers_up) links.metric.push_back(gauge(1, {{"peer", peer}}));

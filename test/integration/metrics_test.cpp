@@ -144,8 +144,8 @@ TEST_CASE("GET /metrics needs a token of a node with a TokenFile, and a read tok
 }
 
 TEST_CASE(
-    "in a cluster GET /metrics shows forwarded requests, slot moves after a join, peer links up, "
-    "and a killed peer's link down") {
+    "in a cluster GET /metrics shows forwarded requests, slot moves with their keys and bytes "
+    "after a join, peer links up, and a killed peer's link down") {
   test_cluster c(2);
   REQUIRE(c.ready({0, 1}));
   const auto remote_key = c.key_owned_by(1, "fwd");
@@ -157,15 +157,17 @@ TEST_CASE(
   CHECK(on0.value(R"(ovo_peer_link_up{peer="node1"})") == 1);
   const int late = c.add_node();
   REQUIRE(c.ready({0, 1, late}, 20));
-  double moved = 0, keys_sent = 0;
+  double moved = 0, keys_sent = 0, bytes_sent = 0;
   for (int i : {0, 1}) {
     const auto e = scrape(client, c.nodes[i]->url("/metrics"));
     moved += e.value("ovo_slot_moves_total");
     keys_sent += e.value("ovo_slot_move_keys_total");
+    bytes_sent += e.value("ovo_slot_push_bytes_total");
     CHECK(e.value("ovo_rebalance_passes_total") >= 1);
   }
   CHECK(moved > 0);
   CHECK(keys_sent > 0);
+  CHECK(bytes_sent >= keys_sent * 48);  // wire_size: each entry's bytes plus 48
   c.nodes[late]->stop(SIGKILL, 5s);
   REQUIRE_FALSE(c.nodes[late]->running());
   double link = 1;
