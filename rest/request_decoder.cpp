@@ -83,7 +83,10 @@ op op_for(endpoint target) {
     case endpoint::scan:
     case endpoint::dashboard_page:
     case endpoint::dashboard_figures:
-      break;  // answered before any command is built (scan: from the query, scan_query)
+    case endpoint::mget:
+    case endpoint::mset:
+      break;  // answered before any command is built (scan: from the query, scan_query; mget
+              // and mset: one command per key, bulk_request)
   }
   return op::get;
 }
