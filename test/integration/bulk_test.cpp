@@ -1,10 +1,11 @@
 // POST /ovo/mget and /ovo/mset (docs/protocol.md, "Bulk: mget and mset"): through any node of
 // a cluster, one entry per key in request order, one forward per owner; too many entries 413,
 // a malformed body 400, and neither writes anything; a dead owner's keys answer 503/"14" while
-// the others succeed; a read token may mget but not mset.
+// the others succeed; a read token may mget but not mset; the C++ client's get_many/put_many.
 
 #include "core/base64.hpp"
 #include "core/slot_hash.hpp"
+#include "ovo/client.hpp"
 #include "test/integration/test_cluster.hpp"
 
 #include <doctest/doctest.h>
@@ -202,4 +203,34 @@ TEST_CASE("a read token may mget but its mset answers 403/17 and writes nothing"
   c.clients[0]->bearer_token = "reader-7f3a";
   CHECK(value_in(entries_of(c.call(0, "POST", "/ovo/mget", mget_body({"tokened"})))[0]) ==
         "value of tokened");
+}
+
+TEST_CASE(
+    "the C++ client's put_many and get_many handle more keys than one request takes, in order, "
+    "with per-key results") {
+  test_cluster c(3);
+  REQUIRE(c.ready({0, 1, 2}));
+  ovo::client::cluster_client client({c.rest_address(1)});
+  std::vector<ovo::client::cluster_client::item> items;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1500; ++i) {
+    keys.push_back("many-" + std::to_string(i));
+    items.push_back({keys.back(), "v" + std::to_string(i), i % 2 ? 600 : 0, "c"});
+  }
+  const auto stored = client.put_many(items);
+  REQUIRE(stored.size() == items.size());
+  CHECK(std::all_of(stored.begin(), stored.end(), [](const auto& r) { return r.ok(); }));
+  CHECK(stored[1234].key == "many-1234");
+  keys.push_back("many-missing");
+  const auto found = client.get_many(keys);
+  REQUIRE(found.size() == keys.size());
+  bool all_found = true;
+  for (int i = 0; i < 1500; ++i)
+    all_found = all_found && found[i].key == keys[i] && found[i].ok() &&
+                found[i].value == "v" + std::to_string(i);
+  CHECK(all_found);
+  CHECK(found.back().code == "101");
+  CHECK_FALSE(found.back().value.has_value());
+  CHECK(client.get("many-777") == std::optional<std::string>("v777"));
+  CHECK(client.get_many({}).empty());
 }
