@@ -10,7 +10,8 @@
 //   keyspace --(exec, count/list command)--> every shard, then answers the sink
 //   REST thread --(exec, command, sink)--> peer_connection --(forward, commands)--> remote
 //       cluster_manager --> the key's shard                (the slot is owned by another node;
-//       the commands that reach the connection before its next flush travel as one message)
+//       the commands that reach the connection before its next flush travel as one message;
+//       a bulk request's commands for that node reach it as one (exec, commands, sinks))
 //   peer_connection --(join, me)--> remote cluster_manager, which answers with its view
 //   cluster_manager --(update, view)--> peer_connection --(update, view)--> remote manager
 //   shard --(replicate, state)--> peer_connection --(replicate, states)-->
@@ -142,6 +143,7 @@ typename Inspector::result_type inspect(Inspector& f, pass_report& x) {
 }  // namespace ovo
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ovo::reply_sink_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<ovo::reply_sink_ptr>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ovo::figures_sink_ptr)
 
 CAF_BEGIN_TYPE_ID_BLOCK(ovo, caf::first_custom_type_id)
@@ -373,6 +375,9 @@ using cluster_endpoint_actor =
 /// manager, forwards commands and key moves to it, fails fast while it is unreachable.
 using peer_connection_actor = caf::typed_actor<
     caf::reacts_to<exec_atom, command, reply_sink_ptr>,
+    // Commands routed together (a bulk request), one sink each: they join one batch, so they
+    // travel to the peer in one (forward, id, commands) message.
+    caf::reacts_to<exec_atom, std::vector<command>, std::vector<reply_sink_ptr>>,
     caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::replies_to<caf::forward_atom, command>::with<reply>,

@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -87,9 +88,43 @@ void local_node::route(command cmd, reply_sink_ptr sink) const {
     metrics_->forwarded.fetch_add(1, std::memory_order_relaxed);
     send_and_run_here(remote, exec_atom_v, std::move(cmd), std::move(sink));
   } else {
-    const auto& owner = shards_[shard_of_slot(slot, shards_.size())];
-    send_and_run_here(owner, exec_atom_v, std::move(cmd), std::move(sink));
+    send_and_run_here(shard_for(slot), exec_atom_v, std::move(cmd), std::move(sink));
   }
+}
+
+void local_node::route_many(std::vector<command> commands, gathered_replies::done_fn done) const {
+  auto sinks = gathered_replies::start(commands.size(), std::move(done));
+  /// The commands of one remote owner, for one message to its connection.
+  struct owner_group {
+    peer_connection_actor connection;
+    std::vector<command> commands;
+    std::vector<reply_sink_ptr> sinks;
+  };
+  std::vector<owner_group> remote;         // a handful of owners: a linear search is enough
+  const auto table = routing_->current();  // one view for the whole request
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    metrics_->count(commands[i].kind);
+    const int slot = slot_of(commands[i].key);
+    auto owner = remote_owner_in(table.get(), slot);
+    if (!owner) {
+      send_and_run_here(shard_for(slot), exec_atom_v, std::move(commands[i]), std::move(sinks[i]));
+      continue;
+    }
+    auto group = std::find_if(remote.begin(), remote.end(),
+                              [&](const owner_group& g) { return g.connection == owner; });
+    if (group == remote.end()) group = remote.insert(remote.end(), {std::move(owner), {}, {}});
+    group->commands.push_back(std::move(commands[i]));
+    group->sinks.push_back(std::move(sinks[i]));
+  }
+  for (auto& group : remote) {
+    metrics_->forwarded.fetch_add(group.commands.size(), std::memory_order_relaxed);
+    send_and_run_here(group.connection, exec_atom_v, std::move(group.commands),
+                      std::move(group.sinks));
+  }
+}
+
+const shard_actor& local_node::shard_for(int slot) const {
+  return shards_[shard_of_slot(slot, shards_.size())];
 }
 
 void local_node::gather_status(std::function<void(std::optional<node_status>)> done) const {

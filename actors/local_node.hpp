@@ -2,6 +2,7 @@
 // Spawns one node's actors and routes each command to the actor that owns it.
 
 #include "actors/cluster_manager.hpp"
+#include "actors/gathered_replies.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/node_metrics.hpp"
 #include "actors/routing_table.hpp"
@@ -32,6 +33,12 @@ class local_node {
   /// calling thread before it returns (inline_execution.hpp): call it from outside CAF.
   void route(command cmd, reply_sink_ptr sink) const;
 
+  /// Routes single-key commands together (a bulk request) and gives `done` their replies in
+  /// command order once all arrived. Every command is sent before this returns, and those of
+  /// one remote owner go to its connection in one message, so they travel to that node in one
+  /// forward message (docs/protocol.md, "Bulk"). Thread-safe like route.
+  void route_many(std::vector<command> commands, gathered_replies::done_fn done) const;
+
   /// This node's figures (ovoctl status's), delivered to `done` on a CAF thread; nothing when
   /// they could not be gathered in time. Never blocks the caller.
   void gather_status(std::function<void(std::optional<node_status>)> done) const;
@@ -51,6 +58,9 @@ class local_node {
   const node_info& self_info() const { return self_info_; }
 
  private:
+  /// The local shard serving `slot`.
+  const shard_actor& shard_for(int slot) const;
+
   node_info self_info_;
   std::shared_ptr<routing_holder> routing_;
   std::shared_ptr<node_metrics> metrics_;

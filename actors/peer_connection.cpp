@@ -92,6 +92,24 @@ void flush_after_turn(self_ptr self) {
   caf::anon_send(st.turn_end, flush_atom_v, caf::actor_cast<caf::actor>(self));
 }
 
+/// Adds a command to the next batch for the peer, or answers it at once while the peer is
+/// unreachable.
+void gather_forward(self_ptr self, command& cmd, reply_sink_ptr& sink) {
+  auto& st = self->state;
+  if (!st.remote) {
+    sink->deliver(unreachable(st.peer_name));
+    return;
+  }
+  st.forwards.add(std::move(cmd), std::move(sink));
+}
+
+/// Sends the gathered forwards at the end of this turn, unless a batch is on its way: its
+/// answer sends them.
+void send_forwards_later(self_ptr self) {
+  auto& st = self->state;
+  if (st.forwards.gathered() && !st.forwards.in_flight()) flush_after_turn(self);
+}
+
 /// Sends what gathered while a batch was on its way (or is left after an overdue one); true
 /// when there was something to send.
 bool flush_gathered(self_ptr self) {
@@ -255,13 +273,13 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
   self->send(self, caf::connect_atom_v);
   return {
       [self](exec_atom, command& cmd, reply_sink_ptr& sink) {
-        auto& st = self->state;
-        if (!st.remote) {
-          sink->deliver(unreachable(st.peer_name));
-          return;
-        }
-        st.forwards.add(std::move(cmd), std::move(sink));
-        if (!st.forwards.in_flight()) flush_after_turn(self);
+        gather_forward(self, cmd, sink);
+        send_forwards_later(self);
+      },
+      [self](exec_atom, std::vector<command>& commands, std::vector<reply_sink_ptr>& sinks) {
+        for (std::size_t i = 0; i < commands.size() && i < sinks.size(); ++i)
+          gather_forward(self, commands[i], sinks[i]);
+        send_forwards_later(self);
       },
       [self](replicate_atom, replica_write& write) -> caf::result<bool> {
         auto& st = self->state;

@@ -94,6 +94,14 @@ void append_data(std::string& out, const reply& answer) {
   }
 }
 
+/// Appends `"Status":"done"|"error","Code":"<code>"`.
+void append_status(std::string& out, status code) {
+  out +=
+      code == status::ok ? "\"Status\":\"done\",\"Code\":\"" : "\"Status\":\"error\",\"Code\":\"";
+  out += status_table(code).code;
+  out += '"';
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -125,19 +133,40 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 std::string encode_envelope(const reply& answer) {
-  const auto row = status_table(answer.code);
   std::string out;
   out.reserve(48 + answer.key.size() + answer.data.size() * 4 / 3);
-  out += answer.code == status::ok ? "{\"Status\":\"done\",\"Code\":\""
-                                   : "{\"Status\":\"error\",\"Code\":\"";
-  out += row.code;
-  out += "\",\"Data\":";
+  out += '{';
+  append_status(out, answer.code);
+  out += ",\"Data\":";
   // An error's Data is null, as the original answers: the .Net client deserializes Data into a
   // typed object and throws on anything else. The reason travels in X-Ovo-Error.
   if (answer.code == status::ok)
     append_data(out, answer);
   else
     out += "null";
+  out += '}';
+  return out;
+}
+
+std::string encode_bulk_envelope(const std::vector<reply>& answers) {
+  std::string out = "{";
+  append_status(out, status::ok);
+  out += ",\"Data\":";
+  append_list(out, answers, [](std::string& o, const reply& answer) {
+    o += "{\"Key\":";
+    append_json_string(o, answer.key);
+    o += ',';
+    append_status(o, answer.code);
+    o += ",\"Data\":";
+    if (answer.code == status::ok && answer.kind == payload::object) {
+      o += '"';
+      append_base64(o, answer.data);
+      o += '"';
+    } else {
+      o += "null";
+    }
+    o += '}';
+  });
   out += '}';
   return out;
 }

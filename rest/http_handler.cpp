@@ -2,6 +2,8 @@
 
 #include "core/logging.hpp"
 #include "core/utf8.hpp"
+#include "rest/bulk_reply.hpp"
+#include "rest/bulk_request.hpp"
 #include "rest/dashboard_page.hpp"
 #include "rest/dashboard_reply.hpp"
 #include "rest/envelope.hpp"
@@ -111,8 +113,9 @@ class http_reply_sink final : public reply_sink {
 
   void allow(std::string_view methods) { allow_ = methods; }
 
-  /// The request became this operation (metrics count it under its name).
-  void operation(op kind) { operation_ = static_cast<std::size_t>(kind); }
+  /// The request became this operation (request_metrics::index_of; metrics count it under its
+  /// name).
+  void operation(std::size_t index) { operation_ = index; }
 
   void deliver(reply answer) override {
     if (delivered_) return;
@@ -126,6 +129,12 @@ class http_reply_sink final : public reply_sink {
       headers.add<ovo_error_header>(std::move(reason));
     }
     send(answer.code, static_cast<Http::Code>(row.http), encode_envelope(answer), json_mime());
+  }
+
+  /// Answers 200 with an envelope encoded already (a bulk request's).
+  void deliver_envelope(const std::string& body) {
+    if (delivered_) return;
+    send(status::ok, Http::Code::Ok, body, json_mime());
   }
 
   /// Answers a body as it is, with its own content type (rest/raw_response.hpp).
@@ -179,6 +188,29 @@ void answer_metrics(const local_node& node, std::shared_ptr<http_reply_sink> sin
         sink->deliver_raw({200, metrics_content_type,
                            metrics_text(tracker->answered, status, read_process_stats())});
       });
+}
+
+reply read_only_refusal() {
+  return failure(status::read_only_token, "this bearer token may only read");
+}
+
+/// POST /ovo/mget and /ovo/mset: the whole request is refused (token, shape, too many entries),
+/// or each entry gets its own answer in one 200 envelope (docs/protocol.md, "Bulk").
+void answer_bulk(const handler_context& ctx, endpoint target, const std::string& body,
+                 token_scope scope, std::shared_ptr<http_reply_sink> sink) {
+  const bool writes = target == endpoint::mset;
+  sink->operation(request_metrics::index_of(writes ? rest_op::mset : rest_op::mget));
+  if (writes && scope == token_scope::read) {
+    sink->deliver(read_only_refusal());
+    return;
+  }
+  auto decoded = writes ? decode_mset(body, ctx.limits) : decode_mget(body, ctx.limits);
+  if (auto* error = std::get_if<reply>(&decoded)) {
+    sink->deliver(std::move(*error));
+    return;
+  }
+  run_bulk(*ctx.node, std::get<std::vector<bulk_entry>>(std::move(decoded)),
+           [sink = std::move(sink)](std::string answer) { sink->deliver_envelope(answer); });
 }
 
 reply body_too_large(std::size_t limit) {
@@ -245,6 +277,11 @@ void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter w
     ctx.node->gather_figures(std::make_shared<dashboard_reply<http_reply_sink>>(std::move(sink)));
     return;
   }
+  if (*match.target == endpoint::mget || *match.target == endpoint::mset) {
+    answer_bulk(ctx, *match.target, request.body(), std::get<token_scope>(authorized),
+                std::move(sink));
+    return;
+  }
   auto key = percent_decode(match.raw_key);
   if (!key || !is_valid_utf8(*key)) {
     sink->deliver(failure(status::bad_request,
@@ -260,9 +297,9 @@ void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter w
     return;
   }
   auto cmd = std::get<command>(std::move(built));
-  sink->operation(cmd.kind);
+  sink->operation(request_metrics::index_of(cmd.kind));
   if (std::get<token_scope>(authorized) == token_scope::read && is_write_op(cmd.kind)) {
-    sink->deliver(failure(status::read_only_token, "this bearer token may only read"));
+    sink->deliver(read_only_refusal());
     return;
   }
   ctx.node->route(std::move(cmd), std::move(sink));

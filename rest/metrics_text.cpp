@@ -30,10 +30,6 @@ ClientMetric gauge(double value, std::vector<ClientMetric::Label> labels = {}) {
   return metric;
 }
 
-std::string operation_name(std::size_t operation) {
-  return operation == request_metrics::no_operation ? "other" : op_name(static_cast<op>(operation));
-}
-
 void add_requests(std::vector<MetricFamily>& out, const request_metrics& requests) {
   auto answers = family("ovo_http_requests_total",
                         "REST requests answered, by operation and by the answer's HTTP status "
@@ -43,7 +39,7 @@ void add_requests(std::vector<MetricFamily>& out, const request_metrics& request
       family("ovo_http_request_duration_seconds",
              "From a request's arrival to its answer, by operation", MetricType::Histogram);
   for (std::size_t operation = 0; operation <= request_metrics::no_operation; ++operation) {
-    const auto name = operation_name(operation);
+    const std::string name = request_metrics::name_of(operation);
     for (std::size_t code = 0; code < status_count; ++code) {
       const auto n = requests.answers(operation, static_cast<status>(code));
       if (n == 0) continue;

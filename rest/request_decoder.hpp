@@ -41,4 +41,10 @@ struct request_limits {
 std::variant<command, reply> build_command(endpoint target, std::string path_key,
                                            const std::string& body, const request_limits& limits);
 
+/// The checks of build_command after parsing: builds the command for `target` from the path key
+/// and a parsed body's fields (none for a request without a body): key and value limits,
+/// base64, the key an operation needs.
+std::variant<command, reply> command_from_fields(endpoint target, std::string path_key,
+                                                 body_fields fields, const request_limits& limits);
+
 }  // namespace ovo

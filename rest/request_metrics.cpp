@@ -13,6 +13,14 @@ constexpr std::array<int64_t, latency_bounds_seconds.size()> bounds_ns() {
 
 }  // namespace
 
+const char* request_metrics::name_of(std::size_t operation) {
+  static constexpr const char* rest_names[] = {"mget", "mset"};
+  static_assert(sizeof rest_names / sizeof *rest_names == rest_op_count);
+  if (operation < op_count) return op_name(static_cast<op>(operation));
+  if (operation < no_operation) return rest_names[operation - op_count];
+  return "other";
+}
+
 void request_metrics::record(std::size_t operation, status code, std::chrono::nanoseconds took) {
   static constexpr auto bounds = bounds_ns();
   const auto ns = took.count();

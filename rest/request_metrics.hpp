@@ -19,11 +19,24 @@ inline constexpr std::size_t status_count = static_cast<std::size_t>(status::rea
 inline constexpr std::array<double, 14> latency_bounds_seconds = {
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
 
+/// Operations only the REST layer knows: a bulk request is many commands (core/command.hpp's
+/// `op` travels between nodes; these never do, so they stay out of it).
+enum class rest_op : uint8_t { mget, mset };
+inline constexpr std::size_t rest_op_count = 2;
+
 class request_metrics {
  public:
   /// Requests answered before they became an operation (unknown path, refused token, probes,
   /// /metrics itself) count under this index.
-  static constexpr std::size_t no_operation = op_count;
+  static constexpr std::size_t no_operation = op_count + rest_op_count;
+
+  /// The index each operation counts under: the commands' ops, then the REST-only ones.
+  static constexpr std::size_t index_of(op kind) { return static_cast<std::size_t>(kind); }
+  static constexpr std::size_t index_of(rest_op kind) {
+    return op_count + static_cast<std::size_t>(kind);
+  }
+  /// The `operation` label of an index: op_name's, "mget", "mset", or "other".
+  static const char* name_of(std::size_t operation);
 
   void record(std::size_t operation, status code, std::chrono::nanoseconds took);
 
@@ -39,7 +52,7 @@ class request_metrics {
   }
 
  private:
-  static constexpr std::size_t operations = op_count + 1;
+  static constexpr std::size_t operations = no_operation + 1;
   std::array<std::array<std::atomic<uint64_t>, status_count>, operations> answers_{};
   std::array<std::array<std::atomic<uint64_t>, latency_bounds_seconds.size() + 1>, operations>
       buckets_{};

@@ -64,6 +64,8 @@ const path_rule health{"", endpoint::health, std::nullopt, std::nullopt, std::nu
 const path_rule readiness{"", endpoint::readiness, std::nullopt, std::nullopt, std::nullopt, "GET"};
 const path_rule metrics{"", endpoint::metrics, std::nullopt, std::nullopt, std::nullopt, "GET"};
 const path_rule scan{"", endpoint::scan, std::nullopt, std::nullopt, std::nullopt, "GET"};
+const path_rule mget{"", std::nullopt, endpoint::mget, std::nullopt, std::nullopt, "POST"};
+const path_rule mset{"", std::nullopt, endpoint::mset, std::nullopt, std::nullopt, "POST"};
 const path_rule dashboard_page{
     "", endpoint::dashboard_page, std::nullopt, std::nullopt, std::nullopt, "GET"};
 const path_rule dashboard_figures{
@@ -91,6 +93,8 @@ route_match match_route(http_method method, std::string_view path) {
     return match_object_path(method, path.substr(keystorage.size() + 1));
   if (path == "/ovo/keys") return pick(keys_root, method, {});
   if (path == "/ovo/scan") return pick(scan, method, {});
+  if (path == "/ovo/mget") return pick(mget, method, {});
+  if (path == "/ovo/mset") return pick(mset, method, {});
   if (path == counters) return pick(counters_root, method, {});
   if (starts_with(path, "/ovo/counters/")) {
     const auto key = path.substr(counters.size() + 1);

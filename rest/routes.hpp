@@ -32,6 +32,8 @@ enum class endpoint {
   scan,                       // GET    /ovo/scan?cursor=C&count=N&match=GLOB
   dashboard_page,             // GET    /ui (a static page: answered by the REST layer)
   dashboard_figures,          // GET    /ovo/dashboard (what that page polls)
+  mget,                       // POST   /ovo/mget {"Keys":[...]}
+  mset,                       // POST   /ovo/mset {"Items":[...]}
 };
 
 struct route_match {

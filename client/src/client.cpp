@@ -56,6 +56,22 @@ node node_of(const json& item) {
   return n;
 }
 
+/// The node's most keys or items a bulk request (docs/protocol.md, "Bulk").
+constexpr std::size_t bulk_limit = 1000;
+
+/// The per-key results of a bulk answer's Data.
+std::vector<cluster_client::key_result> key_results(const json& data) {
+  std::vector<cluster_client::key_result> out;
+  for (const auto& entry : data) {
+    cluster_client::key_result result;
+    result.key = entry.at("Key").get<std::string>();
+    result.code = entry.at("Code").get<std::string>();
+    if (entry.at("Data").is_string()) result.value = bytes_of(entry);
+    out.push_back(std::move(result));
+  }
+  return out;
+}
+
 }  // namespace
 
 slot_map::slot_map(std::vector<node> nodes) : nodes_(std::move(nodes)) {
@@ -134,6 +150,23 @@ struct cluster_client::impl {
       refresh();
     }
     throw error(0, "14", "no node could serve the request for key " + key);
+  }
+
+  /// POSTs `entries` to `path` as {"<list>":[...]}, at most bulk_limit a request, each request
+  /// to the candidates of its first key (that node forwards the others to their owners); gives
+  /// the answers' entries in order.
+  json bulk(const char* path, const char* list, const json& entries) {
+    json out = json::array();
+    for (std::size_t start = 0; start < entries.size(); start += bulk_limit) {
+      const auto end = std::min(entries.size(), start + bulk_limit);
+      json chunk(entries.begin() + static_cast<std::ptrdiff_t>(start),
+                 entries.begin() + static_cast<std::ptrdiff_t>(end));
+      const auto& first = chunk.front();
+      const auto key = (first.is_string() ? first : first.at("Key")).get<std::string>();
+      for (auto& entry : data_of(send(key, "POST", path, json{{list, std::move(chunk)}}.dump())))
+        out.push_back(std::move(entry));
+    }
+    return out;
   }
 
   void refresh_quietly() {
@@ -260,6 +293,21 @@ cluster_client::scan_page cluster_client::scan(const std::string& cursor, std::s
   // pages over the nodes, and the next candidates are tried when one does not answer.
   const auto data = data_of(impl_->send(cursor, "GET", path));
   return {data.at("Cursor").get<std::string>(), data.at("Keys").get<std::vector<std::string>>()};
+}
+
+std::vector<cluster_client::key_result> cluster_client::get_many(
+    const std::vector<std::string>& keys) {
+  return key_results(impl_->bulk("/ovo/mget", "Keys", keys));
+}
+
+std::vector<cluster_client::key_result> cluster_client::put_many(const std::vector<item>& items) {
+  json entries = json::array();
+  for (const auto& i : items) {
+    json entry = {{"Key", i.key}, {"Data", base64(i.value)}, {"TTL", i.ttl_seconds}};
+    if (!i.collection.empty()) entry["Collection"] = i.collection;
+    entries.push_back(std::move(entry));
+  }
+  return key_results(impl_->bulk("/ovo/mset", "Items", entries));
 }
 
 std::vector<std::string> cluster_client::list_keys(const std::string& address) {

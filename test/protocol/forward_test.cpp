@@ -84,4 +84,33 @@ CAF_TEST(a_command_arriving_while_a_batch_is_unanswered_waits_and_goes_with_the_
   CAF_CHECK_EQUAL(sink->replies[1].data, "v1");
 }
 
+CAF_TEST(a_bulk_requests_commands_for_one_owner_travel_as_one_forward_message) {
+  join();
+  const auto key = key_served_by_b();
+  auto peer = peer_ab();
+  // As local_node::route_many sends them: one message, one sink per command.
+  std::vector<std::shared_ptr<recording_sink>> sinks;
+  std::vector<reply_sink_ptr> handed;
+  for (int i = 0; i < 3; ++i) {
+    sinks.push_back(std::make_shared<recording_sink>());
+    handed.push_back(sinks.back());
+  }
+  std::vector<command> commands{make_command(op::put, key, "v1"), make_command(op::get, key),
+                                make_command(op::put, key, "v2")};
+  caf::anon_send(peer, exec_atom_v, std::move(commands), std::move(handed));
+  expect_on(earth, (exec_atom, std::vector<command>, std::vector<reply_sink_ptr>),
+            from(_).to(peer));
+  auto turn_end = connection_state(peer).turn_end;
+  expect_on(earth, (flush_atom, caf::actor), from(_).to(turn_end));
+  expect_on(earth, (flush_atom), from(turn_end).to(peer));
+  settle_until([&] { return has_mail(b.endpoint); });
+  auto [atom, batch, sent] = extract<caf::forward_atom, uint64_t, std::vector<command>>(b.endpoint);
+  CAF_REQUIRE_EQUAL(sent.size(), 3u);  // all three in the one message
+  CAF_CHECK(sent[0].kind == op::put && sent[1].kind == op::get && sent[2].kind == op::put);
+  settle();
+  for (const auto& sink : sinks) CAF_REQUIRE_EQUAL(sink->replies.size(), 1u);
+  CAF_CHECK_EQUAL(sinks[1]->replies[0].data, "v1");  // in order: the get saw the first put
+  CAF_CHECK(sinks[2]->replies[0].code == status::ok);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -64,11 +64,11 @@ ensure_wrk() {
   command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 }
 
-# Runs wrk with tools/bench/$2 against port $1 for $DURATION with $CONNECTIONS connections;
-# prints "rps p50_ms p99_ms".
+# Runs wrk with tools/bench/$2 against port $1 for $DURATION with $CONNECTIONS connections and
+# $WRK_THREADS threads (default 2); prints "rps p50_ms p99_ms".
 measure() {
   local port=$1 script=$2
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "tools/bench/$script" "${auth_header[@]}" \
+  wrk -t"${WRK_THREADS:-2}" -c"$CONNECTIONS" -d"$DURATION" --latency -s "tools/bench/$script" "${auth_header[@]}" \
     "$OVO_SCHEME://127.0.0.1:$port" | awk '
       function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
       /Requests\/sec/ { rps = $2 }

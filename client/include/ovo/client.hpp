@@ -107,6 +107,27 @@ class cluster_client {
   };
   scan_page scan(const std::string& cursor, std::size_t count = 10, const std::string& match = "");
 
+  /// One key's outcome in a bulk call (POST /ovo/mget, /ovo/mset), in the order asked.
+  struct key_result {
+    std::string key;
+    std::string code;                  ///< the envelope's Code: "0" done, "101" missing, "14"...
+    std::optional<std::string> value;  ///< get_many: the value of a key found
+    bool ok() const { return code == "0"; }
+  };
+  /// One object for put_many.
+  struct item {
+    std::string key;
+    std::string value;
+    int64_t ttl_seconds = 0;
+    std::string collection;
+  };
+  /// Reads many keys with one request per 1,000 keys (the node groups them by owner). A missing
+  /// key is a result with code "101", a key whose owner is unreachable one with "14"; throws
+  /// only when the request as a whole fails. Nothing is atomic across keys.
+  std::vector<key_result> get_many(const std::vector<std::string>& keys);
+  /// Writes many objects the same way; each result says whether its item was stored.
+  std::vector<key_result> put_many(const std::vector<item>& items);
+
  private:
   struct impl;
   std::unique_ptr<impl> impl_;
