@@ -94,8 +94,8 @@ typename Inspector::result_type inspect(Inspector& f, object_record& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replica_write& x) {
-  return f(caf::meta::type_name("replica_write"), x.counter, x.erase, x.record, x.counter_value,
-           x.version);
+  return f(caf::meta::type_name("replica_write"), x.counter, x.erase, x.evicted, x.record,
+           x.counter_value, x.version);
 }
 
 template <class Inspector>
@@ -104,7 +104,8 @@ typename Inspector::result_type inspect(Inspector& f, node_status& x) {
            x.rss_bytes, x.lagging_writes, x.out_of_sync, x.slots, x.arriving, x.leaving, x.requests,
            x.forwarded, x.expired_keys, x.rebalance_passes, x.slots_moved, x.slot_entries_sent,
            x.slot_move_ms, x.peers_up, x.peers_down, x.arriving_slots, x.rebalancing, x.pass_slots,
-           x.pass_done);
+           x.pass_done, x.stored_bytes, x.max_memory_bytes, x.evictions, x.evicted_bytes,
+           x.cache_hits, x.cache_misses);
 }
 
 template <class Inspector>
@@ -241,9 +242,9 @@ using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::ve
 /// and received.
 using slot_holder_actor = caf::typed_actor<
     // Entries per slot: objects, counters; the (slot, replica holder) pairs out of sync; the
-    // slots whose data is still arriving.
+    // slots whose data is still arriving; the accounted bytes stored (docs/memory.md).
     caf::replies_to<sizes_atom>::with<std::vector<uint32_t>, std::vector<uint32_t>, uint64_t,
-                                      uint32_t>,
+                                      uint32_t, uint64_t>,
     // (slot, target, complete?): see push_slot in slot_handlers.hpp.
     caf::replies_to<push_atom, int, caf::strong_actor_ptr, bool>::with<uint64_t>,
     caf::replies_to<drop_atom, int>::with<uint64_t>,

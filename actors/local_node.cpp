@@ -31,9 +31,12 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
                                            defaults::expiry_batch);
   std::vector<expiry_target_actor> targets;
   std::vector<caf::actor_addr> peers;
+  metrics_->max_memory_bytes = settings.max_memory_bytes;
+  const auto limit =
+      memory_limit::per_shard(settings.max_memory_bytes, settings.eviction, settings.shards);
   for (uint32_t i = 0; i < settings.shards; ++i) {
     shards_.push_back(system.spawn(shard, i, version_tag_of(self_info_.name), clock, scheduler_,
-                                   routing_, metrics_));
+                                   routing_, metrics_, limit));
     targets.emplace_back(shards_.back());
     peers.push_back(shards_.back().address());
   }
