@@ -235,6 +235,9 @@ namespace ovo {
 using command_handler_actor = caf::typed_actor<caf::reacts_to<exec_atom, command, reply_sink_ptr>,
                                                caf::replies_to<exec_atom, command>::with<reply>>;
 
+/// Gives freed heap memory back once the stored bytes fell (actors/heap_trimmer.hpp).
+using heap_trimmer_actor = caf::typed_actor<caf::reacts_to<caf::tick_atom>>;
+
 /// Something the expiry scheduler can tell to drop keys.
 using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::vector<std::string>>>;
 

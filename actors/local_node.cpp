@@ -4,6 +4,7 @@
 #include "actors/cluster_endpoint.hpp"
 #include "actors/cluster_manager.hpp"
 #include "actors/expiry_scheduler.hpp"
+#include "actors/heap_trimmer.hpp"
 #include "actors/inline_execution.hpp"
 #include "actors/keyspace.hpp"
 #include "actors/shard.hpp"
@@ -41,6 +42,10 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
     peers.push_back(shards_.back().address());
   }
   caf::anon_send(scheduler_, targets_atom_v, std::move(targets));
+  // Detached: a trim holds its thread while it walks the heap's arenas.
+  trimmer_ = system.spawn<caf::detached>(
+      heap_trimmer, std::vector<slot_holder_actor>(shards_.begin(), shards_.end()),
+      std::chrono::milliseconds(defaults::heap_trim_interval));
   for (const auto& s : shards_) caf::anon_send(s, peers_atom_v, peers);
   keyspace_ = system.spawn(keyspace, shards_);
   cluster_options options;
@@ -112,6 +117,7 @@ void local_node::gather_figures(figures_sink_ptr sink) const {
 void local_node::stop() const {
   for (const auto& s : shards_) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(scheduler_, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(trimmer_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(keyspace_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(cluster_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(admin_, caf::exit_reason::user_shutdown);
