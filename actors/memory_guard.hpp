@@ -61,6 +61,9 @@ std::optional<reply> make_room(Self self, const routing_table* routing, const co
   if (wanted <= st.limit.cap_bytes) return std::nullopt;
   if (st.limit.policy == eviction_policy::noeviction)
     return over_memory_cap(" and EvictionPolicy is noeviction");
+  // Evicting everything would not make room: refuse before emptying the shard for nothing.
+  if (static_cast<uint64_t>(growth) > st.limit.cap_bytes)
+    return over_memory_cap(" and this value is larger than a shard's share of it");
   const auto evictions = st.objects->evict(wanted - st.limit.cap_bytes, [&st, routing](int slot) {
     return !remote_owner_in(routing, slot) && !st.object_arrivals.is_open(slot);
   });

@@ -304,3 +304,12 @@ TEST_CASE("with the clock policy writes past the cap evict cold objects and keep
   }
   CHECK(f.count() < 300);  // one shard's 64 KiB holds about 60 of them
 }
+
+TEST_CASE("a value larger than a shard's share of the cap is refused without evicting anything") {
+  node_fixture f([](ovo::node_settings& s) { s.max_memory_bytes = 4 * 64 * 1024; });
+  for (int i = 0; i < 10; ++i)
+    REQUIRE(f.ask(op::put, key_in_shard(1, 4, i), "small").code == status::ok);
+  CHECK(f.ask(op::put, key_in_shard(1, 4, 99), std::string(100 * 1024, 'v')).code ==
+        status::insufficient_storage);
+  CHECK(f.count() == 10);
+}
