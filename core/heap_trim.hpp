@@ -14,11 +14,16 @@ class trim_schedule {
   explicit trim_schedule(uint64_t threshold_bytes) : threshold_(threshold_bytes) {}
 
   /// Notes a reading; true when it lies `threshold` or more below the highest reading since the
-  /// last trim (which then starts again from this one). Steady eviction churn never trims: the
-  /// bytes stay at the cap and freed chunks are reused at once.
+  /// last trim, or a sixteenth of that and the bytes stopped falling (the end of a wave of
+  /// deletes would otherwise keep up to `threshold` untrimmed). The highest reading then starts
+  /// again from this one. Steady eviction churn at the cap never trims: the bytes stay there
+  /// and freed chunks are reused at once.
   bool should_trim(uint64_t stored_bytes) {
+    const bool quiet = stored_bytes == previous_;
+    previous_ = stored_bytes;
     if (stored_bytes > high_) high_ = stored_bytes;
-    if (high_ - stored_bytes < threshold_) return false;
+    const uint64_t fallen = high_ - stored_bytes;
+    if (fallen < threshold_ && !(quiet && fallen >= threshold_ / 16)) return false;
     high_ = stored_bytes;
     return true;
   }
@@ -26,6 +31,7 @@ class trim_schedule {
  private:
   uint64_t threshold_;
   uint64_t high_ = 0;
+  uint64_t previous_ = 0;
 };
 
 /// Returns the heap's free pages to the system (glibc's malloc_trim(0)); true when it could.
