@@ -236,28 +236,24 @@ std::size_t object_space::drop(int slot) {
 }
 
 int64_t object_space::growth(const command& cmd) const {
+  const auto& table = tables_[slot_of(cmd.key)];
+  const auto it = table.find(cmd.key);
+  const bool exists = it != table.end();
   std::size_t added = 0;
-  std::string_view replaced_key = cmd.key;
   switch (cmd.kind) {
     case op::put:
       added = memory_cost::object(cmd.key.size(), cmd.data.size(), cmd.collection.size(),
                                   cmd.ttl_seconds > 0);
       break;
-    case op::update_value_if_equal: {
-      const auto& table = tables_[slot_of(cmd.key)];
-      auto it = table.find(cmd.key);
-      if (it == table.end()) return 0;  // refused anyway
+    case op::update_value_if_equal:
+      if (!exists) return 0;  // refused anyway
       added = memory_cost::object(cmd.key.size(), cmd.new_data.size(), it->collection().size(),
                                   it->deadline() != no_deadline);
       break;
-    }
     default:
       return 0;
   }
-  const auto& table = tables_[slot_of(replaced_key)];
-  auto it = table.find(replaced_key);
-  const std::size_t freed = it == table.end() ? 0 : cost_of(*it);
-  return static_cast<int64_t>(added) - static_cast<int64_t>(freed);
+  return static_cast<int64_t>(added) - static_cast<int64_t>(exists ? cost_of(*it) : 0);
 }
 
 std::vector<object_space::eviction> object_space::evict(std::size_t bytes,
