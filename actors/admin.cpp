@@ -36,6 +36,11 @@ caf::result<node_status> gather_status(self_ptr self) {
   out->requests = metrics.request_counts();
   out->forwarded = metrics.forwarded.load();
   out->expired_keys = metrics.expired_keys.load();
+  out->max_memory_bytes = metrics.max_memory_bytes;
+  out->evictions = metrics.evictions.load();
+  out->evicted_bytes = metrics.evicted_bytes.load();
+  out->cache_hits = metrics.cache_hits.load();
+  out->cache_misses = metrics.cache_misses.load();
   out->rebalance_passes = metrics.rebalance_passes.load();
   out->slots_moved = metrics.slots_moved.load();
   out->slot_entries_sent = metrics.slot_entries_sent.load();
@@ -56,8 +61,9 @@ caf::result<node_status> gather_status(self_ptr self) {
     self->request(st.holders[i], defaults::node_query_timeout, sizes_atom_v)
         .then(
             [out, parts, i](std::vector<uint32_t>& objects, std::vector<uint32_t>& counters,
-                            uint64_t out_of_sync, uint32_t arriving) {
+                            uint64_t out_of_sync, uint32_t arriving, uint64_t stored_bytes) {
               for (auto n : objects) out->objects += n;
+              out->stored_bytes += stored_bytes;
               for (auto n : counters) out->counters += n;
               out->out_of_sync += out_of_sync;
               out->arriving += arriving;

@@ -95,8 +95,8 @@ typename Inspector::result_type inspect(Inspector& f, object_record& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replica_write& x) {
-  return f(caf::meta::type_name("replica_write"), x.counter, x.erase, x.record, x.counter_value,
-           x.version);
+  return f(caf::meta::type_name("replica_write"), x.counter, x.erase, x.evicted, x.record,
+           x.counter_value, x.version);
 }
 
 template <class Inspector>
@@ -105,7 +105,8 @@ typename Inspector::result_type inspect(Inspector& f, node_status& x) {
            x.rss_bytes, x.lagging_writes, x.out_of_sync, x.slots, x.arriving, x.leaving, x.requests,
            x.forwarded, x.expired_keys, x.rebalance_passes, x.slots_moved, x.slot_entries_sent,
            x.slot_move_ms, x.slot_bytes_sent, x.peers_up, x.peers_down, x.arriving_slots,
-           x.rebalancing, x.pass_slots, x.pass_done);
+           x.rebalancing, x.pass_slots, x.pass_done, x.stored_bytes, x.max_memory_bytes,
+           x.evictions, x.evicted_bytes, x.cache_hits, x.cache_misses);
 }
 
 template <class Inspector>
@@ -236,6 +237,9 @@ namespace ovo {
 using command_handler_actor = caf::typed_actor<caf::reacts_to<exec_atom, command, reply_sink_ptr>,
                                                caf::replies_to<exec_atom, command>::with<reply>>;
 
+/// Gives freed heap memory back once the stored bytes fell (actors/heap_trimmer.hpp).
+using heap_trimmer_actor = caf::typed_actor<caf::reacts_to<caf::tick_atom>>;
+
 /// Something the expiry scheduler can tell to drop keys.
 using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::vector<std::string>>>;
 
@@ -243,9 +247,9 @@ using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::ve
 /// and received.
 using slot_holder_actor = caf::typed_actor<
     // Entries per slot: objects, counters; the (slot, replica holder) pairs out of sync; the
-    // slots whose data is still arriving.
+    // slots whose data is still arriving; the accounted bytes stored (docs/memory.md).
     caf::replies_to<sizes_atom>::with<std::vector<uint32_t>, std::vector<uint32_t>, uint64_t,
-                                      uint32_t>,
+                                      uint32_t, uint64_t>,
     // (slot, target, complete?): see push_slot in slot_handlers.hpp.
     caf::replies_to<push_atom, int, caf::strong_actor_ptr, bool>::with<uint64_t>,
     caf::replies_to<drop_atom, int>::with<uint64_t>,

@@ -66,6 +66,7 @@ class local_node {
   std::shared_ptr<node_metrics> metrics_;
   std::vector<shard_actor> shards_;
   expiry_scheduler_actor scheduler_;
+  heap_trimmer_actor trimmer_;
   keyspace_actor keyspace_;
   cluster_manager_actor cluster_;
   admin_actor admin_;

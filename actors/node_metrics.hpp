@@ -21,6 +21,14 @@ struct node_metrics {
   std::atomic<uint64_t> forwarded{0};
   /// Objects and counters removed because their TTL passed.
   std::atomic<uint64_t> expired_keys{0};
+  /// Settings.MaxMemoryBytes (0: no cap); set once before the shards start.
+  uint64_t max_memory_bytes = 0;
+  /// Objects evicted to keep under Settings.MaxMemoryBytes, and their accounted bytes.
+  std::atomic<uint64_t> evictions{0};
+  std::atomic<uint64_t> evicted_bytes{0};
+  /// GETs of objects answered by the slot's owner: found, not found.
+  std::atomic<uint64_t> cache_hits{0};
+  std::atomic<uint64_t> cache_misses{0};
   /// Rebalancing passes finished, and what they handed to other nodes.
   std::atomic<uint64_t> rebalance_passes{0};
   std::atomic<uint64_t> slots_moved{0};

@@ -1,6 +1,7 @@
 #include "actors/shard.hpp"
 
 #include "actors/command_handlers.hpp"
+#include "actors/memory_guard.hpp"
 #include "actors/owner_check.hpp"
 #include "actors/replication.hpp"
 #include "actors/slot_handlers.hpp"
@@ -89,6 +90,15 @@ reply scan_slot(shard_state& st, const command& cmd) {
   return answer;
 }
 
+/// Counts an object GET answered here as a cache hit or miss.
+void count_read(node_metrics* metrics, const command& cmd, const reply& answer) {
+  if (!metrics || cmd.kind != op::get) return;
+  if (answer.code == status::ok)
+    metrics->cache_hits.fetch_add(1, std::memory_order_relaxed);
+  else if (answer.code == status::not_found)
+    metrics->cache_misses.fetch_add(1, std::memory_order_relaxed);
+}
+
 template <class Deliver>
 void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Deliver deliver) {
   auto& objects = *self->state.objects;
@@ -135,6 +145,10 @@ void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Del
           return;
         }
       }
+  if (auto refusal = make_room(self, routing.get(), cmd)) {
+    deliver(std::move(*refusal));
+    return;
+  }
   if (is_counter_op(cmd.kind)) {
     auto answer = self->state.counters->execute(cmd);
     if (cmd.kind == op::counter_add && answer.code == status::ok && answer.number == cmd.value)
@@ -155,8 +169,11 @@ void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Del
       deliver(std::move(count));
       return;
     }
-    default:
-      deliver_after_replicas(self, routing.get(), cmd, objects.execute(cmd), std::move(deliver));
+    default: {
+      auto answer = objects.execute(cmd);
+      count_read(self->state.metrics.get(), cmd, answer);
+      deliver_after_replicas(self, routing.get(), cmd, std::move(answer), std::move(deliver));
+    }
   }
 }
 
@@ -166,8 +183,9 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
                                  std::shared_ptr<const clock_source> clock,
                                  expiry_scheduler_actor scheduler,
                                  std::shared_ptr<const routing_holder> routing,
-                                 std::shared_ptr<node_metrics> metrics) {
+                                 std::shared_ptr<node_metrics> metrics, memory_limit limit) {
   self->state.index = index;
+  self->state.limit = limit;
   self->state.metrics = std::move(metrics);
   self->state.routing = std::move(routing);
   self->state.clock = clock;

@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/counter_space.hpp"
 #include "core/in_sync_set.hpp"
+#include "core/memory_limit.hpp"
 #include "core/object_space.hpp"
 
 #include <memory>
@@ -19,6 +20,8 @@ struct shard_state {
   std::unique_ptr<counter_space> counters;
   std::shared_ptr<const clock_source> clock;
   std::shared_ptr<node_metrics> metrics;  ///< lagging replica writes are counted here
+  /// This shard's share of Settings.MaxMemoryBytes (actors/memory_guard.hpp).
+  memory_limit limit;
   /// Keys (and counters) written here while their slot's data is on its way.
   arrival_guard object_arrivals, counter_arrivals;
   std::vector<caf::actor_addr> peers;  ///< every shard of the node, by index (self included)
@@ -40,11 +43,12 @@ struct shard_state {
 /// A shard: owns the objects and the counters of the slots s with shard_of_slot(s) == index,
 /// so counter throughput grows with the shards like object throughput. Stores each TTL
 /// deadline with the expiry scheduler, and moves keys to other shards or nodes for updatekey.
-/// `version_tag` (version_tag_of the node's name) goes into every version this shard stamps.
+/// `version_tag` (version_tag_of the node's name) goes into every version this shard stamps;
+/// `limit` is its share of the node's memory cap.
 shard_actor::behavior_type shard(shard_actor::stateful_pointer<shard_state> self, uint32_t index,
                                  uint16_t version_tag, std::shared_ptr<const clock_source> clock,
                                  expiry_scheduler_actor scheduler,
                                  std::shared_ptr<const routing_holder> routing,
-                                 std::shared_ptr<node_metrics> metrics);
+                                 std::shared_ptr<node_metrics> metrics, memory_limit limit);
 
 }  // namespace ovo

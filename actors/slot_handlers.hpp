@@ -12,7 +12,8 @@
 
 namespace ovo {
 
-/// Entries per slot (objects, counters), the replica holders out of sync, the slots arriving.
+/// Entries per slot (objects, counters), the replica holders out of sync, the slots arriving,
+/// the accounted bytes stored (docs/memory.md).
 template <class Self>
 auto slot_sizes_handler(Self self) {
   return [self](sizes_atom) {
@@ -21,7 +22,8 @@ auto slot_sizes_handler(Self self) {
     for (int slot = 0; slot < slot_count; ++slot)
       if (st.object_arrivals.is_open(slot) || st.counter_arrivals.is_open(slot)) ++arriving;
     return std::make_tuple(st.objects->slot_sizes(), st.counters->slot_sizes(),
-                           static_cast<uint64_t>(st.in_sync.out_count()), arriving);
+                           static_cast<uint64_t>(st.in_sync.out_count()), arriving,
+                           static_cast<uint64_t>(st.objects->bytes() + st.counters->bytes()));
   };
 }
 

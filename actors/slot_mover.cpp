@@ -213,7 +213,7 @@ void start_pass(self_ptr self) {
     self->request(holders[i], defaults::migrate_timeout, sizes_atom_v)
         .then(
             [has_data, gathered, i](std::vector<uint32_t>& objects, std::vector<uint32_t>& counters,
-                                    uint64_t, uint32_t) {
+                                    uint64_t, uint32_t, uint64_t) {
               for (const auto* sizes : {&objects, &counters})
                 for (std::size_t slot = 0; slot < sizes->size() && slot < slot_count; ++slot)
                   (*has_data)[slot] = (*has_data)[slot] || (*sizes)[slot] > 0;

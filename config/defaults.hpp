@@ -20,6 +20,10 @@ inline constexpr int64_t expiry_sweep_ms = 1000;
 /// Most keys one sweep tick hands to the shards: bounds the pause a big expiry wave causes.
 inline constexpr std::size_t expiry_batch = 20'000;
 inline constexpr const char* log_level = "info";
+/// How often the heap trimmer reads the shards' accounted bytes, and by how much they must have
+/// fallen from their high-water mark before freed pages go back to the system (docs/memory.md).
+inline constexpr auto heap_trim_interval = std::chrono::seconds(1);
+inline constexpr uint64_t heap_trim_after = 16 * 1024 * 1024;
 
 /// JSON nesting beyond this is refused (docs/protocol.md, stricter).
 inline constexpr int max_json_depth = 64;

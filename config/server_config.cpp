@@ -190,6 +190,13 @@ node_settings read_settings(field_reader& in, const json& obj) {
                                           max_int, static_cast<int64_t>(s.max_body_bytes)));
   s.expiry_sweep_ms =
       in.integer(obj, "ExpirySweepMs", "Settings.ExpirySweepMs", 10, 60'000, s.expiry_sweep_ms);
+  s.max_memory_bytes = static_cast<uint64_t>(in.integer(
+      obj, "MaxMemoryBytes", "Settings.MaxMemoryBytes", 0, std::numeric_limits<int64_t>::max(), 0));
+  const auto eviction = in.string(obj, "EvictionPolicy", "Settings.EvictionPolicy");
+  if (auto policy = eviction_policy_named(eviction))
+    s.eviction = *policy;
+  else if (!eviction.empty())
+    in.fail("Settings.EvictionPolicy", "must be one of clock, noeviction");
   s.leave_on_shutdown = in.boolean(obj, "LeaveOnShutdown", "Settings.LeaveOnShutdown");
   s.dead_node_removal_seconds =
       in.integer(obj, "DeadNodeRemovalSeconds", "Settings.DeadNodeRemovalSeconds", 0,
@@ -401,6 +408,8 @@ std::string render_config(const server_config& config) {
                  {"MaxValueBytes", s.max_value_bytes},
                  {"MaxBodyBytes", s.max_body_bytes},
                  {"ExpirySweepMs", s.expiry_sweep_ms},
+                 {"MaxMemoryBytes", s.max_memory_bytes},
+                 {"EvictionPolicy", to_string(s.eviction)},
                  {"LogLevel", s.log_level},
                  {"LogFormat", s.json_logs ? "json" : "text"},
                  {"LeaveOnShutdown", s.leave_on_shutdown},

@@ -4,6 +4,7 @@
 #include "config/defaults.hpp"
 #include "config/setting_options.hpp"
 #include "core/access_tokens.hpp"
+#include "core/memory_limit.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -50,6 +51,11 @@ struct node_settings {
   std::size_t max_value_bytes = defaults::max_value_bytes;
   std::size_t max_body_bytes = defaults::max_body_bytes;
   int64_t expiry_sweep_ms = defaults::expiry_sweep_ms;
+  /// Settings.MaxMemoryBytes: the accounted bytes the node's shards may hold, split evenly over
+  /// them (docs/memory.md); 0 = no cap.
+  uint64_t max_memory_bytes = 0;
+  /// Settings.EvictionPolicy: what a write that would pass the cap does.
+  eviction_policy eviction = eviction_policy::clock;
   std::string log_level = defaults::log_level;
   bool json_logs = false;  ///< Settings.LogFormat "json": one JSON object a log line
   /// On SIGTERM, hand every slot to the other nodes before exiting (graceful leave).

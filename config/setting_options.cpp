@@ -39,6 +39,8 @@ const std::vector<entry>& entries() {
       {{"Settings", "MaxValueBytes"}, k::integer, "largest value accepted"},
       {{"Settings", "MaxBodyBytes"}, k::integer, "largest request body accepted"},
       {{"Settings", "ExpirySweepMs"}, k::integer, "how often expired keys are removed"},
+      {{"Settings", "MaxMemoryBytes"}, k::integer, "memory cap in accounted bytes (0: none)"},
+      {{"Settings", "EvictionPolicy"}, k::text, "over the cap: clock (evict) or noeviction"},
       {{"Settings", "LogLevel"}, k::text, "trace, debug, info, warn, error or off"},
       {{"Settings", "LogFormat"}, k::text, "text, or json: one JSON object a line"},
       {{"Settings", "LeaveOnShutdown"}, k::boolean, "hand every slot over on SIGTERM"},

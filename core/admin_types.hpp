@@ -23,6 +23,12 @@ struct node_status {
   std::vector<uint64_t> requests;       ///< requests routed since start, by operation (op order)
   uint64_t forwarded = 0;               ///< requests sent on to the slot's owner
   uint64_t expired_keys = 0;            ///< objects and counters whose TTL passed
+  uint64_t stored_bytes = 0;            ///< accounted bytes held by the shards (docs/memory.md)
+  uint64_t max_memory_bytes = 0;        ///< Settings.MaxMemoryBytes (0: no cap)
+  uint64_t evictions = 0;               ///< objects evicted to keep under the cap
+  uint64_t evicted_bytes = 0;           ///< their accounted bytes
+  uint64_t cache_hits = 0;              ///< object GETs this node answered as owner: found
+  uint64_t cache_misses = 0;            ///< and not found
   uint64_t rebalance_passes = 0;        ///< rebalancing passes finished here
   uint64_t slots_moved = 0;             ///< slots those passes handed over
   uint64_t slot_entries_sent = 0;       ///< keys (objects and counters) they sent

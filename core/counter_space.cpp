@@ -1,5 +1,6 @@
 #include "core/counter_space.hpp"
 
+#include "core/memory_cost.hpp"
 #include "core/ttl.hpp"
 
 namespace ovo {
@@ -29,6 +30,7 @@ reply counter_space::execute(const command& cmd) {
   tombstones_.collect(now);
   auto it = table.find(cmd.key);
   if (it != table.end() && is_expired(it->second.deadline, now)) {
+    bytes_ -= memory_cost::counter(it->first.size());
     table.erase(it);
     it = table.end();
   }
@@ -37,7 +39,10 @@ reply counter_space::execute(const command& cmd) {
       if (it == table.end()) return failure(status::not_found, "counter not found");
       return counter_reply(cmd.key, it->second.value);
     case op::counter_remove:
-      if (it != table.end()) table.erase(it);
+      if (it != table.end()) {
+        bytes_ -= memory_cost::counter(it->first.size());
+        table.erase(it);
+      }
       tombstones_.put(cmd.key, versions_->next(), now);
       return done();
     case op::counter_set:
@@ -48,6 +53,7 @@ reply counter_space::execute(const command& cmd) {
         return failure(status::bad_request, "counter would overflow int64");
       if (it == table.end()) {
         it = table.emplace(cmd.key, counter_entry{}).first;
+        bytes_ += memory_cost::counter(cmd.key.size());
         tombstones_.erase(cmd.key);
       }
       it->second.value = next;
@@ -95,11 +101,15 @@ bool counter_space::apply(const replica_write& write) {
   if (write.version <= here) return false;
   versions_->observe(write.version);
   if (write.erase) {
-    if (it != table.end()) table.erase(it);
+    if (it != table.end()) {
+      bytes_ -= memory_cost::counter(key.size());
+      table.erase(it);
+    }
     tombstones_.put(key, write.version, now);
     return true;
   }
   const auto deadline = deadline_from_remaining(write.record.remaining_ms, now);
+  if (it == table.end()) bytes_ += memory_cost::counter(key.size());
   table[key] = counter_entry{write.counter_value, deadline, write.version};
   tombstones_.erase(key);
   if (deadline != no_deadline && on_deadline_) on_deadline_(key, deadline);
@@ -142,8 +152,23 @@ void counter_space::summarize(int slot, std::vector<key_version>& out) {
 }
 
 std::size_t counter_space::expire(const std::vector<std::string>& keys) {
-  return drop_expired(tables_, keys, clock_->now_ms(),
-                      [](const auto& entry) { return entry.second.deadline; });
+  return drop_expired(
+      tables_, keys, clock_->now_ms(), [](const auto& entry) { return entry.second.deadline; },
+      [this](const auto& entry) { bytes_ -= memory_cost::counter(entry.first.size()); });
+}
+
+std::size_t counter_space::drop(int slot) {
+  tombstones_.drop(slot);
+  for (const auto& item : tables_[slot]) bytes_ -= memory_cost::counter(item.first.size());
+  return tables_.clear(slot);
+}
+
+int64_t counter_space::growth(const command& cmd) const {
+  if (cmd.kind != op::counter_set && cmd.kind != op::counter_add) return 0;
+  const auto& table = tables_[slot_of(cmd.key)];
+  return table.find(cmd.key) == table.end()
+             ? static_cast<int64_t>(memory_cost::counter(cmd.key.size()))
+             : 0;
 }
 
 }  // namespace ovo

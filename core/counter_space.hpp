@@ -35,6 +35,11 @@ class counter_space {
   /// Installs a copy made elsewhere if it is newer than what is here (see object_space::apply).
   bool apply(const replica_write& write);
 
+  /// The accounted bytes this space holds: counters and remembered deletes (memory_cost.hpp).
+  std::size_t bytes() const { return bytes_ + tombstones_.bytes(); }
+  /// How many accounted bytes `cmd` would add: a new counter's; 0 otherwise.
+  int64_t growth(const command& cmd) const;
+
   /// Drops the given counters whose deadline has passed.
   std::size_t expire(const std::vector<std::string>& keys);
 
@@ -53,10 +58,7 @@ class counter_space {
   /// Keeps the deletes of `slot` past their retention while a copy of it is behind.
   void keep_deletes(int slot, bool keep) { tombstones_.keep(slot, keep); }
   /// Forgets a slot this node no longer holds; returns how many entries it held.
-  std::size_t drop(int slot) {
-    tombstones_.drop(slot);
-    return tables_.clear(slot);
-  }
+  std::size_t drop(int slot);
 
   /// Entries per slot (expired ones not yet swept included).
   std::vector<uint32_t> slot_sizes() const { return tables_.sizes(); }
@@ -69,6 +71,7 @@ class counter_space {
   std::shared_ptr<version_clock> versions_;
   per_slot<counter_map> tables_;
   tombstones tombstones_;
+  std::size_t bytes_ = 0;  ///< of the counters (memory_cost::counter per entry)
 };
 
 }  // namespace ovo

@@ -19,6 +19,9 @@ struct object_record {
 struct replica_write {
   bool counter = false;  ///< counter namespace instead of objects
   bool erase = false;    ///< the key is gone (a tombstone when version > 0)
+  /// An erase because the owner evicted the key: holders drop their copy and keep no tombstone
+  /// (docs/memory.md, "Copies").
+  bool evicted = false;
   object_record record;  ///< key (always), value, collection, remaining TTL
   int64_t counter_value = 0;
   /// The version of the state sent (version_clock.hpp): a holder installs it only over an

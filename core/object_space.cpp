@@ -1,5 +1,6 @@
 #include "core/object_space.hpp"
 
+#include "core/memory_cost.hpp"
 #include "core/scan_cursor.hpp"
 #include "core/ttl.hpp"
 
@@ -18,6 +19,11 @@ reply object_reply(std::string_view key, std::string_view value) {
 
 reply not_found_reply() { return failure(status::not_found, "key not found"); }
 
+std::size_t cost_of(const stored_object& obj) {
+  return memory_cost::object(obj.key().size(), obj.value().size(), obj.collection().size(),
+                             obj.deadline() != no_deadline);
+}
+
 }  // namespace
 
 object_space::object_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline,
@@ -31,24 +37,39 @@ const stored_object* object_space::find_live(object_set& table, std::string_view
   auto it = table.find(key);
   if (it == table.end()) return nullptr;
   if (is_expired(it->deadline(), clock_->now_ms())) {
-    table.erase(it);
+    erase(table, it);
     return nullptr;
   }
   return &*it;
+}
+
+void object_space::insert(object_set& table, stored_object object) {
+  bytes_ += cost_of(object);
+  table.insert(std::move(object));
+}
+
+void object_space::erase(object_set& table, object_set::iterator at) {
+  bytes_ -= cost_of(*at);
+  table.erase(at);
+}
+
+void object_space::erase(object_set& table, std::string_view key) {
+  auto it = table.find(key);
+  if (it != table.end()) erase(table, it);
 }
 
 void object_space::store(object_set& table, std::string_view key, std::string_view value,
                          std::string_view collection, int64_t deadline, version_t version) {
   auto replacement = stored_object::create(key, value, collection, deadline, version);
   // Set elements are immutable: replacing means erase, then insert.
-  table.erase(key);
-  table.insert(std::move(replacement));
+  erase(table, key);
+  insert(table, std::move(replacement));
   tombstones_.erase(key);
   if (deadline != no_deadline && on_deadline_) on_deadline_(key, deadline);
 }
 
 void object_space::remove(object_set& table, std::string_view key) {
-  table.erase(key);
+  erase(table, key);
   tombstones_.put(key, versions_->next(), clock_->now_ms());
 }
 
@@ -67,7 +88,9 @@ reply object_space::execute(const command& cmd) {
       return done();
     case op::get: {
       const auto* obj = find_live(table, cmd.key);
-      return obj ? object_reply(obj->key(), obj->value()) : not_found_reply();
+      if (!obj) return not_found_reply();
+      obj->set_visited(true);
+      return object_reply(obj->key(), obj->value());
     }
     case op::remove:
       remove(table, cmd.key);
@@ -86,8 +109,8 @@ reply object_space::execute(const command& cmd) {
       // The deadline is kept, so the expiry entry already queued stays right.
       auto updated = stored_object::create(obj->key(), cmd.new_data, obj->collection(),
                                            obj->deadline(), versions_->next());
-      table.erase(cmd.key);
-      table.insert(std::move(updated));
+      erase(table, cmd.key);
+      insert(table, std::move(updated));
       return done();
     }
     case op::delete_value_if_equal: {
@@ -159,8 +182,9 @@ bool object_space::apply(const replica_write& write) {
     store(table, key, write.record.value, write.record.collection,
           deadline_from_remaining(write.record.remaining_ms, now), write.version);
   } else {
-    table.erase(key);
-    tombstones_.put(key, write.version, now);
+    erase(table, key);
+    // The owner evicted its copy: no tombstone here either (docs/memory.md, "Copies").
+    if (!write.evicted) tombstones_.put(key, write.version, now);
   }
   return true;
 }
@@ -200,8 +224,69 @@ void object_space::summarize(int slot, std::vector<key_version>& out) {
 }
 
 std::size_t object_space::expire(const std::vector<std::string>& keys) {
-  return drop_expired(tables_, keys, clock_->now_ms(),
-                      [](const stored_object& obj) { return obj.deadline(); });
+  return drop_expired(
+      tables_, keys, clock_->now_ms(), [](const stored_object& obj) { return obj.deadline(); },
+      [this](const stored_object& obj) { bytes_ -= cost_of(obj); });
+}
+
+std::size_t object_space::drop(int slot) {
+  tombstones_.drop(slot);
+  for (const auto& obj : tables_[slot]) bytes_ -= cost_of(obj);
+  return tables_.clear(slot);
+}
+
+int64_t object_space::growth(const command& cmd) const {
+  const auto& table = tables_[slot_of(cmd.key)];
+  const auto it = table.find(cmd.key);
+  const bool exists = it != table.end();
+  std::size_t added = 0;
+  switch (cmd.kind) {
+    case op::put:
+      added = memory_cost::object(cmd.key.size(), cmd.data.size(), cmd.collection.size(),
+                                  cmd.ttl_seconds > 0);
+      break;
+    case op::update_value_if_equal:
+      if (!exists) return 0;  // refused anyway
+      added = memory_cost::object(cmd.key.size(), cmd.new_data.size(), it->collection().size(),
+                                  it->deadline() != no_deadline);
+      break;
+    default:
+      return 0;
+  }
+  return static_cast<int64_t>(added) - static_cast<int64_t>(exists ? cost_of(*it) : 0);
+}
+
+std::vector<object_space::eviction> object_space::evict(std::size_t bytes,
+                                                        const std::function<bool(int)>& evictable) {
+  std::vector<eviction> out;
+  std::size_t freed = 0;
+  // Two turns of the hand over every slot find an unvisited object if there is one: the first
+  // clears the bits it passes.
+  for (int visits = 0; visits < 2 * slot_count + 1 && freed < bytes; ++visits) {
+    auto& table = tables_[hand_slot_];
+    if (!table.empty() && evictable(hand_slot_)) {
+      auto it = hand_key_.empty() ? table.begin() : table.find(hand_key_);
+      if (it == table.end()) it = table.begin();
+      while (it != table.end() && freed < bytes) {
+        if (it->visited()) {
+          it->set_visited(false);
+          ++it;
+          continue;
+        }
+        eviction gone{std::string(it->key()), cost_of(*it), versions_->next()};
+        freed += gone.bytes;
+        out.push_back(std::move(gone));
+        erase(table, it++);
+      }
+      if (it != table.end()) {
+        hand_key_ = std::string(it->key());
+        return out;
+      }
+    }
+    hand_slot_ = (hand_slot_ + 1) % slot_count;
+    hand_key_.clear();
+  }
+  return out;
 }
 
 object_space::scan_page object_space::scan(int slot, const std::string& after, std::size_t count,

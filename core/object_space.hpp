@@ -10,6 +10,7 @@
 #include "core/tombstones.hpp"
 #include "core/version_clock.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -51,6 +52,25 @@ class object_space {
   /// it was installed.
   bool apply(const replica_write& write);
 
+  /// The accounted bytes this space holds: objects and remembered deletes (memory_cost.hpp).
+  std::size_t bytes() const { return bytes_ + tombstones_.bytes(); }
+
+  /// How many accounted bytes `cmd` would add if applied (0 for reads and deletes: they are
+  /// never refused for memory).
+  int64_t growth(const command& cmd) const;
+
+  /// An object the eviction hand removed.
+  struct eviction {
+    std::string key;
+    std::size_t bytes = 0;  ///< accounted bytes freed
+    version_t version = 0;  ///< the delete's version, for the replica holders' copies
+  };
+  /// Evicts cold objects of the slots `evictable` accepts until `bytes` were freed or none is
+  /// left: CLOCK, the hand of SIEVE over the tables in their order (docs/memory.md). A read since
+  /// the hand last passed saves an object once. An eviction leaves no tombstone (it would cost
+  /// the memory the eviction frees); its version goes to the replica holders.
+  std::vector<eviction> evict(std::size_t bytes, const std::function<bool(int)>& evictable);
+
   /// Drops the given keys whose deadline has passed (stale entries are ignored).
   std::size_t expire(const std::vector<std::string>& keys);
 
@@ -69,10 +89,7 @@ class object_space {
   /// Keeps the deletes of `slot` past their retention while a copy of it is behind.
   void keep_deletes(int slot, bool keep) { tombstones_.keep(slot, keep); }
   /// Forgets a slot this node no longer holds; returns how many entries it held.
-  std::size_t drop(int slot) {
-    tombstones_.drop(slot);
-    return tables_.clear(slot);
-  }
+  std::size_t drop(int slot);
 
   /// Deletes remembered (for tests and status).
   std::size_t tombstone_count() const { return tombstones_.size(); }
@@ -100,6 +117,10 @@ class object_space {
              std::string_view collection, int64_t deadline, version_t version);
   /// Removes `key` as a local delete: a tombstone with a new version.
   void remove(object_set& table, std::string_view key);
+  /// Every insertion and removal goes through these two, so bytes_ stays exact.
+  void insert(object_set& table, stored_object object);
+  void erase(object_set& table, object_set::iterator at);
+  void erase(object_set& table, std::string_view key);
   /// The version of what is here for `key`: the object's, a tombstone's, or 0.
   version_t version_here(const object_set& table, std::string_view key) const;
 
@@ -108,6 +129,10 @@ class object_space {
   std::shared_ptr<version_clock> versions_;
   per_slot<object_set> tables_;
   tombstones tombstones_;
+  std::size_t bytes_ = 0;
+  /// Where the eviction hand stands: a slot and the key it points at ("": the slot's start).
+  int hand_slot_ = 0;
+  std::string hand_key_;
 };
 
 }  // namespace ovo

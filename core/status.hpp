@@ -6,6 +6,7 @@
 
 namespace ovo {
 
+/// New codes go last: rest/request_metrics.hpp sizes its table by the last one.
 enum class status : uint8_t {
   ok,                  ///< 200, "0"
   not_found,           ///< 404, "101": key or counter not found
@@ -20,6 +21,9 @@ enum class status : uint8_t {
   outcome_unknown,     ///< 503, "18": applied on the owner, too few copies confirmed in time
   unauthorized,        ///< 401, "16": no valid bearer token (Settings.TokenFile)
   read_only_token,     ///< 403, "17": a read token used for a write
+  /// 507, "15": the write would pass Settings.MaxMemoryBytes and EvictionPolicy is noeviction
+  /// (or nothing is left to evict); nothing applied
+  insufficient_storage,
 };
 
 struct status_row {
@@ -55,6 +59,8 @@ constexpr status_row status_table(status s) {
       return {401, "16"};
     case status::read_only_token:
       return {403, "17"};
+    case status::insufficient_storage:
+      return {507, "15"};
   }
   return {500, "1"};
 }

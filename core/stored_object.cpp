@@ -53,6 +53,12 @@ int64_t stored_object::deadline() const {
   return deadline;
 }
 
+void stored_object::set_visited(bool visited) const {
+  uint32_t v = field(collection_len_at);
+  v = visited ? (v | visited_bit) : (v & ~visited_bit);
+  std::memcpy(block_ + collection_len_at, &v, sizeof v);
+}
+
 uint64_t stored_object::version() const {
   uint64_t version;
   std::memcpy(&version, block_ + version_at, sizeof version);

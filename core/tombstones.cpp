@@ -1,5 +1,7 @@
 #include "core/tombstones.hpp"
 
+#include "core/memory_cost.hpp"
+
 namespace ovo {
 
 uint64_t tombstones::version_of(std::string_view key) const {
@@ -13,11 +15,20 @@ uint64_t tombstones::version_of(std::string_view key) const {
 void tombstones::erase(std::string_view key) {
   auto& slot = tables_[slot_of(key)];
   // Debian's abseil has its own string_view type for heterogeneous lookup.
-  if (!slot.empty()) slot.erase(absl::string_view(key.data(), key.size()));
+  if (!slot.empty() && slot.erase(absl::string_view(key.data(), key.size())) > 0)
+    bytes_ -= memory_cost::tombstone(key.size());
 }
 
 void tombstones::put(std::string_view key, uint64_t version, int64_t now_ms) {
-  tables_[slot_of(key)].insert_or_assign(std::string(key), entry{version, now_ms + retention_ms_});
+  if (tables_[slot_of(key)]
+          .insert_or_assign(std::string(key), entry{version, now_ms + retention_ms_})
+          .second)
+    bytes_ += memory_cost::tombstone(key.size());
+}
+
+void tombstones::drop(int slot) {
+  for (const auto& item : tables_[slot]) bytes_ -= memory_cost::tombstone(item.first.size());
+  tables_.clear(slot);
 }
 
 void tombstones::dump(int slot, bool counters, std::vector<replica_write>& out) const {
@@ -40,8 +51,11 @@ void tombstones::collect(int64_t now_ms) {
   next_sweep_ms_ = now_ms + retention_ms_ / 10;
   for (int slot = 0; slot < slot_count; ++slot)
     if (!kept_[static_cast<std::size_t>(slot)])
-      absl::erase_if(tables_[slot],
-                     [now_ms](const auto& item) { return item.second.until_ms <= now_ms; });
+      absl::erase_if(tables_[slot], [this, now_ms](const auto& item) {
+        if (item.second.until_ms > now_ms) return false;
+        bytes_ -= memory_cost::tombstone(item.first.size());
+        return true;
+      });
 }
 
 }  // namespace ovo

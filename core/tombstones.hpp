@@ -37,7 +37,7 @@ class tombstones {
   /// Appends the deletes remembered in `slot` to `out` as erased summary entries.
   void summarize(int slot, bool counters, std::vector<key_version>& out) const;
   /// Forgets a slot this node no longer holds.
-  void drop(int slot) { tables_.clear(slot); }
+  void drop(int slot);
 
   /// While `keep` is set, the deletes of `slot` are not collected: a copy of the slot that is
   /// behind has yet to receive them, and without them would bring deleted keys back.
@@ -47,6 +47,8 @@ class tombstones {
   void collect(int64_t now_ms);
 
   std::size_t size() const { return tables_.total_size(); }
+  /// The accounted bytes of the deletes remembered (memory_cost.hpp).
+  std::size_t bytes() const { return bytes_; }
 
  private:
   struct entry {
@@ -59,6 +61,7 @@ class tombstones {
   int64_t next_sweep_ms_ = 0;
   per_slot<table> tables_;
   std::array<bool, slot_count> kept_{};
+  std::size_t bytes_ = 0;
 };
 
 }  // namespace ovo

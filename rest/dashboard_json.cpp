@@ -18,6 +18,9 @@ json figures_of(const node_status& status) {
       {"Objects", status.objects},
       {"Counters", status.counters},
       {"RssBytes", status.rss_bytes},
+      {"StoredBytes", status.stored_bytes},
+      {"MaxMemoryBytes", status.max_memory_bytes},
+      {"Evictions", status.evictions},
       // The page turns successive totals into ops/s.
       {"Requests", std::accumulate(status.requests.begin(), status.requests.end(), uint64_t{0})},
       {"LaggingWrites", status.lagging_writes},
@@ -62,6 +65,14 @@ json slots_of(const cluster_figures& figures) {
   return slots;
 }
 
+json cap_of(const cluster_figures& figures) {
+  for (const auto& member : figures.nodes)
+    if (member.answered && member.node.name == figures.answered_by)
+      return member.status.max_memory_bytes > 0 ? json(member.status.max_memory_bytes)
+                                                : json(nullptr);
+  return nullptr;
+}
+
 }  // namespace
 
 std::string encode_dashboard(const cluster_figures& figures) {
@@ -69,8 +80,8 @@ std::string encode_dashboard(const cluster_figures& figures) {
   for (const auto& member : figures.nodes) nodes.push_back(node_of(member));
   json data = {
       {"AnsweredBy", figures.answered_by},
-      // No memory cap exists yet (issue 15 adds MaxMemoryBytes): the page shows "no cap".
-      {"MaxMemoryBytes", nullptr},
+      // The answering node's cap (each node's own is in its Figures); null: no cap.
+      {"MaxMemoryBytes", cap_of(figures)},
       {"Nodes", std::move(nodes)},
       {"Slots", slots_of(figures)},
   };

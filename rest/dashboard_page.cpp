@@ -158,9 +158,10 @@ function drawNodes(data, names, now) {
       const points = history[node.Name] || [];
       row(table, "ops/s", points.length ? points[points.length - 1].ops.toFixed(0) : "-");
       row(table, "objects / counters", f.Objects + " / " + f.Counters);
-      const cap = data.MaxMemoryBytes;
+      const cap = f.MaxMemoryBytes || data.MaxMemoryBytes;
       row(table, "RSS", mb(f.RssBytes) + (cap ? " of " + mb(cap) : " (no cap)"),
           cap && f.RssBytes > 0.9 * cap);
+      row(table, "stored / evictions", mb(f.StoredBytes) + " / " + f.Evictions);
       row(table, "lagging writes", f.LaggingWrites, f.LaggingWrites > 0);
       row(table, "replicas out of sync", f.OutOfSync, f.OutOfSync > 0);
       row(table, "slots arriving", f.ArrivingSlots.length, f.ArrivingSlots.length > 0);
@@ -170,7 +171,8 @@ function drawNodes(data, names, now) {
       row(table, "figures", "no answer", true);
     }
     card.appendChild(table);
-    if (f && data.MaxMemoryBytes) card.appendChild(capBar(f.RssBytes, data.MaxMemoryBytes));
+    const cap = f && (f.MaxMemoryBytes || data.MaxMemoryBytes);
+    if (cap) card.appendChild(capBar(f.RssBytes, cap));
     card.appendChild(chart(node.Name, now, colourOf(node.Name, names)));
     box.appendChild(card);
   }

@@ -91,6 +91,19 @@ void add_node(std::vector<MetricFamily>& out, const node_status& s) {
           s.leaving ? 1 : 0);
   add_one(out, "ovo_expired_keys_total", "Objects and counters removed because their TTL passed", c,
           static_cast<double>(s.expired_keys));
+  add_one(out, "ovo_stored_bytes",
+          "Accounted bytes the shards hold: keys, values, per-key overhead, deletes, counters", g,
+          static_cast<double>(s.stored_bytes));
+  add_one(out, "ovo_max_memory_bytes", "Settings.MaxMemoryBytes (0: no cap)", g,
+          static_cast<double>(s.max_memory_bytes));
+  add_one(out, "ovo_evictions_total", "Objects evicted to keep under MaxMemoryBytes", c,
+          static_cast<double>(s.evictions));
+  add_one(out, "ovo_evicted_bytes_total", "Accounted bytes of the objects evicted", c,
+          static_cast<double>(s.evicted_bytes));
+  add_one(out, "ovo_cache_hits_total", "Object GETs answered here as owner: found", c,
+          static_cast<double>(s.cache_hits));
+  add_one(out, "ovo_cache_misses_total", "Object GETs answered here as owner: not found", c,
+          static_cast<double>(s.cache_misses));
   add_one(out, "ovo_forwarded_requests_total", "Requests sent on to the node owning their slot", c,
           static_cast<double>(s.forwarded));
   add_one(out, "ovo_lagging_replica_writes_total",

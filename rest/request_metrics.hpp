@@ -13,7 +13,8 @@
 
 namespace ovo {
 
-inline constexpr std::size_t status_count = static_cast<std::size_t>(status::read_only_token) + 1;
+inline constexpr std::size_t status_count =
+    static_cast<std::size_t>(status::insufficient_storage) + 1;
 
 /// The histogram's upper bounds, in seconds (then +Inf).
 inline constexpr std::array<double, 14> latency_bounds_seconds = {

@@ -53,6 +53,8 @@ std::map<std::string, std::pair<std::string, std::string>> sample_values(const s
       {"max-value-bytes", {"3000", "4000"}},
       {"max-body-bytes", {"5000", "6000"}},
       {"expiry-sweep-ms", {"300", "400"}},
+      {"max-memory-bytes", {"1073741824", "2147483648"}},
+      {"eviction-policy", {"noeviction", "clock"}},
       {"log-level", {"warn", "error"}},
       {"log-format", {"json", "text"}},
       {"leave-on-shutdown", {"true", "false"}},

@@ -25,7 +25,7 @@ node_actors spawn_node(planet& where, node_info me, std::vector<node_info> seeds
   std::vector<caf::actor_addr> peers;
   for (uint32_t i = 0; i < shards_per_node; ++i) {
     node.shards.push_back(sys.spawn(shard, i, version_tag_of(node.info.name), clock, node.expiry,
-                                    node.routing, metrics));
+                                    node.routing, metrics, memory_limit{}));
     targets.emplace_back(node.shards.back());
     peers.push_back(node.shards.back().address());
   }

@@ -10,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <functional>
 #include <future>
 #include <set>
 #include <thread>
@@ -31,17 +32,22 @@ class future_sink final : public ovo::reply_sink {
 };
 
 struct node_fixture {
+  /// `tweak` changes the settings before the node starts.
+  explicit node_fixture(const std::function<void(ovo::node_settings&)>& tweak = {})
+      : config([&] {
+          ovo::server_config c;
+          c.self.name = "test";
+          c.self.host = "127.0.0.1";
+          c.self.port = 1;
+          c.settings.shards = 4;
+          c.settings.expiry_sweep_ms = 10;
+          if (tweak) tweak(c.settings);
+          return c;
+        }()) {}
+
   caf::actor_system system{ovo::test::node_actor_config()};
   std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>();
-  ovo::server_config config = [] {
-    ovo::server_config c;
-    c.self.name = "test";
-    c.self.host = "127.0.0.1";
-    c.self.port = 1;
-    c.settings.shards = 4;
-    c.settings.expiry_sweep_ms = 10;
-    return c;
-  }();
+  ovo::server_config config;
   ovo::local_node node{system, config, clock};
 
   ~node_fixture() { node.stop(); }
@@ -206,7 +212,8 @@ TEST_CASE("counters live in the shard of their slot, apart from objects, and exp
     std::pair<std::vector<uint32_t>, std::vector<uint32_t>> out;
     self->request(f.node.shards()[index], 5s, ovo::sizes_atom_v)
         .receive(
-            [&](std::vector<uint32_t>& objects, std::vector<uint32_t>& counts, uint64_t, uint32_t) {
+            [&](std::vector<uint32_t>& objects, std::vector<uint32_t>& counts, uint64_t, uint32_t,
+                uint64_t) {
               out = {objects, counts};
             },
             [](caf::error& e) { FAIL(to_string(e)); });
@@ -259,4 +266,50 @@ TEST_CASE("the cluster view of a lone node owns all 128 slots") {
   CHECK(view.nodes[0].name == "test");
   CHECK(view.nodes[0].hash_range.size() == 128);
   CHECK(f.ask(op::cluster_me, "").kind == ovo::payload::node);
+}
+
+TEST_CASE("noeviction refuses a write past the cap with 507 and changes nothing") {
+  node_fixture f([](ovo::node_settings& s) {
+    s.max_memory_bytes = 4 * 64 * 1024;  // 64 KiB a shard
+    s.eviction = ovo::eviction_policy::noeviction;
+  });
+  const std::string value(1000, 'v');
+  int stored = 0;
+  ovo::reply refused;
+  for (; stored < 1000; ++stored) {
+    refused = f.ask(op::put, "key" + std::to_string(stored), value);
+    if (refused.code != status::ok) break;
+  }
+  REQUIRE(refused.code == status::insufficient_storage);
+  CHECK(ovo::status_table(refused.code).http == 507);
+  CHECK(ovo::status_table(refused.code).code == "15");
+  CHECK(stored > 100);  // about 240 fit in 256 KiB
+  const auto refused_key = "key" + std::to_string(stored);
+  CHECK(f.ask(op::get, refused_key).code == status::not_found);  // nothing half-written
+  CHECK(f.count() == stored);
+  CHECK(f.ask(op::get, "key0").data == value);  // reads and deletes still work
+  CHECK(f.ask(op::remove, "key0").code == status::ok);
+  CHECK(f.ask(op::remove, refused_key).code == status::ok);
+  CHECK(f.count() == stored - 1);
+}
+
+TEST_CASE("with the clock policy writes past the cap evict cold objects and keep the hot one") {
+  node_fixture f([](ovo::node_settings& s) { s.max_memory_bytes = 4 * 64 * 1024; });
+  const std::string value(1000, 'v');
+  const auto hot = key_in_shard(0, 4, 0);
+  REQUIRE(f.ask(op::put, hot, value).code == status::ok);
+  for (int i = 0; i < 2000; ++i) {
+    REQUIRE(f.ask(op::put, key_in_shard(0, 4, i + 1), value).code == status::ok);
+    REQUIRE(f.ask(op::get, hot).code == status::ok);
+  }
+  CHECK(f.count() < 300);  // one shard's 64 KiB holds about 60 of them
+}
+
+TEST_CASE("a value larger than a shard's share of the cap is refused without evicting anything") {
+  node_fixture f([](ovo::node_settings& s) { s.max_memory_bytes = 4 * 64 * 1024; });
+  for (int i = 0; i < 10; ++i)
+    REQUIRE(f.ask(op::put, key_in_shard(1, 4, i), "small").code == status::ok);
+  CHECK(f.ask(op::put, key_in_shard(1, 4, 99), std::string(100 * 1024, 'v')).code ==
+        status::insufficient_storage);
+  CHECK(f.count() == 10);
 }

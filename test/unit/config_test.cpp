@@ -217,3 +217,25 @@ TEST_CASE("a TokenFile holds one token and scope a line, and a bad line is repor
   CHECK(has_error(config((dir / "missing").string()), "Settings.TokenFile: cannot read"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE(
+    "MaxMemoryBytes and EvictionPolicy load, default to no cap and clock, and bad values "
+    "name the field") {
+  auto plain = ovo::parse_config(original_format, "c.json");
+  REQUIRE(plain.errors.empty());
+  CHECK(plain.config->settings.max_memory_bytes == 0);
+  CHECK(plain.config->settings.eviction == ovo::eviction_policy::clock);
+  auto capped = ovo::parse_config(
+      R"({"ServerNode":{"Node":{"Name":"n","Port":1}},
+          "Settings":{"MaxMemoryBytes":1073741824,"EvictionPolicy":"noeviction"}})",
+      "c.json");
+  REQUIRE(capped.errors.empty());
+  CHECK(capped.config->settings.max_memory_bytes == 1073741824);
+  CHECK(capped.config->settings.eviction == ovo::eviction_policy::noeviction);
+  auto bad = ovo::parse_config(
+      R"({"ServerNode":{"Node":{"Name":"n","Port":1}},
+          "Settings":{"MaxMemoryBytes":-1,"EvictionPolicy":"allkeys-lru"}})",
+      "c.json");
+  CHECK(has_error(bad, "c.json: Settings.MaxMemoryBytes:"));
+  CHECK(has_error(bad, "c.json: Settings.EvictionPolicy: must be one of clock, noeviction"));
+}

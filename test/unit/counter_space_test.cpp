@@ -1,5 +1,7 @@
 #include "core/counter_space.hpp"
 
+#include "core/memory_cost.hpp"
+
 #include <doctest/doctest.h>
 
 #include <limits>
@@ -85,4 +87,25 @@ TEST_CASE("counters live apart from objects of the same name") {
   CHECK(f.run(op::counter_get, "shared-name").number == 3);
   // The object namespace is a different store (object_space); nothing here can reach it.
   CHECK(f.counters.size() == 1);
+}
+
+TEST_CASE("a counter's accounted bytes come and go with it, its delete included") {
+  fixture f;
+  namespace cost = ovo::memory_cost;
+  ovo::command add;
+  add.kind = op::counter_add;
+  add.key = "a-counter-named-at-length";
+  add.value = 1;
+  CHECK(f.counters.growth(add) == static_cast<int64_t>(cost::counter(25)));
+  f.counters.execute(add);
+  CHECK(f.counters.growth(add) == 0);
+  CHECK(f.counters.bytes() == cost::counter(25));
+  f.run(op::counter_remove, "a-counter-named-at-length");
+  CHECK(f.counters.bytes() == cost::tombstone(25));
+  f.run(op::counter_set, "t", 3, 1);
+  f.clock->advance_ms(1000);
+  CHECK(f.counters.expire({"t"}) == 1);
+  CHECK(f.counters.bytes() == cost::tombstone(25));
+  f.counters.drop(ovo::slot_of("a-counter-named-at-length"));
+  CHECK(f.counters.bytes() == 0);
 }

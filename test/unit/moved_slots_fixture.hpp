@@ -48,8 +48,8 @@ struct moved_slots_fixture {
   std::shared_ptr<ovo::node_metrics> metrics = std::make_shared<ovo::node_metrics>();
   ovo::expiry_scheduler_actor scheduler =
       system.spawn(ovo::expiry_scheduler, clock, 10ms, ovo::defaults::expiry_batch);
-  ovo::shard_actor shard =
-      system.spawn(ovo::shard, 0u, uint16_t{1}, clock, scheduler, routing, metrics);
+  ovo::shard_actor shard = system.spawn(ovo::shard, 0u, uint16_t{1}, clock, scheduler, routing,
+                                        metrics, ovo::memory_limit{});
 
   ~moved_slots_fixture() {
     for (const caf::actor_addr& actor : {shard.address(), scheduler.address()})

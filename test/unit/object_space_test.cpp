@@ -1,10 +1,12 @@
 #include "core/object_space.hpp"
 
+#include "core/memory_cost.hpp"
 #include "core/slot_hash.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <set>
 #include <variant>
 
 namespace {
@@ -213,4 +215,95 @@ TEST_CASE("a scan pages through one slot's live keys in byte order, after a key,
   CHECK_FALSE(rest.more);
   const auto matched = f.space.scan(slot, "", 10, live[0]);  // a glob without wildcards
   CHECK(matched.keys == std::vector<std::string>{live[0]});
+}
+
+TEST_CASE("accounted bytes grow and shrink exactly with objects and deletes") {
+  fixture f;
+  namespace cost = ovo::memory_cost;
+  CHECK(f.space.bytes() == 0);
+  f.put("short", "v");
+  f.put("a-key-longer-than-fifteen-bytes", std::string(300, 'x'), 5, "coll");
+  const auto both = cost::object(5, 1, 0, false) + cost::object(31, 300, 4, true);
+  CHECK(f.space.bytes() == both);
+  f.put("short", "a longer value");  // replaced: the old block's cost goes
+  CHECK(f.space.bytes() == cost::object(5, 14, 0, false) + cost::object(31, 300, 4, true));
+  CHECK(f.run(op::remove, "short").code == status::ok);  // a tombstone stays
+  CHECK(f.space.bytes() == cost::object(31, 300, 4, true) + cost::tombstone(5));
+  f.clock->advance_ms(5000);
+  CHECK(f.space.expire({"a-key-longer-than-fifteen-bytes"}) == 1);
+  CHECK(f.space.bytes() == cost::tombstone(5));
+  f.clock->advance_ms(60'000);
+  f.put("other", "v");  // a write collects the tombstones past their retention
+  CHECK(f.space.bytes() == cost::object(5, 1, 0, false));
+  f.space.drop(ovo::slot_of("other"));
+  CHECK(f.space.bytes() == 0);
+}
+
+TEST_CASE("growth is what a write would add, replacement included") {
+  fixture f;
+  namespace cost = ovo::memory_cost;
+  ovo::command put;
+  put.kind = op::put;
+  put.key = "k";
+  put.data = std::string(100, 'x');
+  CHECK(f.space.growth(put) == static_cast<int64_t>(cost::object(1, 100, 0, false)));
+  f.space.execute(put);
+  CHECK(f.space.growth(put) == 0);
+  put.data = "short";
+  CHECK(f.space.growth(put) < 0);
+  CHECK(f.space.growth(ovo::command{}) == 0);  // reads and deletes are never refused
+}
+
+TEST_CASE("the eviction hand evicts cold objects before hot ones and leaves no tombstone") {
+  fixture f;
+  for (int i = 0; i < 100; ++i) f.put("key" + std::to_string(i), "value", 0, "c");
+  std::set<std::string> hot;
+  for (int i = 0; i < 100; i += 10) hot.insert("key" + std::to_string(i));
+  for (const auto& key : hot) CHECK(f.value_of(key) == "value");
+  const auto before = f.space.bytes();
+  const auto one = ovo::memory_cost::object(5, 5, 1, false);
+  auto gone = f.space.evict(50 * one, [](int) { return true; });
+  CHECK(gone.size() >= 50);
+  CHECK(gone.size() <= 51);
+  std::size_t freed = 0;
+  for (const auto& e : gone) {
+    CHECK(hot.count(e.key) == 0);
+    CHECK(e.version > 0);
+    freed += e.bytes;
+  }
+  CHECK(f.space.bytes() == before - freed);
+  CHECK(f.space.tombstone_count() == 0);
+  for (const auto& key : hot) CHECK(f.value_of(key) == "value");
+  auto again = f.space.snapshot(*hot.begin());
+  CHECK(again.record.collection == "c");  // the visited bit is not part of the collection
+}
+
+TEST_CASE("the eviction hand skips slots it may not evict from and stops when none is left") {
+  fixture f;
+  f.put("mine", "v");
+  f.put("theirs", "v");
+  const int mine = ovo::slot_of("mine");
+  REQUIRE(mine != ovo::slot_of("theirs"));
+  auto gone = f.space.evict(1 << 20, [mine](int slot) { return slot == mine; });
+  REQUIRE(gone.size() == 1);
+  CHECK(gone[0].key == "mine");
+  CHECK(f.value_of("theirs") == "v");
+  CHECK(f.space.evict(1, [mine](int slot) { return slot == mine; }).empty());
+}
+
+TEST_CASE("an owner's eviction removes a holder's copy without a tombstone") {
+  fixture f;
+  ovo::replica_write copy;
+  copy.record = {"k", "v", "", 0};
+  copy.version = 10;
+  REQUIRE(f.space.apply(copy));
+  ovo::replica_write evicted;
+  evicted.erase = true;
+  evicted.evicted = true;
+  evicted.record.key = "k";
+  evicted.version = 11;
+  CHECK(f.space.apply(evicted));
+  CHECK(f.value_of("k") == "<101>");
+  CHECK(f.space.tombstone_count() == 0);
+  CHECK(f.space.bytes() == 0);
 }

@@ -16,7 +16,8 @@ const char* const commands_help =
     "  ping                        is the node there (answers its name)\n"
     "  topology                    every node: state, slots, twins, keys\n"
     "  status [NODE]               one node: uptime, keys, counters, memory, lagging writes,\n"
-    "                              replica holders out of sync, slots still arriving\n"
+    "                              replica holders out of sync, slots still arriving,\n"
+    "                              stored bytes against the cap, evictions, hits and misses\n"
     "  stats                       requests served by every node, by operation\n"
     "  add-twin A B                make node B a twin of node A\n"
     "  remove-twin A B             stop B being a twin of A\n"
@@ -63,6 +64,13 @@ node_status status_at(admin_client& client, const std::string& address) {
   return client.call<node_status>(client.connect(address), 0ms, status_atom_v);
 }
 
+/// "12 MiB of 64 MiB", or "12 MiB (no cap)".
+std::string memory_against_cap(const node_status& s) {
+  const auto mib = [](uint64_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MiB"; };
+  return mib(s.stored_bytes) +
+         (s.max_memory_bytes > 0 ? " of " + mib(s.max_memory_bytes) : std::string(" (no cap)"));
+}
+
 json status_json(const node_status& s) {
   json requests = json::object();
   for (std::size_t i = 0; i < s.requests.size(); ++i)
@@ -72,6 +80,12 @@ json status_json(const node_status& s) {
           {"Objects", s.objects},
           {"Counters", s.counters},
           {"RssBytes", s.rss_bytes},
+          {"StoredBytes", s.stored_bytes},
+          {"MaxMemoryBytes", s.max_memory_bytes},
+          {"Evictions", s.evictions},
+          {"EvictedBytes", s.evicted_bytes},
+          {"CacheHits", s.cache_hits},
+          {"CacheMisses", s.cache_misses},
           {"LaggingWrites", s.lagging_writes},
           {"OutOfSync", s.out_of_sync},
           {"Slots", s.slots},
@@ -147,6 +161,11 @@ void status(admin_client& client, const options& opts, const std::vector<std::st
                {"objects", std::to_string(s.objects)},
                {"counters", std::to_string(s.counters)},
                {"memory (RSS)", std::to_string(s.rss_bytes / (1024 * 1024)) + " MiB"},
+               {"stored (accounted)", memory_against_cap(s)},
+               {"evictions", std::to_string(s.evictions) + " (" +
+                                 std::to_string(s.evicted_bytes / (1024 * 1024)) + " MiB)"},
+               {"cache hits / misses",
+                std::to_string(s.cache_hits) + " / " + std::to_string(s.cache_misses)},
                {"lagging replica writes", std::to_string(s.lagging_writes)},
                {"replica holders out of sync", std::to_string(s.out_of_sync)},
                {"requests", std::to_string(requests)},
