@@ -32,6 +32,15 @@ json only_json(const run_result& result) {
   return lines.front();
 }
 
+/// Joins `late`, a node started alone, to `c`'s cluster with ovoctl join, node0 as the seed.
+void join_through_ovoctl(test_cluster& c, const node_process& late) {
+  const auto config = json::parse(read_file(late.config_path()));
+  const auto address =
+      "127.0.0.1:" + std::to_string(config["ServerNode"]["Node"]["APIPort"].get<int>());
+  const auto join = run_ovoctl({"--node", address, "join", address, "--seed", c.api_address(0)});
+  REQUIRE_MESSAGE(join.exit_code == 0, join.output);
+}
+
 }  // namespace
 
 TEST_CASE("ovoctl inspects a live cluster: ping, topology, status, stats") {
@@ -225,11 +234,7 @@ TEST_CASE("a node started alone joins through ovoctl: every key reads right away
   node_options alone;
   alone.name = "late";
   node_process late(alone);
-  const auto config = json::parse(read_file(late.config_path()));
-  const auto late_address =
-      "127.0.0.1:" + std::to_string(config["ServerNode"]["Node"]["APIPort"].get<int>());
-  REQUIRE(run_ovoctl({"--node", late_address, "join", late_address, "--seed", c.api_address(0)})
-              .exit_code == 0);
+  join_through_ovoctl(c, late);
   // At once, before any pass moved the data: the slots late took are read from their
   // previous owners meanwhile, never answered as missing.
   http_client client;
@@ -261,11 +266,7 @@ TEST_CASE(
   node_options alone;
   alone.name = "late";
   node_process late(alone);
-  const auto config = json::parse(read_file(late.config_path()));
-  const auto late_address =
-      "127.0.0.1:" + std::to_string(config["ServerNode"]["Node"]["APIPort"].get<int>());
-  REQUIRE(run_ovoctl({"--node", late_address, "join", late_address, "--seed", c.api_address(0)})
-              .exit_code == 0);
+  join_through_ovoctl(c, late);
   REQUIRE(c.converged({0, 1}, 3));
   const auto log_before_kill = late.log().size();  // joining, it was a minority for a moment
   c.nodes[0]->stop(SIGKILL, 2s);
