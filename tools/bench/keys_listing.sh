@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# GET latency while GET /ovo/keys lists every key of a big node: loads TOTAL keys (16-byte keys,
-# 32-byte values), measures GET p99 idle, then while /ovo/keys is fetched back to back for the
-# same window, and prints both, their ratio, and how long one listing took.
+# GET latency while GET /ovo/keys lists every key of a big node, and while a scan walks them:
+# loads TOTAL keys (16-byte keys, 32-byte values), measures GET p99 idle, then while /ovo/keys is
+# fetched back to back, then while GET /ovo/scan walks the whole node back to back (count=1000),
+# each for the same window, and prints the p99s, their ratios to idle, and how long one listing
+# and one whole scan took.
 #   tools/bench/keys_listing.sh    (TOTAL=1000000 WINDOW=10s; OVO_BIN=other/ovo to compare)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,18 +24,52 @@ p99_ms() {
     $1 == "99%" { print ms($2) }'
 }
 
+# scan_walks PORT: walks the whole node with GET /ovo/scan (count=1000) back to back, at most 200
+# walks; prints the seconds each walk took. exec: stopping the background job stops the walker.
+scan_walks() {
+  exec python3 - "$1" <<'PY'
+import json, sys, time, urllib.request
+port = sys.argv[1]
+for _ in range(200):
+    started, cursor = time.monotonic(), "0"
+    while True:
+        url = f"http://127.0.0.1:{port}/ovo/scan?count=1000&cursor={cursor}"
+        cursor = json.load(urllib.request.urlopen(url))["Data"]["Cursor"]
+        if cursor == "0":
+            break
+    print(f"{time.monotonic() - started:.3f}", flush=True)
+PY
+}
+
+# median FILE: the median of the numbers in FILE, one a line.
+median() { sort -n "$1" | awk '{ t[NR] = $1 } END { printf "%.2f", t[int((NR + 1) / 2)] }'; }
+
+# p99_while COMMAND...: GET p99 (ms) while COMMAND runs in the background, its output kept in
+# $NODE_DIR/during.txt; COMMAND is stopped at the end of the window.
+p99_while() {
+  "$@" >"$NODE_DIR/during.txt" &
+  lister=$!
+  p99_ms
+  kill "$lister" 2>/dev/null || true
+  wait "$lister" 2>/dev/null || true
+  lister=
+}
+
+listings() {
+  for _ in $(seq 200); do curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$1/ovo/keys"; done
+}
+
 load_unique_keys "$NODE_PORT"
 idle=$(p99_ms)
-# Listings back to back, each timed; at most 200 of them, and none after the window.
-(for _ in $(seq 200); do
-  curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$NODE_PORT/ovo/keys"
-done >"$NODE_DIR/listings.txt") &
-lister=$!
-during=$(p99_ms)
-kill "$lister" 2>/dev/null || true
-wait "$lister" 2>/dev/null || true
-lister=
-listing=$(sort -n "$NODE_DIR/listings.txt" | awk '{ t[NR] = $1 } END { printf "%.2f", t[int((NR + 1) / 2)] }')
-printf 'keys %d; GET p99 %s ms idle, %s ms while /ovo/keys answers (%.2fx); one listing %s s (median of %d)\n' \
-  "$(key_count "$NODE_PORT")" "$idle" "$during" "$(awk -v a="$during" -v b="$idle" 'BEGIN { print a / b }')" \
-  "$listing" "$(wc -l <"$NODE_DIR/listings.txt")"
+with_keys=$(p99_while listings "$NODE_PORT")
+listing=$(median "$NODE_DIR/during.txt")
+listed=$(wc -l <"$NODE_DIR/during.txt")
+with_scan=$(p99_while scan_walks "$NODE_PORT")
+walk=$(median "$NODE_DIR/during.txt")
+walked=$(wc -l <"$NODE_DIR/during.txt")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+printf 'keys %d; GET p99 %s ms idle\n' "$(key_count "$NODE_PORT")" "$idle"
+printf '  while /ovo/keys answers: %s ms (%sx); one listing %s s (median of %d)\n' \
+  "$with_keys" "$(ratio "$with_keys" "$idle")" "$listing" "$listed"
+printf '  while a scan walks every key: %s ms (%sx); one whole scan %s s (median of %d)\n' \
+  "$with_scan" "$(ratio "$with_scan" "$idle")" "$walk" "$walked"
