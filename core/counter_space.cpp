@@ -30,8 +30,7 @@ reply counter_space::execute(const command& cmd) {
   tombstones_.collect(now);
   auto it = table.find(cmd.key);
   if (it != table.end() && is_expired(it->second.deadline, now)) {
-    bytes_ -= memory_cost::counter(it->first.size());
-    table.erase(it);
+    erase(table, it);
     it = table.end();
   }
   switch (cmd.kind) {
@@ -39,10 +38,7 @@ reply counter_space::execute(const command& cmd) {
       if (it == table.end()) return failure(status::not_found, "counter not found");
       return counter_reply(cmd.key, it->second.value);
     case op::counter_remove:
-      if (it != table.end()) {
-        bytes_ -= memory_cost::counter(it->first.size());
-        table.erase(it);
-      }
+      if (it != table.end()) erase(table, it);
       tombstones_.put(cmd.key, versions_->next(), now);
       return done();
     case op::counter_set:
@@ -101,10 +97,7 @@ bool counter_space::apply(const replica_write& write) {
   if (write.version <= here) return false;
   versions_->observe(write.version);
   if (write.erase) {
-    if (it != table.end()) {
-      bytes_ -= memory_cost::counter(key.size());
-      table.erase(it);
-    }
+    if (it != table.end()) erase(table, it);
     tombstones_.put(key, write.version, now);
     return true;
   }
@@ -155,6 +148,11 @@ std::size_t counter_space::expire(const std::vector<std::string>& keys) {
   return drop_expired(
       tables_, keys, clock_->now_ms(), [](const auto& entry) { return entry.second.deadline; },
       [this](const auto& entry) { bytes_ -= memory_cost::counter(entry.first.size()); });
+}
+
+void counter_space::erase(counter_map& table, counter_map::iterator at) {
+  bytes_ -= memory_cost::counter(at->first.size());
+  table.erase(at);
 }
 
 std::size_t counter_space::drop(int slot) {

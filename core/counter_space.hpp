@@ -66,6 +66,9 @@ class counter_space {
   std::size_t size() const { return tables_.total_size(); }
 
  private:
+  /// Every removal of a counter goes through here, so bytes_ stays exact.
+  void erase(counter_map& table, counter_map::iterator at);
+
   std::shared_ptr<const clock_source> clock_;
   deadline_listener on_deadline_;
   std::shared_ptr<version_clock> versions_;
