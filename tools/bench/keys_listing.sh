@@ -18,11 +18,8 @@ trap '[ -z "$lister" ] || kill "$lister" 2>/dev/null; stop_node' EXIT
 start_node "$NODE_PORT" '{}'
 put_key "$NODE_PORT" bench-hit
 
-p99_ms() {
-  wrk -t2 -c50 -d"$WINDOW" --latency -s tools/bench/get.lua "http://127.0.0.1:$NODE_PORT" | awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    $1 == "99%" { print ms($2) }'
-}
+# GET p99 (ms) of a hit over WINDOW with 50 connections (common.sh's measure).
+p99_ms() { CONNECTIONS=50 DURATION=$WINDOW measure "$NODE_PORT" get.lua | awk '{ print $3 }'; }
 
 # scan_walks PORT: walks the whole node with GET /ovo/scan (count=1000) back to back, at most 200
 # walks; prints the seconds each walk took. exec: stopping the background job stops the walker.
