@@ -396,6 +396,8 @@ using peer_connection_actor = caf::typed_actor<
     caf::reacts_to<caf::update_atom, std::vector<node_info>>, caf::reacts_to<caf::connect_atom>,
     // The probe's answer: whether the peer's APIPort accepts connections.
     caf::reacts_to<caf::connect_atom, bool>,
+    // The first attempt to reach the peer has taken forward_timeout: forwards stop waiting.
+    caf::reacts_to<caf::connect_atom, caf::timeout_atom>,
     // Its own housekeeping: send the gathered batches; give up on overdue ones.
     caf::reacts_to<flush_atom>, caf::reacts_to<caf::tick_atom>,
     // The answers to its batches from the peer's cluster manager.

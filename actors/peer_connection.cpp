@@ -59,7 +59,7 @@ void flush(self_ptr self) {
   auto& st = self->state;
   st.flush_queued = false;
   if (!st.remote) {
-    abandon_waiting(self);
+    if (!st.first_link_pending) abandon_waiting(self);
     return;
   }
   // One-way messages answered by one back (see request_batch.hpp): no CAF request timeouts.
@@ -93,10 +93,10 @@ void flush_after_turn(self_ptr self) {
 }
 
 /// Adds a command to the next batch for the peer, or answers it at once while the peer is
-/// unreachable.
+/// unreachable (not while the first attempt to reach it is under way: see first_link_pending).
 void gather_forward(self_ptr self, command& cmd, reply_sink_ptr& sink) {
   auto& st = self->state;
-  if (!st.remote) {
+  if (!st.remote && !st.first_link_pending) {
     sink->deliver(unreachable(st.peer_name));
     return;
   }
@@ -116,6 +116,15 @@ bool flush_gathered(self_ptr self) {
   if (!self->state.forwards.gathered() && !self->state.replicas.gathered()) return false;
   flush(self);
   return true;
+}
+
+/// The first attempt to reach the peer ended (or took longer than forwards may wait): what
+/// waited for it is sent now, or answered 503 when the peer was not reached.
+void end_first_link(self_ptr self) {
+  auto& st = self->state;
+  if (!st.first_link_pending) return;
+  st.first_link_pending = false;
+  flush(self);
 }
 
 /// Answers the waiters of batches the peer did not answer in time.
@@ -162,6 +171,7 @@ caf::result<Result> relay(self_ptr self, Atom atom, Payload&... payload) {
 void retry_later(self_ptr self) {
   auto& st = self->state;
   st.connecting = false;
+  end_first_link(self);
   // Logged at a low rate: the first failure, then about once a minute.
   if (st.failed_attempts++ % 30 == 0)
     component_log("cluster")->info(
@@ -186,6 +196,7 @@ void join(self_ptr self, cluster_endpoint_actor remote) {
             self->monitor(remote);
             component_log("cluster")->info("connected to {} at {}:{}", st.peer_name, st.api_host,
                                            st.api_port);
+            end_first_link(self);
             self->send(st.local, caf::update_atom_v, std::move(view));
             self->send(st.local, peer_state_atom_v, st.peer_name, true);
           },
@@ -255,6 +266,7 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
   st.local = std::move(local);
   st.backoff = defaults::reconnect_backoff_first;
   st.turn_end = self->spawn<caf::linked>(turn_end);
+  self->delayed_send(self, defaults::forward_timeout, caf::connect_atom_v, caf::timeout_atom_v);
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     if (msg.source != st.remote.address()) return;
@@ -323,6 +335,7 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
         if (self->state.remote) self->send(self->state.remote, caf::update_atom_v, std::move(view));
       },
       [self](caf::connect_atom) { connect(self); },
+      [self](caf::connect_atom, caf::timeout_atom) { end_first_link(self); },
       [self](caf::connect_atom, bool reachable) {
         if (reachable)
           connect_reachable(self);

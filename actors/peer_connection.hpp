@@ -33,6 +33,10 @@ struct peer_connection_state {
   std::chrono::milliseconds backoff;  ///< wait before the next attempt
   bool connecting = false;
   int failed_attempts = 0;  ///< since the last success (logged at a low rate)
+  /// The first attempt to reach the peer is still under way: forwarded commands wait for it
+  /// (at most forward_timeout) instead of failing. A node that just learned of a joiner by
+  /// gossip may route the joiner's slots to it before its own link is up.
+  bool first_link_pending = true;
   /// Forwarded commands and replica writes: gathered until a flush, sent as one message each.
   request_batch<command, reply_sink_ptr> forwards;
   request_batch<replica_write, caf::typed_response_promise<bool>> replicas;
@@ -56,7 +60,9 @@ struct peer_connection_state {
 /// The probe (tcp_probe.hpp) keeps the middleman's blocking connect away from unreachable
 /// hosts, so a healed link is used within one backoff.
 ///
-/// While disconnected, forwarded commands are answered 503/"14" at once instead of queueing.
+/// While disconnected, forwarded commands are answered 503/"14" at once instead of queueing,
+/// except during the first attempt to reach the peer, which they wait for (at most
+/// forward_timeout).
 /// Forwarded commands and replica writes that arrive together are sent together: the first one
 /// asks for a flush that comes back once the actors waiting for the scheduler had their turn
 /// (see flush_after_turn). While a batch of a kind is unanswered, new ones of that kind wait for

@@ -113,4 +113,27 @@ CAF_TEST(a_bulk_requests_commands_for_one_owner_travel_as_one_forward_message) {
   CAF_CHECK(sinks[2]->replies[0].code == status::ok);
 }
 
+CAF_TEST(a_command_for_a_peer_still_being_reached_the_first_time_waits_for_the_link_not_503) {
+  // As on a node that learned of a joiner by gossip: its layout routes the joiner's slots to
+  // the connection before that connection's first attempt to reach the joiner is done.
+  start_a();
+  while (step(false)) {
+    // a's manager spawned its connection to b, which cannot finish while b does not run
+  }
+  auto peer = peer_ab();
+  CAF_REQUIRE(!connection_state(peer).remote);
+  const auto key = key_b_keeps_once_joined();
+  auto sink = std::make_shared<recording_sink>();
+  caf::anon_send(peer, exec_atom_v, make_command(op::get, key), reply_sink_ptr{sink});
+  while (step(false)) {
+    // earth alone: the command must wait for the link, not fail
+  }
+  CAF_CHECK(sink->replies.empty());
+  CAF_CHECK(connection_state(peer).forwards.gathered());
+  settle();  // b runs: the link comes up and the waiting command goes to b, which answers it
+  CAF_REQUIRE(connection_state(peer).remote);
+  CAF_REQUIRE_EQUAL(sink->replies.size(), 1u);
+  CAF_CHECK_EQUAL(status_table(sink->replies[0].code).http, 404);  // b's answer: no such key
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -190,4 +190,11 @@ std::string two_nodes::key_replicated_to_b() {
   });
 }
 
+std::string two_nodes::key_b_keeps_once_joined() {
+  const auto b_slots = balanced_layout(2).front();
+  return first_key([&](std::size_t slot) {
+    return std::find(b_slots.begin(), b_slots.end(), static_cast<int>(slot)) != b_slots.end();
+  });
+}
+
 }  // namespace ovo::test

@@ -114,6 +114,8 @@ class two_nodes : public point_to_point_fixture<protocol_base_fixture> {
   std::string key_served_by_b();
   /// A key that a serves itself and whose replica a's routing keeps on b.
   std::string key_replicated_to_b();
+  /// A key whose slot b keeps once a joined (b, the older node, gets the first block).
+  std::string key_b_keeps_once_joined();
 
   std::shared_ptr<manual_clock> clock = std::make_shared<manual_clock>();
   node_actors a;
