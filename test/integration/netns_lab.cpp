@@ -2,8 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 
 namespace ovo::test {
@@ -33,6 +38,14 @@ void must(const std::string& command) {
 
 netns_lab::netns_lab(int tag, int nodes) : tag_(tag), nodes_(nodes) {
   REQUIRE_MESSAGE((tag >= 1 && tag <= 250), "netns_lab tag out of range");
+  // Another suite (another checkout) may be running the same test: without the lock, each
+  // would delete the other's namespaces as leftovers. Released when this process exits too.
+  const auto lock_dir = std::filesystem::temp_directory_path() / "ovo-test-netns";
+  std::filesystem::create_directories(lock_dir);
+  const auto lock_path = (lock_dir / ("tag-" + std::to_string(tag_))).string();
+  lock_fd_ = ::open(lock_path.c_str(), O_CREAT | O_RDWR, 0644);
+  REQUIRE_MESSAGE(lock_fd_ >= 0, "cannot open " << lock_path);
+  REQUIRE_MESSAGE(::flock(lock_fd_, LOCK_EX) == 0, "cannot lock " << lock_path);
   remove_everything();  // leftovers of a run that was killed
   const auto bridge = "ovo" + std::to_string(tag_) + "br";
   const auto subnet = "10.213." + std::to_string(tag_) + ".";
@@ -55,7 +68,10 @@ netns_lab::netns_lab(int tag, int nodes) : tag_(tag), nodes_(nodes) {
   }
 }
 
-netns_lab::~netns_lab() { remove_everything(); }
+netns_lab::~netns_lab() {
+  remove_everything();
+  ::close(lock_fd_);  // releases the tag's lock
+}
 
 void netns_lab::remove_everything() {
   // Deleting one end of a veth pair deletes both; a deleted namespace takes its rules along

@@ -15,9 +15,10 @@ namespace ovo::test {
 
 class netns_lab {
  public:
-  /// `tag` (1-250) must be unique among tests that may run at once: it names the namespaces
+  /// `tag` (1-250) must be unique among the tests of one suite: it names the namespaces
   /// ("ovo<tag>n<i>"), the bridge ("ovo<tag>br") and the subnet (10.213.<tag>.0/24, the driver
-  /// at .1, node i at .(i+2)).
+  /// at .1, node i at .(i+2)). Suites run at once from other checkouts use the same tags: a lab
+  /// waits for the lock of its tag, held until it is removed.
   netns_lab(int tag, int nodes);
   ~netns_lab();
   netns_lab(const netns_lab&) = delete;
@@ -43,6 +44,7 @@ class netns_lab {
 
   int tag_;
   int nodes_;
+  int lock_fd_ = -1;  ///< holds the tag's lock file (see the constructor)
 };
 
 }  // namespace ovo::test
