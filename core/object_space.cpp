@@ -26,10 +26,9 @@ std::size_t cost_of(const stored_object& obj) {
 
 }  // namespace
 
-object_space::object_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline,
+object_space::object_space(std::shared_ptr<const clock_source> clock,
                            std::shared_ptr<version_clock> versions, int64_t tombstone_retention_ms)
     : clock_(std::move(clock)),
-      on_deadline_(std::move(on_deadline)),
       versions_(std::move(versions)),
       tombstones_(tombstone_retention_ms) {}
 
@@ -45,11 +44,13 @@ const stored_object* object_space::find_live(object_set& table, std::string_view
 
 void object_space::insert(object_set& table, stored_object object) {
   bytes_ += cost_of(object);
+  if (object.deadline() != no_deadline) expiring_.add(object.view());
   table.insert(std::move(object));
 }
 
 void object_space::erase(object_set& table, object_set::iterator at) {
   bytes_ -= cost_of(*at);
+  if (at->deadline() != no_deadline) expiring_.remove(at->view());
   table.erase(at);
 }
 
@@ -65,7 +66,6 @@ void object_space::store(object_set& table, std::string_view key, std::string_vi
   erase(table, key);
   insert(table, std::move(replacement));
   tombstones_.erase(key);
-  if (deadline != no_deadline && on_deadline_) on_deadline_(key, deadline);
 }
 
 void object_space::remove(object_set& table, std::string_view key) {
@@ -106,7 +106,6 @@ reply object_space::execute(const command& cmd) {
       const auto* obj = find_live(table, cmd.key);
       if (!obj || obj->value() != cmd.data)
         return failure(status::value_mismatch, obj ? "stored value differs" : "key not found");
-      // The deadline is kept, so the expiry entry already queued stays right.
       auto updated = stored_object::create(obj->key(), cmd.new_data, obj->collection(),
                                            obj->deadline(), versions_->next());
       erase(table, cmd.key);
@@ -223,15 +222,23 @@ void object_space::summarize(int slot, std::vector<key_version>& out) {
   tombstones_.summarize(slot, false, out);
 }
 
-std::size_t object_space::expire(const std::vector<std::string>& keys) {
-  return drop_expired(
-      tables_, keys, clock_->now_ms(), [](const stored_object& obj) { return obj.deadline(); },
-      [this](const stored_object& obj) { bytes_ -= cost_of(obj); });
+std::size_t object_space::expire_due(std::size_t limit) {
+  const auto now = clock_->now_ms();
+  std::size_t dropped = 0;
+  for (; dropped < limit && !expiring_.empty(); ++dropped) {
+    const auto due = expiring_.earliest();
+    if (!is_expired(due.deadline(), now)) break;
+    erase(tables_[slot_of(due.key())], due.key());
+  }
+  return dropped;
 }
 
 std::size_t object_space::drop(int slot) {
   tombstones_.drop(slot);
-  for (const auto& obj : tables_[slot]) bytes_ -= cost_of(obj);
+  for (const auto& obj : tables_[slot]) {
+    bytes_ -= cost_of(obj);
+    if (obj.deadline() != no_deadline) expiring_.remove(obj.view());
+  }
   return tables_.clear(slot);
 }
 
