@@ -27,7 +27,7 @@ constexpr std::size_t string_heap(std::size_t length) {
 }
 
 /// An object: its block (stored_object.hpp), one pointer in its slot's table and, with a
-/// deadline, one in the shard's expiry heap (expiry_heap.hpp).
+/// deadline, an entry in the shard's expiry heap (expiry_heap.hpp).
 std::size_t object(std::size_t key, std::size_t value, std::size_t collection, bool with_deadline);
 
 /// A remembered delete (tombstones.hpp): std::string key, version, retention deadline.

@@ -120,9 +120,13 @@ class object_space {
   /// Removes `key` as a local delete: a tombstone with a new version.
   void remove(object_set& table, std::string_view key);
   /// Every insertion and removal goes through these, so bytes_ and the expiry heap stay exact.
-  void insert(object_set& table, stored_object object);
+  void insert(object_set& table, stored_object object, int64_t deadline);
   void erase(object_set& table, object_set::iterator at);
   void erase(object_set& table, std::string_view key);
+  /// An object's deadline (no_deadline when it has none): the expiry heap keeps it.
+  int64_t deadline_of(const object_view& obj) const {
+    return obj.has_deadline() ? expiring_.deadline_of(obj) : no_deadline;
+  }
   /// The version of what is here for `key`: the object's, a tombstone's, or 0.
   version_t version_here(const object_set& table, std::string_view key) const;
 

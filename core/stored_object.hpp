@@ -1,9 +1,9 @@
 #pragma once
 // One cached object in a single heap block, so a key costs its bytes plus 20 bytes of header
-// (version, three lengths; 12 more with a deadline) and one pointer in the hash table (see
-// docs/memory.md, "Accounting"). The eviction policy's "visited" bit lives in the header too, so
-// it costs no byte; an object with a deadline also keeps its place in the shard's expiry heap
-// there (expiry_heap.hpp), so the heap needs one pointer per object and no copy of the key.
+// (version, three lengths) and one pointer in the hash table (docs/memory.md, "Terms"). The
+// eviction policy's "visited" bit lives in the header too, so it costs no byte. An object with a
+// TTL has 4 more: its place in the shard's expiry heap (expiry_heap.hpp), which holds its
+// deadline and a pointer to this block, and no copy of the key.
 
 #include <cstdint>
 #include <cstring>
@@ -27,11 +27,12 @@ class object_view {
   /// The bytes of the heap block holding an object of these sizes (memory accounting).
   static std::size_t block_size(std::size_t key, std::size_t value, std::size_t collection,
                                 bool with_deadline) {
-    return fixed_header + (with_deadline ? deadline_header : 0) + key + value + collection;
+    return fixed_header + (with_deadline ? expiry_header : 0) + key + value + collection;
   }
-  int64_t deadline() const;
   /// The version of the write that stored it (version_clock.hpp).
   uint64_t version() const;
+  /// Whether it has a deadline, kept by the shard's expiry heap.
+  bool has_deadline() const { return (field(key_len_at) & has_deadline_bit) != 0; }
   /// Where the object stands in the expiry heap (only with a deadline).
   uint32_t expiry_position() const { return field(expiry_position_at); }
   void set_expiry_position(uint32_t position) const;
@@ -40,13 +41,13 @@ class object_view {
 
  protected:
   // Block layout: [u64 version][u32 key len, top bit: has a deadline][u32 value len]
-  // [u32 collection len, top bit: visited][int64 deadline, u32 expiry heap position: only with a
-  // deadline][bytes...]. Most keys have no TTL: leaving the deadline out keeps such a block in
-  // the malloc size class it had before versions (20 + 48 bytes for the 16-byte keys and 32-byte
-  // values of tools/bench/memory.sh).
+  // [u32 collection len, top bit: visited][u32 expiry heap position, only with a deadline]
+  // [bytes...]. The 4 bytes keep a TTL object of tools/bench/memory.sh (16-byte key, 32-byte
+  // value: 72 bytes) in the malloc size class of one without; the deadline itself, 8 more, would
+  // move it to the next (docs/memory.md, "Expiry").
   static constexpr std::size_t version_at = 0, key_len_at = 8, value_len_at = 12,
-                               collection_len_at = 16, deadline_at = 20, expiry_position_at = 28,
-                               fixed_header = 20, deadline_header = 12;
+                               collection_len_at = 16, expiry_position_at = 20, fixed_header = 20,
+                               expiry_header = 4;
   static constexpr uint32_t has_deadline_bit = 0x8000'0000u, visited_bit = 0x8000'0000u;
 
   explicit object_view(char* block) : block_(block) {}
@@ -61,10 +62,7 @@ class object_view {
   std::size_t length(std::size_t offset) const { return field(offset); }
   std::size_t key_length() const { return field(key_len_at) & ~has_deadline_bit; }
   std::size_t collection_length() const { return field(collection_len_at) & ~visited_bit; }
-  bool has_deadline() const { return (field(key_len_at) & has_deadline_bit) != 0; }
-  const char* data() const {
-    return block_ + fixed_header + (has_deadline() ? deadline_header : 0);
-  }
+  const char* data() const { return block_ + fixed_header + (has_deadline() ? expiry_header : 0); }
 
   char* block_;
 };
@@ -72,8 +70,9 @@ class object_view {
 /// The owner of an object's block: what the shard's hash table holds.
 class stored_object : public object_view {
  public:
+  /// A block for the object; `with_deadline` leaves room for its expiry heap position.
   static stored_object create(std::string_view key, std::string_view value,
-                              std::string_view collection, int64_t deadline, uint64_t version);
+                              std::string_view collection, bool with_deadline, uint64_t version);
 
   stored_object(stored_object&& other) noexcept : object_view(other.block_) {
     other.block_ = nullptr;
