@@ -5,8 +5,8 @@
 //
 //   REST thread --(exec, command, sink)--> shard | keyspace | cluster_manager
 //   shard --(adopt, record)--> other shard            (updatekey across shards)
-//   shard --(schedule, deadline, key, target)--> expiry_scheduler
-//   expiry_scheduler --(expire, keys)--> shard
+//   shard --(expire)--> itself      (every ExpirySweepMs, or at once after a full batch: drops
+//       the keys whose deadline passed, a bounded batch at a time)
 //   keyspace --(exec, count/list command)--> every shard, then answers the sink
 //   REST thread --(exec, command, sink)--> peer_connection --(forward, commands)--> remote
 //       cluster_manager --> the key's shard                (the slot is owned by another node;
@@ -166,11 +166,10 @@ CAF_ADD_TYPE_ID(ovo, (std::vector<uint64_t>))
 CAF_ADD_ATOM(ovo, ovo, exec_atom, "exec")
 /// Take over an object moved from another shard.
 CAF_ADD_ATOM(ovo, ovo, adopt_atom, "adopt")
-/// Drop these keys if their deadline has passed.
+/// Drop a batch of the keys whose deadline has passed (a shard's own timer).
 CAF_ADD_ATOM(ovo, ovo, expire_atom, "expire")
-/// Remember a key's deadline.
+// The retired expiry scheduler's two atoms keep their places, so later IDs stay the same.
 CAF_ADD_ATOM(ovo, ovo, schedule_atom, "schedule")
-/// The actors the expiry scheduler's target indices refer to.
 CAF_ADD_ATOM(ovo, ovo, targets_atom, "targets")
 /// The other shards of this node, by index.
 CAF_ADD_ATOM(ovo, ovo, peers_atom, "peers")
@@ -240,9 +239,6 @@ using command_handler_actor = caf::typed_actor<caf::reacts_to<exec_atom, command
 /// Gives freed heap memory back once the stored bytes fell (actors/heap_trimmer.hpp).
 using heap_trimmer_actor = caf::typed_actor<caf::reacts_to<caf::tick_atom>>;
 
-/// Something the expiry scheduler can tell to drop keys.
-using expiry_target_actor = caf::typed_actor<caf::reacts_to<expire_atom, std::vector<std::string>>>;
-
 /// Holds slot data (objects and counters) that can be listed, sent to another node, dropped,
 /// and received.
 using slot_holder_actor = caf::typed_actor<
@@ -266,20 +262,15 @@ using slot_holder_actor = caf::typed_actor<
 using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::extend<
     caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::replies_to<replicate_atom, replica_write>::with<bool>,
-    caf::reacts_to<expire_atom, std::vector<std::string>>,
+    // Its own timer: drop a batch of the keys whose deadline passed.
+    caf::reacts_to<expire_atom>,
+    // Every shard of the node, by index.
     caf::reacts_to<peers_atom, std::vector<caf::actor_addr>>,
     // (slot, holder): push the slot to a replica holder out of sync, then count it again.
     caf::reacts_to<catch_up_atom, int, std::string>,
     caf::replies_to<keys_atom, int>::with<std::vector<std::string>>,
     // (slot, repair?, settled): compare an owned slot with its replica holders (slot_verify.hpp).
     caf::replies_to<verify_atom, int, bool, uint64_t>::with<verify_report>>;
-
-/// Keeps every deadline in order and tells the owners what to drop when it passes.
-using expiry_scheduler_actor =
-    caf::typed_actor<caf::reacts_to<schedule_atom, int64_t, std::string, uint32_t>,
-                     caf::reacts_to<targets_atom, std::vector<expiry_target_actor>>,
-                     caf::reacts_to<caf::tick_atom>,
-                     caf::replies_to<caf::pending_atom>::with<uint64_t>>;
 
 /// Answers node-wide questions (key count, key list) by asking every shard.
 using keyspace_actor = command_handler_actor;

@@ -3,7 +3,6 @@
 #include "actors/admin.hpp"
 #include "actors/cluster_endpoint.hpp"
 #include "actors/cluster_manager.hpp"
-#include "actors/expiry_scheduler.hpp"
 #include "actors/heap_trimmer.hpp"
 #include "actors/inline_execution.hpp"
 #include "actors/keyspace.hpp"
@@ -26,23 +25,16 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
       routing_(std::make_shared<routing_holder>()),
       metrics_(std::make_shared<node_metrics>()) {
   const auto& settings = config.settings;
-  // Detached: popping a wave of due keys off the heap must not hold up the shards that share
-  // the scheduler threads (GET p99 during a 1M-key expiry wave: see README "Performance").
-  scheduler_ = system.spawn<caf::detached>(expiry_scheduler, clock,
-                                           std::chrono::milliseconds(settings.expiry_sweep_ms),
-                                           defaults::expiry_batch);
-  std::vector<expiry_target_actor> targets;
   std::vector<caf::actor_addr> peers;
   metrics_->max_memory_bytes = settings.max_memory_bytes;
   const auto limit =
       memory_limit::per_shard(settings.max_memory_bytes, settings.eviction, settings.shards);
   for (uint32_t i = 0; i < settings.shards; ++i) {
-    shards_.push_back(system.spawn(shard, i, version_tag_of(self_info_.name), clock, scheduler_,
-                                   routing_, metrics_, limit));
-    targets.emplace_back(shards_.back());
+    shards_.push_back(system.spawn(shard, i, version_tag_of(self_info_.name), clock,
+                                   std::chrono::milliseconds(settings.expiry_sweep_ms), routing_,
+                                   metrics_, limit));
     peers.push_back(shards_.back().address());
   }
-  caf::anon_send(scheduler_, targets_atom_v, std::move(targets));
   // Detached: a trim holds its thread while it walks the heap's arenas.
   trimmer_ = system.spawn<caf::detached>(
       heap_trimmer, std::vector<slot_holder_actor>(shards_.begin(), shards_.end()),
@@ -154,7 +146,6 @@ void local_node::gather_figures(figures_sink_ptr sink) const {
 
 void local_node::stop() const {
   for (const auto& s : shards_) caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(scheduler_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(trimmer_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(keyspace_, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(cluster_, caf::exit_reason::user_shutdown);

@@ -19,7 +19,7 @@ namespace ovo {
 
 class local_node {
  public:
-  /// Spawns the shards (objects and counters), the expiry scheduler, the keyspace, the cluster
+  /// Spawns the shards (objects and counters, each with its own expiry), the keyspace, the cluster
   /// manager, the admin actor and the cluster endpoint, and wires them together. The cluster
   /// manager starts contacting the configured peers at once; `on_topology_change` hears every new
   /// view. `transport` connects to peers: CAF's middleman when null, else the TLS one.
@@ -50,7 +50,6 @@ class local_node {
   void stop() const;
 
   const std::vector<shard_actor>& shards() const { return shards_; }
-  const expiry_scheduler_actor& scheduler() const { return scheduler_; }
   const cluster_manager_actor& cluster() const { return cluster_; }
   /// What the node publishes on its APIPort for peers and ovoctl.
   const cluster_endpoint_actor& endpoint() const { return endpoint_; }
@@ -65,7 +64,6 @@ class local_node {
   std::shared_ptr<routing_holder> routing_;
   std::shared_ptr<node_metrics> metrics_;
   std::vector<shard_actor> shards_;
-  expiry_scheduler_actor scheduler_;
   heap_trimmer_actor trimmer_;
   keyspace_actor keyspace_;
   cluster_manager_actor cluster_;

@@ -181,7 +181,7 @@ void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Del
 
 shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version_tag,
                                  std::shared_ptr<const clock_source> clock,
-                                 expiry_scheduler_actor scheduler,
+                                 std::chrono::milliseconds expiry_sweep,
                                  std::shared_ptr<const routing_holder> routing,
                                  std::shared_ptr<node_metrics> metrics, memory_limit limit) {
   self->state.index = index;
@@ -189,17 +189,12 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
   self->state.metrics = std::move(metrics);
   self->state.routing = std::move(routing);
   self->state.clock = clock;
-  // Objects and counters share one expiry target: an expire message names keys whose deadline
-  // passed, and each namespace drops only its own entries that are really due.
-  auto schedule = [self, index, scheduler](std::string_view key, int64_t deadline) {
-    self->send(scheduler, schedule_atom_v, deadline, std::string(key), index);
-  };
   // One clock for both namespaces: a shard stamps its writes in order.
   auto versions = std::make_shared<version_clock>(wall_clock_source(), version_tag);
   const auto retention = defaults::tombstone_retention.count();
-  self->state.objects = std::make_unique<object_space>(clock, schedule, versions, retention);
-  self->state.counters =
-      std::make_unique<counter_space>(std::move(clock), schedule, versions, retention);
+  self->state.objects = std::make_unique<object_space>(clock, versions, retention);
+  self->state.counters = std::make_unique<counter_space>(std::move(clock), versions, retention);
+  self->delayed_send(self, expiry_sweep, expire_atom_v);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     component_log("shard")->debug("shard {} stops with {} keys and {} counters", self->state.index,
                                   self->state.objects->size(), self->state.counters->size());
@@ -236,12 +231,19 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
         return promise;
       },
       slot_replicate_handler(self),
-      [self](expire_atom, std::vector<std::string>& keys) {
-        const auto objects = self->state.objects->expire(keys);
-        const auto counters = self->state.counters->expire(keys);
-        if (self->state.metrics) self->state.metrics->expired_keys += objects + counters;
-        component_log("shard")->debug("shard {} expired {} objects and {} counters of {} keys",
-                                      self->state.index, objects, counters, keys.size());
+      [self, expiry_sweep](expire_atom) {
+        auto& st = self->state;
+        const auto objects = st.objects->expire_due(defaults::expiry_batch);
+        const auto counters = st.counters->expire_due(defaults::expiry_batch - objects);
+        if (st.metrics) st.metrics->expired_keys += objects + counters;
+        if (objects + counters > 0)
+          component_log("shard")->debug("shard {} expired {} objects and {} counters", st.index,
+                                        objects, counters);
+        // A full batch means more are due: go on right after the messages that came meanwhile.
+        if (objects + counters == defaults::expiry_batch)
+          self->send(self, expire_atom_v);
+        else
+          self->delayed_send(self, expiry_sweep, expire_atom_v);
       },
       [self](peers_atom, std::vector<caf::actor_addr>& peers) {
         self->state.peers = std::move(peers);

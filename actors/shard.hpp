@@ -41,13 +41,14 @@ struct shard_state {
 };
 
 /// A shard: owns the objects and the counters of the slots s with shard_of_slot(s) == index,
-/// so counter throughput grows with the shards like object throughput. Stores each TTL
-/// deadline with the expiry scheduler, and moves keys to other shards or nodes for updatekey.
+/// so counter throughput grows with the shards like object throughput. Drops the keys whose
+/// TTL passed every `expiry_sweep`, a bounded batch per turn, and moves keys to other shards or
+/// nodes for updatekey.
 /// `version_tag` (version_tag_of the node's name) goes into every version this shard stamps;
 /// `limit` is its share of the node's memory cap.
 shard_actor::behavior_type shard(shard_actor::stateful_pointer<shard_state> self, uint32_t index,
                                  uint16_t version_tag, std::shared_ptr<const clock_source> clock,
-                                 expiry_scheduler_actor scheduler,
+                                 std::chrono::milliseconds expiry_sweep,
                                  std::shared_ptr<const routing_holder> routing,
                                  std::shared_ptr<node_metrics> metrics, memory_limit limit);
 

@@ -17,8 +17,9 @@ inline constexpr std::size_t max_body_bytes = 48 * 1024 * 1024;
 /// Room for the request line and headers on top of the body (Pistache counts them together).
 inline constexpr std::size_t max_header_bytes = 64 * 1024;
 inline constexpr int64_t expiry_sweep_ms = 1000;
-/// Most keys one sweep tick hands to the shards: bounds the pause a big expiry wave causes.
-inline constexpr std::size_t expiry_batch = 20'000;
+/// Most keys a shard drops in one turn before it serves its mailbox again: bounds the pause a
+/// big expiry wave causes a GET (docs/performance.md, "Expiry").
+inline constexpr std::size_t expiry_batch = 1'000;
 inline constexpr const char* log_level = "info";
 /// How often the heap trimmer reads the shards' accounted bytes, and by how much they must have
 /// fallen from their high-water mark before freed pages go back to the system (docs/memory.md).

@@ -17,10 +17,9 @@ reply counter_reply(std::string_view key, int64_t value) {
 }  // namespace
 
 counter_space::counter_space(std::shared_ptr<const clock_source> clock,
-                             deadline_listener on_deadline, std::shared_ptr<version_clock> versions,
+                             std::shared_ptr<version_clock> versions,
                              int64_t tombstone_retention_ms)
     : clock_(std::move(clock)),
-      on_deadline_(std::move(on_deadline)),
       versions_(std::move(versions)),
       tombstones_(tombstone_retention_ms) {}
 
@@ -55,11 +54,8 @@ reply counter_space::execute(const command& cmd) {
       it->second.value = next;
       it->second.version = versions_->next();
       // A set always takes the request's TTL; an add only changes the deadline when given one.
-      if (cmd.kind == op::counter_set || cmd.ttl_seconds > 0) {
-        it->second.deadline = deadline_after(now, cmd.ttl_seconds);
-        if (it->second.deadline != no_deadline && on_deadline_)
-          on_deadline_(cmd.key, it->second.deadline);
-      }
+      if (cmd.kind == op::counter_set || cmd.ttl_seconds > 0)
+        set_deadline(cmd.key, it->second, deadline_after(now, cmd.ttl_seconds));
       return counter_reply(cmd.key, next);
     }
     default:
@@ -101,11 +97,14 @@ bool counter_space::apply(const replica_write& write) {
     tombstones_.put(key, write.version, now);
     return true;
   }
-  const auto deadline = deadline_from_remaining(write.record.remaining_ms, now);
-  if (it == table.end()) bytes_ += memory_cost::counter(key.size());
-  table[key] = counter_entry{write.counter_value, deadline, write.version};
+  if (it == table.end()) {
+    bytes_ += memory_cost::counter(key.size());
+    it = table.emplace(key, counter_entry{}).first;
+  }
+  it->second.value = write.counter_value;
+  it->second.version = write.version;
+  set_deadline(key, it->second, deadline_from_remaining(write.record.remaining_ms, now));
   tombstones_.erase(key);
-  if (deadline != no_deadline && on_deadline_) on_deadline_(key, deadline);
   return true;
 }
 
@@ -144,10 +143,30 @@ void counter_space::summarize(int slot, std::vector<key_version>& out) {
   tombstones_.summarize(slot, true, out);
 }
 
-std::size_t counter_space::expire(const std::vector<std::string>& keys) {
-  return drop_expired(
-      tables_, keys, clock_->now_ms(), [](const auto& entry) { return entry.second.deadline; },
-      [this](const auto& entry) { bytes_ -= memory_cost::counter(entry.first.size()); });
+void counter_space::set_deadline(const std::string& key, counter_entry& entry, int64_t deadline) {
+  // The queue holds the earliest deadline a counter had: a later one is queued when that entry
+  // comes up (expire_due), so a counter incremented with a TTL again and again keeps one entry.
+  const bool queued = entry.deadline != no_deadline;
+  if (deadline != no_deadline && (!queued || deadline < entry.deadline))
+    deadlines_.push({deadline, key});
+  entry.deadline = deadline;
+}
+
+std::size_t counter_space::expire_due(std::size_t limit) {
+  const auto now = clock_->now_ms();
+  std::size_t dropped = 0;
+  for (auto& item : deadlines_.pop_due(now, limit)) {
+    auto& table = tables_[slot_of(item.key)];
+    auto it = table.find(item.key);
+    if (it == table.end() || it->second.deadline == no_deadline) continue;  // gone or no TTL now
+    if (is_expired(it->second.deadline, now)) {
+      erase(table, it);
+      ++dropped;
+    } else if (it->second.deadline != item.deadline) {
+      deadlines_.push({it->second.deadline, std::move(item.key)});  // rewritten with a later one
+    }
+  }
+  return dropped;
 }
 
 void counter_space::erase(counter_map& table, counter_map::iterator at) {

@@ -3,8 +3,8 @@
 
 #include "core/clock.hpp"
 #include "core/command.hpp"
+#include "core/expiry_queue.hpp"
 #include "core/object_record.hpp"
-#include "core/object_space.hpp"
 #include "core/slot_digest.hpp"
 #include "core/tables.hpp"
 #include "core/tombstones.hpp"
@@ -17,12 +17,10 @@ namespace ovo {
 
 class counter_space {
  public:
-  using deadline_listener = object_space::deadline_listener;
-
   /// Every write applied here is stamped by `versions`; deletes are remembered for
   /// `tombstone_retention_ms` (see tombstones.hpp).
-  counter_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline,
-                std::shared_ptr<version_clock> versions, int64_t tombstone_retention_ms);
+  counter_space(std::shared_ptr<const clock_source> clock, std::shared_ptr<version_clock> versions,
+                int64_t tombstone_retention_ms);
 
   /// Executes counter_set, counter_add, counter_get or counter_remove. Writes get a new
   /// version; a delete leaves a tombstone.
@@ -40,8 +38,9 @@ class counter_space {
   /// How many accounted bytes `cmd` would add: a new counter's; 0 otherwise.
   int64_t growth(const command& cmd) const;
 
-  /// Drops the given counters whose deadline has passed.
-  std::size_t expire(const std::vector<std::string>& keys);
+  /// Drops counters whose deadline has passed, at most `limit` queued deadlines' worth (the
+  /// shard's expiry batch); returns how many were dropped.
+  std::size_t expire_due(std::size_t limit);
 
   /// Whether counter `key` exists and is live.
   bool contains(std::string_view key) { return !snapshot(key).erase; }
@@ -68,13 +67,15 @@ class counter_space {
  private:
   /// Every removal of a counter goes through here, so bytes_ stays exact.
   void erase(counter_map& table, counter_map::iterator at);
+  /// Gives a counter a new deadline (or none) and queues it for expiry if needed.
+  void set_deadline(const std::string& key, counter_entry& entry, int64_t deadline);
 
   std::shared_ptr<const clock_source> clock_;
-  deadline_listener on_deadline_;
   std::shared_ptr<version_clock> versions_;
   per_slot<counter_map> tables_;
   tombstones tombstones_;
-  std::size_t bytes_ = 0;  ///< of the counters (memory_cost::counter per entry)
+  expiry_queue deadlines_;  ///< of counters with a TTL; may hold stale entries
+  std::size_t bytes_ = 0;   ///< of the counters (memory_cost::counter per entry)
 };
 
 }  // namespace ovo

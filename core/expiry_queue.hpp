@@ -1,5 +1,7 @@
 #pragma once
-// Deadlines ordered in a binary heap: O(log n) to add, O(log n) per due entry to take out.
+// Counter deadlines ordered in a binary heap: O(log n) to add, O(log n) per due entry to take
+// out. Objects have their own heap without key copies (expiry_heap.hpp); counters are few and
+// their table moves its entries on rehash, so here an entry names its key.
 
 #include <cstdint>
 #include <string>
@@ -7,11 +9,10 @@
 
 namespace ovo {
 
-/// A key that should be dropped by `target` (an index the scheduler maps to an actor) at
-/// `deadline`. Entries may be stale (the key was rewritten); the target re-checks.
+/// A key that should be dropped at `deadline`. Entries may be stale (the key was rewritten or
+/// deleted); whoever pops one re-checks.
 struct expiry_item {
   int64_t deadline;
-  uint32_t target;
   std::string key;
 };
 

@@ -18,12 +18,16 @@ constexpr std::size_t heap_chunk(std::size_t bytes) {
 /// load a growing table averages (it doubles at seven eighths).
 constexpr std::size_t table_entry(std::size_t slot_bytes) { return (slot_bytes + 1) * 3 / 2; }
 
+/// One element of a std::vector that grows by doubling, at the two-thirds load it averages.
+constexpr std::size_t array_entry(std::size_t element_bytes) { return element_bytes * 3 / 2; }
+
 /// A std::string key's heap block (none up to 15 bytes: they fit in the string itself).
 constexpr std::size_t string_heap(std::size_t length) {
   return length <= 15 ? 0 : heap_chunk(length + 1);
 }
 
-/// An object: its block (stored_object.hpp) and one pointer in its slot's table.
+/// An object: its block (stored_object.hpp), one pointer in its slot's table and, with a
+/// deadline, an entry in the shard's expiry heap (expiry_heap.hpp).
 std::size_t object(std::size_t key, std::size_t value, std::size_t collection, bool with_deadline);
 
 /// A remembered delete (tombstones.hpp): std::string key, version, retention deadline.

@@ -21,35 +21,36 @@ reply not_found_reply() { return failure(status::not_found, "key not found"); }
 
 std::size_t cost_of(const stored_object& obj) {
   return memory_cost::object(obj.key().size(), obj.value().size(), obj.collection().size(),
-                             obj.deadline() != no_deadline);
+                             obj.has_deadline());
 }
 
 }  // namespace
 
-object_space::object_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline,
+object_space::object_space(std::shared_ptr<const clock_source> clock,
                            std::shared_ptr<version_clock> versions, int64_t tombstone_retention_ms)
     : clock_(std::move(clock)),
-      on_deadline_(std::move(on_deadline)),
       versions_(std::move(versions)),
       tombstones_(tombstone_retention_ms) {}
 
 const stored_object* object_space::find_live(object_set& table, std::string_view key) {
   auto it = table.find(key);
   if (it == table.end()) return nullptr;
-  if (is_expired(it->deadline(), clock_->now_ms())) {
+  if (is_expired(deadline_of(*it), clock_->now_ms())) {
     erase(table, it);
     return nullptr;
   }
   return &*it;
 }
 
-void object_space::insert(object_set& table, stored_object object) {
+void object_space::insert(object_set& table, stored_object object, int64_t deadline) {
   bytes_ += cost_of(object);
+  if (object.has_deadline()) expiring_.add(object.view(), deadline);
   table.insert(std::move(object));
 }
 
 void object_space::erase(object_set& table, object_set::iterator at) {
   bytes_ -= cost_of(*at);
+  if (at->has_deadline()) expiring_.remove(at->view());
   table.erase(at);
 }
 
@@ -60,12 +61,12 @@ void object_space::erase(object_set& table, std::string_view key) {
 
 void object_space::store(object_set& table, std::string_view key, std::string_view value,
                          std::string_view collection, int64_t deadline, version_t version) {
-  auto replacement = stored_object::create(key, value, collection, deadline, version);
+  auto replacement =
+      stored_object::create(key, value, collection, deadline != no_deadline, version);
   // Set elements are immutable: replacing means erase, then insert.
   erase(table, key);
-  insert(table, std::move(replacement));
+  insert(table, std::move(replacement), deadline);
   tombstones_.erase(key);
-  if (deadline != no_deadline && on_deadline_) on_deadline_(key, deadline);
 }
 
 void object_space::remove(object_set& table, std::string_view key) {
@@ -106,11 +107,11 @@ reply object_space::execute(const command& cmd) {
       const auto* obj = find_live(table, cmd.key);
       if (!obj || obj->value() != cmd.data)
         return failure(status::value_mismatch, obj ? "stored value differs" : "key not found");
-      // The deadline is kept, so the expiry entry already queued stays right.
+      const auto deadline = deadline_of(*obj);
       auto updated = stored_object::create(obj->key(), cmd.new_data, obj->collection(),
-                                           obj->deadline(), versions_->next());
+                                           obj->has_deadline(), versions_->next());
       erase(table, cmd.key);
-      insert(table, std::move(updated));
+      insert(table, std::move(updated), deadline);
       return done();
     }
     case op::delete_value_if_equal: {
@@ -136,7 +137,7 @@ std::variant<reply, object_record> object_space::take_for_move(const command& cm
     return failure(status::key_value_mismatch, "stored value differs");
   object_record record{cmd.new_key, std::string(check_value ? cmd.new_data : obj->value()),
                        std::string(obj->collection()),
-                       remaining_ms(obj->deadline(), clock_->now_ms())};
+                       remaining_ms(deadline_of(*obj), clock_->now_ms())};
   remove(table, cmd.key);
   return record;
 }
@@ -162,7 +163,7 @@ replica_write object_space::snapshot(std::string_view key) {
   if (obj) {
     write.record.value = obj->value();
     write.record.collection = obj->collection();
-    write.record.remaining_ms = remaining_ms(obj->deadline(), clock_->now_ms());
+    write.record.remaining_ms = remaining_ms(deadline_of(*obj), clock_->now_ms());
     write.version = obj->version();
   } else {
     write.version = tombstones_.version_of(key);
@@ -194,10 +195,11 @@ std::vector<replica_write> object_space::dump(int slot) {
   std::vector<replica_write> out;
   out.reserve(tables_[slot].size());
   for (const auto& obj : tables_[slot]) {
-    if (is_expired(obj.deadline(), now)) continue;
+    if (is_expired(deadline_of(obj), now)) continue;
     replica_write write;
-    write.record = object_record{std::string(obj.key()), std::string(obj.value()),
-                                 std::string(obj.collection()), remaining_ms(obj.deadline(), now)};
+    write.record =
+        object_record{std::string(obj.key()), std::string(obj.value()),
+                      std::string(obj.collection()), remaining_ms(deadline_of(obj), now)};
     write.version = obj.version();
     out.push_back(std::move(write));
   }
@@ -209,7 +211,7 @@ uint64_t object_space::digest(int slot) {
   const auto now = clock_->now_ms();
   uint64_t digest = 0;
   for (const auto& obj : tables_[slot]) {
-    if (is_expired(obj.deadline(), now)) continue;
+    if (is_expired(deadline_of(obj), now)) continue;
     digest ^= digest_share(obj.key(), obj.version(), false);
   }
   return digest;
@@ -218,20 +220,28 @@ uint64_t object_space::digest(int slot) {
 void object_space::summarize(int slot, std::vector<key_version>& out) {
   const auto now = clock_->now_ms();
   for (const auto& obj : tables_[slot])
-    if (!is_expired(obj.deadline(), now))
+    if (!is_expired(deadline_of(obj), now))
       out.push_back({std::string(obj.key()), obj.version(), false, false});
   tombstones_.summarize(slot, false, out);
 }
 
-std::size_t object_space::expire(const std::vector<std::string>& keys) {
-  return drop_expired(
-      tables_, keys, clock_->now_ms(), [](const stored_object& obj) { return obj.deadline(); },
-      [this](const stored_object& obj) { bytes_ -= cost_of(obj); });
+std::size_t object_space::expire_due(std::size_t limit) {
+  const auto now = clock_->now_ms();
+  std::size_t dropped = 0;
+  for (; dropped < limit && !expiring_.empty(); ++dropped) {
+    const auto due = expiring_.earliest();
+    if (!is_expired(expiring_.earliest_deadline(), now)) break;
+    erase(tables_[slot_of(due.key())], due.key());
+  }
+  return dropped;
 }
 
 std::size_t object_space::drop(int slot) {
   tombstones_.drop(slot);
-  for (const auto& obj : tables_[slot]) bytes_ -= cost_of(obj);
+  for (const auto& obj : tables_[slot]) {
+    bytes_ -= cost_of(obj);
+    if (obj.has_deadline()) expiring_.remove(obj.view());
+  }
   return tables_.clear(slot);
 }
 
@@ -248,7 +258,7 @@ int64_t object_space::growth(const command& cmd) const {
     case op::update_value_if_equal:
       if (!exists) return 0;  // refused anyway
       added = memory_cost::object(cmd.key.size(), cmd.new_data.size(), it->collection().size(),
-                                  it->deadline() != no_deadline);
+                                  it->has_deadline());
       break;
     default:
       return 0;
@@ -294,7 +304,7 @@ object_space::scan_page object_space::scan(int slot, const std::string& after, s
   const auto now = clock_->now_ms();
   std::vector<std::string_view> candidates;
   for (const auto& obj : tables_[slot])
-    if (!is_expired(obj.deadline(), now) && obj.key() > after &&
+    if (!is_expired(deadline_of(obj), now) && obj.key() > after &&
         (pattern.empty() || matches_glob(pattern, std::string(obj.key()))))
       candidates.push_back(obj.key());
   scan_page page;
@@ -310,7 +320,7 @@ std::vector<std::string> object_space::keys(int slot) const {
   const auto now = clock_->now_ms();
   std::vector<std::string> out;
   for (const auto& obj : tables_[slot])
-    if (!is_expired(obj.deadline(), now)) out.emplace_back(obj.key());
+    if (!is_expired(deadline_of(obj), now)) out.emplace_back(obj.key());
   return out;
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 // The object operations of docs/protocol.md over the slots one shard holds. Plain logic: the shard
-// actor owns one and adds messaging (expiry scheduling, moves to other shards) around it.
+// actor owns one and adds messaging (moves to other shards, its expiry timer) around it.
 
 #include "core/clock.hpp"
 #include "core/command.hpp"
+#include "core/expiry_heap.hpp"
 #include "core/object_record.hpp"
 #include "core/slot_digest.hpp"
 #include "core/tables.hpp"
@@ -20,13 +21,10 @@ namespace ovo {
 
 class object_space {
  public:
-  /// Called whenever an object is stored with a deadline, so it can be scheduled for expiry.
-  using deadline_listener = std::function<void(std::string_view key, int64_t deadline)>;
-
   /// Every write applied here is stamped by `versions`; deletes are remembered for
   /// `tombstone_retention_ms` (see tombstones.hpp).
-  object_space(std::shared_ptr<const clock_source> clock, deadline_listener on_deadline,
-               std::shared_ptr<version_clock> versions, int64_t tombstone_retention_ms);
+  object_space(std::shared_ptr<const clock_source> clock, std::shared_ptr<version_clock> versions,
+               int64_t tombstone_retention_ms);
 
   /// Executes any single-key object command except the key moves (see take_for_move). Writes
   /// get a new version; a delete leaves a tombstone.
@@ -71,8 +69,12 @@ class object_space {
   /// the memory the eviction frees); its version goes to the replica holders.
   std::vector<eviction> evict(std::size_t bytes, const std::function<bool(int)>& evictable);
 
-  /// Drops the given keys whose deadline has passed (stale entries are ignored).
-  std::size_t expire(const std::vector<std::string>& keys);
+  /// Drops up to `limit` objects whose deadline has passed, earliest first; returns how many.
+  /// Bounded so that a wave of expiries never holds the shard for long.
+  std::size_t expire_due(std::size_t limit);
+
+  /// Objects in the expiry heap: exactly those stored with a deadline (for tests and status).
+  std::size_t expiring_count() const { return expiring_.size(); }
 
   /// Whether `key` is stored and live.
   bool contains(std::string_view key) { return find_live(tables_[slot_of(key)], key) != nullptr; }
@@ -117,18 +119,22 @@ class object_space {
              std::string_view collection, int64_t deadline, version_t version);
   /// Removes `key` as a local delete: a tombstone with a new version.
   void remove(object_set& table, std::string_view key);
-  /// Every insertion and removal goes through these two, so bytes_ stays exact.
-  void insert(object_set& table, stored_object object);
+  /// Every insertion and removal goes through these, so bytes_ and the expiry heap stay exact.
+  void insert(object_set& table, stored_object object, int64_t deadline);
   void erase(object_set& table, object_set::iterator at);
   void erase(object_set& table, std::string_view key);
+  /// An object's deadline (no_deadline when it has none): the expiry heap keeps it.
+  int64_t deadline_of(const object_view& obj) const {
+    return obj.has_deadline() ? expiring_.deadline_of(obj) : no_deadline;
+  }
   /// The version of what is here for `key`: the object's, a tombstone's, or 0.
   version_t version_here(const object_set& table, std::string_view key) const;
 
   std::shared_ptr<const clock_source> clock_;
-  deadline_listener on_deadline_;
   std::shared_ptr<version_clock> versions_;
   per_slot<object_set> tables_;
   tombstones tombstones_;
+  expiry_heap expiring_;  ///< the objects with a deadline, earliest first
   std::size_t bytes_ = 0;
   /// Where the eviction hand stands: a slot and the key it points at ("": the slot's start).
   int hand_slot_ = 0;

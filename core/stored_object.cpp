@@ -14,10 +14,9 @@ void put_u32(char* at, uint64_t value) {
 }  // namespace
 
 stored_object stored_object::create(std::string_view key, std::string_view value,
-                                    std::string_view collection, int64_t deadline,
+                                    std::string_view collection, bool with_deadline,
                                     uint64_t version) {
-  const bool with_deadline = deadline != 0;
-  const std::size_t header = fixed_header + (with_deadline ? sizeof deadline : 0);
+  const std::size_t header = fixed_header + (with_deadline ? expiry_header : 0);
   const std::size_t size = header + key.size() + value.size() + collection.size();
   char* block = static_cast<char*>(std::malloc(size));
   if (block == nullptr) throw std::bad_alloc();
@@ -25,7 +24,7 @@ stored_object stored_object::create(std::string_view key, std::string_view value
   put_u32(block + key_len_at, key.size() | (with_deadline ? has_deadline_bit : 0));
   put_u32(block + value_len_at, value.size());
   put_u32(block + collection_len_at, collection.size());
-  if (with_deadline) std::memcpy(block + deadline_at, &deadline, sizeof deadline);
+  if (with_deadline) put_u32(block + expiry_position_at, 0);
   char* bytes = block + header;
   // memcpy from an empty view's null pointer is undefined, so skip empty parts.
   if (!key.empty()) std::memcpy(bytes, key.data(), key.size());
@@ -46,20 +45,16 @@ stored_object& stored_object::operator=(stored_object&& other) noexcept {
 
 stored_object::~stored_object() { std::free(block_); }
 
-int64_t stored_object::deadline() const {
-  if (!has_deadline()) return 0;
-  int64_t deadline;
-  std::memcpy(&deadline, block_ + deadline_at, sizeof deadline);
-  return deadline;
+void object_view::set_visited(bool visited) const {
+  const uint32_t v = field(collection_len_at);
+  set_field(collection_len_at, visited ? (v | visited_bit) : (v & ~visited_bit));
 }
 
-void stored_object::set_visited(bool visited) const {
-  uint32_t v = field(collection_len_at);
-  v = visited ? (v | visited_bit) : (v & ~visited_bit);
-  std::memcpy(block_ + collection_len_at, &v, sizeof v);
+void object_view::set_expiry_position(uint32_t position) const {
+  set_field(expiry_position_at, position);
 }
 
-uint64_t stored_object::version() const {
+uint64_t object_view::version() const {
   uint64_t version;
   std::memcpy(&version, block_ + version_at, sizeof version);
   return version;

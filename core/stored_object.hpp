@@ -1,8 +1,9 @@
 #pragma once
 // One cached object in a single heap block, so a key costs its bytes plus 20 bytes of header
-// (version, three lengths; 8 more with a deadline) and one pointer in the hash table (see
-// README "Performance": bytes per key). The eviction policy's "visited" bit lives in the header
-// too (docs/memory.md), so it costs no byte.
+// (version, three lengths) and one pointer in the hash table (docs/memory.md, "Terms"). The
+// eviction policy's "visited" bit lives in the header too, so it costs no byte. An object with a
+// TTL has 4 more: its place in the shard's expiry heap (expiry_heap.hpp), which holds its
+// deadline and a pointer to this block, and no copy of the key.
 
 #include <cstdint>
 #include <cstring>
@@ -10,17 +11,10 @@
 
 namespace ovo {
 
-class stored_object {
+/// A stored object seen through its block, without owning it: what the expiry heap holds. The
+/// block's address stays the same while the object lives, through rehashes of its table.
+class object_view {
  public:
-  static stored_object create(std::string_view key, std::string_view value,
-                              std::string_view collection, int64_t deadline, uint64_t version);
-
-  stored_object(stored_object&& other) noexcept : block_(other.block_) { other.block_ = nullptr; }
-  stored_object& operator=(stored_object&& other) noexcept;
-  stored_object(const stored_object&) = delete;
-  stored_object& operator=(const stored_object&) = delete;
-  ~stored_object();
-
   std::string_view key() const { return {data(), key_length()}; }
   std::string_view value() const { return {data() + key_length(), length(value_len_at)}; }
   std::string_view collection() const {
@@ -33,35 +27,66 @@ class stored_object {
   /// The bytes of the heap block holding an object of these sizes (memory accounting).
   static std::size_t block_size(std::size_t key, std::size_t value, std::size_t collection,
                                 bool with_deadline) {
-    return fixed_header + (with_deadline ? 8 : 0) + key + value + collection;
+    return fixed_header + (with_deadline ? expiry_header : 0) + key + value + collection;
   }
-  int64_t deadline() const;
   /// The version of the write that stored it (version_clock.hpp).
   uint64_t version() const;
+  /// Whether it has a deadline, kept by the shard's expiry heap.
+  bool has_deadline() const { return (field(key_len_at) & has_deadline_bit) != 0; }
+  /// Where the object stands in the expiry heap (only with a deadline).
+  uint32_t expiry_position() const { return field(expiry_position_at); }
+  void set_expiry_position(uint32_t position) const;
 
- private:
+  bool operator==(const object_view& other) const { return block_ == other.block_; }
+
+ protected:
   // Block layout: [u64 version][u32 key len, top bit: has a deadline][u32 value len]
-  // [u32 collection len, top bit: visited][int64 deadline, only with a deadline][bytes...]. Most
-  // keys have no TTL: leaving the deadline out keeps such a block in the malloc size class it had
-  // before versions (20 + 48 bytes for the 16-byte keys and 32-byte values of
-  // tools/bench/memory.sh).
+  // [u32 collection len, top bit: visited][u32 expiry heap position, only with a deadline]
+  // [bytes...]. The 4 bytes keep a TTL object of tools/bench/memory.sh (16-byte key, 32-byte
+  // value: 72 bytes) in the malloc size class of one without; the deadline itself, 8 more, would
+  // move it to the next (docs/memory.md, "Expiry").
   static constexpr std::size_t version_at = 0, key_len_at = 8, value_len_at = 12,
-                               collection_len_at = 16, deadline_at = 20, fixed_header = 20;
+                               collection_len_at = 16, expiry_position_at = 20, fixed_header = 20,
+                               expiry_header = 4;
   static constexpr uint32_t has_deadline_bit = 0x8000'0000u, visited_bit = 0x8000'0000u;
 
-  explicit stored_object(char* block) : block_(block) {}
+  explicit object_view(char* block) : block_(block) {}
   uint32_t field(std::size_t offset) const {
     uint32_t v;
     std::memcpy(&v, block_ + offset, sizeof v);
     return v;
   }
+  void set_field(std::size_t offset, uint32_t v) const {
+    std::memcpy(block_ + offset, &v, sizeof v);
+  }
   std::size_t length(std::size_t offset) const { return field(offset); }
   std::size_t key_length() const { return field(key_len_at) & ~has_deadline_bit; }
   std::size_t collection_length() const { return field(collection_len_at) & ~visited_bit; }
-  bool has_deadline() const { return (field(key_len_at) & has_deadline_bit) != 0; }
-  const char* data() const { return block_ + fixed_header + (has_deadline() ? 8 : 0); }
+  const char* data() const { return block_ + fixed_header + (has_deadline() ? expiry_header : 0); }
 
   char* block_;
+};
+
+/// The owner of an object's block: what the shard's hash table holds.
+class stored_object : public object_view {
+ public:
+  /// A block for the object; `with_deadline` leaves room for its expiry heap position.
+  static stored_object create(std::string_view key, std::string_view value,
+                              std::string_view collection, bool with_deadline, uint64_t version);
+
+  stored_object(stored_object&& other) noexcept : object_view(other.block_) {
+    other.block_ = nullptr;
+  }
+  stored_object& operator=(stored_object&& other) noexcept;
+  stored_object(const stored_object&) = delete;
+  stored_object& operator=(const stored_object&) = delete;
+  ~stored_object();
+
+  /// A view of this object, valid until it is erased.
+  object_view view() const { return *this; }
+
+ private:
+  explicit stored_object(char* block) : object_view(block) {}
 };
 
 }  // namespace ovo

@@ -80,23 +80,4 @@ class per_slot {
   std::array<Table, slot_count> tables_;
 };
 
-/// Erases those of `keys` whose deadline (read from an entry by `deadline_of`) has passed,
-/// showing each to `on_drop` first. Keys rewritten since they were scheduled carry a later
-/// deadline and stay.
-template <class Table, class DeadlineOf, class OnDrop>
-std::size_t drop_expired(per_slot<Table>& tables, const std::vector<std::string>& keys,
-                         int64_t now_ms, DeadlineOf deadline_of, OnDrop on_drop) {
-  std::size_t dropped = 0;
-  for (const auto& key : keys) {
-    auto& table = tables[slot_of(key)];
-    auto it = table.find(key);
-    if (it != table.end() && is_expired(deadline_of(*it), now_ms)) {
-      on_drop(*it);
-      table.erase(it);
-      ++dropped;
-    }
-  }
-  return dropped;
-}
-
 }  // namespace ovo

@@ -19,17 +19,13 @@ node_actors spawn_node(planet& where, node_info me, std::vector<node_info> seeds
   node.info = me;
   auto& sys = where.sys;
   auto metrics = std::make_shared<node_metrics>();
-  node.expiry =
-      sys.spawn(expiry_scheduler, clock, std::chrono::milliseconds(1000), std::size_t{1000});
-  std::vector<expiry_target_actor> targets;
   std::vector<caf::actor_addr> peers;
   for (uint32_t i = 0; i < shards_per_node; ++i) {
-    node.shards.push_back(sys.spawn(shard, i, version_tag_of(node.info.name), clock, node.expiry,
-                                    node.routing, metrics, memory_limit{}));
-    targets.emplace_back(node.shards.back());
+    node.shards.push_back(sys.spawn(shard, i, version_tag_of(node.info.name), clock,
+                                    std::chrono::milliseconds(1000), node.routing, metrics,
+                                    memory_limit{}));
     peers.push_back(node.shards.back().address());
   }
-  caf::anon_send(node.expiry, targets_atom_v, std::move(targets));
   for (const auto& s : node.shards) caf::anon_send(s, peers_atom_v, peers);
   // Two nodes: under the majority rule a lost peer leaves each in a minority. These tests are
   // about the peer protocol itself (a lost peer's slots fail over at once), so "available".
@@ -72,7 +68,6 @@ void node_actors::stop() const {
   stop_actor(manager);
   stop_actor(endpoint);
   for (const auto& s : shards) stop_actor(s);
-  stop_actor(expiry);
 }
 
 node_info make_node(std::string name, std::string api_host, uint16_t api_port,

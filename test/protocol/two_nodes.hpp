@@ -8,7 +8,6 @@
 
 #include "actors/cluster_endpoint.hpp"
 #include "actors/cluster_manager.hpp"
-#include "actors/expiry_scheduler.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/node_metrics.hpp"
 #include "actors/peer_connection.hpp"
@@ -45,14 +44,13 @@ class recording_sink final : public reply_sink {
   std::vector<reply> replies;
 };
 
-/// One node's actors wired as local_node wires them, except that the expiry scheduler is
-/// scheduled rather than detached (a detached actor runs on a thread of its own, outside the
-/// testing scheduler, which is why these tests cannot use local_node itself), and without the
-/// keyspace and admin actors, which no peer sequence involves.
+/// One node's actors wired as local_node wires them, without its detached actors (the heap
+/// trimmer and the keyspace: a detached actor runs on a thread of its own, outside the testing
+/// scheduler, which is why these tests cannot use local_node itself) and the admin actor, which
+/// no peer sequence involves.
 struct node_actors {
   node_info info;
   std::shared_ptr<routing_holder> routing = std::make_shared<routing_holder>();
-  expiry_scheduler_actor expiry;
   std::vector<shard_actor> shards;
   cluster_manager_actor manager;
   cluster_endpoint_actor endpoint;

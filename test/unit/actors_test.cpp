@@ -3,6 +3,7 @@
 
 #include "actors/interfaces.hpp"
 #include "actors/local_node.hpp"
+#include "config/defaults.hpp"
 #include "core/slot_hash.hpp"
 #include "core/slot_layout.hpp"
 #include "test/unit/node_actor_config.hpp"
@@ -147,21 +148,39 @@ TEST_CASE("concurrent cross-shard moves neither lose nor duplicate objects") {
     CHECK(f.ask(op::get, targets[static_cast<std::size_t>(i)]).data == "v" + std::to_string(i));
 }
 
-TEST_CASE("the expiry scheduler drops due keys from shards without any read") {
+TEST_CASE("shards drop due keys on their own timer without any read") {
   node_fixture f;
   for (int i = 0; i < 50; ++i) f.ask(op::put, "ttl" + std::to_string(i), "v", 1);
   for (int i = 0; i < 50; ++i) f.ask(op::put, "keep" + std::to_string(i), "v");
-  caf::scoped_actor self{f.system};
-  auto pending = [&] {
-    uint64_t n = 0;
-    self->request(f.node.scheduler(), 5s, caf::pending_atom_v)
-        .receive([&](uint64_t value) { n = value; }, [](caf::error&) {});
-    return n;
-  };
-  CHECK(eventually([&] { return pending() == 50; }));
+  f.clock->advance_ms(999);
+  std::this_thread::sleep_for(50ms);  // several sweeps: nothing is due yet
   CHECK(f.count() == 100);
+  f.clock->advance_ms(1);
+  CHECK(eventually([&] { return f.count() == 50; }));
+}
+
+TEST_CASE("a key rewritten with a later TTL or none outlives the sweep of its first deadline") {
+  node_fixture f;
+  for (const char* key : {"later", "none", "witness"}) f.ask(op::put, key, "v", 1);
+  f.ask(op::put, "later", "v2", 10);
+  f.ask(op::put, "none", "v2");
   f.clock->advance_ms(1000);
-  CHECK(eventually([&] { return pending() == 0 && f.count() == 50; }));
+  CHECK(eventually([&] { return f.count() == 2; }));  // the witness was swept
+  CHECK(f.ask(op::get, "later").data == "v2");
+  CHECK(f.ask(op::get, "none").data == "v2");
+  f.clock->advance_ms(9000);
+  CHECK(eventually([&] { return f.count() == 1; }));
+  CHECK(f.ask(op::get, "none").data == "v2");
+}
+
+TEST_CASE("an expiry wave larger than a shard's batch is dropped over several turns") {
+  node_fixture f;
+  const int keys = static_cast<int>(ovo::defaults::expiry_batch) * 5 / 2;
+  for (int i = 0; i < keys; ++i) f.ask(op::put, key_in_shard(0, 4, i), "v", 1);
+  f.ask(op::put, "hot", "v");
+  f.clock->advance_ms(1000);
+  CHECK(eventually([&] { return f.count() == 1; }));
+  CHECK(f.ask(op::get, "hot").data == "v");
 }
 
 TEST_CASE("counter increments from 4 threads at once are atomic: every total answered once") {

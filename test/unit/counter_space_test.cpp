@@ -13,9 +13,7 @@ using ovo::status;
 
 struct fixture {
   std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>();
-  int scheduled = 0;
-  ovo::counter_space counters{clock, [this](std::string_view, int64_t) { ++scheduled; },
-                              std::make_shared<ovo::version_clock>(clock, 1), 60'000};
+  ovo::counter_space counters{clock, std::make_shared<ovo::version_clock>(clock, 1), 60'000};
 
   ovo::reply run(op kind, std::string key, int64_t value = 0, int64_t ttl = 0) {
     ovo::command cmd;
@@ -66,19 +64,33 @@ TEST_CASE("counters expire with their TTL, add without TTL keeps the deadline") 
   f.run(op::counter_set, "c", 1, 2);
   f.clock->advance_ms(1000);
   f.run(op::counter_add, "c", 1);
-  CHECK(f.scheduled == 1);
   f.clock->advance_ms(1000);
   CHECK(f.run(op::counter_get, "c").code == status::not_found);
   CHECK(f.counters.size() == 0);
 }
 
-TEST_CASE("expire drops only due counters") {
+TEST_CASE("expire_due drops only due counters") {
   fixture f;
   f.run(op::counter_set, "due", 1, 1);
   f.run(op::counter_set, "forever", 1);
   f.clock->advance_ms(1000);
-  CHECK(f.counters.expire({"due", "forever"}) == 1);
+  CHECK(f.counters.expire_due(100) == 1);
   CHECK(f.run(op::counter_get, "forever").number == 1);
+}
+
+TEST_CASE("a counter given a later TTL or none outlives its first deadline") {
+  fixture f;
+  f.run(op::counter_set, "later", 1, 1);
+  f.run(op::counter_set, "none", 1, 1);
+  f.run(op::counter_add, "later", 1, 5);
+  f.run(op::counter_set, "none", 1);
+  f.clock->advance_ms(1000);
+  CHECK(f.counters.expire_due(100) == 0);
+  CHECK(f.run(op::counter_get, "later").number == 2);
+  CHECK(f.run(op::counter_get, "none").number == 1);
+  f.clock->advance_ms(4000);
+  CHECK(f.counters.expire_due(100) == 1);  // the later deadline was queued when the first passed
+  CHECK(f.counters.size() == 1);
 }
 
 TEST_CASE("counters live apart from objects of the same name") {
@@ -104,7 +116,7 @@ TEST_CASE("a counter's accounted bytes come and go with it, its delete included"
   CHECK(f.counters.bytes() == cost::tombstone(25));
   f.run(op::counter_set, "t", 3, 1);
   f.clock->advance_ms(1000);
-  CHECK(f.counters.expire({"t"}) == 1);
+  CHECK(f.counters.expire_due(100) == 1);
   CHECK(f.counters.bytes() == cost::tombstone(25));
   f.counters.drop(ovo::slot_of("a-counter-named-at-length"));
   CHECK(f.counters.bytes() == 0);

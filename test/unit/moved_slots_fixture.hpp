@@ -3,10 +3,8 @@
 // real local_node ("owner") that a test can make the owner, or the previous holder, of any slot: it
 // is reached through its cluster manager, as a peer connection would reach it.
 
-#include "actors/expiry_scheduler.hpp"
 #include "actors/local_node.hpp"
 #include "actors/shard.hpp"
-#include "config/defaults.hpp"
 #include "core/slot_hash.hpp"
 #include "core/slot_layout.hpp"
 #include "test/unit/node_actor_config.hpp"
@@ -46,14 +44,11 @@ struct moved_slots_fixture {
   ovo::local_node owner{system, owner_config(), clock};
   std::shared_ptr<ovo::routing_holder> routing = std::make_shared<ovo::routing_holder>();
   std::shared_ptr<ovo::node_metrics> metrics = std::make_shared<ovo::node_metrics>();
-  ovo::expiry_scheduler_actor scheduler =
-      system.spawn(ovo::expiry_scheduler, clock, 10ms, ovo::defaults::expiry_batch);
-  ovo::shard_actor shard = system.spawn(ovo::shard, 0u, uint16_t{1}, clock, scheduler, routing,
-                                        metrics, ovo::memory_limit{});
+  ovo::shard_actor shard =
+      system.spawn(ovo::shard, 0u, uint16_t{1}, clock, 10ms, routing, metrics, ovo::memory_limit{});
 
   ~moved_slots_fixture() {
-    for (const caf::actor_addr& actor : {shard.address(), scheduler.address()})
-      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
     owner.stop();
   }
 

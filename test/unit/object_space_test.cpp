@@ -16,12 +16,7 @@ using ovo::status;
 
 struct fixture {
   std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>();
-  std::vector<std::pair<std::string, int64_t>> scheduled;
-  ovo::object_space space{clock,
-                          [this](std::string_view key, int64_t deadline) {
-                            scheduled.emplace_back(std::string(key), deadline);
-                          },
-                          std::make_shared<ovo::version_clock>(clock, 1), 60'000};
+  ovo::object_space space{clock, std::make_shared<ovo::version_clock>(clock, 1), 60'000};
 
   ovo::reply run(op kind, std::string key, std::string data = {}, std::string new_data = {}) {
     ovo::command cmd;
@@ -99,25 +94,108 @@ TEST_CASE("an expired object is never returned, even before the sweep") {
   CHECK(f.space.size() == 0);  // the read dropped it
 }
 
-TEST_CASE("a TTL write reports its deadline for scheduling") {
+TEST_CASE("only objects with a TTL enter the expiry heap") {
   fixture f;
   f.put("k", "v", 5);
   f.put("no-ttl", "v");
-  REQUIRE(f.scheduled.size() == 1);
-  CHECK(f.scheduled[0].first == "k");
-  CHECK(f.scheduled[0].second == f.clock->now_ms() + 5000);
+  CHECK(f.space.expiring_count() == 1);
 }
 
-TEST_CASE("expire drops only keys whose deadline passed") {
+TEST_CASE("expire_due drops the keys whose deadline passed, on time and no earlier") {
   fixture f;
-  f.put("old", "v", 1);
-  f.put("renewed", "v", 1);
+  f.put("a", "v", 1);
+  f.put("b", "v", 2);
+  f.put("forever", "v");
+  f.clock->advance_ms(999);
+  CHECK(f.space.expire_due(100) == 0);
+  f.clock->advance_ms(1);
+  CHECK(f.space.expire_due(100) == 1);
+  CHECK(f.space.size() == 2);
+  f.clock->advance_ms(1000);
+  CHECK(f.space.expire_due(100) == 1);
+  CHECK(f.value_of("forever") == "v");
+  CHECK(f.space.expiring_count() == 0);
+}
+
+TEST_CASE("a key rewritten with a later TTL or none is not expired by its first deadline") {
+  fixture f;
+  f.put("later", "v", 1);
+  f.put("none", "v", 1);
+  f.put("changed", "old", 1);
   f.clock->advance_ms(500);
-  f.put("renewed", "v", 10);  // rewritten: the stale schedule entry must not drop it
+  f.put("later", "v", 10);
+  f.put("none", "v");
+  REQUIRE(f.run(op::update_value_if_equal, "changed", "old", "new").code == status::ok);
   f.clock->advance_ms(600);
-  CHECK(f.space.expire({"old", "renewed", "unknown"}) == 1);
-  CHECK(f.value_of("renewed") == "v");
+  CHECK(f.space.expire_due(100) == 1);  // "changed" kept its TTL through updatevalueifequal
+  CHECK(f.value_of("later") == "v");
+  CHECK(f.value_of("none") == "v");
+  CHECK(f.value_of("changed") == "<101>");
+  CHECK(f.space.expiring_count() == 1);  // only "later", once
+  f.clock->advance_ms(9399);
+  CHECK(f.space.expire_due(100) == 0);
+  f.clock->advance_ms(1);
+  CHECK(f.space.expire_due(100) == 1);
   CHECK(f.space.size() == 1);
+}
+
+TEST_CASE("a key rewritten with an earlier TTL expires at the earlier deadline") {
+  fixture f;
+  f.put("k", "v", 10);
+  f.put("k", "v", 1);
+  f.clock->advance_ms(1000);
+  CHECK(f.space.expire_due(100) == 1);
+  CHECK(f.space.size() == 0);
+}
+
+TEST_CASE("deletes, moves, evictions and dropped slots leave nothing in the expiry heap") {
+  fixture f;
+  f.put("deleted", "v", 60);
+  f.put("taken", "v", 60);
+  f.put("moved", "v", 60);
+  f.put("evicted", "v", 60);
+  f.put("dropped", "v", 60);
+  REQUIRE(f.run(op::remove, "deleted").code == status::ok);
+  REQUIRE(f.run(op::get_and_remove, "taken").code == status::ok);
+  REQUIRE(f.move(op::update_key, "moved", "moved-to").code == status::ok);
+  CHECK(f.space.expiring_count() == 3);  // evicted, dropped, moved-to (its TTL moved with it)
+  const auto evicted_slot = ovo::slot_of("evicted");
+  f.space.evict(1, [&](int slot) { return slot == evicted_slot; });
+  f.space.drop(ovo::slot_of("dropped"));
+  f.space.drop(ovo::slot_of("moved-to"));
+  CHECK(f.space.expiring_count() == 0);
+  CHECK(f.space.size() == 0);
+  f.clock->advance_ms(60'000);
+  CHECK(f.space.expire_due(100) == 0);
+}
+
+TEST_CASE("expire_due works in batches of at most its limit, earliest first") {
+  fixture f;
+  for (int i = 0; i < 250; ++i) f.put("k" + std::to_string(i), "v", 1 + i % 5);
+  f.clock->advance_ms(2000);  // the 100 keys with TTLs of 1 and 2 s are due
+  CHECK(f.space.expire_due(30) == 30);
+  CHECK(f.space.expire_due(30) == 30);
+  CHECK(f.space.expire_due(1000) == 40);
+  CHECK(f.space.expire_due(1000) == 0);
+  CHECK(f.space.size() == 150);
+  CHECK(f.space.expiring_count() == 150);
+  f.clock->advance_ms(3000);
+  CHECK(f.space.expire_due(1000) == 150);
+  CHECK(f.space.expiring_count() == 0);
+}
+
+TEST_CASE("replica writes and arrivals bring their deadline into the expiry heap") {
+  fixture f;
+  ovo::replica_write write;
+  write.record = ovo::object_record{"copy", "v", "", 1500};
+  write.version = 7;
+  REQUIRE(f.space.apply(write));
+  CHECK(f.space.expiring_count() == 1);
+  f.clock->advance_ms(1499);
+  CHECK(f.space.expire_due(100) == 0);
+  f.clock->advance_ms(1);
+  CHECK(f.space.expire_due(100) == 1);
+  CHECK(f.space.size() == 0);
 }
 
 TEST_CASE("updatevalueifequal swaps the value only on a match and keeps the TTL") {
@@ -230,7 +308,7 @@ TEST_CASE("accounted bytes grow and shrink exactly with objects and deletes") {
   CHECK(f.run(op::remove, "short").code == status::ok);  // a tombstone stays
   CHECK(f.space.bytes() == cost::object(31, 300, 4, true) + cost::tombstone(5));
   f.clock->advance_ms(5000);
-  CHECK(f.space.expire({"a-key-longer-than-fifteen-bytes"}) == 1);
+  CHECK(f.space.expire_due(100) == 1);
   CHECK(f.space.bytes() == cost::tombstone(5));
   f.clock->advance_ms(60'000);
   f.put("other", "v");  // a write collects the tombstones past their retention

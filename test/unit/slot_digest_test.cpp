@@ -31,7 +31,7 @@ struct holder {
   explicit holder(uint16_t tag = 1) : versions(std::make_shared<ovo::version_clock>(clock, tag)) {}
   std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>(start_ms);
   std::shared_ptr<ovo::version_clock> versions;
-  ovo::object_space objects{clock, {}, versions, retention_ms};
+  ovo::object_space objects{clock, versions, retention_ms};
 
   void put(const std::string& key, const std::string& value) {
     REQUIRE(objects.execute(make(op::put, key, value)).code == status::ok);

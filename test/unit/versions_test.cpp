@@ -20,9 +20,8 @@ constexpr int64_t retention_ms = 60'000;
 /// one manual clock used as wall clock and TTL clock alike.
 struct two_holders {
   std::shared_ptr<ovo::manual_clock> clock = std::make_shared<ovo::manual_clock>(1'700'000'000'000);
-  ovo::object_space owner{clock, {}, std::make_shared<ovo::version_clock>(clock, 1), retention_ms};
-  ovo::object_space replica{
-      clock, {}, std::make_shared<ovo::version_clock>(clock, 2), retention_ms};
+  ovo::object_space owner{clock, std::make_shared<ovo::version_clock>(clock, 1), retention_ms};
+  ovo::object_space replica{clock, std::make_shared<ovo::version_clock>(clock, 2), retention_ms};
 
   static ovo::command make(op kind, std::string key, std::string data = {}) {
     ovo::command cmd;
@@ -121,9 +120,8 @@ TEST_CASE("tombstones travel with a slot's data and are collected after the rete
 
 TEST_CASE("counters: an older total is refused, a delete's tombstone beats an older set") {
   auto clock = std::make_shared<ovo::manual_clock>(1'700'000'000'000);
-  ovo::counter_space owner{clock, {}, std::make_shared<ovo::version_clock>(clock, 1), retention_ms};
-  ovo::counter_space replica{
-      clock, {}, std::make_shared<ovo::version_clock>(clock, 2), retention_ms};
+  ovo::counter_space owner{clock, std::make_shared<ovo::version_clock>(clock, 1), retention_ms};
+  ovo::counter_space replica{clock, std::make_shared<ovo::version_clock>(clock, 2), retention_ms};
   auto run = [&](op kind, int64_t value) {
     ovo::command cmd;
     cmd.kind = kind;

@@ -2,14 +2,14 @@
 # Memory per key: loads TOTAL objects (16-byte keys, 32-byte values) into a fresh node through
 # the REST API and reports RSS growth per key and the overhead beyond the 48 bytes of key+value;
 # then the same with a TTL on every object.
-#   tools/bench/memory.sh              (TOTAL=1000000 by default)
+#   tools/bench/memory.sh              (TOTAL=1000000 by default; OVO_BIN=other/ovo to compare)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tools/bench/common.sh
 export TOTAL=${TOTAL:-1000000} THREADS=2
 NODE_PORT=${NODE_PORT:-17070}
 ensure_wrk
-tools/build.sh >/dev/null
+[ "$OVO_BIN" != build/ovo ] || tools/build.sh >/dev/null
 trap 'stop_node' EXIT
 printf '%-8s %10s %12s %14s %16s\n' ttl keys rss_mib bytes_per_key overhead_per_key
 for ttl in 0 3600; do
