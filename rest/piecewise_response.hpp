@@ -2,9 +2,9 @@
 // Big answers (GET /ovo/keys of a big node: 19 MB for 1M keys) without stalling a reactor.
 // Pistache 0.0.5 writes a response from the connection's reactor thread and, each time the socket
 // takes only part of it, copies what is left of the buffer (transport.cc, asyncWriteImpl: once
-// per send() and once more on EAGAIN). One 19 MB buffer cost that reactor tens of milliseconds
-// per writable event, while its other connections' GETs waited. Sent as the head then pieces, each
-// its own queued write, the bytes on the wire are the same and a reactor copies one piece at most.
+// per send() and once more on EAGAIN): megabytes at a time for a 19 MB answer, while that
+// reactor's other connections wait. Sent as the head then pieces, each its own queued write, the
+// bytes on the wire are the same and a reactor copies one piece at most.
 
 #include <pistache/http.h>
 
