@@ -6,6 +6,7 @@
 #include "core/logging.hpp"
 #include "core/slot_hash.hpp"
 #include "core/slot_layout.hpp"
+#include "core/thread_priority.hpp"
 
 namespace ovo {
 namespace {
@@ -41,6 +42,10 @@ void collect_keys(self_ptr self, std::size_t shard, int slot,
 }  // namespace
 
 keyspace_actor::behavior_type keyspace(self_ptr self, std::vector<shard_actor> shards) {
+  // Spawned detached, this runs on the keyspace's own thread: merging and encoding a listing
+  // then only takes CPU the serving threads leave (docs/performance.md, "Listing keys").
+  if (!run_calling_thread_last())
+    component_log("keyspace")->info("SCHED_IDLE refused: listings run at nice 19 instead");
   self->state.shards = std::move(shards);
   auto runner = [self](const command& cmd, auto deliver) {
     if (cmd.kind != op::count_keys && cmd.kind != op::list_keys) {

@@ -10,6 +10,7 @@
 #include "rest/error_header.hpp"
 #include "rest/metrics_text.hpp"
 #include "rest/percent_decode.hpp"
+#include "rest/piecewise_response.hpp"
 #include "rest/routes.hpp"
 #include "rest/scan_query.hpp"
 
@@ -97,9 +98,12 @@ std::variant<token_scope, reply> authorize(const access_tokens& tokens,
 /// records the answer and its latency (GET /metrics).
 class http_reply_sink final : public reply_sink {
  public:
-  http_reply_sink(Http::ResponseWriter writer, bool keep_alive,
-                  std::shared_ptr<request_tracker> tracker)
+  /// `transport`: the reactor's of the request's connection; `version`: the request's.
+  http_reply_sink(Http::ResponseWriter writer, Tcp::Transport& transport, Http::Version version,
+                  bool keep_alive, std::shared_ptr<request_tracker> tracker)
       : writer_(std::move(writer)),
+        transport_(transport),
+        version_(version),
         keep_alive_(keep_alive),
         tracker_(std::move(tracker)),
         arrived_(std::chrono::steady_clock::now()) {
@@ -162,7 +166,12 @@ class http_reply_sink final : public reply_sink {
       // SIGSEGV in Transport::asyncWriteImpl under load in a cluster, where answers come from
       // actor threads while reactors sit idle. A rejected promise without continuations is
       // simply dropped.
-      writer_.send(code, body, mime);
+      if (body.size() > response_piece_bytes) {
+        writer_.setMime(mime);
+        send_in_pieces(writer_, transport_, version_, code, body);
+      } else {
+        writer_.send(code, body, mime);
+      }
     } catch (const std::exception& e) {
       // The client went away or the server is closing: nobody is left to answer.
       component_log("rest")->debug("could not send a response: {}", e.what());
@@ -172,6 +181,8 @@ class http_reply_sink final : public reply_sink {
   }
 
   Http::ResponseWriter writer_;
+  Tcp::Transport& transport_;  ///< with version_, for a response sent in pieces
+  Http::Version version_;
   bool keep_alive_;
   bool delivered_ = false;
   std::string_view allow_;
@@ -236,8 +247,8 @@ std::shared_ptr<connection_guard> guard_of(const std::shared_ptr<Tcp::Peer>& pee
 
 void ovo_handler::onRequest(const Http::Request& request, Http::ResponseWriter writer) {
   const auto& ctx = *context_;
-  auto sink =
-      std::make_shared<http_reply_sink>(std::move(writer), wants_keep_alive(request), ctx.tracker);
+  auto sink = std::make_shared<http_reply_sink>(std::move(writer), *transport(), request.version(),
+                                                wants_keep_alive(request), ctx.tracker);
   if (ctx.tracker->draining) {
     sink->deliver(failure(status::unavailable, "the node is shutting down"));
     return;
@@ -350,7 +361,9 @@ void ovo_handler::refuse_connection(const std::shared_ptr<Tcp::Peer>& peer, repl
   guard_of(peer)->refused = true;
   auto parser = getParser(peer);
   Http::ResponseWriter writer(parser->request.version(), transport(), this, peer);
-  http_reply_sink(std::move(writer), false, context_->tracker).deliver(std::move(answer));
+  http_reply_sink(std::move(writer), *transport(), parser->request.version(), false,
+                  context_->tracker)
+      .deliver(std::move(answer));
   parser->reset();
 }
 

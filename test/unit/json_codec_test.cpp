@@ -227,6 +227,12 @@ TEST_CASE("envelopes match the protocol byte for byte") {
         R"({"Status":"done","Code":"0","Data":9223372036854775807})");
   CHECK(ovo::encode_envelope(ovo::failure(status::not_found, "key not found")) ==
         R"({"Status":"error","Code":"101","Data":null})");
+  ovo::reply listing;
+  listing.kind = ovo::payload::keys;
+  listing.keys = {"plain", "q\"\\x\t", "", "\xc3\xbc"};
+  CHECK(ovo::encode_envelope(listing) ==
+        R"({"Status":"done","Code":"0","Data":{"Keys":["plain","q\"\\x\u0009","",")"
+        "\xc3\xbc\"]}}");
   std::string control;
   ovo::append_json_string(control, "a\nb\x01");
   CHECK(control == R"("a\u000ab\u0001")");

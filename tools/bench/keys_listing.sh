@@ -3,7 +3,7 @@
 # loads TOTAL keys (16-byte keys, 32-byte values), measures GET p99 idle, then while /ovo/keys is
 # fetched back to back, then while GET /ovo/scan walks the whole node back to back (count=1000),
 # each for the same window, and prints the p99s, their ratios to idle, and how long one listing
-# and one whole scan took.
+# took on the idle node and under load, and one whole scan under load.
 #   tools/bench/keys_listing.sh    (TOTAL=1000000 WINDOW=10s; OVO_BIN=other/ovo to compare)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -57,6 +57,7 @@ listings() {
 }
 
 load_unique_keys "$NODE_PORT"
+idle_listing=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$NODE_PORT/ovo/keys")
 idle=$(p99_ms)
 with_keys=$(p99_while listings "$NODE_PORT")
 listing=$(median "$NODE_DIR/during.txt")
@@ -65,7 +66,8 @@ with_scan=$(p99_while scan_walks "$NODE_PORT")
 walk=$(median "$NODE_DIR/during.txt")
 walked=$(wc -l <"$NODE_DIR/during.txt")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-printf 'keys %d; GET p99 %s ms idle\n' "$(key_count "$NODE_PORT")" "$idle"
+printf 'keys %d; GET p99 %s ms idle; one listing %.2f s idle\n' "$(key_count "$NODE_PORT")" \
+  "$idle" "$idle_listing"
 printf '  while /ovo/keys answers: %s ms (%sx); one listing %s s (median of %d)\n' \
   "$with_keys" "$(ratio "$with_keys" "$idle")" "$listing" "$listed"
 printf '  while a scan walks every key: %s ms (%sx); one whole scan %s s (median of %d)\n' \
