@@ -224,7 +224,7 @@ CAF_ADD_ATOM(ovo, ovo, summary_atom, "summary")
 CAF_ADD_ATOM(ovo, ovo, verify_atom, "verify")
 /// Send a slot's data to the node asking (an arrival that cannot wait for a pass any longer).
 CAF_ADD_ATOM(ovo, ovo, pull_atom, "pull")
-/// The live object keys of one slot (GET /ovo/keys is built slot by slot).
+/// A slice of the live object keys of one slot (GET /ovo/keys is built a slice at a time).
 CAF_ADD_ATOM(ovo, ovo, keys_atom, "keys")
 CAF_ADD_TYPE_ID(ovo, (ovo::cluster_figures))
 /// The figures of the whole cluster for the dashboard (GET /ovo/dashboard).
