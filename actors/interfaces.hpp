@@ -7,7 +7,8 @@
 //   shard --(adopt, record)--> other shard            (updatekey across shards)
 //   shard --(expire)--> itself      (every ExpirySweepMs, or at once after a full batch: drops
 //       the keys whose deadline passed, a bounded batch at a time)
-//   keyspace --(exec, count/list command)--> every shard, then answers the sink
+//   keyspace --(exec, count command) / (keys, slot, walk)--> every shard, then answers the
+//       sink (a listing asks each shard for its slots' keys a bounded slice at a time)
 //   REST thread --(exec, command, sink)--> peer_connection --(forward, commands)--> remote
 //       cluster_manager --> the key's shard                (the slot is owned by another node;
 //       the commands that reach the connection before its next flush travel as one message;
@@ -223,7 +224,7 @@ CAF_ADD_ATOM(ovo, ovo, summary_atom, "summary")
 CAF_ADD_ATOM(ovo, ovo, verify_atom, "verify")
 /// Send a slot's data to the node asking (an arrival that cannot wait for a pass any longer).
 CAF_ADD_ATOM(ovo, ovo, pull_atom, "pull")
-/// The live object keys of one slot (GET /ovo/keys is built slot by slot).
+/// A slice of the live object keys of one slot (GET /ovo/keys is built a slice at a time).
 CAF_ADD_ATOM(ovo, ovo, keys_atom, "keys")
 CAF_ADD_TYPE_ID(ovo, (ovo::cluster_figures))
 /// The figures of the whole cluster for the dashboard (GET /ovo/dashboard).
@@ -268,7 +269,11 @@ using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::exten
     caf::reacts_to<peers_atom, std::vector<caf::actor_addr>>,
     // (slot, holder): push the slot to a replica holder out of sync, then count it again.
     caf::reacts_to<catch_up_atom, int, std::string>,
-    caf::replies_to<keys_atom, int>::with<std::vector<std::string>>,
+    // (slot, inserts, after): a slice of a slot's keys for a listing, from where the previous
+    // one stopped (object_space::key_walk); answers the keys, where the next slice resumes,
+    // done? and whole? (object_space::key_slice).
+    caf::replies_to<keys_atom, int, uint64_t, uint64_t>::with<std::vector<std::string>, uint64_t,
+                                                              uint64_t, bool, bool>,
     // (slot, repair?, settled): compare an owned slot with its replica holders (slot_verify.hpp).
     caf::replies_to<verify_atom, int, bool, uint64_t>::with<verify_report>>;
 

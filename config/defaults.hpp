@@ -33,6 +33,9 @@ inline constexpr int max_json_depth = 64;
 inline constexpr auto local_move_timeout = std::chrono::seconds(5);
 /// Gathering counts and key lists from every shard.
 inline constexpr auto node_query_timeout = std::chrono::seconds(10);
+/// Keys in one shard message of a listing: about 0.1 ms of the shard's time, so the commands
+/// queued behind a slice wait little (docs/performance.md, "Listing keys").
+inline constexpr std::size_t listing_slice_keys = 1000;
 /// A peer's status for the dashboard: one that does not answer in time is shown down, so a
 /// frozen node does not hold the page up (the page polls every second).
 inline constexpr auto dashboard_peer_timeout = std::chrono::seconds(1);

@@ -44,6 +44,7 @@ const stored_object* object_space::find_live(object_set& table, std::string_view
 
 void object_space::insert(object_set& table, stored_object object, int64_t deadline) {
   bytes_ += cost_of(object);
+  ++inserts_[static_cast<std::size_t>(&table - &tables_[0])];
   if (object.has_deadline()) expiring_.add(object.view(), deadline);
   table.insert(std::move(object));
 }
@@ -242,6 +243,7 @@ std::size_t object_space::drop(int slot) {
     bytes_ -= cost_of(obj);
     if (obj.has_deadline()) expiring_.remove(obj.view());
   }
+  ++inserts_[static_cast<std::size_t>(slot)];  // a later table is new memory
   return tables_.clear(slot);
 }
 
@@ -316,12 +318,28 @@ object_space::scan_page object_space::scan(int slot, const std::string& after, s
   return page;
 }
 
-std::vector<std::string> object_space::keys(int slot) const {
+object_space::key_slice object_space::keys(int slot, const key_walk& from,
+                                           std::size_t limit) const {
   const auto now = clock_->now_ms();
-  std::vector<std::string> out;
-  for (const auto& obj : tables_[slot])
-    if (!is_expired(deadline_of(obj), now)) out.emplace_back(obj.key());
-  return out;
+  const auto& table = tables_[slot];
+  key_slice slice;
+  slice.whole = from.after != 0 && from.inserts != inserts_[slot];
+  if (slice.whole) limit = table.size();
+  slice.next.inserts = inserts_[slot];
+  // A table iterates its storage in address order; skipping to the position reads only the
+  // control bytes, never the objects.
+  const auto position = [](const stored_object& obj) { return reinterpret_cast<uintptr_t>(&obj); };
+  auto it = table.begin();
+  if (!slice.whole)
+    while (it != table.end() && position(*it) <= from.after) ++it;
+  for (; it != table.end() && slice.keys.size() < limit; ++it) {
+    if (is_expired(deadline_of(*it), now)) continue;
+    slice.keys.emplace_back(it->key());
+    slice.next.after = position(*it);
+  }
+  if (slice.next.after == 0) slice.next.after = from.after;
+  slice.done = it == table.end();
+  return slice;
 }
 
 }  // namespace ovo

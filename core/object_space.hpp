@@ -11,6 +11,7 @@
 #include "core/tombstones.hpp"
 #include "core/version_clock.hpp"
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -100,8 +101,24 @@ class object_space {
   std::vector<uint32_t> slot_sizes() const { return tables_.sizes(); }
 
   std::size_t size() const { return tables_.total_size(); }
-  /// The live keys of one slot.
-  std::vector<std::string> keys(int slot) const;
+  /// Where a listing's walk of one slot stands between two slices (see keys).
+  struct key_walk {
+    uint64_t inserts = 0;  ///< the slot's insert count when the walk began
+    uintptr_t after = 0;   ///< the table position of the last key handed out; 0: the start
+  };
+  /// One slice of a slot's live keys (GET /ovo/keys), so that a listing holds the shard for a
+  /// bounded number of keys at a time.
+  struct key_slice {
+    std::vector<std::string> keys;
+    key_walk next;       ///< where the next slice resumes
+    bool done = false;   ///< the slot has no further keys
+    bool whole = false;  ///< all the slot's keys, replacing the slices handed out before
+  };
+  /// At most `limit` live keys of `slot` after `from` (a default key_walk: from the start), in
+  /// table order. Erasing keeps every other key where it was, so a walk resumes at its position;
+  /// an insert may rehash the table, so a walk begun before one answers the whole slot instead
+  /// (`whole`). Either way a key present throughout is handed out once (docs/performance.md).
+  key_slice keys(int slot, const key_walk& from, std::size_t limit) const;
 
   /// A page of a scan (GET /ovo/scan): at most `count` live keys of `slot` after `after`, in
   /// byte order, matching the glob `pattern` ("" = all); `more` when the slot has further ones.
@@ -139,6 +156,8 @@ class object_space {
   /// Where the eviction hand stands: a slot and the key it points at ("": the slot's start).
   int hand_slot_ = 0;
   std::string hand_key_;
+  /// Inserts per slot, the only changes that move keys in a table: key walks check it.
+  std::array<uint64_t, slot_count> inserts_{};
 };
 
 }  // namespace ovo

@@ -268,8 +268,91 @@ TEST_CASE("keys lists live keys of every slot") {
   f.put("short-lived", "v", 1);
   f.clock->advance_ms(1000);
   std::size_t listed = 0;
-  for (int slot = 0; slot < ovo::slot_count; ++slot) listed += f.space.keys(slot).size();
+  for (int slot = 0; slot < ovo::slot_count; ++slot) {
+    auto slice = f.space.keys(slot, {}, 1000);
+    CHECK(slice.done);
+    listed += slice.keys.size();
+  }
   CHECK(listed == 300);
+}
+
+namespace {
+
+/// The keys of slot 0 put under `prefix`: `count` of them.
+std::vector<std::string> slot0_keys(const std::string& prefix, std::size_t count) {
+  std::vector<std::string> out;
+  for (int i = 0; out.size() < count; ++i)
+    if (ovo::slot_of(prefix + std::to_string(i)) == 0) out.push_back(prefix + std::to_string(i));
+  return out;
+}
+
+/// Walks slot 0 in slices of `limit`, calling `between` after every slice but the last, and
+/// gives every key handed out (a whole answer replaces the slices before it).
+template <class Between>
+std::vector<std::string> walk_slot0(ovo::object_space& space, std::size_t limit, Between between) {
+  std::vector<std::string> out;
+  ovo::object_space::key_walk at;
+  for (;;) {
+    auto slice = space.keys(0, at, limit);
+    if (slice.whole)
+      out.clear();
+    else
+      CHECK(slice.keys.size() <= limit);
+    out.insert(out.end(), slice.keys.begin(), slice.keys.end());
+    if (slice.done) return out;
+    at = slice.next;
+    between();
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a slot's keys come in bounded slices, every key once") {
+  fixture f;
+  const auto keys = slot0_keys("k", 2500);
+  for (const auto& key : keys) f.put(key, "v");
+  int slices = 0;
+  auto listed = walk_slot0(f.space, 100, [&] { ++slices; });
+  CHECK(slices == 24);  // 25 slices of 100
+  std::sort(listed.begin(), listed.end());
+  auto expected = keys;
+  std::sort(expected.begin(), expected.end());
+  CHECK(listed == expected);
+}
+
+TEST_CASE("a walk resumes across deletes and expiries: the keys present throughout once") {
+  fixture f;
+  const auto keys = slot0_keys("k", 2000);
+  for (std::size_t i = 0; i < keys.size(); ++i) f.put(keys[i], "v", i % 10 == 0 ? 5 : 0);
+  std::size_t next_delete = 1;
+  bool expired = false;
+  auto listed = walk_slot0(f.space, 150, [&] {
+    f.run(op::remove, keys[next_delete]);  // every 10th but one is deleted meanwhile
+    next_delete += 10;
+    if (!expired) f.clock->advance_ms(6000);  // and the ones with a TTL expire
+    expired = true;
+  });
+  std::set<std::string> seen;
+  for (const auto& key : listed) CHECK(seen.insert(key).second);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const bool gone_early = i % 10 == 0 || (i % 10 == 1 && i < next_delete);
+    if (!gone_early) CHECK(seen.count(keys[i]) == 1);
+  }
+}
+
+TEST_CASE("a walk across inserts answers the whole slot once") {
+  fixture f;
+  const auto keys = slot0_keys("k", 1000);
+  for (const auto& key : keys) f.put(key, "v");
+  const auto added = slot0_keys("new", 3000);  // enough to grow the table, moving every key
+  std::size_t next = 0;
+  auto listed = walk_slot0(f.space, 100, [&] {
+    for (int i = 0; i < 1000 && next < added.size(); ++i) f.put(added[next++], "v");
+  });
+  std::set<std::string> seen;
+  for (const auto& key : listed) CHECK(seen.insert(key).second);
+  for (const auto& key : keys) CHECK(seen.count(key) == 1);
+  CHECK(listed.size() == keys.size() + next);
 }
 
 TEST_CASE("a scan pages through one slot's live keys in byte order, after a key, by a glob") {
