@@ -88,6 +88,7 @@ cluster_endpoint_actor::behavior_type cluster_endpoint(
       [=](summary_atom atom, int slot) { return to_manager(atom, slot); },
       [self](admin_atom, std::string& token) { return hand_out_admin(self, token); },
       [self](status_atom atom) { return self->delegate(self->state.admin, atom); },
+      [](ping_atom) { return true; },
   };
 }
 

@@ -243,9 +243,11 @@ void take_over(self_ptr self, const std::string& name) {
 }
 
 /// The link to `name` went up or down. Down: with the majority rule the node's slots are taken
-/// over only NodeTimeoutMs later, if the link is still down and this side reaches a majority
-/// then (the other side, if alive and in a minority, has stopped serving by then).
-void link_changed(self_ptr self, const std::string& name, bool up) {
+/// over once it has been silent NodeTimeoutMs (`silent`: for how long before the drop), but
+/// at least takeover_after_drop after the drop, if the link is still down and this side
+/// reaches a majority then (the other side, if alive and in a minority, stopped serving when
+/// its own links dropped, within a heartbeat of ours).
+void link_changed(self_ptr self, const std::string& name, bool up, caf::timespan silent) {
   auto& st = self->state;
   if (!st.peers.count(name)) return;  // a connection forgotten or retired, still reporting
   const auto* node = st.view->find(name);
@@ -271,7 +273,9 @@ void link_changed(self_ptr self, const std::string& name, bool up) {
     take_over(self, name);
     return;
   }
-  self->delayed_send(self, st.options.node_timeout, peer_state_atom_v, name, change);
+  const auto wait =
+      std::max<caf::timespan>(st.options.node_timeout - silent, defaults::takeover_after_drop);
+  self->delayed_send(self, wait, peer_state_atom_v, name, change);
 }
 
 /// Contacts a node given by address only (ovoctl join): its view arrives like any peer's, and
@@ -400,7 +404,7 @@ cluster_manager_actor::behavior_type cluster_manager(
         // tries now instead of after its backoff, so both do not serve its slots for long.
         if (auto peer = st.peers.find(joiner.name);
             peer != st.peers.end() && !st.links_up.count(joiner.name))
-          self->send(peer->second, caf::connect_atom_v);
+          self->send(peer->second, caf::connect_atom_v, caf::reset_atom_v);
         return self->state.view->nodes();
       },
       [self](caf::update_atom, std::vector<node_info>& nodes) {
@@ -414,7 +418,9 @@ cluster_manager_actor::behavior_type cluster_manager(
           publish_routing(self);
         if (!nodes.empty()) retire_seed(self, nodes.front().name);
       },
-      [self](peer_state_atom, std::string& name, bool up) { link_changed(self, name, up); },
+      [self](peer_state_atom, std::string& name, bool up, caf::timespan silent) {
+        link_changed(self, name, up, silent);
+      },
       [self](peer_state_atom, std::string& name, int64_t change) {
         // NodeTimeoutMs after the link to `name` dropped (majority rule), unless it changed
         // since: taken over once a majority of the members report it unreachable; a link only

@@ -309,7 +309,7 @@ namespace ovo {
 
 /// The version of the peer protocol below: a node refuses a peer that introduces itself with
 /// another one. Bump it whenever a peer message or a type it carries changes.
-constexpr uint32_t cluster_protocol_version = 4;
+constexpr uint32_t cluster_protocol_version = 5;
 
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.
@@ -348,7 +348,9 @@ using cluster_admin_actor =
 /// What the node's own actors send the cluster manager: REST's cluster queries, a peer
 /// connection's up/down, its own timers.
 using cluster_internal_actor =
-    command_handler_actor::extend<caf::reacts_to<peer_state_atom, std::string, bool>,
+    // (name, up, silent for): a link went up or down; a dropped one says how long the peer
+    // had been silent before it dropped.
+    command_handler_actor::extend<caf::reacts_to<peer_state_atom, std::string, bool, caf::timespan>,
                                   // (name, incarnation): its link has been down NodeTimeoutMs.
                                   caf::reacts_to<peer_state_atom, std::string, int64_t>,
                                   caf::reacts_to<rebalance_atom>,
@@ -369,7 +371,9 @@ using cluster_manager_actor =
 /// (status) is answered by the admin actor: this node's figures for a peer's dashboard.
 using cluster_endpoint_actor =
     cluster_peer_actor::extend<caf::replies_to<admin_atom, std::string>::with<admin_actor>,
-                               caf::replies_to<status_atom>::with<node_status>>;
+                               caf::replies_to<status_atom>::with<node_status>,
+                               // A sign of life for a peer connection's liveness pings.
+                               caf::replies_to<ping_atom>::with<bool>>;
 
 /// One remote node as seen from here: connects (and reconnects with backoff) to its cluster
 /// manager, forwards commands and key moves to it, fails fast while it is unreachable.
@@ -390,8 +394,12 @@ using peer_connection_actor = caf::typed_actor<
     // The peer's status, for this node's dashboard.
     caf::replies_to<status_atom>::with<node_status>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>, caf::reacts_to<caf::connect_atom>,
-    // The probe's answer: whether the peer's APIPort accepts connections.
-    caf::reacts_to<caf::connect_atom, bool>,
+    // The peer reached this node: try now, even while an earlier attempt is still probing.
+    caf::reacts_to<caf::connect_atom, caf::reset_atom>,
+    // A probe's answer (reachable, which probe): whether the peer's APIPort accepts connections.
+    caf::reacts_to<caf::connect_atom, bool, uint64_t>,
+    // Time for the next liveness ping.
+    caf::reacts_to<ping_atom>,
     // The first attempt to reach the peer has taken forward_timeout: forwards stop waiting.
     caf::reacts_to<caf::connect_atom, caf::timeout_atom>,
     // Its own housekeeping: send the gathered batches; give up on overdue ones.

@@ -6,6 +6,8 @@
 
 #include <caf/io/middleman.hpp>
 
+#include <utility>
+
 namespace ovo {
 namespace {
 
@@ -171,6 +173,7 @@ caf::result<Result> relay(self_ptr self, Atom atom, Payload&... payload) {
 void retry_later(self_ptr self) {
   auto& st = self->state;
   st.connecting = false;
+  st.probing = false;
   end_first_link(self);
   // Logged at a low rate: the first failure, then about once a minute.
   if (st.failed_attempts++ % 30 == 0)
@@ -193,12 +196,15 @@ void join(self_ptr self, cluster_endpoint_actor remote) {
             st.connecting = false;
             st.backoff = defaults::reconnect_backoff_first;
             st.failed_attempts = 0;
+            st.last_heard = std::chrono::steady_clock::now();
             self->monitor(remote);
             component_log("cluster")->info("connected to {} at {}:{}", st.peer_name, st.api_host,
                                            st.api_port);
             end_first_link(self);
             self->send(st.local, caf::update_atom_v, std::move(view));
-            self->send(st.local, peer_state_atom_v, st.peer_name, true);
+            self->send(st.local, peer_state_atom_v, st.peer_name, true, caf::timespan{0});
+            if (!std::exchange(st.pinging, true))
+              self->delayed_send(self, defaults::liveness_ping_interval, ping_atom_v);
           },
           [self](caf::error& err) {
             component_log("cluster")->warn("{} did not answer the handshake: {}; retrying",
@@ -208,21 +214,40 @@ void join(self_ptr self, cluster_endpoint_actor remote) {
 }
 
 /// Probes the peer's APIPort in a thread of its own (the probe blocks); the answer comes back
-/// as (connect, reachable).
-void connect(self_ptr self) {
+/// as (connect, reachable, round). `now`: the peer reached this node, so a probe still waiting
+/// is replaced (its answer is ignored); an attempt past its probe is left to finish.
+void connect(self_ptr self, bool now = false) {
   auto& st = self->state;
-  if (st.connecting || st.remote) return;
+  if (st.remote || (st.connecting && !(now && st.probing))) return;
+  if (now && st.probing)
+    component_log("cluster")->debug("{} reached this node: probing it again now", st.peer_name);
   st.connecting = true;
+  st.probing = true;
+  const auto round = ++st.probe_round;
   auto me = caf::actor_cast<peer_connection_actor>(self);
   if (!st.options.probe_first) {
-    self->send(me, caf::connect_atom_v, true);
+    self->send(me, caf::connect_atom_v, true, round);
     return;
   }
-  self->spawn<caf::detached>([me, host = st.api_host,
-                              port = st.api_port](caf::event_based_actor* probe) {
-    probe->send(me, caf::connect_atom_v, tcp_reachable(host, port, defaults::peer_connect_timeout));
-    probe->quit();
-  });
+  self->spawn<caf::detached>(
+      [me, round, host = st.api_host, port = st.api_port](caf::event_based_actor* probe) {
+        probe->send(me, caf::connect_atom_v,
+                    tcp_reachable(host, port, defaults::peer_connect_timeout), round);
+        probe->quit();
+      });
+}
+
+/// Asks the peer for a sign of life and schedules the next ping, while connected.
+void ping(self_ptr self) {
+  auto& st = self->state;
+  if (!st.remote) {
+    st.pinging = false;
+    return;
+  }
+  self->request(st.remote, defaults::connection_timeout, ping_atom_v)
+      .then([self](bool) { self->state.last_heard = std::chrono::steady_clock::now(); },
+            [](caf::error&) {});  // a silent peer: its link drops after connection_timeout
+  self->delayed_send(self, defaults::liveness_ping_interval, ping_atom_v);
 }
 
 /// The peer answers: connects through the middleman, then joins.
@@ -270,11 +295,15 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     if (msg.source != st.remote.address()) return;
-    component_log("cluster")->warn("lost {} ({}); reconnecting", st.peer_name,
-                                   self->system().render(msg.reason));
+    const auto silent =
+        std::chrono::duration_cast<caf::timespan>(std::chrono::steady_clock::now() - st.last_heard);
+    component_log("cluster")->warn(
+        "lost {} ({}; silent for {} ms); reconnecting", st.peer_name,
+        self->system().render(msg.reason),
+        std::chrono::duration_cast<std::chrono::milliseconds>(silent).count());
     st.remote = nullptr;
     abandon_waiting(self);
-    self->send(st.local, peer_state_atom_v, st.peer_name, false);
+    self->send(st.local, peer_state_atom_v, st.peer_name, false, silent);
     retry_later(self);
   });
   // Nobody else would answer what waits here: a replica write's shard would wait forever.
@@ -335,13 +364,18 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
         if (self->state.remote) self->send(self->state.remote, caf::update_atom_v, std::move(view));
       },
       [self](caf::connect_atom) { connect(self); },
+      [self](caf::connect_atom, caf::reset_atom) { connect(self, true); },
       [self](caf::connect_atom, caf::timeout_atom) { end_first_link(self); },
-      [self](caf::connect_atom, bool reachable) {
+      [self](caf::connect_atom, bool reachable, uint64_t round) {
+        auto& st = self->state;
+        if (!st.probing || round != st.probe_round) return;  // replaced by a newer attempt
+        st.probing = false;
         if (reachable)
           connect_reachable(self);
         else
           retry_later(self);
       },
+      [self](ping_atom) { ping(self); },
   };
 }
 

@@ -31,7 +31,15 @@ struct peer_connection_state {
   cluster_endpoint_actor remote;  ///< the peer's cluster endpoint; invalid while disconnected
   peer_link_options options;
   std::chrono::milliseconds backoff;  ///< wait before the next attempt
+  /// An attempt is under way (probing, connecting or joining); while probing, it waits for
+  /// the answer of probe number `probe_round` (a newer attempt makes older answers stale).
   bool connecting = false;
+  bool probing = false;
+  uint64_t probe_round = 0;
+  /// When the peer last answered a liveness ping (or the handshake): how long it had been
+  /// silent when the link drops.
+  std::chrono::steady_clock::time_point last_heard;
+  bool pinging = false;     ///< the ping loop runs (one at a time, across reconnects)
   int failed_attempts = 0;  ///< since the last success (logged at a low rate)
   /// The first attempt to reach the peer is still under way: forwarded commands wait for it
   /// (at most forward_timeout) instead of failing. A node that just learned of a joiner by
@@ -58,7 +66,11 @@ struct peer_connection_state {
 ///                                                       (retry after backoff, forever)
 ///
 /// The probe (tcp_probe.hpp) keeps the middleman's blocking connect away from unreachable
-/// hosts, so a healed link is used within one backoff.
+/// hosts, so a healed link is used within one backoff. When the peer reaches this node (its
+/// handshake), an attempt starts at once, replacing a probe that is still waiting for an
+/// answer from before the heal (a SYN into a cut link is answered only by the kernel's retry).
+/// While connected it pings the peer every liveness_ping_interval; a dropped link reports how
+/// long the peer had been silent.
 ///
 /// While disconnected, forwarded commands are answered 503/"14" at once instead of queueing,
 /// except during the first attempt to reach the peer, which they wait for (at most

@@ -68,11 +68,19 @@ inline constexpr auto overdue_check_interval = std::chrono::milliseconds(250);
 inline constexpr auto reconnect_backoff_first = std::chrono::milliseconds(100);
 inline constexpr auto reconnect_backoff_last = std::chrono::milliseconds(2000);
 /// Middleman heartbeats, so a frozen or cut-off peer (not just a closed socket) is detected: a
-/// link with no traffic for connection_timeout drops. Both sides of a partition see it drop
-/// within one heartbeat of each other (the margin of the majority rule: docs/cluster.md).
-/// Shorter timeouts (1 s, 1.5 s) dropped busy links on a loaded 2-core machine.
-inline constexpr auto heartbeat_interval = std::chrono::milliseconds(500);
+/// link with no traffic for connection_timeout drops (looked at on each heartbeat). Both sides
+/// of a partition see it drop within one heartbeat of each other (the margin of the majority
+/// rule: docs/cluster.md). Shorter timeouts (1 s, 1.5 s) dropped busy links on a loaded 2-core
+/// machine.
+inline constexpr auto heartbeat_interval = std::chrono::milliseconds(250);
 inline constexpr auto connection_timeout = std::chrono::milliseconds(2000);
+/// A connected peer connection asks the peer for a sign of life this often, so when the link
+/// drops it knows since when the peer has been silent: NodeTimeoutMs counts from then.
+inline constexpr auto liveness_ping_interval = std::chrono::milliseconds(250);
+/// A side with a majority takes an unreachable node's slots over NodeTimeoutMs after the node
+/// fell silent, but never sooner than this after its own link to the node dropped: the
+/// minority stops when its links drop, within a heartbeat of ours, so this is its margin.
+inline constexpr auto takeover_after_drop = std::chrono::milliseconds(1000);
 
 /// How long a delete's version is kept, so an older copy of the key arriving later (a replica
 /// write, a slot push dumped before the delete; pushes time out after migrate_timeout) is
@@ -102,9 +110,9 @@ inline constexpr std::size_t chunk_bytes = 1024 * 1024;
 inline constexpr auto migrate_timeout = std::chrono::seconds(30);
 /// A pass that could not hand every slot over tries again after this.
 inline constexpr auto rebalance_retry = std::chrono::seconds(5);
-/// Settings.NodeTimeoutMs: a node that cannot reach a majority of the members this long stops
-/// serving; a side with a majority takes an unreachable node's slots over only this long after
-/// its link dropped (the minority has stopped by then: docs/cluster.md, "Partitions").
+/// Settings.NodeTimeoutMs: a side with a majority takes an unreachable node's slots over only
+/// once it has been silent this long, and at least takeover_after_drop after its link dropped
+/// (the minority has stopped by then: docs/cluster.md, "Partitions").
 inline constexpr int64_t node_timeout_ms = 2000;
 /// While a link is down but a majority still reaches the node behind it, how often a node
 /// checks again whether to take that node's slots over.

@@ -28,8 +28,8 @@ TEST_CASE(
   CHECK(stranger.refusal_of(endpoint, caf::join_atom_v, std::string("127.0.0.1"), uint16_t{1}) ==
         caf::sec::unexpected_message);
   // Its internal part: a peer going down, a removal, REST's cluster query.
-  CHECK(stranger.refusal_of(endpoint, ovo::peer_state_atom_v, test_cluster::name(1), false) ==
-        caf::sec::unexpected_message);
+  CHECK(stranger.refusal_of(endpoint, ovo::peer_state_atom_v, test_cluster::name(1), false,
+                            caf::timespan{0}) == caf::sec::unexpected_message);
   CHECK(stranger.refusal_of(endpoint, ovo::remove_atom_v, test_cluster::name(1), int64_t{0}) ==
         caf::sec::unexpected_message);
   ovo::command query;

@@ -59,8 +59,8 @@ CAF_TEST(after_the_answer_the_local_manager_gets_the_view_then_the_peer_up) {
   auto reported = std::get<1>(extract<caf::update_atom, std::vector<node_info>>(a.manager));
   CAF_CHECK_EQUAL(names_of(reported), "b a");
   expect_on(earth, (caf::update_atom, std::vector<node_info>), from(peer).to(a.manager));
-  expect_on(earth, (peer_state_atom, std::string, bool),
-            from(peer).to(a.manager).with(_, "b", true));
+  expect_on(earth, (peer_state_atom, std::string, bool, caf::timespan),
+            from(peer).to(a.manager).with(_, "b", true, caf::timespan{0}));
   const auto* known_b = manager_state(a).view->find("b");
   CAF_REQUIRE(known_b != nullptr);
   CAF_CHECK(known_b->active);

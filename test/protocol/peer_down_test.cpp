@@ -57,8 +57,8 @@ CAF_TEST(waiting_forwards_and_replica_writes_fail_at_once_and_the_manager_hears_
   auto failed = std::get<0>(extract<caf::error>(earth.self));
   CAF_CHECK(failed == caf::sec::request_receiver_down);
   expect_on(earth, (caf::error), from(peer).to(earth.self));
-  expect_on(earth, (peer_state_atom, std::string, bool),
-            from(peer).to(a.manager).with(_, "b", false));
+  expect_on(earth, (peer_state_atom, std::string, bool, caf::timespan),
+            from(peer).to(a.manager).with(_, "b", false, _));
   CAF_CHECK(!manager_state(a).view->find("b")->active);
   CAF_CHECK(!connection_state(peer).remote);
 }
