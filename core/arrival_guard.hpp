@@ -36,9 +36,14 @@ class arrival_guard {
   /// A local write or delete of `key` (ignored outside a window).
   void note_write(std::string_view key);
 
-  /// Whether an arriving copy of `key` may be stored (its version then decides): not when the
-  /// key was written here during the window. Outside a window every copy is accepted.
-  bool accepts(std::string_view key);
+  /// What to do with an arriving copy of `key` (admit): refuse it when the key was written here
+  /// during the window; replace what is here with it when what is here is distrusted and no
+  /// copy of the key was received yet (a node that was taken over may have applied writes the
+  /// node that served meanwhile refused: they were never acknowledged, and whatever their
+  /// versions say they must not win); otherwise its version decides. Outside a window every
+  /// copy is installed if newer.
+  enum class admission { refused, if_newer, replaces };
+  admission admit(std::string_view key);
 
   /// Whether the window of `slot` is open (its data has not arrived).
   bool is_open(int slot) const { return windows_[static_cast<std::size_t>(slot)].open; }
