@@ -155,10 +155,12 @@ void answer_query(self_ptr self, const command& cmd, Deliver deliver) {
 /// Others may have served this node's slots meanwhile (it was in a minority, or taken over):
 /// every slot it holds arrives again, read through to and pulled from the nodes that served
 /// it, whose copies replace the ones here (arrival_guard::admit).
-void distrust_held_slots(self_ptr self) {
+/// `ask_peers`: the next view a peer sends tells who served the slots meanwhile; else the caller
+/// set previous_owner itself.
+void distrust_held_slots(self_ptr self, bool ask_peers = true) {
   auto& st = self->state;
   st.held.fill(false);
-  st.bootstrapped = false;  // the next view a peer sends tells who served the slots meanwhile
+  if (ask_peers) st.bootstrapped = false;
   st.distrust_local_copies = true;
   view_changed(self);
 }
@@ -256,14 +258,19 @@ void take_over(self_ptr self, const std::string& name) {
 /// The link to `name`, which this node took over, is up again: it may have gone on serving its
 /// slots without knowing (its own links came back first) and its copies miss what was written
 /// here meanwhile. It counts as serving again only once it was told and distrusts its copies;
-/// until then its replica writes and slot pushes for slots served here are refused
-/// (from_deposed_owner). Asked again while the link stays up.
+/// until then its replica writes and slot pushes are refused (from_taken_over). Asked again
+/// while the link stays up.
 void tell_taken_over(self_ptr self, const std::string& name) {
   auto& st = self->state;
   auto peer = st.peers.find(name);
   if (peer == st.peers.end()) return;
   const auto change = st.link_changes[name];
-  self->request(peer->second, defaults::peer_join_timeout, takeover_atom_v, st.view->self().name)
+  std::vector<std::string> owners(slot_count);
+  for (std::size_t slot = 0; slot < slot_count; ++slot)
+    if (const auto owner = st.view->owners()[slot]; owner != cluster_view::none)
+      owners[slot] = st.view->nodes()[owner].name;
+  self->request(peer->second, defaults::peer_join_timeout, takeover_atom_v, st.view->self().name,
+                std::move(owners))
       .then(
           [self, name, change](bool) {
             auto& st = self->state;
@@ -280,16 +287,25 @@ void tell_taken_over(self_ptr self, const std::string& name) {
           });
 }
 
-/// `taker` served this node's slots while it could not reach it: distrust_held_slots. Answered
-/// once every shard has opened the new windows (a shard's mailbox keeps order), so no command
-/// runs on the old copies after the taker counts this node as serving again.
-caf::result<bool> learn_taken_over(self_ptr self, const std::string& taker) {
+/// `taker` served this node's slots while it could not reach it: distrust_held_slots, reading
+/// each slot back from its owner in the taker's layout (`owners`): a peer's current view would
+/// not tell, as this node counts as serving there again. Answered once every shard has opened
+/// the new windows (a shard's mailbox keeps order), so no command runs on the old copies after
+/// the taker counts this node as serving again.
+caf::result<bool> learn_taken_over(self_ptr self, const std::string& taker,
+                                   const std::vector<std::string>& owners) {
   auto& st = self->state;
+  if (owners.size() != slot_count)
+    return caf::make_error(caf::sec::invalid_argument, "a takeover names an owner per slot");
   component_log("cluster")->warn(
       "{} served this node's slots while it could not reach this node: reading them back from "
       "the nodes that served them (their copies replace the ones here)",
       taker);
-  distrust_held_slots(self);
+  const auto& me = st.view->self().name;
+  for (std::size_t slot = 0; slot < slot_count; ++slot)
+    if (!owners[slot].empty() && owners[slot] != me) st.previous_owner[slot] = owners[slot];
+  st.bootstrapped = true;  // a peer's view, still to come, would say less
+  distrust_held_slots(self, false);
   auto promise = self->make_response_promise<bool>();
   auto left = std::make_shared<std::size_t>(st.local.shards.size());
   if (*left == 0) promise.deliver(true);
@@ -304,19 +320,18 @@ caf::result<bool> learn_taken_over(self_ptr self, const std::string& taker) {
   return promise;
 }
 
-/// Whether the message being handled comes from a node this one took over, about `slot`, which
-/// is served here now: that node does not know yet and may still act as the slot's owner.
-/// What it applied since was never acknowledged (this node, its replica holder, did not
-/// confirm it), so its replica writes and pushes for the slot are refused.
-bool from_deposed_owner(self_ptr self, int slot) {
+/// Whether the message being handled comes from a node this one took over and has not told
+/// yet: it may still act as the owner of its slots (its own links came back first). Nothing it
+/// applies is acknowledged, so its replica writes and slot pushes are refused, for every slot:
+/// the layout without it may give its slots to a node other than their replica holder, which
+/// would otherwise confirm writes the new owner never sees.
+bool from_taken_over(self_ptr self) {
   auto& st = self->state;
-  if (st.taken_over.empty() || slot < 0 || slot >= slot_count) return false;
+  if (st.taken_over.empty()) return false;
   const auto sender = self->current_sender();
   if (!sender) return false;
   const auto from = st.peer_nodes.find(sender->node());
-  if (from == st.peer_nodes.end() || !st.taken_over.count(from->second)) return false;
-  const auto owner = st.view->owners()[static_cast<std::size_t>(slot)];
-  return owner != cluster_view::none && st.view->nodes()[owner].name == st.view->self().name;
+  return from != st.peer_nodes.end() && st.taken_over.count(from->second) > 0;
 }
 
 /// The link to `name` went up or down. Down: with the majority rule the node's slots are taken
@@ -459,9 +474,7 @@ cluster_manager_actor::behavior_type cluster_manager(
       },
       [self](replicate_atom, uint64_t batch, std::vector<replica_write>& writes) {
         auto peer = caf::actor_cast<peer_connection_actor>(self->current_sender());
-        if (std::any_of(writes.begin(), writes.end(), [self](const replica_write& write) {
-              return from_deposed_owner(self, slot_of(write.record.key));
-            })) {
+        if (from_taken_over(self)) {
           component_log("replication")
               ->debug("refused {} replica writes from a node taken over here", writes.size());
           self->send(peer, replicate_atom_v, batch, false);
@@ -539,14 +552,15 @@ cluster_manager_actor::behavior_type cluster_manager(
       },
       [self](migrate_atom, int slot, bool counters, bool last,
              std::vector<replica_write>& writes) -> caf::result<bool> {
-        if (from_deposed_owner(self, slot))
+        if (from_taken_over(self))
           return caf::make_error(caf::sec::invalid_argument,
                                  "refused by " + self->state.view->self().name +
-                                     ": it took the sender over and serves slot " +
-                                     std::to_string(slot) + " itself");
+                                     ": it took the sender over and has not told it yet");
         return receive_slot(self, slot, counters, last, std::move(writes));
       },
-      [self](takeover_atom, std::string& taker) { return learn_taken_over(self, taker); },
+      [self](takeover_atom, std::string& taker, std::vector<std::string>& owners) {
+        return learn_taken_over(self, taker, owners);
+      },
       [self](takeover_atom, std::string& name, int64_t change) {
         auto& st = self->state;
         if (st.link_changes[name] == change && st.links_up.count(name) && st.taken_over.count(name))

@@ -156,11 +156,13 @@ auto slot_catch_up_handler(Self self) {
   };
 }
 
-/// Installs an arriving copy of a key as the slot's arrival window says (arrival_guard::admit);
+/// Installs an arriving copy of a key (`read_through`: read from the node that served its slot,
+/// else a chunk of the slot's data) as the slot's arrival window says (arrival_guard::admit);
 /// false when a local write made during the window keeps it out.
 template <class Space>
-bool admit_copy(Space& space, arrival_guard& arrivals, const replica_write& write) {
-  const auto admission = arrivals.admit(write.record.key);
+bool admit_copy(Space& space, arrival_guard& arrivals, const replica_write& write,
+                bool read_through) {
+  const auto admission = arrivals.admit(write.record.key, read_through);
   if (admission == arrival_guard::admission::refused) return false;
   space.apply(write, admission == arrival_guard::admission::replaces);
   return true;
@@ -207,7 +209,7 @@ auto slot_migrate_handler(Self self) {
         std::size_t kept_local = 0;
         self->state.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
           for (const auto& write : writes)
-            if (!admit_copy(space, arrivals, write)) ++kept_local;
+            if (!admit_copy(space, arrivals, write, false)) ++kept_local;
           if (last && slot >= 0 && slot < slot_count && arrivals.is_open(slot)) {
             arrivals.close(slot);
             component_log("rebalance")
@@ -279,7 +281,7 @@ void fetch_then(Self self, const peer_connection_actor& source, const std::strin
                 ->debug("slot {}: read {} from its previous holder (version {})", slot_of(key), key,
                         write.version);
             self->state.in_namespace(counter, [&](auto& space, arrival_guard& arrivals) {
-              if (write.version > 0) admit_copy(space, arrivals, write);
+              if (write.version > 0) admit_copy(space, arrivals, write, true);
             });
             then();
           },
