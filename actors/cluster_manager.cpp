@@ -11,6 +11,7 @@
 #include "core/slot_layout.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -151,10 +152,22 @@ void answer_query(self_ptr self, const command& cmd, Deliver deliver) {
   deliver(std::move(answer));
 }
 
+/// Others may have served this node's slots meanwhile (it was in a minority, or taken over):
+/// every slot it holds arrives again, read through to and pulled from the nodes that served
+/// it, whose copies replace the ones here (arrival_guard::admit).
+/// `ask_peers`: the next view a peer sends tells who served the slots meanwhile; else the caller
+/// set previous_owner itself.
+void distrust_held_slots(self_ptr self, bool ask_peers = true) {
+  auto& st = self->state;
+  st.held.fill(false);
+  if (ask_peers) st.bootstrapped = false;
+  st.distrust_local_copies = true;
+  view_changed(self);
+}
+
 /// Enters or leaves the minority state after a link or the membership changed (PartitionPolicy
 /// "majority"). Back from a minority, everything this node holds may be stale (the majority may
-/// have served its slots meanwhile): its slots arrive again, read through to and pulled from
-/// the nodes that served them, the newer version of each key winning.
+/// have served its slots meanwhile): distrust_held_slots.
 void check_majority(self_ptr self) {
   auto& st = self->state;
   if (!st.options.majority_rule) return;
@@ -184,10 +197,7 @@ void check_majority(self_ptr self) {
       "reaching {} of {} members again: serving; the slots held here are reconciled with "
       "the nodes that served them meanwhile",
       reachable, members);
-  st.held.fill(false);
-  st.bootstrapped = false;  // the next view a peer sends tells who served the slots meanwhile
-  st.distrust_local_copies = true;
-  view_changed(self);
+  distrust_held_slots(self);
 }
 
 /// A node that has left for good: forget it, and stop connecting to it.
@@ -236,10 +246,92 @@ void publish_unreachable(self_ptr self) {
 /// Marks `name` INACTIVE (its slots fail over) and starts the clock towards its removal.
 void take_over(self_ptr self, const std::string& name) {
   if (!self->state.view->find(name)) return;
+  // Under the majority rule the taken-over node is told before it serves again; with
+  // PartitionPolicy "available" both sides served and versions decide after the heal.
+  if (self->state.options.majority_rule) self->state.taken_over.insert(name);
   if (self->state.view->set_active(name, false)) view_changed(self);
   const auto removal = self->state.options.dead_node_removal;
   if (removal.count() > 0)
     self->delayed_send(self, removal, remove_atom_v, name, self->state.link_changes[name]);
+}
+
+/// The link to `name`, which this node took over, is up again: it may have gone on serving its
+/// slots without knowing (its own links came back first) and its copies miss what was written
+/// here meanwhile. It counts as serving again only once it was told and distrusts its copies;
+/// until then its replica writes and slot pushes are refused (from_taken_over). Asked again
+/// while the link stays up.
+void tell_taken_over(self_ptr self, const std::string& name) {
+  auto& st = self->state;
+  auto peer = st.peers.find(name);
+  if (peer == st.peers.end()) return;
+  const auto change = st.link_changes[name];
+  std::vector<std::string> owners(slot_count);
+  for (std::size_t slot = 0; slot < slot_count; ++slot)
+    if (const auto owner = st.view->owners()[slot]; owner != cluster_view::none)
+      owners[slot] = st.view->nodes()[owner].name;
+  self->request(peer->second, defaults::peer_join_timeout, takeover_atom_v, st.view->self().name,
+                std::move(owners))
+      .then(
+          [self, name, change](bool) {
+            auto& st = self->state;
+            if (st.link_changes[name] != change || !st.taken_over.erase(name)) return;
+            component_log("cluster")->info("{} knows it was taken over: serving again", name);
+            if (st.view->set_active(name, true)) view_changed(self);
+          },
+          [self, name, change](caf::error& err) {
+            auto& st = self->state;
+            if (st.link_changes[name] != change) return;
+            component_log("cluster")->warn("telling {} it was taken over failed: {}; retrying",
+                                           name, self->system().render(err));
+            self->delayed_send(self, defaults::takeover_recheck, takeover_atom_v, name, change);
+          });
+}
+
+/// `taker` served this node's slots while it could not reach it: distrust_held_slots, reading
+/// each slot back from its owner in the taker's layout (`owners`): a peer's current view would
+/// not tell, as this node counts as serving there again. Answered once every shard has opened
+/// the new windows (a shard's mailbox keeps order), so no command runs on the old copies after
+/// the taker counts this node as serving again.
+caf::result<bool> learn_taken_over(self_ptr self, const std::string& taker,
+                                   const std::vector<std::string>& owners) {
+  auto& st = self->state;
+  if (owners.size() != slot_count)
+    return caf::make_error(caf::sec::invalid_argument, "a takeover names an owner per slot");
+  component_log("cluster")->warn(
+      "{} served this node's slots while it could not reach this node: reading them back from "
+      "the nodes that served them (their copies replace the ones here)",
+      taker);
+  const auto& me = st.view->self().name;
+  for (std::size_t slot = 0; slot < slot_count; ++slot)
+    if (!owners[slot].empty() && owners[slot] != me) st.previous_owner[slot] = owners[slot];
+  st.bootstrapped = true;  // a peer's view, still to come, would say less
+  distrust_held_slots(self, false);
+  auto promise = self->make_response_promise<bool>();
+  auto left = std::make_shared<std::size_t>(st.local.shards.size());
+  if (*left == 0) promise.deliver(true);
+  for (const auto& shard : st.local.shards)
+    self->request(shard, defaults::node_query_timeout, sizes_atom_v)
+        .then(
+            [left, promise](const std::vector<uint32_t>&, const std::vector<uint32_t>&, uint64_t,
+                            uint32_t, uint64_t) mutable {
+              if (--*left == 0) promise.deliver(true);
+            },
+            [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+  return promise;
+}
+
+/// Whether the message being handled comes from a node this one took over and has not told
+/// yet: it may still act as the owner of its slots (its own links came back first). Nothing it
+/// applies is acknowledged, so its replica writes and slot pushes are refused, for every slot:
+/// the layout without it may give its slots to a node other than their replica holder, which
+/// would otherwise confirm writes the new owner never sees.
+bool from_taken_over(self_ptr self) {
+  auto& st = self->state;
+  if (st.taken_over.empty()) return false;
+  const auto sender = self->current_sender();
+  if (!sender) return false;
+  const auto from = st.peer_nodes.find(sender->node());
+  return from != st.peer_nodes.end() && st.taken_over.count(from->second) > 0;
 }
 
 /// The link to `name` went up or down. Down: with the majority rule the node's slots are taken
@@ -263,7 +355,10 @@ void link_changed(self_ptr self, const std::string& name, bool up, caf::timespan
   check_majority(self);
   publish_unreachable(self);
   if (up) {
-    if (st.view->set_active(name, true)) view_changed(self);
+    if (st.taken_over.count(name))
+      tell_taken_over(self, name);
+    else if (st.view->set_active(name, true))
+      view_changed(self);
     ask_stepbrother(self, name);
     return;
   }
@@ -379,6 +474,12 @@ cluster_manager_actor::behavior_type cluster_manager(
       },
       [self](replicate_atom, uint64_t batch, std::vector<replica_write>& writes) {
         auto peer = caf::actor_cast<peer_connection_actor>(self->current_sender());
+        if (from_taken_over(self)) {
+          component_log("replication")
+              ->debug("refused {} replica writes from a node taken over here", writes.size());
+          self->send(peer, replicate_atom_v, batch, false);
+          return;
+        }
         apply_replicas(self, std::move(writes), [self, peer, batch](bool stored) {
           self->send(peer, replicate_atom_v, batch, stored);
         });
@@ -395,6 +496,7 @@ cluster_manager_actor::behavior_type cluster_manager(
           return caf::make_error(caf::sec::invalid_argument,
                                  "refused by " + st.view->self().name + ": " + why);
         }
+        if (auto sender = self->current_sender()) st.peer_nodes[sender->node()] = joiner.name;
         // A node removed while unreachable may come back as the same process (a healed
         // partition): its own handshake readmits it.
         if (st.view->readmit(joiner.name, joiner.incarnation))
@@ -448,8 +550,21 @@ cluster_manager_actor::behavior_type cluster_manager(
                                        self->state.options.dead_node_removal.count());
         forget(self, name);
       },
-      [self](migrate_atom, int slot, bool counters, bool last, std::vector<replica_write>& writes) {
+      [self](migrate_atom, int slot, bool counters, bool last,
+             std::vector<replica_write>& writes) -> caf::result<bool> {
+        if (from_taken_over(self))
+          return caf::make_error(caf::sec::invalid_argument,
+                                 "refused by " + self->state.view->self().name +
+                                     ": it took the sender over and has not told it yet");
         return receive_slot(self, slot, counters, last, std::move(writes));
+      },
+      [self](takeover_atom, std::string& taker, std::vector<std::string>& owners) {
+        return learn_taken_over(self, taker, owners);
+      },
+      [self](takeover_atom, std::string& name, int64_t change) {
+        auto& st = self->state;
+        if (st.link_changes[name] == change && st.links_up.count(name) && st.taken_over.count(name))
+          tell_taken_over(self, name);
       },
       [self](fetch_atom, std::string& key, bool counter) -> caf::result<replica_write> {
         auto shard = shard_for(self, key);

@@ -86,6 +86,13 @@ struct cluster_manager_state {
   /// Back from a minority: the slots it holds are reconciled as arrivals whose local copies may
   /// be stale (expect_new_slots).
   bool distrust_local_copies = false;
+  /// Peers this node took over under the majority rule (marked INACTIVE after their link
+  /// stayed down): when the link returns, each is told so before it counts as serving again
+  /// (tell_taken_over).
+  std::set<std::string> taken_over;
+  /// The node behind each peer's connection to this one (learned from its handshake): whose
+  /// replica writes and slot pushes a message carries.
+  std::map<caf::node_id, std::string> peer_nodes;
   slot_mover_state mover;
 };
 

@@ -229,6 +229,9 @@ CAF_ADD_ATOM(ovo, ovo, keys_atom, "keys")
 CAF_ADD_TYPE_ID(ovo, (ovo::cluster_figures))
 /// The figures of the whole cluster for the dashboard (GET /ovo/dashboard).
 CAF_ADD_ATOM(ovo, ovo, dashboard_atom, "dashboard")
+/// (taker, owners): the taker served the receiver's slots while it could not reach it (taken
+/// over); `owners` names each slot's owner in the taker's layout.
+CAF_ADD_ATOM(ovo, ovo, takeover_atom, "takeover")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
@@ -332,7 +335,11 @@ using cluster_peer_actor = caf::typed_actor<
     caf::replies_to<digest_atom, int>::with<uint64_t>,
     caf::replies_to<summary_atom, int>::with<std::vector<key_version>>,
     // A stepbrother asking to be taken as a twin (also how admin changes twins).
-    caf::replies_to<twin_atom, std::string, bool>::with<bool>>;
+    caf::replies_to<twin_atom, std::string, bool>::with<bool>,
+    // (taker, owner of each slot in the taker's layout): the taker served this node's slots
+    // while it could not reach it; answered once this node distrusts its copies of them (it
+    // reads them back from the nodes that served them, named in `owners`).
+    caf::replies_to<takeover_atom, std::string, std::vector<std::string>>::with<bool>>;
 
 /// What the admin actor asks the cluster manager for on ovoctl's behalf.
 using cluster_admin_actor =
@@ -355,6 +362,8 @@ using cluster_internal_actor =
                                   caf::reacts_to<peer_state_atom, std::string, int64_t>,
                                   caf::reacts_to<rebalance_atom>,
                                   caf::reacts_to<remove_atom, std::string, int64_t>,
+                                  // (name, link change): tell it again it was taken over.
+                                  caf::reacts_to<takeover_atom, std::string, int64_t>,
                                   // The periodic anti-entropy round (VerifyIntervalSeconds).
                                   caf::reacts_to<verify_atom>,
                                   // Look at the slots still arriving (slot_arrivals.hpp).
@@ -391,6 +400,7 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<summary_atom, int>::with<std::vector<key_version>>,
     caf::replies_to<pull_atom, int, std::string>::with<uint64_t>,
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
+    caf::replies_to<takeover_atom, std::string, std::vector<std::string>>::with<bool>,
     // The peer's status, for this node's dashboard.
     caf::replies_to<status_atom>::with<node_status>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>, caf::reacts_to<caf::connect_atom>,

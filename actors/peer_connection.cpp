@@ -353,6 +353,9 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
         return relay<bool>(self, atom, twin, add);
       },
       [self](digest_atom atom, int slot) { return relay<uint64_t>(self, atom, slot); },
+      [self](takeover_atom atom, std::string& taker, std::vector<std::string>& owners) {
+        return relay<bool>(self, atom, taker, owners);
+      },
       [self](pull_atom atom, int slot, std::string& requester) {
         return relay<uint64_t>(self, atom, slot, requester);
       },

@@ -156,6 +156,18 @@ auto slot_catch_up_handler(Self self) {
   };
 }
 
+/// Installs an arriving copy of a key (`read_through`: read from the node that served its slot,
+/// else a chunk of the slot's data) as the slot's arrival window says (arrival_guard::admit);
+/// false when a local write made during the window keeps it out.
+template <class Space>
+bool admit_copy(Space& space, arrival_guard& arrivals, const replica_write& write,
+                bool read_through) {
+  const auto admission = arrivals.admit(write.record.key, read_through);
+  if (admission == arrival_guard::admission::refused) return false;
+  space.apply(write, admission == arrival_guard::admission::replaces);
+  return true;
+}
+
 template <class Self>
 auto slot_drop_handler(Self self) {
   return [self](drop_atom, int slot) {
@@ -172,10 +184,17 @@ auto slot_drop_handler(Self self) {
 template <class Self>
 auto slot_expect_handler(Self self) {
   return [self](expect_atom, std::vector<int>& slots, bool distrust_local) {
+    auto& st = self->state;
     for (int slot : slots)
       if (slot >= 0 && slot < slot_count) {
-        self->state.object_arrivals.expect(slot, distrust_local);
-        self->state.counter_arrivals.expect(slot, distrust_local);
+        st.object_arrivals.expect(slot, distrust_local);
+        st.counter_arrivals.expect(slot, distrust_local);
+        // What is here is no reference to catch anyone up with: every holder counts as in
+        // sync again (as for a new owner), and catch-up pushes of this copy stop.
+        if (distrust_local && !st.in_sync.complete(slot)) {
+          st.in_sync.reset(slot);
+          keep_deletes_while_behind(st, slot);
+        }
       }
   };
 }
@@ -190,10 +209,7 @@ auto slot_migrate_handler(Self self) {
         std::size_t kept_local = 0;
         self->state.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
           for (const auto& write : writes)
-            if (arrivals.accepts(write.record.key))
-              space.apply(write);
-            else
-              ++kept_local;
+            if (!admit_copy(space, arrivals, write, false)) ++kept_local;
           if (last && slot >= 0 && slot < slot_count && arrivals.is_open(slot)) {
             arrivals.close(slot);
             component_log("rebalance")
@@ -265,7 +281,7 @@ void fetch_then(Self self, const peer_connection_actor& source, const std::strin
                 ->debug("slot {}: read {} from its previous holder (version {})", slot_of(key), key,
                         write.version);
             self->state.in_namespace(counter, [&](auto& space, arrival_guard& arrivals) {
-              if (write.version > 0 && arrivals.accepts(write.record.key)) space.apply(write);
+              if (write.version > 0) admit_copy(space, arrivals, write, true);
             });
             then();
           },

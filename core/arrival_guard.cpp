@@ -32,13 +32,13 @@ void arrival_guard::note_write(std::string_view key) {
   if (w.open) w.written.emplace(key);
 }
 
-bool arrival_guard::accepts(std::string_view key) {
+arrival_guard::admission arrival_guard::admit(std::string_view key, bool read_through) {
   auto& w = windows_[static_cast<std::size_t>(slot_of(key))];
-  if (!w.open) return true;
+  if (!w.open) return admission::if_newer;
   const absl::string_view k(key.data(), key.size());
-  if (w.written.contains(k)) return false;
-  if (w.distrust_local) w.received.emplace(k);
-  return true;
+  if (w.written.contains(k)) return admission::refused;
+  if (!w.distrust_local || !read_through) return admission::if_newer;
+  return w.received.emplace(k).second ? admission::replaces : admission::if_newer;
 }
 
 std::size_t arrival_guard::remembered() const {

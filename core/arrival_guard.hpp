@@ -36,9 +36,16 @@ class arrival_guard {
   /// A local write or delete of `key` (ignored outside a window).
   void note_write(std::string_view key);
 
-  /// Whether an arriving copy of `key` may be stored (its version then decides): not when the
-  /// key was written here during the window. Outside a window every copy is accepted.
-  bool accepts(std::string_view key);
+  /// What to do with an arriving copy of `key` (admit): refuse it when the key was written here
+  /// during the window; otherwise install it if newer. While what is here is distrusted, the
+  /// first copy of a key read from the node that served the slot (`read_through`) replaces
+  /// what is here whatever the versions say, and makes the key trusted: a node that was taken
+  /// over may have applied writes the node that served meanwhile refused, never acknowledged,
+  /// whose versions may still be the newest. A copy in the slot's data (a chunk) does neither:
+  /// it may have been dumped before the serving node's last writes (a pull asked before this
+  /// node distrusted its copies once more), so the key is still read through before use.
+  enum class admission { refused, if_newer, replaces };
+  admission admit(std::string_view key, bool read_through);
 
   /// Whether the window of `slot` is open (its data has not arrived).
   bool is_open(int slot) const { return windows_[static_cast<std::size_t>(slot)].open; }

@@ -82,7 +82,7 @@ replica_write counter_space::snapshot(std::string_view key) {
   return write;
 }
 
-bool counter_space::apply(const replica_write& write) {
+bool counter_space::apply(const replica_write& write, bool replace) {
   const auto& key = write.record.key;
   auto& table = tables_[slot_of(key)];
   const auto now = clock_->now_ms();
@@ -90,7 +90,7 @@ bool counter_space::apply(const replica_write& write) {
   auto it = table.find(key);
   const version_t here = it != table.end() ? it->second.version : tombstones_.version_of(key);
   // Equal versions are the same write arriving twice; 0 (never written) installs nothing.
-  if (write.version <= here) return false;
+  if (write.version == 0 || (!replace && write.version <= here)) return false;
   versions_->observe(write.version);
   if (write.erase) {
     if (it != table.end()) erase(table, it);

@@ -30,8 +30,9 @@ class counter_space {
   /// with the delete's version while its tombstone is kept).
   replica_write snapshot(std::string_view key);
 
-  /// Installs a copy made elsewhere if it is newer than what is here (see object_space::apply).
-  bool apply(const replica_write& write);
+  /// Installs a copy made elsewhere if it is newer than what is here, or whatever the version
+  /// here with `replace` (see object_space::apply).
+  bool apply(const replica_write& write, bool replace = false);
 
   /// The accounted bytes this space holds: counters and remembered deletes (memory_cost.hpp).
   std::size_t bytes() const { return bytes_ + tombstones_.bytes(); }

@@ -47,9 +47,10 @@ class object_space {
   replica_write snapshot(std::string_view key);
 
   /// Installs a copy made elsewhere (a replica write, an arriving slot, a fetch) if it is newer
-  /// than what is here, object or tombstone; an older or equal one changes nothing. True when
-  /// it was installed.
-  bool apply(const replica_write& write);
+  /// than what is here, object or tombstone; an older or equal one changes nothing. `replace`:
+  /// installed whatever the version here (what is here is distrusted: arrival_guard::admit).
+  /// A copy with version 0 (never written) installs nothing. True when it was installed.
+  bool apply(const replica_write& write, bool replace = false);
 
   /// The accounted bytes this space holds: objects and remembered deletes (memory_cost.hpp).
   std::size_t bytes() const { return bytes_ + tombstones_.bytes(); }

@@ -4,11 +4,13 @@
 
 #include <string>
 
-TEST_CASE("outside a window every arriving copy is accepted and nothing is remembered") {
+using admission = ovo::arrival_guard::admission;
+
+TEST_CASE("outside a window every arriving copy is installed if newer and nothing is remembered") {
   ovo::arrival_guard guard;
   guard.note_write("k");
-  CHECK(guard.accepts("k"));
-  CHECK(guard.accepts("k"));
+  CHECK(guard.admit("k", false) == admission::if_newer);
+  CHECK(guard.admit("k", false) == admission::if_newer);
   CHECK_FALSE(guard.in_transit("k", false));
   CHECK(guard.remembered() == 0);
 }
@@ -22,11 +24,11 @@ TEST_CASE(
   CHECK(guard.in_transit("written", false));
   guard.note_write("written");
   CHECK_FALSE(guard.in_transit("written", false));
-  CHECK_FALSE(guard.accepts("written"));  // written here: newer than the copy in transit
+  CHECK(guard.admit("written", false) == admission::refused);  // newer than the copy in transit
   std::string other = "other";
   for (int i = 0; ovo::slot_of(other) != slot; ++i) other = "other-" + std::to_string(i);
-  CHECK(guard.accepts(other));
-  CHECK(guard.accepts(other));  // from another holder: maybe newer
+  CHECK(guard.admit(other, false) == admission::if_newer);
+  CHECK(guard.admit(other, false) == admission::if_newer);  // from another holder: maybe newer
 }
 
 TEST_CASE("a window stays open until the slot's data arrived, then forgets its keys") {
@@ -38,7 +40,7 @@ TEST_CASE("a window stays open until the slot's data arrived, then forgets its k
   CHECK(guard.in_transit("k2", false) == (ovo::slot_of("k2") == slot));
   guard.close(slot);
   CHECK(guard.remembered() == 0);
-  CHECK(guard.accepts("k"));
+  CHECK(guard.admit("k", false) == admission::if_newer);
   CHECK_FALSE(guard.in_transit("k", false));
 }
 
@@ -46,14 +48,16 @@ TEST_CASE("a dropped slot forgets what it remembered, so a later copy is taken i
   ovo::arrival_guard guard;
   const int slot = ovo::slot_of("k");
   guard.expect(slot);
-  CHECK(guard.accepts("k"));
+  CHECK(guard.admit("k", false) == admission::if_newer);
   guard.close(slot);
   guard.expect(slot);
-  CHECK(guard.accepts("k"));
+  CHECK(guard.admit("k", false) == admission::if_newer);
 }
 
 TEST_CASE(
-    "a window that distrusts local copies reads even keys stored here from the previous holder") {
+    "a window that distrusts local copies reads even keys stored here from the previous holder, "
+    "the first copy read through replaces the one here, and chunks of the slot only install "
+    "newer copies") {
   ovo::arrival_guard guard;
   const int slot = ovo::slot_of("k");
   guard.expect(slot);
@@ -61,10 +65,15 @@ TEST_CASE(
   guard.close(slot);
   guard.expect(slot, true);  // back from a minority: what is here may be stale
   CHECK(guard.in_transit("k", true));
-  CHECK(guard.accepts("k"));  // a copy received: trusted from now on
-  CHECK_FALSE(guard.in_transit("k", true));
+  // A chunk of the slot's data may be older than the serving node's last writes: its version
+  // decides, and the key is still read through before use.
+  CHECK(guard.admit("k", false) == admission::if_newer);
+  CHECK(guard.in_transit("k", true));
+  CHECK(guard.admit("k", true) == admission::replaces);  // read through: whatever the versions
+  CHECK_FALSE(guard.in_transit("k", true));              // trusted from now on
+  CHECK(guard.admit("k", true) == admission::if_newer);  // read again: versions decide
   guard.note_write("k");
-  CHECK_FALSE(guard.accepts("k"));  // written here since: newer than any copy
+  CHECK(guard.admit("k", true) == admission::refused);  // written here since: newer than any copy
 }
 
 TEST_CASE("reopening a window that distrusts local copies forgets the local writes it remembered") {
@@ -72,7 +81,7 @@ TEST_CASE("reopening a window that distrusts local copies forgets the local writ
   const int slot = ovo::slot_of("k");
   guard.expect(slot);
   guard.note_write("k");  // written while this node served the slot...
-  CHECK_FALSE(guard.accepts("k"));
-  guard.expect(slot, true);   // ...then others served it (this node was in a minority)
-  CHECK(guard.accepts("k"));  // their copy is taken, its version decides
+  CHECK(guard.admit("k", false) == admission::refused);
+  guard.expect(slot, true);  // ...then others served it (this node was in a minority)
+  CHECK(guard.admit("k", true) == admission::replaces);  // their copy is taken
 }

@@ -18,3 +18,16 @@ TEST_CASE("a holder that left a slot's in-sync set does not count as a copy unti
   CHECK(set.copies(5, holders) == 3);
   CHECK(set.out_count() == 0);
 }
+
+TEST_CASE("resetting a slot counts every holder of it in sync again, other slots unchanged") {
+  ovo::in_sync_set set;
+  const std::vector<std::string> holders{"b", "c"};
+  set.leave(5, "b");
+  set.leave(5, "c");
+  set.leave(6, "b");
+  set.reset(5);
+  CHECK(set.complete(5));
+  CHECK(set.copies(5, holders) == 3);
+  CHECK_FALSE(set.complete(6));
+  CHECK(set.out_count() == 1);
+}

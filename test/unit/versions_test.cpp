@@ -140,3 +140,46 @@ TEST_CASE("counters: an older total is refused, a delete's tombstone beats an ol
   CHECK_FALSE(replica.apply(at_three));
   CHECK(replica.snapshot("c").erase);
 }
+
+TEST_CASE(
+    "a replacing copy (what is here is distrusted) installs over a newer local state, object, "
+    "tombstone or counter, and a copy of a key never written installs nothing") {
+  two_holders h;
+  const auto served = h.write(op::put, "k", "served meanwhile");
+  // The replica applied a newer write of its own (one the serving node never confirmed).
+  auto unconfirmed = served;
+  unconfirmed.record.value = "never acknowledged";
+  unconfirmed.version = served.version + 1000;
+  REQUIRE(h.replica.apply(unconfirmed));
+  CHECK_FALSE(h.replica.apply(served));  // by version the unconfirmed write would win
+  CHECK(h.replica.apply(served, true));
+  CHECK(h.value_on_replica("k") == "served meanwhile");
+  CHECK(h.replica.snapshot("k").version == served.version);
+
+  const auto deleted = h.write(op::remove, "k");
+  auto newer_put = unconfirmed;
+  newer_put.version = deleted.version + 1000;
+  REQUIRE(h.replica.apply(newer_put));
+  CHECK(h.replica.apply(deleted, true));
+  CHECK(h.value_on_replica("k") == "<absent>");
+
+  ovo::replica_write never_written;
+  never_written.record.key = "k";
+  never_written.erase = true;
+  CHECK_FALSE(h.replica.apply(never_written, true));
+
+  auto clock = std::make_shared<ovo::manual_clock>(1'700'000'000'000);
+  ovo::counter_space counters{clock, std::make_shared<ovo::version_clock>(clock, 2), retention_ms};
+  ovo::replica_write total;
+  total.counter = true;
+  total.record.key = "c";
+  total.counter_value = 1271;
+  total.version = 5000;
+  auto stale_based = total;
+  stale_based.counter_value = 1002;
+  stale_based.version = 6000;
+  REQUIRE(counters.apply(stale_based));
+  CHECK_FALSE(counters.apply(total));
+  CHECK(counters.apply(total, true));
+  CHECK(counters.snapshot("c").counter_value == 1271);
+}
