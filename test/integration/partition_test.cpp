@@ -221,30 +221,35 @@ TEST_CASE(
   judge(c, token, checker);
 }
 
-TEST_CASE(
-    "partition: a node whose links flap 20 times (cut 0.5-3 s, then 1-2 s up) loses nothing "
-    "acknowledged and ends in one cluster") {
-  three_in_namespaces cluster(15);
-  auto& lab = cluster.lab;
+/// Cuts node2 of lab `tag` off `flaps` times under load, each cut `down(flap)` long and then
+/// `up(flap)` healed (bounded by the count), and judges the cluster once it is one again.
+template <class Down, class Up>
+void flap_node2(int tag, int flaps, Down down, Up up) {
+  three_in_namespaces cluster(tag);
   auto& c = cluster.c;
-  const auto& token = cluster.token;
   REQUIRE(c.converged({0, 1, 2}, 3));
   write_checker checker;
   {
     checked_workload load(checker, c.rest_urls(), 6, 20, 2);
     std::this_thread::sleep_for(1s);
-    for (int flap = 0; flap < 20; ++flap) {  // bounded: at most 20 x 5 s
-      const auto down = std::chrono::milliseconds(500 + (flap * 137) % 2501);
-      const auto up = std::chrono::milliseconds(1000 + (flap * 311) % 1001);
-      lab.isolate(2);
-      std::this_thread::sleep_for(down);
-      lab.heal();
-      std::this_thread::sleep_for(up);
+    for (int flap = 0; flap < flaps; ++flap) {
+      cluster.lab.isolate(2);
+      std::this_thread::sleep_for(down(flap));
+      cluster.lab.heal();
+      std::this_thread::sleep_for(up(flap));
     }
     REQUIRE(when(30, [&] { return c.converged({0, 1, 2}, 3); }));
     std::this_thread::sleep_for(3s);
   }
-  judge(c, token, checker);
+  judge(c, cluster.token, checker);
+}
+
+TEST_CASE(
+    "partition: a node whose links flap 20 times (cut 0.5-3 s, then 1-2 s up) loses nothing "
+    "acknowledged and ends in one cluster") {
+  flap_node2(
+      15, 20, [](int flap) { return std::chrono::milliseconds(500 + (flap * 137) % 2501); },
+      [](int flap) { return std::chrono::milliseconds(1000 + (flap * 311) % 1001); });
 }
 
 TEST_CASE(
@@ -253,27 +258,9 @@ TEST_CASE(
   // The majority takes over about 3 s after a cut: cuts just shorter and just longer than that
   // heal while the takeover is being decided, and links come back one by one, so for a moment
   // both sides may believe they serve the node's slots (until the taker told it).
-  three_in_namespaces cluster(18);
-  auto& lab = cluster.lab;
-  auto& c = cluster.c;
-  const auto& token = cluster.token;
-  REQUIRE(c.converged({0, 1, 2}, 3));
-  write_checker checker;
-  {
-    checked_workload load(checker, c.rest_urls(), 6, 20, 2);
-    std::this_thread::sleep_for(1s);
-    for (int flap = 0; flap < 10; ++flap) {  // bounded: at most 10 x 8 s
-      const auto down = std::chrono::milliseconds(2000 + (flap * 443) % 4001);
-      const auto up = std::chrono::milliseconds(500 + (flap * 277) % 1501);
-      lab.isolate(2);
-      std::this_thread::sleep_for(down);
-      lab.heal();
-      std::this_thread::sleep_for(up);
-    }
-    REQUIRE(when(30, [&] { return c.converged({0, 1, 2}, 3); }));
-    std::this_thread::sleep_for(3s);
-  }
-  judge(c, token, checker);
+  flap_node2(
+      18, 10, [](int flap) { return std::chrono::milliseconds(2000 + (flap * 443) % 4001); },
+      [](int flap) { return std::chrono::milliseconds(500 + (flap * 277) % 1501); });
 }
 
 TEST_CASE(
