@@ -154,9 +154,8 @@ void answer_query(self_ptr self, const command& cmd, Deliver deliver) {
 
 /// Others may have served this node's slots meanwhile (it was in a minority, or taken over):
 /// every slot it holds arrives again, read through to and pulled from the nodes that served
-/// it, whose copies replace the ones here (arrival_guard::admit).
-/// `ask_peers`: the next view a peer sends tells who served the slots meanwhile; else the caller
-/// set previous_owner itself.
+/// it, whose copies replace the ones here (arrival_guard::admit). Who served them: with
+/// `ask_peers` the next view a peer sends tells; else the caller set previous_owner itself.
 void distrust_held_slots(self_ptr self, bool ask_peers = true) {
   auto& st = self->state;
   st.held.fill(false);
@@ -524,10 +523,10 @@ cluster_manager_actor::behavior_type cluster_manager(
         link_changed(self, name, up, silent);
       },
       [self](peer_state_atom, std::string& name, int64_t change) {
-        // NodeTimeoutMs after the link to `name` dropped (majority rule), unless it changed
-        // since: taken over once a majority of the members report it unreachable; a link only
-        // some members cannot use (a non-transitive partition) changes nothing. Asked again
-        // while the link stays down.
+        // Once `name` has been silent NodeTimeoutMs (majority rule; link_changed), unless its
+        // link changed since: taken over once a majority of the members report it unreachable; a
+        // link only some members cannot use (a non-transitive partition) changes nothing. Asked
+        // again while the link stays down.
         auto& st = self->state;
         const auto* node = st.view->find(name);
         if (!node || st.link_changes[name] != change || !node->active) return;

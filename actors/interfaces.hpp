@@ -354,20 +354,19 @@ using cluster_admin_actor =
 
 /// What the node's own actors send the cluster manager: REST's cluster queries, a peer
 /// connection's up/down, its own timers.
-using cluster_internal_actor =
-    // (name, up, silent for): a link went up or down; a dropped one says how long the peer
-    // had been silent before it dropped.
-    command_handler_actor::extend<caf::reacts_to<peer_state_atom, std::string, bool, caf::timespan>,
-                                  // (name, incarnation): its link has been down NodeTimeoutMs.
-                                  caf::reacts_to<peer_state_atom, std::string, int64_t>,
-                                  caf::reacts_to<rebalance_atom>,
-                                  caf::reacts_to<remove_atom, std::string, int64_t>,
-                                  // (name, link change): tell it again it was taken over.
-                                  caf::reacts_to<takeover_atom, std::string, int64_t>,
-                                  // The periodic anti-entropy round (VerifyIntervalSeconds).
-                                  caf::reacts_to<verify_atom>,
-                                  // Look at the slots still arriving (slot_arrivals.hpp).
-                                  caf::reacts_to<pull_atom>>;
+using cluster_internal_actor = command_handler_actor::extend<
+    // (name, up, silent for): a link went up or down; a dropped one says how long the peer had
+    // been silent before it dropped.
+    caf::reacts_to<peer_state_atom, std::string, bool, caf::timespan>,
+    // (name, link change): it has been silent NodeTimeoutMs (link_changed).
+    caf::reacts_to<peer_state_atom, std::string, int64_t>, caf::reacts_to<rebalance_atom>,
+    caf::reacts_to<remove_atom, std::string, int64_t>,
+    // (name, link change): tell it again it was taken over.
+    caf::reacts_to<takeover_atom, std::string, int64_t>,
+    // The periodic anti-entropy round (VerifyIntervalSeconds).
+    caf::reacts_to<verify_atom>,
+    // Look at the slots still arriving (slot_arrivals.hpp).
+    caf::reacts_to<pull_atom>>;
 
 /// Holds the cluster view, publishes the routing table, serves what peers send, moves slots.
 using cluster_manager_actor =
