@@ -8,7 +8,8 @@ struct keyspace_state {
   std::vector<shard_actor> shards;
 };
 
-/// Answers count_keys and list_keys for the whole node by asking every shard and merging.
+/// Answers count_keys and list_keys for the whole node: counts from every shard at once, a
+/// listing from one shard after another.
 keyspace_actor::behavior_type keyspace(keyspace_actor::stateful_pointer<keyspace_state> self,
                                        std::vector<shard_actor> shards);
 

@@ -10,6 +10,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -107,6 +108,25 @@ TEST_CASE("objects written through the node are read back from their shard") {
     CHECK(f.ask(op::get, "key" + std::to_string(i)).data == "value" + std::to_string(i));
   CHECK(f.count() == 100);
   CHECK(f.ask(op::list_keys, "").keys.size() == 100);
+}
+
+TEST_CASE("a listing holds every key once, shard after shard and slot after slot, across slices") {
+  node_fixture f;
+  // Slot 5 holds more keys than two slices; every slot holds a few.
+  std::set<std::string> stored;
+  for (int i = 0; stored.size() < 2 * ovo::defaults::listing_slice_keys + 500; ++i)
+    if (auto key = "s" + std::to_string(i); ovo::slot_of(key) == 5) stored.insert(key);
+  for (int i = 0; i < 1000; ++i) stored.insert("k" + std::to_string(i));
+  for (const auto& key : stored) REQUIRE(f.ask(op::put, key, "v").code == status::ok);
+
+  const auto listed = f.ask(op::list_keys, "").keys;
+  CHECK(listed.size() == stored.size());
+  CHECK(std::set<std::string>(listed.begin(), listed.end()) == stored);
+  const auto place = [](const std::string& key) {
+    return std::make_pair(ovo::shard_of_slot(ovo::slot_of(key), 4), ovo::slot_of(key));
+  };
+  CHECK(std::is_sorted(listed.begin(), listed.end(),
+                       [&](const auto& a, const auto& b) { return place(a) < place(b); }));
 }
 
 TEST_CASE("updatekey across shards moves the object exactly once") {
