@@ -30,7 +30,7 @@ class arrival_guard {
 
   /// Whether `key`'s current state may still be on the previous holder only: its slot's data
   /// has not arrived, the key was not written here, and it is not stored here (`stored_here`)
-  /// or what is stored here is not trusted (and no copy was received since).
+  /// or what is stored here is not trusted (and no copy was read through since).
   bool in_transit(std::string_view key, bool stored_here) const;
 
   /// A local write or delete of `key` (ignored outside a window).
@@ -58,7 +58,7 @@ class arrival_guard {
     bool open = false;
     bool distrust_local = false;
     absl::flat_hash_set<std::string> written;   ///< local writes: newer than any copy in transit
-    absl::flat_hash_set<std::string> received;  ///< copies taken: trusted like local data
+    absl::flat_hash_set<std::string> received;  ///< copies read through: trusted like local data
   };
 
   std::array<window, slot_count> windows_;
