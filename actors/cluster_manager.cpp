@@ -3,6 +3,7 @@
 #include "actors/anti_entropy.hpp"
 #include "actors/cluster_report.hpp"
 #include "actors/command_handlers.hpp"
+#include "actors/fan_in.hpp"
 #include "actors/peer_connection.hpp"
 #include "actors/peer_requests.hpp"
 #include "actors/slot_arrivals.hpp"
@@ -306,16 +307,19 @@ caf::result<bool> learn_taken_over(self_ptr self, const std::string& taker,
   st.bootstrapped = true;  // a peer's view, still to come, would say less
   distrust_held_slots(self, false);
   auto promise = self->make_response_promise<bool>();
-  auto left = std::make_shared<std::size_t>(st.local.shards.size());
-  if (*left == 0) promise.deliver(true);
-  for (const auto& shard : st.local.shards)
-    self->request(shard, defaults::node_query_timeout, sizes_atom_v)
+  auto opened =
+      fan_in<bool>::start(st.local.shards.size(), [promise](fan_in_result<bool>& all) mutable {
+        if (all.all_ok())
+          promise.deliver(true);
+        else
+          promise.deliver(caf::make_error(caf::sec::runtime_error, all.first_failure));
+      });
+  for (std::size_t i = 0; i < st.local.shards.size(); ++i)
+    self->request(st.local.shards[i], defaults::node_query_timeout, sizes_atom_v)
         .then(
-            [left, promise](const std::vector<uint32_t>&, const std::vector<uint32_t>&, uint64_t,
-                            uint32_t, uint64_t) mutable {
-              if (--*left == 0) promise.deliver(true);
-            },
-            [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+            [opened, i](const std::vector<uint32_t>&, const std::vector<uint32_t>&, uint64_t,
+                        uint32_t, uint64_t) { opened->value(i, true); },
+            [self, opened, i](caf::error& err) { opened->failure(i, self->system().render(err)); });
   return promise;
 }
 
