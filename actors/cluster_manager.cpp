@@ -243,6 +243,14 @@ void publish_unreachable(self_ptr self) {
   if (st.view->set_unreachable(std::move(unreachable))) view_changed(self);
 }
 
+/// The peer node that sent the message being handled (by its handshake), or "" when unknown.
+std::string sender_name(self_ptr self) {
+  const auto sender = self->current_sender();
+  if (!sender) return {};
+  const auto from = self->state.peer_nodes.find(sender->node());
+  return from == self->state.peer_nodes.end() ? std::string{} : from->second;
+}
+
 /// Marks `name` INACTIVE (its slots fail over) and starts the clock towards its removal.
 void take_over(self_ptr self, const std::string& name) {
   if (!self->state.view->find(name)) return;
@@ -257,9 +265,11 @@ void take_over(self_ptr self, const std::string& name) {
 
 /// The link to `name`, which this node took over, is up again: it may have gone on serving its
 /// slots without knowing (its own links came back first) and its copies miss what was written
-/// here meanwhile. It counts as serving again only once it was told and distrusts its copies;
-/// until then its replica writes and slot pushes are refused (from_taken_over). Asked again
-/// while the link stays up.
+/// here meanwhile. It counts as serving again only once it was told and distrusts its copies
+/// (its acknowledgement: learned_taken_over); until then its replica writes and slot pushes
+/// are refused (from_taken_over). Asked again while the link stays up and no acknowledgement
+/// came. The notice is the link change it was sent in: an acknowledgement from before a flap
+/// counts for nothing.
 void tell_taken_over(self_ptr self, const std::string& name) {
   auto& st = self->state;
   auto peer = st.peers.find(name);
@@ -269,22 +279,31 @@ void tell_taken_over(self_ptr self, const std::string& name) {
   for (std::size_t slot = 0; slot < slot_count; ++slot)
     if (const auto owner = st.view->owners()[slot]; owner != cluster_view::none)
       owners[slot] = st.view->nodes()[owner].name;
+  auto retry = [self, name, change](const std::string& why) {
+    auto& st = self->state;
+    if (st.link_changes[name] != change || !st.taken_over.count(name)) return;
+    component_log("cluster")->warn("telling {} it was taken over failed: {}; retrying", name, why);
+    self->delayed_send(self, defaults::takeover_recheck, takeover_atom_v, name, change);
+  };
   self->request(peer->second, defaults::peer_join_timeout, takeover_atom_v, st.view->self().name,
-                std::move(owners))
+                std::move(owners), change)
       .then(
-          [self, name, change](bool) {
-            auto& st = self->state;
-            if (st.link_changes[name] != change || !st.taken_over.erase(name)) return;
-            component_log("cluster")->info("{} knows it was taken over: serving again", name);
-            if (st.view->set_active(name, true)) view_changed(self);
+          [retry](bool acknowledged) {
+            if (!acknowledged) retry("its own link to this node is not up yet");
           },
-          [self, name, change](caf::error& err) {
-            auto& st = self->state;
-            if (st.link_changes[name] != change) return;
-            component_log("cluster")->warn("telling {} it was taken over failed: {}; retrying",
-                                           name, self->system().render(err));
-            self->delayed_send(self, defaults::takeover_recheck, takeover_atom_v, name, change);
-          });
+          [self, retry](caf::error& err) { retry(self->system().render(err)); });
+}
+
+/// `name` acknowledged the takeover notice `notice` through its own connection, after every
+/// replica write and slot push it sent before: none of those can be stored here any more, so it
+/// counts as serving again.
+void learned_taken_over(self_ptr self, const std::string& name, int64_t notice) {
+  auto& st = self->state;
+  if (sender_name(self) != name || st.link_changes[name] != notice || !st.links_up.count(name) ||
+      !st.taken_over.erase(name))
+    return;
+  component_log("cluster")->info("{} knows it was taken over: serving again", name);
+  if (st.view->set_active(name, true)) view_changed(self);
 }
 
 /// `taker` served this node's slots while it could not reach it: distrust_held_slots, reading
@@ -293,7 +312,7 @@ void tell_taken_over(self_ptr self, const std::string& name) {
 /// the new windows (a shard's mailbox keeps order), so no command runs on the old copies after
 /// the taker counts this node as serving again.
 caf::result<bool> learn_taken_over(self_ptr self, const std::string& taker,
-                                   const std::vector<std::string>& owners) {
+                                   const std::vector<std::string>& owners, int64_t notice) {
   auto& st = self->state;
   if (owners.size() != slot_count)
     return caf::make_error(caf::sec::invalid_argument, "a takeover names an owner per slot");
@@ -307,12 +326,23 @@ caf::result<bool> learn_taken_over(self_ptr self, const std::string& taker,
   st.bootstrapped = true;  // a peer's view, still to come, would say less
   distrust_held_slots(self, false);
   auto promise = self->make_response_promise<bool>();
-  auto opened =
-      fan_in<bool>::start(st.local.shards.size(), [promise](fan_in_result<bool>& all) mutable {
-        if (all.all_ok())
-          promise.deliver(true);
-        else
+  auto opened = fan_in<bool>::start(
+      st.local.shards.size(), [self, promise, taker, notice](fan_in_result<bool>& all) mutable {
+        if (!all.all_ok()) {
           promise.deliver(caf::make_error(caf::sec::runtime_error, all.first_failure));
+          return;
+        }
+        // The shards sent their replica writes before they opened the new windows; the
+        // acknowledgement follows them through the connection to the taker.
+        auto peer = self->state.peers.find(taker);
+        if (peer == self->state.peers.end()) {
+          promise.deliver(false);
+          return;
+        }
+        self->request(peer->second, defaults::node_query_timeout, takeover_atom_v, caf::ok_atom_v,
+                      self->state.view->self().name, notice)
+            .then([promise](bool sent) mutable { promise.deliver(sent); },
+                  [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
       });
   for (std::size_t i = 0; i < st.local.shards.size(); ++i)
     self->request(st.local.shards[i], defaults::node_query_timeout, sizes_atom_v)
@@ -329,12 +359,7 @@ caf::result<bool> learn_taken_over(self_ptr self, const std::string& taker,
 /// the layout without it may give its slots to a node other than their replica holder, which
 /// would otherwise confirm writes the new owner never sees.
 bool from_taken_over(self_ptr self) {
-  auto& st = self->state;
-  if (st.taken_over.empty()) return false;
-  const auto sender = self->current_sender();
-  if (!sender) return false;
-  const auto from = st.peer_nodes.find(sender->node());
-  return from != st.peer_nodes.end() && st.taken_over.count(from->second) > 0;
+  return !self->state.taken_over.empty() && self->state.taken_over.count(sender_name(self)) > 0;
 }
 
 /// The link to `name` went up or down. Down: with the majority rule the node's slots are taken
@@ -561,8 +586,11 @@ cluster_manager_actor::behavior_type cluster_manager(
                                      ": it took the sender over and has not told it yet");
         return receive_slot(self, slot, counters, last, std::move(writes));
       },
-      [self](takeover_atom, std::string& taker, std::vector<std::string>& owners) {
-        return learn_taken_over(self, taker, owners);
+      [self](takeover_atom, std::string& taker, std::vector<std::string>& owners, int64_t notice) {
+        return learn_taken_over(self, taker, owners, notice);
+      },
+      [self](takeover_atom, caf::ok_atom, std::string& told, int64_t notice) {
+        learned_taken_over(self, told, notice);
       },
       [self](takeover_atom, std::string& name, int64_t change) {
         auto& st = self->state;

@@ -312,7 +312,7 @@ namespace ovo {
 
 /// The version of the peer protocol below: a node refuses a peer that introduces itself with
 /// another one. Bump it whenever a peer message or a type it carries changes.
-constexpr uint32_t cluster_protocol_version = 5;
+constexpr uint32_t cluster_protocol_version = 6;
 
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.
@@ -336,10 +336,15 @@ using cluster_peer_actor = caf::typed_actor<
     caf::replies_to<summary_atom, int>::with<std::vector<key_version>>,
     // A stepbrother asking to be taken as a twin (also how admin changes twins).
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
-    // (taker, owner of each slot in the taker's layout): the taker served this node's slots
-    // while it could not reach it; answered once this node distrusts its copies of them (it
-    // reads them back from the nodes that served them, named in `owners`).
-    caf::replies_to<takeover_atom, std::string, std::vector<std::string>>::with<bool>>;
+    // (taker, owner of each slot in the taker's layout, notice): the taker served this node's
+    // slots while it could not reach it; answered once this node distrusts its copies of them
+    // (it reads them back from the nodes that served them, named in `owners`): true when it
+    // also sent the acknowledgement below through its own connection to the taker.
+    caf::replies_to<takeover_atom, std::string, std::vector<std::string>, int64_t>::with<bool>,
+    // (ok, told node, notice): the acknowledgement, sent by the told node's connection after
+    // every replica write and slot push it had gathered: the taker counts it as serving again
+    // only then, so nothing applied before the notice is stored after it.
+    caf::reacts_to<takeover_atom, caf::ok_atom, std::string, int64_t>>;
 
 /// What the admin actor asks the cluster manager for on ovoctl's behalf.
 using cluster_admin_actor =
@@ -399,7 +404,10 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<summary_atom, int>::with<std::vector<key_version>>,
     caf::replies_to<pull_atom, int, std::string>::with<uint64_t>,
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
-    caf::replies_to<takeover_atom, std::string, std::vector<std::string>>::with<bool>,
+    caf::replies_to<takeover_atom, std::string, std::vector<std::string>, int64_t>::with<bool>,
+    // (ok, this node, notice): send what was gathered, then the acknowledgement of a takeover
+    // notice (cluster_peer_actor); false while the peer is unreachable from here.
+    caf::replies_to<takeover_atom, caf::ok_atom, std::string, int64_t>::with<bool>,
     // The peer's status, for this node's dashboard.
     caf::replies_to<status_atom>::with<node_status>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>, caf::reacts_to<caf::connect_atom>,

@@ -353,8 +353,16 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
         return relay<bool>(self, atom, twin, add);
       },
       [self](digest_atom atom, int slot) { return relay<uint64_t>(self, atom, slot); },
-      [self](takeover_atom atom, std::string& taker, std::vector<std::string>& owners) {
-        return relay<bool>(self, atom, taker, owners);
+      [self](takeover_atom atom, std::string& taker, std::vector<std::string>& owners,
+             int64_t notice) { return relay<bool>(self, atom, taker, owners, notice); },
+      [self](takeover_atom atom, caf::ok_atom ok, std::string& told, int64_t notice) {
+        // Sent after the gathered writes, on this connection: the taker's endpoint passes both
+        // on in that order, so the taker refuses them before it counts this node as serving.
+        flush(self);
+        auto& st = self->state;
+        if (!st.remote) return false;
+        self->send(st.remote, atom, ok, std::move(told), notice);
+        return true;
       },
       [self](pull_atom atom, int slot, std::string& requester) {
         return relay<uint64_t>(self, atom, slot, requester);

@@ -1,0 +1,86 @@
+// Takeover notice: a node told it was taken over acknowledges through its own connection to the
+// taker, behind every replica write that connection gathered before (docs/cluster.md, "A node
+// that was taken over learns it"). The taker refuses those writes until the acknowledgement,
+// so a write applied under the old layout is never confirmed after the taker counts the told
+// node as serving again.
+//
+// Here b stands for the taker: its manager is set up as after taking a over with the link
+// back up (b's own connection to a cannot exist on the test network, where only b listens).
+// The test's actor sends a the notice b's manager would send.
+
+#define CAF_SUITE protocol.takeover
+
+#include "core/slot_hash.hpp"
+#include "core/slot_layout.hpp"
+#include "test/protocol/two_nodes.hpp"
+
+using namespace ovo;
+using ovo::test::has_mail;
+
+namespace {
+
+replica_write write_of(std::string key, std::string value, uint64_t version) {
+  replica_write write;
+  write.record.key = std::move(key);
+  write.record.value = std::move(value);
+  write.version = version;
+  return write;
+}
+
+constexpr int64_t notice = 7;  ///< b's link change for a when it sent the notice
+
+}  // namespace
+
+CAF_TEST_FIXTURE_SCOPE(takeover_tests, ovo::test::two_nodes)
+
+CAF_TEST(the_acknowledgement_follows_the_gathered_replica_writes_which_the_taker_refuses) {
+  join();
+  auto& taker = manager_state(b);
+  taker.taken_over.insert("a");
+  taker.links_up.insert("a");
+  taker.link_changes["a"] = notice;
+  const auto key = key_replicated_to_b();
+  auto peer = peer_ab();
+  // Two writes a applied before the notice: the first is on its way to b, the second waits
+  // behind it in a's connection (one batch in flight at a time).
+  earth.self->request(peer, caf::infinite, replicate_atom_v, write_of(key, "before-1", 1));
+  settle_until([&] { return connection_state(peer).replicas.in_flight(); }, false);
+  earth.self->request(peer, caf::infinite, replicate_atom_v, write_of(key, "before-2", 2));
+  settle_until([&] { return connection_state(peer).replicas.gathered(); }, false);
+
+  earth.self->request(a.manager, caf::infinite, takeover_atom_v, std::string("b"),
+                      std::vector<std::string>(slot_count, "b"), notice);
+  settle();
+
+  // a answered the notice once it had sent its acknowledgement through its connection, and
+  // both writes came back refused: the taker stored neither, yet counts a as serving again.
+  expect_on(earth, (bool), from(a.manager).to(earth.self).with(true));
+  for (int i = 0; i < 2; ++i) {  // braces: expect_on expands to two statements
+    expect_on(earth, (caf::error), from(peer).to(earth.self));
+  }
+  CAF_CHECK_EQUAL(taker.taken_over.count("a"), 0u);
+
+  // b's copy of the key holds neither write.
+  auto shard_of_key = b.shards[shard_of_slot(slot_of(key), b.shards.size())];
+  mars.self->request(shard_of_key, caf::infinite, fetch_atom_v, key, false);
+  settle_until([&] { return has_mail(mars.self); });
+  auto stored = std::get<0>(extract<replica_write>(mars.self));
+  CAF_CHECK_NOT_EQUAL(stored.record.value, "before-1");
+  CAF_CHECK_NOT_EQUAL(stored.record.value, "before-2");
+  expect_on(mars, (replica_write), from(shard_of_key).to(mars.self));
+}
+
+CAF_TEST(an_acknowledgement_for_an_older_link_change_leaves_the_told_node_taken_over) {
+  join();
+  auto& taker = manager_state(b);
+  taker.taken_over.insert("a");
+  taker.links_up.insert("a");
+  taker.link_changes["a"] = notice + 1;  // the link flapped after the notice was sent
+  earth.self->request(a.manager, caf::infinite, takeover_atom_v, std::string("b"),
+                      std::vector<std::string>(slot_count, "b"), notice);
+  settle();
+  expect_on(earth, (bool), from(a.manager).to(earth.self).with(true));
+  CAF_CHECK_EQUAL(taker.taken_over.count("a"), 1u);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
