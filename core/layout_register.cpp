@@ -1,0 +1,132 @@
+#include "core/layout_register.hpp"
+
+#include <algorithm>
+
+namespace ovo {
+
+layout_acceptor::layout_acceptor(std::string self, acceptor_state saved)
+    : self_(std::move(self)), state_(std::move(saved)) {}
+
+std::optional<layout_vote> layout_acceptor::cannot_vote(uint64_t epoch) const {
+  layout_vote vote;
+  const auto& installed = state_.installed;
+  if (epoch <= installed.epoch) {
+    vote.what = layout_vote::kind::stale;
+    vote.installed = installed;
+    return vote;
+  }
+  if (epoch > installed.epoch + 1) {
+    vote.what = layout_vote::kind::behind;
+    return vote;
+  }
+  // Epoch installed + 1 is voted on by the installed layout's members only.
+  if (!std::binary_search(installed.members.begin(), installed.members.end(), self_)) {
+    vote.what = layout_vote::kind::refused;
+    return vote;
+  }
+  return std::nullopt;
+}
+
+layout_vote layout_acceptor::prepare(uint64_t epoch, const ballot& b) {
+  if (auto no = cannot_vote(epoch)) return *no;
+  layout_vote vote;
+  if (state_.promised && b < *state_.promised) {
+    vote.what = layout_vote::kind::refused;
+    vote.promised = *state_.promised;
+    return vote;
+  }
+  state_.promised = b;
+  vote.what = layout_vote::kind::granted;
+  vote.promised = b;
+  vote.accepted = state_.accepted;
+  return vote;
+}
+
+layout_vote layout_acceptor::accept(const ballot& b, const agreed_layout& value) {
+  if (auto no = cannot_vote(value.epoch)) return *no;
+  layout_vote vote;
+  if (state_.promised && b < *state_.promised) {
+    vote.what = layout_vote::kind::refused;
+    vote.promised = *state_.promised;
+    return vote;
+  }
+  state_.promised = b;
+  state_.accepted = std::make_pair(b, value);
+  vote.what = layout_vote::kind::granted;
+  vote.promised = b;
+  return vote;
+}
+
+bool layout_acceptor::learn(const agreed_layout& chosen) {
+  if (chosen.epoch <= state_.installed.epoch) return false;
+  state_.installed = chosen;
+  // Promises and votes were for the epoch now installed (or an earlier one): the next epoch
+  // starts with none.
+  state_.promised.reset();
+  state_.accepted.reset();
+  return true;
+}
+
+layout_proposal::layout_proposal(const agreed_layout& installed, ballot b, agreed_layout wanted)
+    : voters_(installed.members), ballot_(std::move(b)), wanted_(std::move(wanted)) {
+  wanted_.epoch = installed.epoch + 1;
+  value_ = wanted_;
+}
+
+bool layout_proposal::is_voter(const std::string& name) const {
+  return std::binary_search(voters_.begin(), voters_.end(), name);
+}
+
+layout_proposal::step layout_proposal::count(const std::string& voter, const layout_vote& vote,
+                                             std::vector<std::string>& granted) {
+  if (!is_voter(voter)) return step::wait;
+  auto seen = [&voter](const std::vector<std::string>& names) {
+    return std::find(names.begin(), names.end(), voter) != names.end();
+  };
+  if (seen(granted) || seen(refused_)) return step::wait;  // a duplicate answer
+  switch (vote.what) {
+    case layout_vote::kind::granted:
+      granted.push_back(voter);
+      return granted.size() >= majority() ? step::send_accepts : step::wait;
+    case layout_vote::kind::stale:
+      if (vote.installed.epoch >= epoch()) {
+        learned_ = vote.installed;
+        return step::learn;
+      }
+      break;
+    case layout_vote::kind::refused:
+      if (higher_ < vote.promised) higher_ = vote.promised;
+      break;
+    case layout_vote::kind::behind:
+      // It missed the epoch this one follows: it cannot vote until it learns it.
+      break;
+  }
+  refused_.push_back(voter);
+  return voters_.size() - refused_.size() < majority() ? step::lost : step::wait;
+}
+
+layout_proposal::step layout_proposal::on_promise(const std::string& voter,
+                                                  const layout_vote& vote) {
+  if (accepting_) return step::wait;  // a late promise: phase 2 runs already
+  const auto next = count(voter, vote, promised_);
+  if (vote.what == layout_vote::kind::granted && vote.accepted && is_voter(voter) &&
+      (!value_from_ || *value_from_ < vote.accepted->first)) {
+    // A value this epoch may already have chosen: it is the one to propose.
+    value_from_ = vote.accepted->first;
+    value_ = vote.accepted->second;
+    value_.epoch = wanted_.epoch;
+  }
+  if (next != step::send_accepts) return next;
+  accepting_ = true;
+  refused_.clear();
+  return next;
+}
+
+layout_proposal::step layout_proposal::on_accepted(const std::string& voter,
+                                                   const layout_vote& vote) {
+  if (!accepting_) return step::wait;
+  const auto next = count(voter, vote, accepted_);
+  return next == step::send_accepts ? step::chosen : next;
+}
+
+}  // namespace ovo
