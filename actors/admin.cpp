@@ -79,6 +79,7 @@ caf::result<node_status> gather_status(self_ptr self) {
             out->rebalancing = part.rebalancing;
             out->pass_slots = part.pass_slots;
             out->pass_done = part.pass_done;
+            out->layout_epoch = part.layout_epoch;
             out->peers_up = std::move(part.peers_up);
             out->peers_down = std::move(part.peers_down);
             parts->value(shards, true);

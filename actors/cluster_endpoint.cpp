@@ -87,6 +87,13 @@ cluster_endpoint_actor::behavior_type cluster_endpoint(
       [=](takeover_atom atom, caf::ok_atom ok, std::string& told, int64_t notice) {
         return to_manager(atom, ok, std::move(told), notice);
       },
+      [=](layout_atom atom, uint64_t epoch, ballot& b) {
+        return to_manager(atom, epoch, std::move(b));
+      },
+      [=](layout_atom atom, ballot& b, agreed_layout& layout) {
+        return to_manager(atom, std::move(b), std::move(layout));
+      },
+      [=](layout_atom atom, agreed_layout& layout) { return to_manager(atom, std::move(layout)); },
       [=](pull_atom atom, int slot, std::string& requester) {
         return to_manager(atom, slot, std::move(requester));
       },

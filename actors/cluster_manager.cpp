@@ -4,6 +4,7 @@
 #include "actors/cluster_report.hpp"
 #include "actors/command_handlers.hpp"
 #include "actors/fan_in.hpp"
+#include "actors/layout_agreement.hpp"
 #include "actors/peer_connection.hpp"
 #include "actors/peer_requests.hpp"
 #include "actors/slot_arrivals.hpp"
@@ -118,6 +119,7 @@ void view_changed(self_ptr self) {
   component_log("cluster")->info("topology: {}", describe(*st.view));
   if (st.on_change) st.on_change(st.view->nodes());
   check_majority(self);  // the membership may have grown or shrunk
+  want_layout(self);
 }
 
 /// Why this node is not ready to serve (GET /readyz), or nothing when it is: it has a settled
@@ -191,6 +193,7 @@ void check_majority(self_ptr self) {
     st.had_majority = true;
     component_log("cluster")->info("reaching {} of {} members: serving", reachable, members);
     publish_routing(self);
+    want_layout(self);
     return;
   }
   component_log("cluster")->warn(
@@ -383,6 +386,7 @@ void link_changed(self_ptr self, const std::string& name, bool up, caf::timespan
   check_majority(self);
   publish_unreachable(self);
   if (up) {
+    announce_layout_to(self, st.peers.at(name));  // it may have missed some while apart
     if (st.taken_over.count(name))
       tell_taken_over(self, name);
     else if (st.view->set_active(name, true))
@@ -470,6 +474,9 @@ cluster_manager_actor::behavior_type cluster_manager(
   st.local = std::move(local);
   st.routing = std::move(routing);
   st.on_change = std::move(on_change);
+  std::vector<std::string> founders{st.view->self().name};
+  for (const auto& seed : seeds) founders.push_back(seed.name);
+  start_layout_register(self, std::move(founders));
   for (const auto& seed : seeds) ensure_peer(self, seed);
   // Alone, this node holds every slot. With peers, their data may already be on its way: every
   // slot counts as newly held.
@@ -479,6 +486,7 @@ cluster_manager_actor::behavior_type cluster_manager(
   st.owner_before.fill(st.view->self().name);
   check_majority(self);  // with configured peers: a minority until enough of them are reached
   publish_routing(self);
+  want_layout(self);  // alone: the first layout is this node's to agree
   schedule_verify_round(self);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (const auto& [name, peer] : self->state.peers) self->send_exit(peer, msg.reason);
@@ -631,9 +639,17 @@ cluster_manager_actor::behavior_type cluster_manager(
         return true;
       },
       [self](caf::join_atom, std::string& host, uint16_t port) {
+        leave_solo_history(self);
         join_seed(self, host, port);
         return true;
       },
+      [self](layout_atom, uint64_t epoch, ballot& b) { return vote_on_prepare(self, epoch, b); },
+      [self](layout_atom, ballot& b, agreed_layout& value) {
+        return vote_on_accept(self, b, value);
+      },
+      [self](layout_atom, agreed_layout& layout) { layout_announced(self, layout); },
+      [self](layout_atom) { propose_layout(self); },
+      [self](layout_atom, uint64_t round) { give_up_round(self, round); },
   };
 }
 

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 namespace ovo {
@@ -21,6 +22,14 @@ struct local_targets {
 };
 
 /// How this node's cluster behaves (from Settings).
+/// The layout register's vote saved by the last run (docs/cluster.md, "Layout epochs"), and
+/// how to save it before a granted vote is sent (false: it could not be saved, so the vote is
+/// not granted). Without `save` nothing is kept (the protocol tests).
+struct layout_vote_store {
+  std::optional<acceptor_state> saved;
+  std::function<bool(const acceptor_state&)> save;
+};
+
 struct cluster_options {
   bool keep_replicas = true;            ///< false: Replication "off"
   bool answer_before_replicas = false;  ///< Replication "async"
@@ -43,6 +52,7 @@ struct cluster_options {
   std::vector<std::string> stepbrothers;
   /// Where finished rebalancing passes are counted (GET /metrics); may be null.
   std::shared_ptr<node_metrics> metrics;
+  layout_vote_store layout_votes;
 };
 
 /// A slot whose data is on its way here (slot_arrivals.hpp).
@@ -94,6 +104,12 @@ struct cluster_manager_state {
   /// replica writes and slot pushes a message carries.
   std::map<caf::node_id, std::string> peer_nodes;
   slot_mover_state mover;
+  /// The layout register (layout_agreement.hpp): this node's vote, its proposal under way,
+  /// the last round it proposed in, and whether a proposal is due.
+  std::unique_ptr<layout_acceptor> acceptor;
+  std::optional<layout_proposal> proposal;
+  uint64_t layout_round = 0;
+  bool proposal_due = false;
 };
 
 /// Keeps the cluster view: contacts `seeds` (configured peers), merges what peers report, keeps

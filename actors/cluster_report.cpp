@@ -33,6 +33,7 @@ node_status cluster_part_of_status(cluster_manager_self self) {
   part.rebalancing = st.mover.running;
   part.pass_slots = static_cast<uint32_t>(st.mover.pass_slots);
   part.pass_done = static_cast<uint32_t>(st.mover.pass_done);
+  part.layout_epoch = st.acceptor->installed().epoch;
   const auto& unreachable = st.view->self().unreachable;
   for (const auto& node : st.view->nodes()) {
     if (node.name == part.name) continue;

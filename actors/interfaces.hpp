@@ -38,6 +38,7 @@
 #include "core/admin_types.hpp"
 #include "core/cluster_figures.hpp"
 #include "core/command.hpp"
+#include "core/layout_register.hpp"
 #include "core/object_record.hpp"
 #include "core/slot_digest.hpp"
 
@@ -107,7 +108,7 @@ typename Inspector::result_type inspect(Inspector& f, node_status& x) {
            x.forwarded, x.expired_keys, x.rebalance_passes, x.slots_moved, x.slot_entries_sent,
            x.slot_move_ms, x.slot_bytes_sent, x.peers_up, x.peers_down, x.arriving_slots,
            x.rebalancing, x.pass_slots, x.pass_done, x.stored_bytes, x.max_memory_bytes,
-           x.evictions, x.evicted_bytes, x.cache_hits, x.cache_misses);
+           x.evictions, x.evicted_bytes, x.cache_hits, x.cache_misses, x.layout_epoch);
 }
 
 template <class Inspector>
@@ -134,6 +135,23 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, verify_report& x) {
   return f(caf::meta::type_name("verify_report"), x.slots_checked, x.slots_skipped,
            x.keys_differing, x.keys_repaired);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ballot& x) {
+  return f(caf::meta::type_name("ballot"), x.round, x.proposer);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, agreed_layout& x) {
+  return f(caf::meta::type_name("agreed_layout"), x.epoch, x.members, x.owners, x.replicas);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, layout_vote& x) {
+  // A kind out of range (a hostile peer) counts as a refusal (layout_proposal::count).
+  return f(caf::meta::type_name("layout_vote"), x.what, x.promised, x.has_accepted,
+           x.accepted_ballot, x.accepted, x.installed);
 }
 
 template <class Inspector>
@@ -232,6 +250,13 @@ CAF_ADD_ATOM(ovo, ovo, dashboard_atom, "dashboard")
 /// (taker, owners): the taker served the receiver's slots while it could not reach it (taken
 /// over); `owners` names each slot's owner in the taker's layout.
 CAF_ADD_ATOM(ovo, ovo, takeover_atom, "takeover")
+CAF_ADD_TYPE_ID(ovo, (ovo::ballot))
+CAF_ADD_TYPE_ID(ovo, (ovo::agreed_layout))
+CAF_ADD_TYPE_ID(ovo, (ovo::layout_vote))
+/// The layout register (docs/cluster.md, "Layout epochs"): (epoch, ballot) prepares, (ballot,
+/// layout) asks to accept, (layout) announces a chosen one; (layout) alone to itself: time to
+/// propose, (layout, round) to itself: give up a round that got no majority in time.
+CAF_ADD_ATOM(ovo, ovo, layout_atom, "layout")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
@@ -312,7 +337,7 @@ namespace ovo {
 
 /// The version of the peer protocol below: a node refuses a peer that introduces itself with
 /// another one. Bump it whenever a peer message or a type it carries changes.
-constexpr uint32_t cluster_protocol_version = 6;
+constexpr uint32_t cluster_protocol_version = 7;
 
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.
@@ -344,7 +369,12 @@ using cluster_peer_actor = caf::typed_actor<
     // (ok, told node, notice): the acknowledgement, sent by the told node's connection after
     // every replica write and slot push it had gathered: the taker counts it as serving again
     // only then, so nothing applied before the notice is stored after it.
-    caf::reacts_to<takeover_atom, caf::ok_atom, std::string, int64_t>>;
+    caf::reacts_to<takeover_atom, caf::ok_atom, std::string, int64_t>,
+    // The layout register: a proposer's prepare (epoch, ballot) and accept (ballot, layout),
+    // each answered with this node's vote, and the announcement of a chosen layout.
+    caf::replies_to<layout_atom, uint64_t, ballot>::with<layout_vote>,
+    caf::replies_to<layout_atom, ballot, agreed_layout>::with<layout_vote>,
+    caf::reacts_to<layout_atom, agreed_layout>>;
 
 /// What the admin actor asks the cluster manager for on ovoctl's behalf.
 using cluster_admin_actor =
@@ -368,6 +398,10 @@ using cluster_internal_actor = command_handler_actor::extend<
     caf::reacts_to<remove_atom, std::string, int64_t>,
     // (name, link change): tell it again it was taken over.
     caf::reacts_to<takeover_atom, std::string, int64_t>,
+    // Time to propose the layout the view wants (layout register).
+    caf::reacts_to<layout_atom>,
+    // (round): a round still without a majority by now is given up.
+    caf::reacts_to<layout_atom, uint64_t>,
     // The periodic anti-entropy round (VerifyIntervalSeconds).
     caf::reacts_to<verify_atom>,
     // Look at the slots still arriving (slot_arrivals.hpp).
@@ -408,6 +442,10 @@ using peer_connection_actor = caf::typed_actor<
     // (ok, this node, notice): send what was gathered, then the acknowledgement of a takeover
     // notice (cluster_peer_actor); false while the peer is unreachable from here.
     caf::replies_to<takeover_atom, caf::ok_atom, std::string, int64_t>::with<bool>,
+    // The layout register's messages to the peer (cluster_peer_actor).
+    caf::replies_to<layout_atom, uint64_t, ballot>::with<layout_vote>,
+    caf::replies_to<layout_atom, ballot, agreed_layout>::with<layout_vote>,
+    caf::reacts_to<layout_atom, agreed_layout>,
     // The peer's status, for this node's dashboard.
     caf::replies_to<status_atom>::with<node_status>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>, caf::reacts_to<caf::connect_atom>,

@@ -20,7 +20,8 @@ namespace ovo {
 
 local_node::local_node(caf::actor_system& system, const server_config& config,
                        std::shared_ptr<const clock_source> clock,
-                       topology_listener on_topology_change, caf::io::middleman_actor transport)
+                       topology_listener on_topology_change, caf::io::middleman_actor transport,
+                       layout_vote_store layout_votes)
     : self_info_(describe_self(config)),
       routing_(std::make_shared<routing_holder>()),
       metrics_(std::make_shared<node_metrics>()) {
@@ -58,6 +59,7 @@ local_node::local_node(caf::actor_system& system, const server_config& config,
   options.stepbrothers = config.stepbrothers;
   options.metrics = metrics_;
   options.transport = std::move(transport);
+  options.layout_votes = std::move(layout_votes);
   cluster_ = system.spawn(cluster_manager, self_info_, local_targets{shards_}, routing_,
                           seed_nodes(config), std::move(on_topology_change), options);
   // The cluster manager starts on a CAF worker; until it published its first routing table

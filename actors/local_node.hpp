@@ -23,9 +23,10 @@ class local_node {
   /// manager, the admin actor and the cluster endpoint, and wires them together. The cluster
   /// manager starts contacting the configured peers at once; `on_topology_change` hears every new
   /// view. `transport` connects to peers: CAF's middleman when null, else the TLS one.
+  /// `layout_votes` keeps the node's vote in the layout register across restarts.
   local_node(caf::actor_system& system, const server_config& config,
              std::shared_ptr<const clock_source> clock, topology_listener on_topology_change = {},
-             caf::io::middleman_actor transport = {});
+             caf::io::middleman_actor transport = {}, layout_vote_store layout_votes = {});
 
   /// Sends `cmd` to its owner (a local actor, or the connection to the owning node); the answer
   /// arrives at `sink`. Thread-safe: it reads handles fixed at construction and the published

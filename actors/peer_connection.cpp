@@ -355,6 +355,15 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
       [self](digest_atom atom, int slot) { return relay<uint64_t>(self, atom, slot); },
       [self](takeover_atom atom, std::string& taker, std::vector<std::string>& owners,
              int64_t notice) { return relay<bool>(self, atom, taker, owners, notice); },
+      [self](layout_atom atom, uint64_t epoch, ballot& b) {
+        return relay<layout_vote>(self, atom, epoch, b);
+      },
+      [self](layout_atom atom, ballot& b, agreed_layout& layout) {
+        return relay<layout_vote>(self, atom, b, layout);
+      },
+      [self](layout_atom atom, agreed_layout& layout) {
+        if (self->state.remote) self->send(self->state.remote, atom, std::move(layout));
+      },
       [self](takeover_atom atom, caf::ok_atom ok, std::string& told, int64_t notice) {
         // Sent after the gathered writes, on this connection: the taker's endpoint passes both
         // on in that order, so the taker refuses them before it counts this node as serving.

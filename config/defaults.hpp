@@ -117,6 +117,15 @@ inline constexpr int64_t node_timeout_ms = 2000;
 /// While a link is down but a majority still reaches the node behind it, how often a node
 /// checks again whether to take that node's slots over.
 inline constexpr auto takeover_recheck = std::chrono::milliseconds(250);
+/// The layout register (docs/cluster.md, "Layout epochs"): the first reachable member (by name)
+/// proposes this soon after its view changed, the others after the longer pause plus up to as
+/// much again at random, so two rarely outbid each other; a vote not answered in
+/// layout_vote_timeout counts for nothing, and a round without a majority by
+/// layout_round_timeout is given up and proposed again.
+inline constexpr auto layout_first_proposal = std::chrono::milliseconds(10);
+inline constexpr auto layout_other_proposal = std::chrono::milliseconds(250);
+inline constexpr auto layout_vote_timeout = std::chrono::milliseconds(1000);
+inline constexpr auto layout_round_timeout = std::chrono::milliseconds(2000);
 /// How often an owner compares its slots with their replica holders and repairs differences
 /// (Settings.VerifyIntervalSeconds; 0 = only on `ovoctl verify`).
 inline constexpr int64_t verify_interval_seconds = 60;

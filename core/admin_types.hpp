@@ -40,6 +40,7 @@ struct node_status {
   bool rebalancing = false;             ///< a pass of this node is moving slots
   uint32_t pass_slots = 0;              ///< slots that pass hands over
   uint32_t pass_done = 0;               ///< of which handled so far
+  uint64_t layout_epoch = 0;            ///< the newest layout epoch this node installed
 };
 
 /// The outcome of one rebalancing pass on one node.

@@ -224,4 +224,17 @@ void cluster_view::relayout() {
   for (auto& node : nodes_) std::sort(node.hash_range.begin(), node.hash_range.end());
 }
 
+agreed_layout cluster_view::wanted_layout() const {
+  agreed_layout layout;
+  for (const auto& node : nodes_) layout.members.push_back(node.name);
+  std::sort(layout.members.begin(), layout.members.end());
+  layout.owners.resize(slot_count);
+  layout.replicas.resize(slot_count);
+  for (std::size_t slot = 0; slot < slot_count; ++slot) {
+    if (owners_[slot] != none) layout.owners[slot] = nodes_[owners_[slot]].name;
+    for (auto index : replicas_[slot]) layout.replicas[slot].push_back(nodes_[index].name);
+  }
+  return layout;
+}
+
 }  // namespace ovo

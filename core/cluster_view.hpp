@@ -2,6 +2,7 @@
 // The membership every node keeps: which nodes exist, their addresses and states, and the slot
 // layout derived from them. Plain logic: the cluster manager actor owns one.
 
+#include "core/layout_register.hpp"
 #include "core/node_info.hpp"
 #include "core/slot_hash.hpp"
 
@@ -77,6 +78,10 @@ class cluster_view {
 
   /// The node serving every slot: index into nodes().
   const std::array<std::size_t, slot_count>& owners() const { return owners_; }
+
+  /// The layout above by name, with every node of the view as a member: what this node
+  /// proposes to the layout register (docs/cluster.md, "Layout epochs"). Epoch 0.
+  agreed_layout wanted_layout() const;
 
   /// The nodes holding every slot's replicas: indexes into nodes() (empty: no replica).
   const std::array<std::vector<std::size_t>, slot_count>& replicas() const { return replicas_; }

@@ -38,7 +38,11 @@ layout_vote layout_acceptor::prepare(uint64_t epoch, const ballot& b) {
   state_.promised = b;
   vote.what = layout_vote::kind::granted;
   vote.promised = b;
-  vote.accepted = state_.accepted;
+  if (state_.accepted) {
+    vote.has_accepted = true;
+    vote.accepted_ballot = state_.accepted->first;
+    vote.accepted = state_.accepted->second;
+  }
   return vote;
 }
 
@@ -109,11 +113,11 @@ layout_proposal::step layout_proposal::on_promise(const std::string& voter,
                                                   const layout_vote& vote) {
   if (accepting_) return step::wait;  // a late promise: phase 2 runs already
   const auto next = count(voter, vote, promised_);
-  if (vote.what == layout_vote::kind::granted && vote.accepted && is_voter(voter) &&
-      (!value_from_ || *value_from_ < vote.accepted->first)) {
+  if (vote.what == layout_vote::kind::granted && vote.has_accepted && is_voter(voter) &&
+      (!value_from_ || *value_from_ < vote.accepted_ballot)) {
     // A value this epoch may already have chosen: it is the one to propose.
-    value_from_ = vote.accepted->first;
-    value_ = vote.accepted->second;
+    value_from_ = vote.accepted_ballot;
+    value_ = vote.accepted;
     value_.epoch = wanted_.epoch;
   }
   if (next != step::send_accepts) return next;

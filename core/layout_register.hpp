@@ -57,8 +57,10 @@ struct layout_vote {
   };
   kind what = kind::refused;
   ballot promised;
-  /// A granted promise: the value it accepted in this epoch before, if any.
-  std::optional<std::pair<ballot, agreed_layout>> accepted;
+  /// A granted promise: whether it accepted a value in this epoch before, under which ballot.
+  bool has_accepted = false;
+  ballot accepted_ballot;
+  agreed_layout accepted;
   agreed_layout installed;
 };
 

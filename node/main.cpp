@@ -4,6 +4,7 @@
 #include "actors/interfaces.hpp"
 #include "actors/local_node.hpp"
 #include "actors/tls_transport.hpp"
+#include "config/layout_file.hpp"
 #include "config/server_config.hpp"
 #include "core/logging.hpp"
 #include "core/secrets.hpp"
@@ -115,6 +116,35 @@ void leave_cluster(caf::actor_system& system, const ovo::local_node& node) {
                });
 }
 
+/// The node's vote in the layout register, kept in `<conf>.layout` (docs/cluster.md, "Layout
+/// epochs"); nothing when the file cannot be read, which stops the node: starting without the
+/// vote it gave would let it vote twice in one epoch.
+std::optional<ovo::layout_vote_store> layout_votes(const std::string& config_path) {
+  const auto path = ovo::layout_path_for(config_path);
+  auto loaded = ovo::load_layout_state(path);
+  if (auto* error = std::get_if<std::string>(&loaded)) {
+    ovo::component_log("node")->error(
+        "{}; not starting. If the file is lost for good, delete it: the node then comes back "
+        "as a new member, and votes once the cluster's layout names it again",
+        *error);
+    return std::nullopt;
+  }
+  ovo::layout_vote_store store;
+  if (auto* saved = std::get_if<ovo::acceptor_state>(&loaded)) {
+    ovo::component_log("node")->info("layout vote of the last run read from {} (epoch {})", path,
+                                     saved->installed.epoch);
+    store.saved = std::move(*saved);
+  }
+  store.save = [path](const ovo::acceptor_state& state) {
+    if (auto error = ovo::save_layout_state(path, state)) {
+      ovo::component_log("node")->error("{}", *error);
+      return false;
+    }
+    return true;
+  };
+  return store;
+}
+
 int run_node(const ovo::server_config& config, const std::string& config_path) {
   auto log = ovo::component_log("node");
   if (config.name_was_generated) log->info("no Name configured; this node is {}", config.self.name);
@@ -144,12 +174,14 @@ int run_node(const ovo::server_config& config, const std::string& config_path) {
     log->error("cannot set up mutual TLS for the cluster port: {}", e.what());
     return 2;
   }
+  auto votes = layout_votes(config_path);
+  if (!votes) return 2;
   ovo::local_node node(
       system, config, ovo::steady_clock_source(),
       [config, config_path](const std::vector<ovo::node_info>& nodes) {
         write_topology_file(config, config_path, nodes);
       },
-      tls ? tls->connector() : caf::io::middleman_actor{});
+      tls ? tls->connector() : caf::io::middleman_actor{}, std::move(*votes));
   write_topology_file(config, config_path, {node.self_info()});
   std::unique_ptr<ovo::cluster_listener> cluster_port;
   try {

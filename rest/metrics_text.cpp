@@ -123,6 +123,9 @@ void add_node(std::vector<MetricFamily>& out, const node_status& s) {
   add_one(out, "ovo_slot_push_bytes_total",
           "Bytes of the entries slot pushes sent: passes, catch-ups of replica holders, pulls", c,
           static_cast<double>(s.slot_bytes_sent));
+  add_one(out, "ovo_layout_epoch",
+          "The newest layout epoch this node installed (agreed by a majority)", g,
+          static_cast<double>(s.layout_epoch));
   auto links = family("ovo_peer_link_up",
                       "1 when this node's link reaches the member, 0 when it does not", g);
   for (const auto& peer : s.peers_up) links.metric.push_back(gauge(1, {{"peer", peer}}));

@@ -97,6 +97,8 @@ TEST_CASE(
   {
     checked_workload load(checker, c.rest_urls(), 6, 20, 2);
     std::this_thread::sleep_for(2s);
+    const auto epoch_at_cut = c.layout_epoch(2);
+    REQUIRE(epoch_at_cut > 0);
     const auto cut_at = steady::now();
     lab.isolate(2);
     // The minority stops serving (reads included) ...
@@ -111,12 +113,22 @@ TEST_CASE(
                                                  << " s after the cut");
     CHECK(seconds_between(cut_at, *taken_over) < majority_serves_within);
     std::this_thread::sleep_until(cut_at + 15s);
+    // The layout changed by agreement on the majority's side only: the cut node, alone,
+    // installed nothing new.
+    const auto majority_epoch = c.layout_epoch(0);
+    CHECK(majority_epoch > epoch_at_cut);
+    CHECK(c.layout_epoch(1) == majority_epoch);
+    CHECK(c.layout_epoch(2) == epoch_at_cut);
     lab.heal();
     const auto healed_at = steady::now();
     const auto one = when(30, [&] { return c.converged({0, 1, 2}, 3); });
     REQUIRE(one);
     MESSAGE("one cluster again " << seconds_between(healed_at, *one) << " s after the heal");
     CHECK(seconds_between(healed_at, *one) < node_timeout + 5);
+    CHECK(when(10, [&] {
+      const auto now = c.layout_epoch(0);
+      return c.layout_epoch(1) == now && c.layout_epoch(2) == now;
+    }));
     // The node that served node2's slots told it so before counting it as serving again.
     CHECK(c.log_count({2}, "served this node's slots while it could not reach this node") >= 1);
     std::this_thread::sleep_for(2s);  // writes go on in the healed cluster

@@ -142,6 +142,14 @@ std::string test_cluster::value_of(int node, const std::string& key) {
       .value_or("<bad base64>");
 }
 
+uint64_t test_cluster::layout_epoch(int i) {
+  const auto metrics = call(i, "GET", "/metrics");
+  const std::string name = "\novo_layout_epoch ";
+  const auto at = metrics.body.find(name);
+  if (metrics.status != 200 || at == std::string::npos) return 0;
+  return std::stoull(metrics.body.substr(at + name.size()));
+}
+
 std::map<std::string, std::pair<std::string, json>> test_cluster::view(int i) {
   std::map<std::string, std::pair<std::string, json>> out;
   auto data = call(i, "GET", "/ovo/cluster").envelope();

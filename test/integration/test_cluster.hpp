@@ -51,6 +51,9 @@ class test_cluster {
   http_response put(int node, const std::string& key, const std::string& value, int ttl = 0);
   /// The stored value of `key` read through `node`, or "<status>" when the read failed.
   std::string value_of(int node, const std::string& key);
+  /// The layout epoch node `i` installed (GET /metrics ovo_layout_epoch), 0 when it did not
+  /// answer.
+  uint64_t layout_epoch(int i);
 
   /// The first key named `prefix`0, `prefix`1, ... whose slot node `owner` owns in node 0's view.
   std::string key_owned_by(int owner, const std::string& prefix);

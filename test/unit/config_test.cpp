@@ -1,4 +1,6 @@
+#include "config/layout_file.hpp"
 #include "config/server_config.hpp"
+#include "core/slot_hash.hpp"
 
 #include <doctest/doctest.h>
 
@@ -238,4 +240,34 @@ TEST_CASE(
       "c.json");
   CHECK(has_error(bad, "c.json: Settings.MaxMemoryBytes:"));
   CHECK(has_error(bad, "c.json: Settings.EvictionPolicy: must be one of clock, noeviction"));
+}
+
+TEST_CASE("the layout vote file is named after the configuration, without its .temp suffixes") {
+  CHECK(ovo::layout_path_for("/etc/ovo/serverconf.json") == "/etc/ovo/serverconf.json.layout");
+  CHECK(ovo::layout_path_for("/etc/ovo/serverconf.json.temp") == "/etc/ovo/serverconf.json.layout");
+  CHECK(ovo::layout_path_for("n1.json.temp.temp") == "n1.json.layout");
+  CHECK(ovo::layout_path_for(".temp") == ".temp.layout");  // nothing left to strip to
+}
+
+TEST_CASE("a saved layout vote reads back as it was, and a damaged one says why") {
+  ovo::acceptor_state state;
+  state.installed.epoch = 7;
+  state.installed.members = {"a", "b"};
+  state.installed.owners.assign(ovo::slot_count, "a");
+  state.installed.replicas.assign(ovo::slot_count, {"b"});
+  state.promised = ovo::ballot{3, "b"};
+  auto accepted = state.installed;
+  accepted.epoch = 8;
+  state.accepted = std::make_pair(ovo::ballot{3, "b"}, accepted);
+  auto parsed = ovo::parse_layout_state(ovo::render_layout_state(state));
+  REQUIRE(std::holds_alternative<ovo::acceptor_state>(parsed));
+  const auto& back = std::get<ovo::acceptor_state>(parsed);
+  CHECK(back.installed == state.installed);
+  CHECK(back.promised == state.promised);
+  REQUIRE(back.accepted);
+  CHECK(back.accepted->first == ovo::ballot{3, "b"});
+  CHECK(back.accepted->second == accepted);
+  auto damaged = ovo::parse_layout_state("{\"Installed\":{}}");
+  REQUIRE(std::holds_alternative<std::string>(damaged));
+  CHECK(std::get<std::string>(damaged).find("not a saved layout vote") == 0);
 }

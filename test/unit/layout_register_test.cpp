@@ -122,9 +122,9 @@ TEST_CASE("an acceptor restored from its saved state keeps its promise and its v
   layout_acceptor after("a", before.state());
   CHECK(after.prepare(2, {3, "c"}).what == layout_vote::kind::refused);
   auto vote = after.prepare(2, {6, "c"});
-  REQUIRE(vote.accepted);
-  CHECK(vote.accepted->first == ballot{4, "b"});
-  CHECK(vote.accepted->second.owners.front() == "b");
+  REQUIRE(vote.has_accepted);
+  CHECK(vote.accepted_ballot == ballot{4, "b"});
+  CHECK(vote.accepted.owners.front() == "b");
 }
 
 namespace {

@@ -91,6 +91,7 @@ json status_json(const node_status& s) {
           {"Slots", s.slots},
           {"Arriving", s.arriving},
           {"Leaving", s.leaving},
+          {"LayoutEpoch", s.layout_epoch},
           {"Requests", requests}};
 }
 
@@ -158,6 +159,7 @@ void status(admin_client& client, const options& opts, const std::vector<std::st
                {"uptime", std::to_string(s.uptime_ms / 1000) + " s"},
                {"slots served", std::to_string(s.slots)},
                {"slots still arriving", std::to_string(s.arriving)},
+               {"layout epoch", std::to_string(s.layout_epoch)},
                {"objects", std::to_string(s.objects)},
                {"counters", std::to_string(s.counters)},
                {"memory (RSS)", std::to_string(s.rss_bytes / (1024 * 1024)) + " MiB"},

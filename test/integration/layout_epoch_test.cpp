@@ -1,0 +1,60 @@
+// Layout epochs (docs/cluster.md, "Layout epochs"): the nodes agree every layout through the
+// layout register, over their CAF links, and show the epoch they installed (GET /metrics
+// ovo_layout_epoch, ovoctl status). Real node processes on loopback.
+
+#include "test/integration/test_cluster.hpp"
+
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+
+using namespace ovo::test;
+using namespace std::chrono_literals;
+
+TEST_CASE(
+    "a 3-node cluster agrees one layout epoch, the two left after a kill -9 agree a newer one, "
+    "and the killed node restarted from its saved vote learns it") {
+  test_cluster c(3);
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  REQUIRE(c.ready({0, 1, 2}));
+  uint64_t agreed = 0;
+  REQUIRE(within(10, [&] {
+    agreed = c.layout_epoch(0);
+    return agreed > 0 && c.layout_epoch(1) == agreed && c.layout_epoch(2) == agreed;
+  }));
+  CHECK(c.log_count({0, 1, 2}, "layout epoch " + std::to_string(agreed) + " agreed") == 3);
+  for (int i = 0; i < 3; ++i)
+    CHECK(std::filesystem::exists(c.nodes[static_cast<std::size_t>(i)]->config_path() + ".layout"));
+
+  c.nodes[2]->stop(SIGKILL, 2s);
+  REQUIRE(c.failed_over({0, 1}, 2));
+  uint64_t after_kill = 0;
+  CHECK(within(10, [&] {
+    after_kill = c.layout_epoch(0);
+    return after_kill > agreed && c.layout_epoch(1) == after_kill;
+  }));
+  MESSAGE("epoch " << agreed << " before the kill, " << after_kill << " after it");
+
+  const auto original_config = c.nodes[2]->config_path();
+  c.restart(2);  // from its .temp: the vote is found under the original configuration's name
+  CHECK(c.log_count({2}, "layout vote of the last run read from " + original_config + ".layout") ==
+        1);
+  CHECK(within(15, [&] {
+    const auto now = c.layout_epoch(0);
+    return now >= after_kill && c.layout_epoch(1) == now && c.layout_epoch(2) == now;
+  }));
+}
+
+TEST_CASE("a node whose saved layout vote cannot be read does not start and says why") {
+  test_cluster c(1);
+  const auto config = c.nodes[0]->config_path();
+  REQUIRE(within(10, [&] { return std::filesystem::exists(config + ".layout"); }));
+  CHECK(c.nodes[0]->stop(SIGTERM, 10s) == 0);
+  write_file(config + ".layout", "{not json");
+  const auto result = run_ovo({"-conf=" + config});
+  CHECK(result.exit_code == 2);
+  CHECK(result.output.find("not a saved layout vote") != std::string::npos);
+}
