@@ -80,6 +80,7 @@ caf::result<node_status> gather_status(self_ptr self) {
             out->pass_slots = part.pass_slots;
             out->pass_done = part.pass_done;
             out->layout_epoch = part.layout_epoch;
+            out->layout_pending = part.layout_pending;
             out->peers_up = std::move(part.peers_up);
             out->peers_down = std::move(part.peers_down);
             parts->value(shards, true);

@@ -139,13 +139,12 @@ std::optional<std::string> unready_because(self_ptr self) {
 template <class Deliver>
 void answer_query(self_ptr self, const command& cmd, Deliver deliver) {
   reply answer;
-  const auto& nodes = self->state.view->nodes();
   if (cmd.kind == op::cluster_view) {
     answer.kind = payload::nodes;
-    answer.nodes = nodes;
+    answer.nodes = self->state.view->served_nodes();
   } else if (cmd.kind == op::cluster_me) {
     answer.kind = payload::node;
-    answer.nodes = {nodes.front()};
+    answer.nodes = {self->state.view->served_nodes().front()};
   } else if (cmd.kind == op::readiness) {
     if (auto reason = unready_because(self))
       answer = failure(status::unavailable, "not ready: " + *reason);
@@ -465,6 +464,16 @@ caf::result<bool> leave(self_ptr self) {
 
 }  // namespace
 
+void serving_layout_changed(self_ptr self) { view_changed(self); }
+
+void take_over_as_agreed(self_ptr self, const std::string& name) {
+  auto& st = self->state;
+  if (name == st.view->self().name || st.taken_over.count(name) || !st.view->find(name)) return;
+  component_log("cluster")->info("{} is down in the agreed layout: taken over here too", name);
+  take_over(self, name);
+  if (st.links_up.count(name)) tell_taken_over(self, name);
+}
+
 cluster_manager_actor::behavior_type cluster_manager(
     self_ptr self, node_info me, local_targets local, std::shared_ptr<routing_holder> routing,
     std::vector<node_info> seeds, topology_listener on_change, cluster_options options) {
@@ -477,6 +486,9 @@ cluster_manager_actor::behavior_type cluster_manager(
   std::vector<std::string> founders{st.view->self().name};
   for (const auto& seed : seeds) founders.push_back(seed.name);
   start_layout_register(self, std::move(founders));
+  // A restart serves by the layout it had installed until it learns a newer one.
+  if (st.options.majority_rule && st.acceptor->installed().epoch > 0)
+    st.view->follow(st.acceptor->installed());
   for (const auto& seed : seeds) ensure_peer(self, seed);
   // Alone, this node holds every slot. With peers, their data may already be on its way: every
   // slot counts as newly held.

@@ -112,6 +112,16 @@ struct cluster_manager_state {
   bool proposal_due = false;
 };
 
+/// Everything that follows a change of the layout this node serves by (the layout register
+/// installed a new one): new slots expected, routing published, slots moved.
+void serving_layout_changed(cluster_manager_actor::stateful_pointer<cluster_manager_state> self);
+
+/// The agreed layout has `name` down (another node took it over): this node treats it as taken
+/// over too, refusing its replica writes, slot pushes and proposals until it told it; without
+/// this a node serving its slots by agreement would still confirm its replica writes.
+void take_over_as_agreed(cluster_manager_actor::stateful_pointer<cluster_manager_state> self,
+                         const std::string& name);
+
 /// Keeps the cluster view: contacts `seeds` (configured peers), merges what peers report, keeps
 /// one peer_connection per known node, publishes the routing table on every change, and serves
 /// the commands peers forward to this node.

@@ -34,6 +34,8 @@ node_status cluster_part_of_status(cluster_manager_self self) {
   part.pass_slots = static_cast<uint32_t>(st.mover.pass_slots);
   part.pass_done = static_cast<uint32_t>(st.mover.pass_done);
   part.layout_epoch = st.acceptor->installed().epoch;
+  part.layout_pending =
+      st.options.majority_rule && !st.view->wanted_layout().same_layout(st.acceptor->installed());
   const auto& unreachable = st.view->self().unreachable;
   for (const auto& node : st.view->nodes()) {
     if (node.name == part.name) continue;

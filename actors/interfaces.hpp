@@ -108,7 +108,8 @@ typename Inspector::result_type inspect(Inspector& f, node_status& x) {
            x.forwarded, x.expired_keys, x.rebalance_passes, x.slots_moved, x.slot_entries_sent,
            x.slot_move_ms, x.slot_bytes_sent, x.peers_up, x.peers_down, x.arriving_slots,
            x.rebalancing, x.pass_slots, x.pass_done, x.stored_bytes, x.max_memory_bytes,
-           x.evictions, x.evicted_bytes, x.cache_hits, x.cache_misses, x.layout_epoch);
+           x.evictions, x.evicted_bytes, x.cache_hits, x.cache_misses, x.layout_epoch,
+           x.layout_pending);
 }
 
 template <class Inspector>
@@ -144,7 +145,7 @@ typename Inspector::result_type inspect(Inspector& f, ballot& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, agreed_layout& x) {
-  return f(caf::meta::type_name("agreed_layout"), x.epoch, x.members, x.owners, x.replicas);
+  return f(caf::meta::type_name("agreed_layout"), x.epoch, x.members, x.owners, x.replicas, x.down);
 }
 
 template <class Inspector>

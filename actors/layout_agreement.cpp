@@ -30,6 +30,13 @@ bool well_formed(const agreed_layout& layout) {
 
 layout_vote refusal() { return {}; }
 
+/// A node this one took over and has not told yet proposes the layout its own view wants: one
+/// in which it serves its slots again, while its copies miss what was acknowledged meanwhile.
+/// Its proposals are refused (a refusal costs only progress, never safety) until it was told.
+bool proposer_taken_over(cluster_manager_self self, const ballot& b) {
+  return self->state.taken_over.count(b.proposer) > 0;
+}
+
 /// Everything that follows installing a chosen layout.
 void installed_layout(cluster_manager_self self) {
   auto& st = self->state;
@@ -40,7 +47,15 @@ void installed_layout(cluster_manager_self self) {
   component_log("cluster")->info("layout epoch {} agreed: {} members, {} slots owned here",
                                  layout.epoch, layout.members.size(), owned);
   if (st.proposal && st.proposal->epoch() <= layout.epoch) st.proposal.reset();
-  want_layout(self);
+  // Under the majority rule the node serves by agreed layouts only; with PartitionPolicy
+  // "available" every side serves by its own view, as it must to serve alone.
+  if (st.options.majority_rule) {
+    st.view->follow(layout);
+    for (const auto& name : layout.down) take_over_as_agreed(self, name);
+    serving_layout_changed(self);  // proposes again too, if the view wants another layout
+  } else {
+    want_layout(self);
+  }
 }
 
 void handle_step(cluster_manager_self self, layout_proposal::step step);
@@ -163,6 +178,7 @@ void leave_solo_history(cluster_manager_self self) {
   if (members.size() != 1 || members.front() != st.view->self().name) return;
   st.acceptor = std::make_unique<layout_acceptor>(st.view->self().name);
   st.proposal.reset();
+  st.view->follow(std::nullopt);  // until the cluster's layout is learned
   save_vote(self);
   component_log("cluster")->info(
       "joining another cluster: this node's own layouts are dropped, it learns the cluster's");
@@ -197,13 +213,14 @@ void give_up_round(cluster_manager_self self, uint64_t round) {
 }
 
 layout_vote vote_on_prepare(cluster_manager_self self, uint64_t epoch, const ballot& b) {
+  if (proposer_taken_over(self, b)) return refusal();
   auto vote = self->state.acceptor->prepare(epoch, b);
   if (vote.what == layout_vote::kind::granted && !save_vote(self)) return refusal();
   return vote;
 }
 
 layout_vote vote_on_accept(cluster_manager_self self, const ballot& b, const agreed_layout& value) {
-  if (!well_formed(value)) return refusal();
+  if (!well_formed(value) || proposer_taken_over(self, b)) return refusal();
   auto vote = self->state.acceptor->accept(b, value);
   if (vote.what == layout_vote::kind::granted && !save_vote(self)) return refusal();
   return vote;

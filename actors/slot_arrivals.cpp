@@ -100,8 +100,11 @@ void pull(cluster_manager_self self, int slot, const std::vector<std::string>& s
 /// Tells the local holders which slots this node holds since the last view: their data is on
 /// its way, and what is written here before it arrives must win.
 void expect_new_slots(cluster_manager_self self) {
-  const bool distrust = std::exchange(self->state.distrust_local_copies, false);
   auto& st = self->state;
+  const bool distrust = st.distrust_local_copies;
+  // While the layout this node serves by has it down (taken over, not agreed back yet), its own
+  // slots come back only with a later layout: their windows must open distrusted then.
+  if (!st.view->self_down()) st.distrust_local_copies = false;
   std::vector<int> arriving;
   for (int slot = 0; slot < slot_count; ++slot) {
     const bool holds = st.view->holds(slot);

@@ -19,7 +19,8 @@ json layout_json(const agreed_layout& layout) {
   return {{"Epoch", layout.epoch},
           {"Members", layout.members},
           {"Owners", layout.owners},
-          {"Replicas", layout.replicas}};
+          {"Replicas", layout.replicas},
+          {"Down", layout.down}};
 }
 
 agreed_layout layout_from(const json& j) {
@@ -28,6 +29,7 @@ agreed_layout layout_from(const json& j) {
   layout.members = j.at("Members").get<std::vector<std::string>>();
   layout.owners = j.at("Owners").get<std::vector<std::string>>();
   layout.replicas = j.at("Replicas").get<std::vector<std::vector<std::string>>>();
+  layout.down = j.at("Down").get<std::vector<std::string>>();
   return layout;
 }
 

@@ -41,6 +41,7 @@ struct node_status {
   uint32_t pass_slots = 0;              ///< slots that pass hands over
   uint32_t pass_done = 0;               ///< of which handled so far
   uint64_t layout_epoch = 0;            ///< the newest layout epoch this node installed
+  bool layout_pending = false;  ///< its view wants another layout than that one (not agreed yet)
 };
 
 /// The outcome of one rebalancing pass on one node.

@@ -216,23 +216,65 @@ void cluster_view::relayout() {
     }
     const auto replicas = replica_holders_of(r, server);
     for (int slot : layout[rank]) {
-      nodes_[server].hash_range.push_back(slot);
-      owners_[static_cast<std::size_t>(slot)] = server;
-      replicas_[static_cast<std::size_t>(slot)] = replicas;
+      derived_owners_[static_cast<std::size_t>(slot)] = server;
+      derived_replicas_[static_cast<std::size_t>(slot)] = replicas;
     }
   }
-  for (auto& node : nodes_) std::sort(node.hash_range.begin(), node.hash_range.end());
+  owners_ = derived_owners_;
+  replicas_ = derived_replicas_;
+  if (followed_)
+    for (std::size_t slot = 0; slot < slot_count; ++slot) {
+      const auto owner = index_of(followed_->owners[slot]);
+      std::vector<std::size_t> holders;
+      for (const auto& name : followed_->replicas[slot])
+        if (const auto holder = index_of(name); holder != none) holders.push_back(holder);
+      if (owner == none || holders.size() != followed_->replicas[slot].size()) continue;
+      owners_[slot] = owner;
+      replicas_[slot] = std::move(holders);
+    }
+  for (std::size_t slot = 0; slot < slot_count; ++slot)
+    nodes_[owners_[slot]].hash_range.push_back(static_cast<int>(slot));
+}
+
+std::size_t cluster_view::index_of(const std::string& name) const {
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    if (nodes_[i].name == name) return i;
+  return none;
+}
+
+std::vector<node_info> cluster_view::served_nodes() const {
+  auto out = nodes_;
+  if (followed_)
+    for (auto& node : out)
+      if (std::binary_search(followed_->down.begin(), followed_->down.end(), node.name))
+        node.active = false;
+  return out;
+}
+
+bool cluster_view::self_down() const {
+  return followed_ &&
+         std::binary_search(followed_->down.begin(), followed_->down.end(), self().name);
+}
+
+void cluster_view::follow(std::optional<agreed_layout> agreed) {
+  followed_ = std::move(agreed);
+  relayout();
 }
 
 agreed_layout cluster_view::wanted_layout() const {
   agreed_layout layout;
-  for (const auto& node : nodes_) layout.members.push_back(node.name);
+  const auto r = rank_nodes();
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    layout.members.push_back(nodes_[i].name);
+    if (r.rank_of[i] != none && !serving(i)) layout.down.push_back(nodes_[i].name);
+  }
   std::sort(layout.members.begin(), layout.members.end());
+  std::sort(layout.down.begin(), layout.down.end());
   layout.owners.resize(slot_count);
   layout.replicas.resize(slot_count);
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
-    if (owners_[slot] != none) layout.owners[slot] = nodes_[owners_[slot]].name;
-    for (auto index : replicas_[slot]) layout.replicas[slot].push_back(nodes_[index].name);
+    layout.owners[slot] = nodes_[derived_owners_[slot]].name;
+    for (auto index : derived_replicas_[slot]) layout.replicas[slot].push_back(nodes_[index].name);
   }
   return layout;
 }

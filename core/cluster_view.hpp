@@ -8,6 +8,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -79,9 +80,20 @@ class cluster_view {
   /// The node serving every slot: index into nodes().
   const std::array<std::size_t, slot_count>& owners() const { return owners_; }
 
-  /// The layout above by name, with every node of the view as a member: what this node
-  /// proposes to the layout register (docs/cluster.md, "Layout epochs"). Epoch 0.
+  /// The layout this view derives, by name, with every node of the view as a member: what
+  /// this node proposes to the layout register (docs/cluster.md, "Layout epochs"). Epoch 0.
   agreed_layout wanted_layout() const;
+
+  /// From now on owners() and replicas() (and each node's HashRange) are `agreed`'s, not the
+  /// derived layout's: a slot's owner or holder named there but unknown here (gossip lags)
+  /// falls back to the derived one. Nothing: back to the derived layout.
+  void follow(std::optional<agreed_layout> agreed);
+
+  /// nodes(), each shown INACTIVE where the followed layout has it down (GET /ovo/cluster: the
+  /// layout this node serves by, not what its own links see).
+  std::vector<node_info> served_nodes() const;
+  /// Whether the followed layout has this node down (others serve its slots).
+  bool self_down() const;
 
   /// The nodes holding every slot's replicas: indexes into nodes() (empty: no replica).
   const std::array<std::vector<std::size_t>, slot_count>& replicas() const { return replicas_; }
@@ -90,8 +102,11 @@ class cluster_view {
   /// Recomputes the layout. Ranked nodes are ordered by join time, then name (leaving nodes left
   /// out); the balanced layout deals slots over all of them. A node's replicas live on its
   /// configured twins that are serving, or, without any, on the next serving node in that
-  /// order. A slot whose node is not serving is served by the node holding its replica.
+  /// order. A slot whose node is not serving is served by the node holding its replica. Then
+  /// the followed layout, if any, replaces it (follow).
   void relayout();
+  /// The index of the node named `name`, or `none`.
+  std::size_t index_of(const std::string& name) const;
 
   /// Ranked nodes in join order (then name), and each node's rank (`none`: unranked).
   struct ranking {
@@ -115,6 +130,10 @@ class cluster_view {
   std::map<std::string, bool> reported_active_;  ///< the latest gossip about each node
   std::array<std::size_t, slot_count> owners_{};
   std::array<std::vector<std::size_t>, slot_count> replicas_{};
+  /// The layout derived from the view (what wanted_layout names), and the agreed one followed.
+  std::array<std::size_t, slot_count> derived_owners_{};
+  std::array<std::vector<std::size_t>, slot_count> derived_replicas_{};
+  std::optional<agreed_layout> followed_;
 };
 
 }  // namespace ovo

@@ -24,10 +24,13 @@ struct agreed_layout {
   /// Per slot: the owner's name ("" none) and the replica holders' names.
   std::vector<std::string> owners;
   std::vector<std::vector<std::string>> replicas;
+  /// Members whose slots others serve because they were taken over (sorted names).
+  std::vector<std::string> down;
 
   /// The same slots, holders and members (the epoch aside): nothing to agree on.
   bool same_layout(const agreed_layout& other) const {
-    return members == other.members && owners == other.owners && replicas == other.replicas;
+    return members == other.members && owners == other.owners && replicas == other.replicas &&
+           down == other.down;
   }
   bool operator==(const agreed_layout& other) const {
     return epoch == other.epoch && same_layout(other);

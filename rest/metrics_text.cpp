@@ -126,6 +126,9 @@ void add_node(std::vector<MetricFamily>& out, const node_status& s) {
   add_one(out, "ovo_layout_epoch",
           "The newest layout epoch this node installed (agreed by a majority)", g,
           static_cast<double>(s.layout_epoch));
+  add_one(out, "ovo_layout_agreement_pending",
+          "1 while this node's view wants a layout the members have not agreed on yet", g,
+          s.layout_pending ? 1.0 : 0.0);
   auto links = family("ovo_peer_link_up",
                       "1 when this node's link reaches the member, 0 when it does not", g);
   for (const auto& peer : s.peers_up) links.metric.push_back(gauge(1, {{"peer", peer}}));

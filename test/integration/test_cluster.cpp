@@ -4,7 +4,9 @@
 #include "core/slot_hash.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 namespace ovo::test {
@@ -107,11 +109,13 @@ void test_cluster::restart(int i) {
 
 std::string test_cluster::key_owned_by(int owner, const std::string& prefix) {
   const auto slots = view(0)[name(owner)].second;
-  for (int i = 0;; ++i) {
+  // Some key of the first 100,000 lands in any slot (a loop bounded like every other here).
+  for (int i = 0; i < 100'000 && !slots.empty(); ++i) {
     auto key = prefix + std::to_string(i);
     for (const auto& slot : slots)
       if (slot == ovo::slot_of(key)) return key;
   }
+  throw std::runtime_error(name(owner) + " owns no slot in node0's view");
 }
 
 std::vector<std::string> keys_in_slot(int slot, std::size_t count, const std::string& prefix) {
@@ -142,12 +146,32 @@ std::string test_cluster::value_of(int node, const std::string& key) {
       .value_or("<bad base64>");
 }
 
+namespace {
+
+/// The value of gauge `name` in a /metrics answer, or nothing.
+std::optional<uint64_t> gauge_in(const http_response& metrics, const std::string& name) {
+  const auto line = "\n" + name + " ";
+  const auto at = metrics.body.find(line);
+  if (metrics.status != 200 || at == std::string::npos) return std::nullopt;
+  return std::stoull(metrics.body.substr(at + line.size()));
+}
+
+}  // namespace
+
 uint64_t test_cluster::layout_epoch(int i) {
-  const auto metrics = call(i, "GET", "/metrics");
-  const std::string name = "\novo_layout_epoch ";
-  const auto at = metrics.body.find(name);
-  if (metrics.status != 200 || at == std::string::npos) return 0;
-  return std::stoull(metrics.body.substr(at + name.size()));
+  return gauge_in(call(i, "GET", "/metrics"), "ovo_layout_epoch").value_or(0);
+}
+
+bool test_cluster::layouts_agreed(const std::vector<int>& on) {
+  std::optional<uint64_t> epoch;
+  for (int i : on) {
+    const auto metrics = call(i, "GET", "/metrics");
+    const auto mine = gauge_in(metrics, "ovo_layout_epoch");
+    if (!mine || gauge_in(metrics, "ovo_layout_agreement_pending") != uint64_t{0}) return false;
+    if (epoch && *epoch != *mine) return false;
+    epoch = mine;
+  }
+  return true;
 }
 
 std::map<std::string, std::pair<std::string, json>> test_cluster::view(int i) {
@@ -165,6 +189,8 @@ bool test_cluster::converged(const std::vector<int>& on, std::size_t expected_no
     bool same = first.size() == expected_nodes;
     for (int i : on) same = same && view(i) == first;
     for (const auto& [name, entry] : first) same = same && entry.first == "ACTIVE";
+    // Agreed too: every node serves by the layout its view wants, under the same epoch.
+    if (same) same = layouts_agreed(on);
     if (same) return true;
     std::this_thread::sleep_for(50ms);
   }

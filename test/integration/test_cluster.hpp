@@ -54,15 +54,18 @@ class test_cluster {
   /// The layout epoch node `i` installed (GET /metrics ovo_layout_epoch), 0 when it did not
   /// answer.
   uint64_t layout_epoch(int i);
+  /// Every node of `on` serves by the layout its own view wants, agreed, under one epoch.
+  bool layouts_agreed(const std::vector<int>& on);
 
-  /// The first key named `prefix`0, `prefix`1, ... whose slot node `owner` owns in node 0's view.
+  /// The first key named `prefix`0, `prefix`1, ... whose slot node `owner` owns in node 0's view
+  /// (throws when it owns none).
   std::string key_owned_by(int owner, const std::string& prefix);
 
   /// The view node `i` publishes: name -> (state, hash range).
   std::map<std::string, std::pair<std::string, nlohmann::json>> view(int i);
 
   /// Waits (at most 10 s) until the listed nodes publish one view of `expected_nodes` nodes,
-  /// all ACTIVE.
+  /// all ACTIVE, and serve by the layout their views want, agreed (layouts_agreed).
   bool converged(const std::vector<int>& on, std::size_t expected_nodes);
 
   /// Waits (at most `seconds`) until the listed nodes answer GET /readyz with 200: settled

@@ -210,3 +210,37 @@ TEST_CASE("configured twins hold a node's replicas and take its slots when it is
   CHECK(view.owners()[50] == index("c"));  // b's slots: served by the holder of its replica
   CHECK(view.replicas()[0] == indexes{index("c")});  // a dead twin holds nothing
 }
+
+TEST_CASE("a followed agreed layout decides owners and holders, and the view's own stays wanted") {
+  ovo::cluster_view view(node("a", 100));
+  view.merge(node("b", 200));
+  view.set_active("b", true);
+  const auto derived = view.wanted_layout();
+  CHECK(derived.members == std::vector<std::string>{"a", "b"});
+  CHECK(derived.owners[0] == "a");
+  CHECK(derived.owners[127] == "b");
+  CHECK(derived.down.empty());
+  // The agreed layout still has b down: a serves every slot.
+  auto agreed = derived;
+  agreed.epoch = 4;
+  agreed.owners.assign(ovo::slot_count, "a");
+  agreed.replicas.assign(ovo::slot_count, {});
+  agreed.down = {"b"};
+  view.follow(agreed);
+  CHECK(view.self().hash_range.size() == 128);
+  CHECK(view.find("b")->hash_range.empty());
+  CHECK(view.find("b")->active);               // what this node's link sees...
+  CHECK_FALSE(view.served_nodes()[1].active);  // ...and what it serves by
+  CHECK(view.replicas()[127].empty());
+  CHECK(view.wanted_layout().same_layout(derived));  // what the view wants is unchanged
+  // A slot naming a node this view does not know falls back to the view's own layout.
+  agreed.owners[127] = "x";
+  view.follow(agreed);
+  CHECK(view.nodes()[view.owners()[127]].name == "b");
+  CHECK(view.self().hash_range.size() == 127);
+  view.follow(std::nullopt);
+  CHECK(view.find("b")->hash_range.size() == 64);
+  // A ranked node this view does not see serving is down in the layout it wants.
+  view.set_active("b", false);
+  CHECK(view.wanted_layout().down == std::vector<std::string>{"b"});
+}

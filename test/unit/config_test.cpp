@@ -255,6 +255,7 @@ TEST_CASE("a saved layout vote reads back as it was, and a damaged one says why"
   state.installed.members = {"a", "b"};
   state.installed.owners.assign(ovo::slot_count, "a");
   state.installed.replicas.assign(ovo::slot_count, {"b"});
+  state.installed.down = {"c"};
   state.promised = ovo::ballot{3, "b"};
   auto accepted = state.installed;
   accepted.epoch = 8;
