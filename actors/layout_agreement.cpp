@@ -20,12 +20,14 @@ bool save_vote(cluster_manager_self self) {
   return false;
 }
 
-/// A layout a peer sent: one owner and one holder list per slot, members sorted and unique.
+/// A layout a peer sent: one owner and one holder list per slot, members and down sorted
+/// (looked up by binary search) and members unique.
 bool well_formed(const agreed_layout& layout) {
   const auto& members = layout.members;
   return layout.owners.size() == slot_count && layout.replicas.size() == slot_count &&
          std::is_sorted(members.begin(), members.end()) &&
-         std::adjacent_find(members.begin(), members.end()) == members.end();
+         std::adjacent_find(members.begin(), members.end()) == members.end() &&
+         std::is_sorted(layout.down.begin(), layout.down.end());
 }
 
 layout_vote refusal() { return {}; }

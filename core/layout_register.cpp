@@ -27,15 +27,19 @@ std::optional<layout_vote> layout_acceptor::cannot_vote(uint64_t epoch) const {
   return std::nullopt;
 }
 
-layout_vote layout_acceptor::prepare(uint64_t epoch, const ballot& b) {
-  if (auto no = cannot_vote(epoch)) return *no;
+std::optional<layout_vote> layout_acceptor::cannot_vote(uint64_t epoch, const ballot& b) const {
+  if (auto no = cannot_vote(epoch)) return no;
+  if (!state_.promised || !(b < *state_.promised)) return std::nullopt;
   layout_vote vote;
-  if (state_.promised && b < *state_.promised) {
-    vote.what = layout_vote::kind::refused;
-    vote.promised = *state_.promised;
-    return vote;
-  }
+  vote.what = layout_vote::kind::refused;
+  vote.promised = *state_.promised;
+  return vote;
+}
+
+layout_vote layout_acceptor::prepare(uint64_t epoch, const ballot& b) {
+  if (auto no = cannot_vote(epoch, b)) return *no;
   state_.promised = b;
+  layout_vote vote;
   vote.what = layout_vote::kind::granted;
   vote.promised = b;
   if (state_.accepted) {
@@ -47,15 +51,10 @@ layout_vote layout_acceptor::prepare(uint64_t epoch, const ballot& b) {
 }
 
 layout_vote layout_acceptor::accept(const ballot& b, const agreed_layout& value) {
-  if (auto no = cannot_vote(value.epoch)) return *no;
-  layout_vote vote;
-  if (state_.promised && b < *state_.promised) {
-    vote.what = layout_vote::kind::refused;
-    vote.promised = *state_.promised;
-    return vote;
-  }
+  if (auto no = cannot_vote(value.epoch, b)) return *no;
   state_.promised = b;
   state_.accepted = std::make_pair(b, value);
+  layout_vote vote;
   vote.what = layout_vote::kind::granted;
   vote.promised = b;
   return vote;

@@ -97,6 +97,8 @@ class layout_acceptor {
  private:
   /// The answer when this acceptor may not vote on `epoch`; nullopt when it may.
   std::optional<layout_vote> cannot_vote(uint64_t epoch) const;
+  /// The same, and a refusal naming its promise when `b` is below it.
+  std::optional<layout_vote> cannot_vote(uint64_t epoch, const ballot& b) const;
 
   std::string self_;
   acceptor_state state_;
