@@ -21,7 +21,6 @@ struct local_targets {
   std::vector<shard_actor> shards;
 };
 
-/// How this node's cluster behaves (from Settings).
 /// The layout register's vote saved by the last run (docs/cluster.md, "Layout epochs"), and
 /// how to save it before a granted vote is sent (false: it could not be saved, so the vote is
 /// not granted). Without `save` nothing is kept (the protocol tests).
@@ -30,6 +29,7 @@ struct layout_vote_store {
   std::function<bool(const acceptor_state&)> save;
 };
 
+/// How this node's cluster behaves (from Settings).
 struct cluster_options {
   bool keep_replicas = true;            ///< false: Replication "off"
   bool answer_before_replicas = false;  ///< Replication "async"
