@@ -278,9 +278,7 @@ void tell_taken_over(self_ptr self, const std::string& name) {
   if (peer == st.peers.end()) return;
   const auto change = st.link_changes[name];
   std::vector<std::string> owners(slot_count);
-  for (std::size_t slot = 0; slot < slot_count; ++slot)
-    if (const auto owner = st.view->owners()[slot]; owner != cluster_view::none)
-      owners[slot] = st.view->nodes()[owner].name;
+  for (std::size_t slot = 0; slot < slot_count; ++slot) owners[slot] = st.view->owner_name(slot);
   auto retry = [self, name, change](const std::string& why) {
     auto& st = self->state;
     if (st.link_changes[name] != change || !st.taken_over.count(name)) return;

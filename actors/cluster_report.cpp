@@ -13,8 +13,7 @@ std::vector<slot_figures> slot_map(const cluster_view& view) {
   const auto& nodes = view.nodes();
   std::vector<slot_figures> slots(slot_count);
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
-    const auto owner = view.owners()[slot];
-    if (owner != cluster_view::none) slots[slot].owner = nodes[owner].name;
+    slots[slot].owner = view.owner_name(slot);
     for (auto index : view.replicas()[slot]) slots[slot].replicas.push_back(nodes[index].name);
   }
   return slots;

@@ -17,10 +17,6 @@ constexpr uint8_t both_namespaces = 3;
 
 uint8_t namespace_bit(bool counters) { return counters ? 2 : 1; }
 
-std::string owner_name(const cluster_view& view, std::size_t slot) {
-  return view.nodes()[view.owners()[slot]].name;
-}
-
 void schedule_check(cluster_manager_self self) {
   auto& st = self->state;
   if (st.arrival_check_scheduled) return;
@@ -51,7 +47,7 @@ std::vector<std::string> pull_sources(cluster_manager_self self, std::size_t slo
     const auto* node = view.find(name);
     return node && node->active && name != view.self().name && st.links_up.count(name) > 0;
   };
-  const auto owner = owner_name(view, slot);
+  const auto owner = view.owner_name(slot);
   const auto& first_choice = owner == view.self().name ? st.previous_owner[slot] : owner;
   if (!first_choice.empty() && reachable(first_choice)) return {first_choice};
   std::vector<std::string> out;
@@ -136,7 +132,7 @@ void note_previous_owners(cluster_manager_self self) {
   auto& st = self->state;
   const auto& me = st.view->self().name;
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
-    auto owner = owner_name(*st.view, slot);
+    auto owner = st.view->owner_name(slot);
     if (st.mover.passes_done > 0 && owner == me && st.owner_before[slot] != me)
       st.previous_owner[slot] = st.owner_before[slot];
     st.owner_before[slot] = std::move(owner);
@@ -157,7 +153,7 @@ void bootstrap_previous_owners(cluster_manager_self self, const std::vector<node
   }
   before.set_down(me);  // the peer may already count this node as serving
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
-    auto owner = owner_name(before, slot);
+    auto owner = before.owner_name(slot);
     if (owner != me) st.previous_owner[slot] = std::move(owner);
   }
 }

@@ -26,9 +26,8 @@ cluster_view::cluster_view(node_info self, bool keep_replicas) : keep_replicas_(
 }
 
 const node_info* cluster_view::find(const std::string& name) const {
-  for (const auto& node : nodes_)
-    if (node.name == name) return &node;
-  return nullptr;
+  const auto index = index_of(name);
+  return index == none ? nullptr : &nodes_[index];
 }
 
 bool cluster_view::merge(const node_info& node) {

@@ -79,6 +79,8 @@ class cluster_view {
 
   /// The node serving every slot: index into nodes().
   const std::array<std::size_t, slot_count>& owners() const { return owners_; }
+  /// The name of the node serving `slot` (every slot has one).
+  const std::string& owner_name(std::size_t slot) const { return nodes_[owners_[slot]].name; }
 
   /// The layout this view derives, by name, with every node of the view as a member: what
   /// this node proposes to the layout register (docs/cluster.md, "Layout epochs"). Epoch 0.
