@@ -58,11 +58,11 @@ cluster_endpoint_actor::behavior_type cluster_endpoint(
   };
   return {
       [=](caf::forward_atom atom, command& cmd) { return to_manager(atom, std::move(cmd)); },
-      [=](caf::forward_atom atom, uint64_t batch, std::vector<command>& commands) {
-        return to_manager(atom, batch, std::move(commands));
+      [=](caf::forward_atom atom, uint64_t batch, uint64_t epoch, std::vector<command>& commands) {
+        return to_manager(atom, batch, epoch, std::move(commands));
       },
-      [=](replicate_atom atom, uint64_t batch, std::vector<replica_write>& writes) {
-        return to_manager(atom, batch, std::move(writes));
+      [=](replicate_atom atom, uint64_t batch, uint64_t epoch, std::vector<replica_write>& writes) {
+        return to_manager(atom, batch, epoch, std::move(writes));
       },
       [=](adopt_atom atom, object_record& record) { return to_manager(atom, std::move(record)); },
       [=](caf::join_atom atom, uint32_t protocol, node_info& joiner) {
@@ -71,9 +71,9 @@ cluster_endpoint_actor::behavior_type cluster_endpoint(
       [=](caf::update_atom atom, std::vector<node_info>& view) {
         return to_manager(atom, std::move(view));
       },
-      [=](migrate_atom atom, int slot, bool counters, bool last,
+      [=](migrate_atom atom, int slot, bool counters, bool last, uint64_t epoch,
           std::vector<replica_write>& writes) {
-        return to_manager(atom, slot, counters, last, std::move(writes));
+        return to_manager(atom, slot, counters, last, epoch, std::move(writes));
       },
       [=](fetch_atom atom, std::string& key, bool counter) {
         return to_manager(atom, std::move(key), counter);

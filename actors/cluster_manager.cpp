@@ -25,8 +25,9 @@ using self_ptr = cluster_manager_actor::stateful_pointer<cluster_manager_state>;
 /// How the connection to a node known only by address (ovoctl join) is named until it answers.
 constexpr const char* seed_prefix = "seed ";
 
-peer_link_options link_options(const cluster_options& options) {
-  return {options.replica_timeout, options.probe_peers, options.transport};
+peer_link_options link_options(const cluster_options& options,
+                               std::shared_ptr<const routing_holder> routing) {
+  return {options.replica_timeout, options.probe_peers, options.transport, std::move(routing)};
 }
 
 void ensure_peer(self_ptr self, const node_info& node) {
@@ -34,7 +35,7 @@ void ensure_peer(self_ptr self, const node_info& node) {
   if (node.name == st.view->self().name || st.peers.count(node.name)) return;
   auto me = caf::actor_cast<cluster_manager_actor>(self);
   st.peers[node.name] = self->spawn(peer_connection, node.name, node.api_host, node.api_port,
-                                    st.view->self(), me, link_options(st.options));
+                                    st.view->self(), me, link_options(st.options, st.routing));
 }
 
 /// The connection to node `index` of the view; invalid for this node (index 0) and `none`.
@@ -49,6 +50,7 @@ peer_connection_actor connection_to(self_ptr self, std::size_t index) {
 void publish_routing(self_ptr self) {
   auto& st = self->state;
   auto table = std::make_shared<routing_table>();
+  table->epoch = st.acceptor ? st.acceptor->installed().epoch : 0;
   const auto& nodes = st.view->nodes();
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
     table->remote_owner[slot] = connection_to(self, st.view->owners()[slot]);
@@ -362,6 +364,28 @@ bool from_taken_over(self_ptr self) {
   return !self->state.taken_over.empty() && self->state.taken_over.count(sender_name(self)) > 0;
 }
 
+/// Whether the message being handled is stamped with a layout epoch older than the one
+/// installed here: its sender acts under a layout the cluster replaced (docs/cluster.md, "Epoch
+/// stamps"). That sender is sent the installed layout, so it learns it within a round trip
+/// instead of waiting for an announcement it may have missed (a link cut from the proposer).
+bool stamped_behind(self_ptr self, uint64_t epoch) {
+  auto& st = self->state;
+  if (epoch >= st.acceptor->installed().epoch) return false;
+  const auto name = sender_name(self);
+  const auto peer = st.peers.find(name);
+  if (peer == st.peers.end()) return true;
+  const auto now = std::chrono::steady_clock::now();
+  auto& told = st.told_newer_layout[name];
+  if (now - told >= defaults::stale_stamp_retell) {
+    told = now;
+    component_log("cluster")->info(
+        "{} still serves by layout epoch {} (this node installed {}): sending it the newer one",
+        name, epoch, st.acceptor->installed().epoch);
+    announce_layout_to(self, peer->second);
+  }
+  return true;
+}
+
 /// The link to `name` went up or down. Down: with the majority rule the node's slots are taken
 /// over once it has been silent NodeTimeoutMs (`silent`: for how long before the drop), but
 /// at least takeover_after_drop after the drop, if the link is still down and this side
@@ -414,8 +438,8 @@ void join_seed(self_ptr self, const std::string& host, uint16_t port) {
   st.held.fill(false);
   st.bootstrapped = false;
   auto me = caf::actor_cast<cluster_manager_actor>(self);
-  st.peers[name] =
-      self->spawn(peer_connection, name, host, port, st.view->self(), me, link_options(st.options));
+  st.peers[name] = self->spawn(peer_connection, name, host, port, st.view->self(), me,
+                               link_options(st.options, st.routing));
 }
 
 /// A seed contacted by address (ovoctl join) answered with its view, whose first node is the
@@ -508,7 +532,10 @@ cluster_manager_actor::behavior_type cluster_manager(
       sink_handler(runner),
       response_handler(self, runner),
       [self](caf::forward_atom, command& cmd) { return serve_forwarded(self, std::move(cmd)); },
-      [self](caf::forward_atom, uint64_t batch, std::vector<command>& commands) {
+      [self](caf::forward_atom, uint64_t batch, uint64_t epoch, std::vector<command>& commands) {
+        // Served by this node's own layout either way: its owner check decides, not the
+        // sender's routing. The stamp only tells whether the sender needs the newer layout.
+        stamped_behind(self, epoch);
         auto peer = caf::actor_cast<peer_connection_actor>(self->current_sender());
         serve_forwarded(self, std::move(commands), [self, peer, batch](std::vector<reply> replies) {
           self->send(peer, caf::forward_atom_v, batch, std::move(replies));
@@ -518,11 +545,18 @@ cluster_manager_actor::behavior_type cluster_manager(
         auto shard = shard_for(self, record.key);
         return self->delegate(shard, adopt_atom_v, std::move(record));
       },
-      [self](replicate_atom, uint64_t batch, std::vector<replica_write>& writes) {
+      [self](replicate_atom, uint64_t batch, uint64_t epoch, std::vector<replica_write>& writes) {
         auto peer = caf::actor_cast<peer_connection_actor>(self->current_sender());
         if (from_taken_over(self)) {
           component_log("replication")
               ->debug("refused {} replica writes from a node taken over here", writes.size());
+          self->send(peer, replicate_atom_v, batch, false);
+          return;
+        }
+        if (stamped_behind(self, epoch)) {
+          component_log("replication")
+              ->debug("refused {} replica writes stamped with layout epoch {}", writes.size(),
+                      epoch);
           self->send(peer, replicate_atom_v, batch, false);
           return;
         }
@@ -596,12 +630,19 @@ cluster_manager_actor::behavior_type cluster_manager(
                                        self->state.options.dead_node_removal.count());
         forget(self, name);
       },
-      [self](migrate_atom, int slot, bool counters, bool last,
+      [self](migrate_atom, int slot, bool counters, bool last, uint64_t epoch,
              std::vector<replica_write>& writes) -> caf::result<bool> {
         if (from_taken_over(self))
           return caf::make_error(caf::sec::invalid_argument,
                                  "refused by " + self->state.view->self().name +
                                      ": it took the sender over and has not told it yet");
+        if (stamped_behind(self, epoch))
+          return caf::make_error(caf::sec::invalid_argument,
+                                 "refused by " + self->state.view->self().name +
+                                     ": the sender serves by layout epoch " +
+                                     std::to_string(epoch) + ", this node installed " +
+                                     std::to_string(self->state.acceptor->installed().epoch) +
+                                     " (the sender was sent it)");
         return receive_slot(self, slot, counters, last, std::move(writes));
       },
       [self](takeover_atom, std::string& taker, std::vector<std::string>& owners, int64_t notice) {

@@ -103,6 +103,9 @@ struct cluster_manager_state {
   /// The node behind each peer's connection to this one (learned from its handshake): whose
   /// replica writes and slot pushes a message carries.
   std::map<caf::node_id, std::string> peer_nodes;
+  /// When each peer was last sent the installed layout because it stamped a message with an
+  /// older epoch (stamped_behind): at most once per stale_stamp_retell.
+  std::map<std::string, std::chrono::steady_clock::time_point> told_newer_layout;
   slot_mover_state mover;
   /// The layout register (layout_agreement.hpp): this node's vote, its proposal under way,
   /// the last round it proposed in, and whether a proposal is due.

@@ -91,6 +91,11 @@ typename Inspector::result_type inspect(Inspector& f, reply& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, version_t& x) {
+  return f(caf::meta::type_name("version"), x.epoch, x.clock);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, object_record& x) {
   return f(caf::meta::type_name("object_record"), x.key, x.value, x.collection, x.remaining_ms);
 }
@@ -338,21 +343,27 @@ namespace ovo {
 
 /// The version of the peer protocol below: a node refuses a peer that introduces itself with
 /// another one. Bump it whenever a peer message or a type it carries changes.
-constexpr uint32_t cluster_protocol_version = 7;
+constexpr uint32_t cluster_protocol_version = 8;
 
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.
 using cluster_peer_actor = caf::typed_actor<
     caf::replies_to<caf::forward_atom, command>::with<reply>,
-    // Batches from a peer connection, answered by a message back to it with the same id:
-    // (forward, id, replies in order) and (replicate, id, all stored).
-    caf::reacts_to<caf::forward_atom, uint64_t, std::vector<command>>,
-    caf::reacts_to<replicate_atom, uint64_t, std::vector<replica_write>>,
+    // Batches from a peer connection, stamped with the layout epoch the sender serves by (id,
+    // epoch, items), answered by a message back to it with the same id: (forward, id, replies
+    // in order) and (replicate, id, all stored). Replica writes stamped with an epoch older than
+    // the one installed here are refused; either stamp that old gets the sender the newer
+    // layout (docs/cluster.md, "Epoch stamps").
+    caf::reacts_to<caf::forward_atom, uint64_t, uint64_t, std::vector<command>>,
+    caf::reacts_to<replicate_atom, uint64_t, uint64_t, std::vector<replica_write>>,
     caf::replies_to<adopt_atom, object_record>::with<bool>,
     // (protocol version, the joiner's facts): the introduction; the answer is this node's view.
     caf::replies_to<caf::join_atom, uint32_t, node_info>::with<std::vector<node_info>>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
-    caf::replies_to<migrate_atom, int, bool, bool, std::vector<replica_write>>::with<bool>,
+    // Slot data (slot, counters, last part, sender's epoch, entries): refused like replica
+    // writes when stamped with an older epoch than the one installed here.
+    caf::replies_to<migrate_atom, int, bool, bool, uint64_t,
+                    std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     // (slot, requester): push this node's copy of the slot to the requester, answering the
     // entries sent once it stored them all (slot_arrivals.hpp).

@@ -54,10 +54,10 @@ void installed_layout(cluster_manager_self self) {
   if (st.options.majority_rule) {
     st.view->follow(layout);
     for (const auto& name : layout.down) take_over_as_agreed(self, name);
-    serving_layout_changed(self);  // proposes again too, if the view wants another layout
-  } else {
-    want_layout(self);
   }
+  // The routing table carries the epoch (stamped into versions and peer messages); this also
+  // proposes again if the view wants another layout.
+  serving_layout_changed(self);
 }
 
 void handle_step(cluster_manager_self self, layout_proposal::step step);

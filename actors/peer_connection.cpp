@@ -56,6 +56,13 @@ void answer_replicas(self_ptr self, uint64_t batch, bool stored) {
   }
 }
 
+/// The layout epoch this node serves by: the stamp on what goes to the peer.
+uint64_t epoch_now(self_ptr self) {
+  const auto& routing = self->state.options.routing;
+  const auto table = routing ? routing->current() : nullptr;
+  return table ? table->epoch : 0;
+}
+
 /// Sends what was gathered since the last flush.
 void flush(self_ptr self) {
   auto& st = self->state;
@@ -68,11 +75,11 @@ void flush(self_ptr self) {
   const auto now = std::chrono::steady_clock::now();
   if (st.forwards.gathered()) {
     auto [id, commands] = st.forwards.send(now);
-    self->send(st.remote, caf::forward_atom_v, id, std::move(commands));
+    self->send(st.remote, caf::forward_atom_v, id, epoch_now(self), std::move(commands));
   }
   if (st.replicas.gathered()) {
     auto [id, writes] = st.replicas.send(now);
-    self->send(st.remote, replicate_atom_v, id, std::move(writes));
+    self->send(st.remote, replicate_atom_v, id, epoch_now(self), std::move(writes));
   }
   check_overdue_later(self);
 }
@@ -344,7 +351,8 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
       [self](caf::forward_atom atom, command& cmd) { return relay<reply>(self, atom, cmd); },
       [self](migrate_atom atom, int slot, bool counters, bool last,
              std::vector<replica_write>& writes) {
-        return relay<bool>(self, atom, slot, counters, last, writes);
+        auto epoch = epoch_now(self);
+        return relay<bool>(self, atom, slot, counters, last, epoch, writes);
       },
       [self](fetch_atom atom, std::string& key, bool counter) {
         return relay<replica_write>(self, atom, key, counter);

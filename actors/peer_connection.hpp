@@ -1,5 +1,6 @@
 #pragma once
 #include "actors/interfaces.hpp"
+#include "actors/routing_table.hpp"
 #include "core/request_batch.hpp"
 
 #include <caf/io/middleman_actor.hpp>
@@ -19,6 +20,8 @@ struct peer_link_options {
   bool probe_first = true;
   /// Connects to the peer: CAF's middleman when null, else the TLS one (tls_transport.hpp).
   caf::io::middleman_actor transport;
+  /// This node's routing: its epoch stamps what is sent (none: epoch 0).
+  std::shared_ptr<const routing_holder> routing;
 };
 
 struct peer_connection_state {

@@ -13,6 +13,10 @@
 namespace ovo {
 
 struct routing_table {
+  /// The agreed layout epoch this node has installed (docs/cluster.md, "Layout epochs"): the
+  /// epoch of every version its shards stamp under this table, and the stamp on every replica
+  /// write, slot push and forwarded batch its peer connections send meanwhile.
+  uint64_t epoch = 0;
   /// The connection to the slot's owner; an invalid handle means this node owns it.
   std::array<peer_connection_actor, slot_count> remote_owner;
   /// The connections to the nodes holding the slot's replicas (none: no remote replica).

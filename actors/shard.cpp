@@ -111,6 +111,8 @@ void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Del
                     "was changed, retry"));
     return;
   }
+  // Writes are stamped with the epoch of the layout they were checked against.
+  if (routing) self->state.versions->serve_epoch(routing->epoch);
   if (routing && routing->witness && !is_node_wide_op(cmd.kind)) {
     deliver(failure(status::unavailable,
                     "this node is a witness and holds no data, and no data node serves this "
@@ -190,10 +192,11 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
   self->state.routing = std::move(routing);
   self->state.clock = clock;
   // One clock for both namespaces: a shard stamps its writes in order.
-  auto versions = std::make_shared<version_clock>(wall_clock_source(), version_tag);
+  self->state.versions = std::make_shared<version_clock>(wall_clock_source(), version_tag);
   const auto retention = defaults::tombstone_retention.count();
-  self->state.objects = std::make_unique<object_space>(clock, versions, retention);
-  self->state.counters = std::make_unique<counter_space>(std::move(clock), versions, retention);
+  self->state.objects = std::make_unique<object_space>(clock, self->state.versions, retention);
+  self->state.counters =
+      std::make_unique<counter_space>(std::move(clock), self->state.versions, retention);
   self->delayed_send(self, expiry_sweep, expire_atom_v);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     component_log("shard")->debug("shard {} stops with {} keys and {} counters", self->state.index,

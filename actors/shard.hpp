@@ -18,6 +18,8 @@ struct shard_state {
   uint32_t index = 0;
   std::unique_ptr<object_space> objects;
   std::unique_ptr<counter_space> counters;
+  /// Stamps both namespaces' writes; its epoch follows the routing tables commands run under.
+  std::shared_ptr<version_clock> versions;
   std::shared_ptr<const clock_source> clock;
   std::shared_ptr<node_metrics> metrics;  ///< lagging replica writes are counted here
   /// This shard's share of Settings.MaxMemoryBytes (actors/memory_guard.hpp).

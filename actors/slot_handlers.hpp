@@ -278,10 +278,10 @@ void fetch_then(Self self, const peer_connection_actor& source, const std::strin
             // still bring the key if that node was not the one holding it). A delete known
             // there is stored like a value (newer wins), so a stale copy here goes too.
             component_log("rebalance")
-                ->debug("slot {}: read {} from its previous holder (version {})", slot_of(key), key,
-                        write.version);
+                ->debug("slot {}: read {} from its previous holder (version {}.{})", slot_of(key),
+                        key, write.version.epoch, write.version.clock);
             self->state.in_namespace(counter, [&](auto& space, arrival_guard& arrivals) {
-              if (write.version > 0) admit_copy(space, arrivals, write, true);
+              if (write.version.stamped()) admit_copy(space, arrivals, write, true);
             });
             then();
           },

@@ -101,7 +101,7 @@ void repair_slot(Self self, const routing_snapshot& table, const peer_connection
 /// repairs the keys that differ; reports what it found, or why it could not compare.
 template <class Self>
 void verify_with_holder(Self self, const routing_snapshot& table, int slot, std::size_t i,
-                        bool repair, version_t settled, std::function<void(verify_report)> reported,
+                        bool repair, uint64_t settled, std::function<void(verify_report)> reported,
                         std::function<void(std::string)> failed) {
   const auto index = static_cast<std::size_t>(slot);
   const auto holder = table->replicas[index][i];

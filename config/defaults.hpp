@@ -126,6 +126,9 @@ inline constexpr auto layout_first_proposal = std::chrono::milliseconds(10);
 inline constexpr auto layout_other_proposal = std::chrono::milliseconds(250);
 inline constexpr auto layout_vote_timeout = std::chrono::milliseconds(1000);
 inline constexpr auto layout_round_timeout = std::chrono::milliseconds(2000);
+/// A peer that stamps messages with an older layout epoch is sent the installed layout at most
+/// this often (docs/cluster.md, "Epoch stamps").
+inline constexpr auto stale_stamp_retell = std::chrono::milliseconds(200);
 /// How often an owner compares its slots with their replica holders and repairs differences
 /// (Settings.VerifyIntervalSeconds; 0 = only on `ovoctl verify`).
 inline constexpr int64_t verify_interval_seconds = 60;

@@ -89,8 +89,9 @@ bool counter_space::apply(const replica_write& write, bool replace) {
   tombstones_.collect(now);
   auto it = table.find(key);
   const version_t here = it != table.end() ? it->second.version : tombstones_.version_of(key);
-  // Equal versions are the same write arriving twice; 0 (never written) installs nothing.
-  if (write.version == 0 || (!replace && write.version <= here)) return false;
+  // Equal versions are the same write arriving twice; an unstamped one (never written) installs
+  // nothing.
+  if (!write.version.stamped() || (!replace && write.version <= here)) return false;
   versions_->observe(write.version);
   if (write.erase) {
     if (it != table.end()) erase(table, it);

@@ -30,10 +30,11 @@ constexpr std::size_t string_heap(std::size_t length) {
 /// deadline, an entry in the shard's expiry heap (expiry_heap.hpp).
 std::size_t object(std::size_t key, std::size_t value, std::size_t collection, bool with_deadline);
 
-/// A remembered delete (tombstones.hpp): std::string key, version, retention deadline.
-constexpr std::size_t tombstone(std::size_t key) { return table_entry(32 + 16) + string_heap(key); }
+/// A remembered delete (tombstones.hpp): std::string key, version (16 bytes: epoch and clock
+/// part), retention deadline.
+constexpr std::size_t tombstone(std::size_t key) { return table_entry(32 + 24) + string_heap(key); }
 
-/// A counter (tables.hpp counter_map): std::string key, value, deadline, version.
-constexpr std::size_t counter(std::size_t key) { return table_entry(32 + 24) + string_heap(key); }
+/// A counter (tables.hpp counter_map): std::string key, value, deadline, version (16 bytes).
+constexpr std::size_t counter(std::size_t key) { return table_entry(32 + 32) + string_heap(key); }
 
 }  // namespace ovo::memory_cost

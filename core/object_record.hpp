@@ -1,4 +1,6 @@
 #pragma once
+#include "core/version_clock.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -18,15 +20,15 @@ struct object_record {
 /// increments and key moves, and applying it twice changes nothing.
 struct replica_write {
   bool counter = false;  ///< counter namespace instead of objects
-  bool erase = false;    ///< the key is gone (a tombstone when version > 0)
+  bool erase = false;    ///< the key is gone (a tombstone when the version is stamped)
   /// An erase because the owner evicted the key: holders drop their copy and keep no tombstone
   /// (docs/memory.md, "Copies").
   bool evicted = false;
   object_record record;  ///< key (always), value, collection, remaining TTL
   int64_t counter_value = 0;
   /// The version of the state sent (version_clock.hpp): a holder installs it only over an
-  /// older one. 0: unknown, e.g. a key that was never written.
-  uint64_t version = 0;
+  /// older one. Unstamped: unknown, e.g. a key that was never written.
+  version_t version;
 };
 
 }  // namespace ovo

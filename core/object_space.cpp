@@ -180,8 +180,10 @@ bool object_space::apply(const replica_write& write, bool replace) {
   auto& table = tables_[slot_of(key)];
   const auto now = clock_->now_ms();
   tombstones_.collect(now);
-  // Equal versions are the same write arriving twice; 0 (never written) installs nothing.
-  if (write.version == 0 || (!replace && write.version <= version_here(table, key))) return false;
+  // Equal versions are the same write arriving twice; an unstamped one (never written) installs
+  // nothing.
+  if (!write.version.stamped() || (!replace && write.version <= version_here(table, key)))
+    return false;
   versions_->observe(write.version);
   if (!write.erase) {
     store(table, key, write.record.value, write.record.collection,

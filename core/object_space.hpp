@@ -49,7 +49,7 @@ class object_space {
   /// Installs a copy made elsewhere (a replica write, an arriving slot, a fetch) if it is newer
   /// than what is here, object or tombstone; an older or equal one changes nothing. `replace`:
   /// installed whatever the version here (what is here is distrusted: arrival_guard::admit).
-  /// A copy with version 0 (never written) installs nothing. True when it was installed.
+  /// An unstamped copy (never written) installs nothing. True when it was installed.
   bool apply(const replica_write& write, bool replace = false);
 
   /// The accounted bytes this space holds: objects and remembered deletes (memory_cost.hpp).
@@ -63,7 +63,7 @@ class object_space {
   struct eviction {
     std::string key;
     std::size_t bytes = 0;  ///< accounted bytes freed
-    version_t version = 0;  ///< the delete's version, for the replica holders' copies
+    version_t version;      ///< the delete's version, for the replica holders' copies
   };
   /// Evicts cold objects of the slots `evictable` accepts until `bytes` were freed or none is
   /// left: CLOCK, the hand of SIEVE over the tables in their order (docs/memory.md). A read since
@@ -145,7 +145,7 @@ class object_space {
   int64_t deadline_of(const object_view& obj) const {
     return obj.has_deadline() ? expiring_.deadline_of(obj) : no_deadline;
   }
-  /// The version of what is here for `key`: the object's, a tombstone's, or 0.
+  /// The version of what is here for `key`: the object's, a tombstone's, or unstamped.
   version_t version_here(const object_set& table, std::string_view key) const;
 
   std::shared_ptr<const clock_source> clock_;

@@ -15,7 +15,7 @@ namespace ovo {
 /// One key of a slot's summary: what a copy holds for it, without the value.
 struct key_version {
   std::string key;
-  version_t version = 0;
+  version_t version;
   bool counter = false;  ///< counter namespace instead of objects
   bool erased = false;   ///< a delete, remembered by its tombstone
 };
@@ -34,9 +34,10 @@ struct slot_differences {
 
 /// Compares two summaries of one slot. A key differs when the copies hold different versions of
 /// it and at least one holds it live (a tombstone against nothing is no difference: tombstones
-/// are collected at different times). Differences whose newer version is above `settled` are
-/// left out: that write may still be on its way to the other copy.
+/// are collected at different times). Differences whose newer version's clock part is above
+/// `settled` (version_clock::latest_at) are left out: that write may still be on its way to the
+/// other copy.
 slot_differences compare_summaries(const std::vector<key_version>& here,
-                                   const std::vector<key_version>& there, version_t settled);
+                                   const std::vector<key_version>& there, uint64_t settled);
 
 }  // namespace ovo

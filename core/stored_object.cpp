@@ -1,5 +1,6 @@
 #include "core/stored_object.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 
@@ -15,17 +16,24 @@ void put_u32(char* at, uint64_t value) {
 
 stored_object stored_object::create(std::string_view key, std::string_view value,
                                     std::string_view collection, bool with_deadline,
-                                    uint64_t version) {
-  const std::size_t header = fixed_header + (with_deadline ? expiry_header : 0);
-  const std::size_t size = header + key.size() + value.size() + collection.size();
+                                    version_t version) {
+  const std::size_t size = block_size(key.size(), value.size(), collection.size(), with_deadline);
   char* block = static_cast<char*>(std::malloc(size));
   if (block == nullptr) throw std::bad_alloc();
-  std::memcpy(block + version_at, &version, sizeof version);
+  std::memcpy(block + clock_at, &version.clock, sizeof version.clock);
+  put_u32(block + epoch_at, std::min(version.epoch, version_t::max_epoch));
   put_u32(block + key_len_at, key.size() | (with_deadline ? has_deadline_bit : 0));
-  put_u32(block + value_len_at, value.size());
-  put_u32(block + collection_len_at, collection.size());
-  if (with_deadline) put_u32(block + expiry_position_at, 0);
-  char* bytes = block + header;
+  put_u32(block + value_len_at, value.size() | (collection.empty() ? 0 : has_collection_bit));
+  std::size_t at = fixed_header;
+  if (with_deadline) {
+    put_u32(block + at, 0);  // expiry_position_at
+    at += optional_field;
+  }
+  if (!collection.empty()) {
+    put_u32(block + at, collection.size());
+    at += optional_field;
+  }
+  char* bytes = block + at;
   // memcpy from an empty view's null pointer is undefined, so skip empty parts.
   if (!key.empty()) std::memcpy(bytes, key.data(), key.size());
   if (!value.empty()) std::memcpy(bytes + key.size(), value.data(), value.size());
@@ -46,17 +54,18 @@ stored_object& stored_object::operator=(stored_object&& other) noexcept {
 stored_object::~stored_object() { std::free(block_); }
 
 void object_view::set_visited(bool visited) const {
-  const uint32_t v = field(collection_len_at);
-  set_field(collection_len_at, visited ? (v | visited_bit) : (v & ~visited_bit));
+  const uint32_t v = field(epoch_at);
+  set_field(epoch_at, visited ? (v | visited_bit) : (v & ~visited_bit));
 }
 
 void object_view::set_expiry_position(uint32_t position) const {
   set_field(expiry_position_at, position);
 }
 
-uint64_t object_view::version() const {
-  uint64_t version;
-  std::memcpy(&version, block_ + version_at, sizeof version);
+version_t object_view::version() const {
+  version_t version;
+  std::memcpy(&version.clock, block_ + clock_at, sizeof version.clock);
+  version.epoch = field(epoch_at) & ~visited_bit;
   return version;
 }
 

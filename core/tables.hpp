@@ -40,7 +40,7 @@ using object_set = absl::flat_hash_set<stored_object, object_key_hash, object_ke
 struct counter_entry {
   int64_t value = 0;
   int64_t deadline = 0;
-  uint64_t version = 0;
+  version_t version;
 };
 
 /// The counters of one slot.

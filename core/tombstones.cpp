@@ -4,12 +4,12 @@
 
 namespace ovo {
 
-uint64_t tombstones::version_of(std::string_view key) const {
+version_t tombstones::version_of(std::string_view key) const {
   const auto& slot = tables_[slot_of(key)];
-  if (slot.empty()) return 0;  // the usual case: no delete in this slot lately
+  if (slot.empty()) return {};  // the usual case: no delete in this slot lately
   // Debian's abseil has its own string_view type for heterogeneous lookup.
   auto it = slot.find(absl::string_view(key.data(), key.size()));
-  return it == slot.end() ? 0 : it->second.version;
+  return it == slot.end() ? version_t{} : it->second.version;
 }
 
 void tombstones::erase(std::string_view key) {
@@ -19,7 +19,7 @@ void tombstones::erase(std::string_view key) {
     bytes_ -= memory_cost::tombstone(key.size());
 }
 
-void tombstones::put(std::string_view key, uint64_t version, int64_t now_ms) {
+void tombstones::put(std::string_view key, version_t version, int64_t now_ms) {
   if (tables_[slot_of(key)]
           .insert_or_assign(std::string(key), entry{version, now_ms + retention_ms_})
           .second)

@@ -21,11 +21,11 @@ class tombstones {
  public:
   explicit tombstones(int64_t retention_ms) : retention_ms_(retention_ms) {}
 
-  /// The version of the delete of `key`, or 0 when none is remembered.
-  uint64_t version_of(std::string_view key) const;
+  /// The version of the delete of `key`, or an unstamped one when none is remembered.
+  version_t version_of(std::string_view key) const;
 
   /// Remembers the delete of `key` at `version` until `now_ms` + retention.
-  void put(std::string_view key, uint64_t version, int64_t now_ms);
+  void put(std::string_view key, version_t version, int64_t now_ms);
 
   /// Forgets the delete of `key` (it was written again).
   void erase(std::string_view key);
@@ -52,7 +52,7 @@ class tombstones {
 
  private:
   struct entry {
-    uint64_t version;
+    version_t version;
     int64_t until_ms;
   };
   using table = absl::flat_hash_map<std::string, entry>;

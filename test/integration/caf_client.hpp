@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -64,11 +65,13 @@ struct caf_client {
     return out;
   }
 
-  /// Sends `writes` to `endpoint` as one batch of replica writes, as a slot's owner does;
-  /// whether they were stored.
+  /// Sends `writes` to `endpoint` as one batch of replica writes, as a slot's owner does, stamped
+  /// with a layout epoch no node has reached (so none refuses them as stale); whether they were
+  /// stored.
   bool replicate(const caf::actor& endpoint, std::vector<replica_write> writes) {
     caf::scoped_actor self{system};
-    self->send(endpoint, replicate_atom_v, uint64_t{1}, std::move(writes));
+    self->send(endpoint, replicate_atom_v, uint64_t{1}, std::numeric_limits<uint64_t>::max(),
+               std::move(writes));
     bool stored = false;
     self->receive([&](replicate_atom, uint64_t, bool answer) { stored = answer; },
                   caf::after(5s) >> [] { FAIL("no answer to the replica writes"); });

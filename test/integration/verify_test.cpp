@@ -56,11 +56,13 @@ struct diverging_slot {
     ovo::replica_write newer_value;
     newer_value.record.key = keys[0];
     newer_value.record.value = "only on the holder";
-    newer_value.version = ovo::version_clock::latest_at(now_ms);
+    // The newest epoch a version can carry: newer than any write the owner made.
+    const ovo::version_t newest{ovo::version_t::max_epoch, ovo::version_clock::latest_at(now_ms)};
+    newer_value.version = newest;
     ovo::replica_write newer_delete;
     newer_delete.record.key = keys[1];
     newer_delete.erase = true;
-    newer_delete.version = ovo::version_clock::latest_at(now_ms);
+    newer_delete.version = newest;
     REQUIRE(peer.replicate(endpoint, {newer_value, newer_delete}));
     REQUIRE(c.value_of(holder, keys[0]) == "v-" + keys[0]);  // reads go to the owner
   }

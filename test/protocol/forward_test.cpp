@@ -33,15 +33,15 @@ CAF_TEST(commands_that_arrive_together_travel_as_one_batch_and_their_replies_rea
   expect_on(earth, (flush_atom), from(turn_end).to(peer));
   CAF_CHECK(connection_state(peer).forwards.in_flight());
   settle_until([&] { return has_mail(b.endpoint); });
-  auto [atom, batch, commands] =
-      extract<caf::forward_atom, uint64_t, std::vector<command>>(b.endpoint);
+  auto [atom, batch, epoch, commands] =
+      extract<caf::forward_atom, uint64_t, uint64_t, std::vector<command>>(b.endpoint);
   CAF_REQUIRE_EQUAL(commands.size(), 2u);
   CAF_CHECK(commands[0].kind == op::put && commands[1].kind == op::get);
   CAF_CHECK_EQUAL(commands[1].key, key);
-  expect_on(mars, (caf::forward_atom, uint64_t, std::vector<command>),
-            from(_).to(b.endpoint).with(_, batch, _));
-  expect_on(mars, (caf::forward_atom, uint64_t, std::vector<command>),
-            from(_).to(b.manager).with(_, batch, _));
+  expect_on(mars, (caf::forward_atom, uint64_t, uint64_t, std::vector<command>),
+            from(_).to(b.endpoint).with(_, batch, _, _));
+  expect_on(mars, (caf::forward_atom, uint64_t, uint64_t, std::vector<command>),
+            from(_).to(b.manager).with(_, batch, _, _));
   CAF_CHECK(put_sink->replies.empty() && get_sink->replies.empty());
   // b's shard runs both, in order; one message carries both replies back.
   settle_until([&] { return has_mail(peer); });
@@ -104,7 +104,8 @@ CAF_TEST(a_bulk_requests_commands_for_one_owner_travel_as_one_forward_message) {
   expect_on(earth, (flush_atom, caf::actor), from(_).to(turn_end));
   expect_on(earth, (flush_atom), from(turn_end).to(peer));
   settle_until([&] { return has_mail(b.endpoint); });
-  auto [atom, batch, sent] = extract<caf::forward_atom, uint64_t, std::vector<command>>(b.endpoint);
+  auto [atom, batch, epoch, sent] =
+      extract<caf::forward_atom, uint64_t, uint64_t, std::vector<command>>(b.endpoint);
   CAF_REQUIRE_EQUAL(sent.size(), 3u);  // all three in the one message
   CAF_CHECK(sent[0].kind == op::put && sent[1].kind == op::get && sent[2].kind == op::put);
   settle();

@@ -19,7 +19,7 @@ replica_write write_of(std::string key, std::string value, uint64_t version = 1)
   replica_write write;
   write.record.key = std::move(key);
   write.record.value = std::move(value);
-  write.version = version;
+  write.version = {0, version};
   return write;
 }
 
@@ -39,14 +39,14 @@ CAF_TEST(a_replica_write_travels_as_a_batch_and_its_ack_answers_the_request) {
   expect_on(earth, (flush_atom), from(turn_end).to(peer));
   CAF_CHECK(connection_state(peer).replicas.in_flight());
   settle_until([&] { return has_mail(b.endpoint); });
-  auto [atom, batch, writes] =
-      extract<replicate_atom, uint64_t, std::vector<replica_write>>(b.endpoint);
+  auto [atom, batch, epoch, writes] =
+      extract<replicate_atom, uint64_t, uint64_t, std::vector<replica_write>>(b.endpoint);
   CAF_REQUIRE_EQUAL(writes.size(), 1u);
   CAF_CHECK_EQUAL(writes[0].record.key, key);
-  expect_on(mars, (replicate_atom, uint64_t, std::vector<replica_write>),
-            from(_).to(b.endpoint).with(_, batch, _));
-  expect_on(mars, (replicate_atom, uint64_t, std::vector<replica_write>),
-            from(_).to(b.manager).with(_, batch, _));
+  expect_on(mars, (replicate_atom, uint64_t, uint64_t, std::vector<replica_write>),
+            from(_).to(b.endpoint).with(_, batch, _, _));
+  expect_on(mars, (replicate_atom, uint64_t, uint64_t, std::vector<replica_write>),
+            from(_).to(b.manager).with(_, batch, _, _));
   // b's manager hands the write to the key's shard and acks once it is stored.
   settle_until([&] { return has_mail(peer); });
   expect_on(earth, (replicate_atom, uint64_t, bool), from(_).to(peer).with(_, batch, true));
@@ -78,8 +78,8 @@ CAF_TEST(writes_that_arrive_together_share_one_batch_and_one_ack) {
     earth.self->request(peer, caf::infinite, replicate_atom_v,
                         write_of(key, "r" + std::to_string(version), version));
   settle_until([&] { return has_mail(b.endpoint); });
-  auto writes =
-      std::get<2>(extract<replicate_atom, uint64_t, std::vector<replica_write>>(b.endpoint));
+  auto writes = std::get<3>(
+      extract<replicate_atom, uint64_t, uint64_t, std::vector<replica_write>>(b.endpoint));
   CAF_REQUIRE_EQUAL(writes.size(), 3u);
   CAF_CHECK_EQUAL(writes[2].record.value, "r3");  // in the order written
   settle();

@@ -23,7 +23,7 @@ replica_write write_of(std::string key, std::string value, uint64_t version) {
   replica_write write;
   write.record.key = std::move(key);
   write.record.value = std::move(value);
-  write.version = version;
+  write.version = {0, version};
   return write;
 }
 

@@ -57,7 +57,7 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
   arrived.counter = true;
   arrived.record.key = "elsewhere-counter";
   arrived.counter_value = 7;
-  arrived.version = 1;  // stamped by its owner; nothing is here yet
+  arrived.version = {0, 1};  // stamped by its owner; nothing is here yet
   self->request(shard, 5s, ovo::migrate_atom_v, ovo::slot_of("elsewhere-counter"), true, true,
                 std::vector<ovo::replica_write>{arrived})
       .receive([](bool) {}, [](caf::error& e) { FAIL(to_string(e)); });
@@ -80,7 +80,7 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
   ovo::replica_write stale;
   stale.record.key = "written-here";
   stale.record.value = "old";
-  stale.version = ~ovo::version_t{0} >> 1;
+  stale.version = {ovo::version_t::max_epoch, ~uint64_t{0} >> 1};
   const int slot = ovo::slot_of("written-here");
   self->request(shard, 5s, ovo::migrate_atom_v, slot, false, true,
                 std::vector<ovo::replica_write>{stale})

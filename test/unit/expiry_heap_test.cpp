@@ -10,7 +10,7 @@
 namespace {
 
 ovo::stored_object object_named_for(int64_t deadline) {
-  return ovo::stored_object::create("k" + std::to_string(deadline), "v", "", true, 1);
+  return ovo::stored_object::create("k" + std::to_string(deadline), "v", "", true, {0, 1});
 }
 
 /// Takes every object out of `heap` in order and gives their deadlines.

@@ -188,7 +188,7 @@ TEST_CASE("replica writes and arrivals bring their deadline into the expiry heap
   fixture f;
   ovo::replica_write write;
   write.record = ovo::object_record{"copy", "v", "", 1500};
-  write.version = 7;
+  write.version = {0, 7};
   REQUIRE(f.space.apply(write));
   CHECK(f.space.expiring_count() == 1);
   f.clock->advance_ms(1499);
@@ -429,7 +429,7 @@ TEST_CASE("the eviction hand evicts cold objects before hot ones and leaves no t
   std::size_t freed = 0;
   for (const auto& e : gone) {
     CHECK(hot.count(e.key) == 0);
-    CHECK(e.version > 0);
+    CHECK(e.version.stamped());
     freed += e.bytes;
   }
   CHECK(f.space.bytes() == before - freed);
@@ -456,13 +456,13 @@ TEST_CASE("an owner's eviction removes a holder's copy without a tombstone") {
   fixture f;
   ovo::replica_write copy;
   copy.record = {"k", "v", "", 0};
-  copy.version = 10;
+  copy.version = {0, 10};
   REQUIRE(f.space.apply(copy));
   ovo::replica_write evicted;
   evicted.erase = true;
   evicted.evicted = true;
   evicted.record.key = "k";
-  evicted.version = 11;
+  evicted.version = {0, 11};
   CHECK(f.space.apply(evicted));
   CHECK(f.value_of("k") == "<101>");
   CHECK(f.space.tombstone_count() == 0);

@@ -50,7 +50,7 @@ std::vector<std::string> keys_of(const std::vector<key_version>& entries) {
   return out;
 }
 
-const ovo::version_t settled_all = ~ovo::version_t{0};
+const uint64_t settled_all = ~uint64_t{0};
 
 /// `count` keys whose slot is `slot`.
 std::vector<std::string> keys_in(int slot, std::size_t count) {
@@ -85,9 +85,10 @@ TEST_CASE("a slot digest depends on the keys and versions held, not on the order
   CHECK(owner.objects.digest(slot) == replica.objects.digest(slot));
 }
 
-TEST_CASE("an object and a counter of one name and version do not cancel out in a digest") {
-  CHECK(ovo::digest_share("k", 42, false) != ovo::digest_share("k", 42, true));
-  CHECK(ovo::digest_share("k", 42, false) != ovo::digest_share("k", 43, false));
+TEST_CASE("a digest share differs between the namespaces, clock parts and epochs of one key") {
+  CHECK(ovo::digest_share("k", {0, 42}, false) != ovo::digest_share("k", {0, 42}, true));
+  CHECK(ovo::digest_share("k", {0, 42}, false) != ovo::digest_share("k", {0, 43}, false));
+  CHECK(ovo::digest_share("k", {1, 42}, false) != ovo::digest_share("k", {2, 42}, false));
 }
 
 TEST_CASE("comparing summaries names the newer side of each differing key") {

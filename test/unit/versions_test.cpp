@@ -48,7 +48,7 @@ TEST_CASE("a version clock counts up within one millisecond and stays above what
   ovo::version_clock a(wall, 1), b(wall, 2);
   const version_t first = a.next(), second = a.next();
   CHECK(second > first);
-  CHECK(ovo::version_clock::millis_of(first) == ovo::version_clock::millis_of(second));
+  CHECK(ovo::version_clock::millis_of(first.clock) == ovo::version_clock::millis_of(second.clock));
   // b's wall clock is 5 s behind what it observes from a: its next write is still newer.
   wall->advance_ms(5'000);
   const version_t ahead = a.next();
@@ -57,6 +57,74 @@ TEST_CASE("a version clock counts up within one millisecond and stays above what
   CHECK(b.next() > ahead);
   CHECK(a.next() != b.next());  // tags keep two nodes' versions apart
   CHECK(ovo::version_tag_of("node1") != ovo::version_tag_of("node2"));
+}
+
+TEST_CASE(
+    "a version clock stamps the epoch it serves by, which only grows and is not taken from "
+    "observed versions, while its clock part keeps counting") {
+  auto wall = std::make_shared<ovo::manual_clock>(1'700'000'000'000);
+  ovo::version_clock clock(wall, 1);
+  CHECK(clock.next().epoch == 0);
+  clock.serve_epoch(3);
+  const version_t at_three = clock.next();
+  CHECK(at_three.epoch == 3);
+  clock.serve_epoch(2);  // an older table seen late changes nothing
+  CHECK(clock.next().epoch == 3);
+  clock.observe({9, at_three.clock + 5000});
+  const version_t after = clock.next();
+  CHECK(after.epoch == 3);  // a node stamps only the layout it serves by
+  CHECK(after.clock > at_three.clock + 5000);
+  clock.serve_epoch(uint64_t{1} << 40);
+  CHECK(clock.next().epoch == version_t::max_epoch);
+  CHECK(version_t{4, 1} > version_t{3, ~uint64_t{0}});  // the epoch compares first
+  CHECK(version_t{4, 2} > version_t{4, 1});
+}
+
+TEST_CASE(
+    "a write applied under a newer layout epoch beats a deposed owner's later-clocked write, "
+    "for objects, deletes and counters, in either order of arrival") {
+  // The deposed owner's wall clock runs an hour ahead of the new owner's.
+  auto ahead = std::make_shared<ovo::manual_clock>(1'700'003'600'000);
+  auto behind = std::make_shared<ovo::manual_clock>(1'700'000'000'000);
+  auto deposed_versions = std::make_shared<ovo::version_clock>(ahead, 1);
+  auto new_versions = std::make_shared<ovo::version_clock>(behind, 2);
+  deposed_versions->serve_epoch(4);
+  new_versions->serve_epoch(5);
+  ovo::object_space deposed{ahead, deposed_versions, retention_ms};
+  ovo::object_space new_owner{behind, new_versions, retention_ms};
+  ovo::counter_space deposed_counters{ahead, deposed_versions, retention_ms};
+  ovo::counter_space new_counters{behind, new_versions, retention_ms};
+  REQUIRE(deposed.execute(two_holders::make(op::put, "k", "deposed")).code == status::ok);
+  REQUIRE(new_owner.execute(two_holders::make(op::put, "k", "acknowledged")).code == status::ok);
+  REQUIRE(deposed.execute(two_holders::make(op::put, "gone", "deposed")).code == status::ok);
+  REQUIRE(new_owner.execute(two_holders::make(op::put, "gone", "x")).code == status::ok);
+  REQUIRE(new_owner.execute(two_holders::make(op::remove, "gone")).code == status::ok);
+  auto add = [](ovo::counter_space& space, int64_t by) {
+    auto cmd = two_holders::make(op::counter_add, "c");
+    cmd.value = by;
+    REQUIRE(space.execute(cmd).code == status::ok);
+  };
+  add(deposed_counters, 100);
+  add(new_counters, 7);
+  REQUIRE(deposed.snapshot("k").version.clock > new_owner.snapshot("k").version.clock);
+
+  for (bool deposed_first : {true, false}) {
+    CAPTURE(deposed_first);
+    auto wall = std::make_shared<ovo::manual_clock>(1'700'000'000'000);
+    ovo::object_space holder{wall, std::make_shared<ovo::version_clock>(wall, 3), retention_ms};
+    ovo::counter_space counters{wall, std::make_shared<ovo::version_clock>(wall, 3), retention_ms};
+    std::vector<std::pair<ovo::object_space*, ovo::counter_space*>> order{
+        {&deposed, &deposed_counters}, {&new_owner, &new_counters}};
+    if (!deposed_first) std::swap(order[0], order[1]);
+    for (auto [objects, counter_space] : order) {
+      holder.apply(objects->snapshot("k"));
+      holder.apply(objects->snapshot("gone"));
+      counters.apply(counter_space->snapshot("c"));
+    }
+    CHECK(holder.execute(two_holders::make(op::get, "k")).data == "acknowledged");
+    CHECK(holder.execute(two_holders::make(op::get, "gone")).code == status::not_found);
+    CHECK(counters.snapshot("c").counter_value == 7);
+  }
 }
 
 TEST_CASE("a replica keeps the newer copy: an older one is refused, the same one changes nothing") {
@@ -149,7 +217,7 @@ TEST_CASE(
   // The replica applied a newer write of its own (one the serving node never confirmed).
   auto unconfirmed = served;
   unconfirmed.record.value = "never acknowledged";
-  unconfirmed.version = served.version + 1000;
+  unconfirmed.version.clock = served.version.clock + 1000;
   REQUIRE(h.replica.apply(unconfirmed));
   CHECK_FALSE(h.replica.apply(served));  // by version the unconfirmed write would win
   CHECK(h.replica.apply(served, true));
@@ -158,7 +226,7 @@ TEST_CASE(
 
   const auto deleted = h.write(op::remove, "k");
   auto newer_put = unconfirmed;
-  newer_put.version = deleted.version + 1000;
+  newer_put.version.clock = deleted.version.clock + 1000;
   REQUIRE(h.replica.apply(newer_put));
   CHECK(h.replica.apply(deleted, true));
   CHECK(h.value_on_replica("k") == "<absent>");
@@ -174,10 +242,10 @@ TEST_CASE(
   total.counter = true;
   total.record.key = "c";
   total.counter_value = 1271;
-  total.version = 5000;
+  total.version = {0, 5000};
   auto stale_based = total;
   stale_based.counter_value = 1002;
-  stale_based.version = 6000;
+  stale_based.version = {0, 6000};
   REQUIRE(counters.apply(stale_based));
   CHECK_FALSE(counters.apply(total));
   CHECK(counters.apply(total, true));

@@ -1,0 +1,107 @@
+// Epoch stamps: a peer connection stamps its batches and slot pushes with the layout epoch its
+// node serves by. A holder that installed a newer layout refuses replica writes and slot pushes
+// stamped older, serves stamped forwards by its own layout, and sends the sender its layout.
+
+#define CAF_SUITE protocol.epoch_stamp
+
+#include "core/slot_hash.hpp"
+#include "core/slot_layout.hpp"
+#include "test/protocol/two_nodes.hpp"
+
+using namespace ovo;
+using ovo::test::has_mail;
+
+namespace {
+
+replica_write write_of(std::string key, std::string value, uint64_t clock) {
+  replica_write write;
+  write.record.key = std::move(key);
+  write.record.value = std::move(value);
+  write.version = {0, clock};
+  return write;
+}
+
+/// Brings the test's two nodes to where b installed a layout that a has not learned yet.
+struct b_ahead : ovo::test::two_nodes {
+  b_ahead() {
+    join();
+    auto newer = manager_state(b).view->wanted_layout();
+    newer.epoch = std::max(manager_state(a).acceptor->installed().epoch,
+                           manager_state(b).acceptor->installed().epoch) +
+                  1;
+    mars.self->send(b.manager, layout_atom_v, newer);
+    settle();
+    CAF_REQUIRE_EQUAL(manager_state(b).acceptor->installed().epoch, newer.epoch);
+    CAF_REQUIRE(manager_state(a).acceptor->installed().epoch < newer.epoch);
+  }
+
+  uint64_t epoch_of(const ovo::test::node_actors& node) { return node.routing->current()->epoch; }
+
+  /// What b's shard of `key` holds for it (read directly: b serves no reads for a's slots).
+  std::string held_by_b(const std::string& key) {
+    auto shard_of_key = b.shards[shard_of_slot(slot_of(key), b.shards.size())];
+    mars.self->request(shard_of_key, caf::infinite, fetch_atom_v, key, false);
+    settle_until([&] { return has_mail(mars.self); });
+    auto stored = std::get<0>(extract<replica_write>(mars.self));
+    expect_on(mars, (replica_write), from(shard_of_key).to(mars.self));
+    return stored.erase ? "<absent>" : stored.record.value;
+  }
+};
+
+}  // namespace
+
+CAF_TEST_FIXTURE_SCOPE(epoch_stamp_tests, b_ahead)
+
+CAF_TEST(replica_writes_stamped_with_an_older_epoch_are_refused_and_the_sender_is_sent_the_layout) {
+  const auto key = key_replicated_to_b();
+  auto peer = peer_ab();
+  earth.self->request(peer, caf::infinite, replicate_atom_v, write_of(key, "stale", 1));
+  settle_until([&] { return has_mail(b.endpoint); });
+  const auto stamp = std::get<2>(
+      extract<replicate_atom, uint64_t, uint64_t, std::vector<replica_write>>(b.endpoint));
+  CAF_CHECK_EQUAL(stamp, epoch_of(a));
+  CAF_CHECK(stamp < epoch_of(b));
+  settle();
+  // The shard's request fails (it does not count b as a copy), b stored nothing, and b sent its
+  // layout to its connection to a (in this simulation a publishes no endpoint: the test hands
+  // it over below, as the connection would).
+  expect_on(earth, (caf::error), from(peer).to(earth.self));
+  CAF_CHECK_EQUAL(held_by_b(key), "<absent>");
+  CAF_CHECK(manager_state(b).told_newer_layout.count("a") == 1);
+
+  earth.self->send(a.manager, layout_atom_v, manager_state(b).acceptor->installed());
+  settle();
+  CAF_REQUIRE_EQUAL(epoch_of(a), epoch_of(b));
+  earth.self->request(peer, caf::infinite, replicate_atom_v, write_of(key, "current", 2));
+  settle();
+  expect_on(earth, (bool), from(peer).to(earth.self).with(true));
+  CAF_CHECK_EQUAL(held_by_b(key), "current");
+}
+
+CAF_TEST(a_slot_push_stamped_with_an_older_epoch_is_refused_with_both_epochs_named) {
+  const auto key = key_replicated_to_b();
+  auto peer = peer_ab();
+  earth.self->request(peer, caf::infinite, migrate_atom_v, slot_of(key), false, true,
+                      std::vector<replica_write>{write_of(key, "pushed", 1)});
+  settle();
+  auto refusal = std::get<0>(extract<caf::error>(earth.self));
+  const auto why = earth.sys.render(refusal);
+  CAF_CHECK(why.find("serves by layout epoch " + std::to_string(epoch_of(a))) != std::string::npos);
+  CAF_CHECK(why.find("installed " + std::to_string(epoch_of(b))) != std::string::npos);
+  expect_on(earth, (caf::error), from(peer).to(earth.self));
+  CAF_CHECK_EQUAL(held_by_b(key), "<absent>");
+}
+
+CAF_TEST(forwarded_commands_stamped_with_an_older_epoch_are_served_by_the_receivers_layout) {
+  const auto key = key_served_by_b();
+  auto peer = peer_ab();
+  auto sink = std::make_shared<ovo::test::recording_sink>();
+  caf::anon_send(peer, exec_atom_v, ovo::test::make_command(op::put, key, "forwarded"),
+                 reply_sink_ptr{sink});
+  settle();
+  CAF_REQUIRE_EQUAL(sink->replies.size(), 1u);
+  CAF_CHECK(sink->replies[0].code == status::ok);
+  CAF_CHECK(manager_state(b).told_newer_layout.count("a") == 1);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
