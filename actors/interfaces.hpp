@@ -75,7 +75,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_info& x) {
   return f(caf::meta::type_name("node_info"), x.name, x.host, x.port, x.api_host, x.api_port,
            x.active, x.hash_range, x.twins, x.joined_at_ms, x.incarnation, x.version, x.leaving,
-           x.ranked, x.witness, x.unreachable);
+           x.ranked, x.witness, x.unreachable, x.voter);
 }
 
 template <class Inspector>
@@ -150,7 +150,8 @@ typename Inspector::result_type inspect(Inspector& f, ballot& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, agreed_layout& x) {
-  return f(caf::meta::type_name("agreed_layout"), x.epoch, x.members, x.owners, x.replicas, x.down);
+  return f(caf::meta::type_name("agreed_layout"), x.epoch, x.members, x.member_ids, x.owners,
+           x.replicas, x.down);
 }
 
 template <class Inspector>
@@ -343,7 +344,7 @@ namespace ovo {
 
 /// The version of the peer protocol below: a node refuses a peer that introduces itself with
 /// another one. Bump it whenever a peer message or a type it carries changes.
-constexpr uint32_t cluster_protocol_version = 8;
+constexpr uint32_t cluster_protocol_version = 9;
 
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.

@@ -21,16 +21,24 @@ bool save_vote(cluster_manager_self self) {
 }
 
 /// A layout a peer sent: one owner and one holder list per slot, members and down sorted
-/// (looked up by binary search) and members unique.
+/// (looked up by binary search), members unique, and an identity per member or none.
 bool well_formed(const agreed_layout& layout) {
   const auto& members = layout.members;
   return layout.owners.size() == slot_count && layout.replicas.size() == slot_count &&
          std::is_sorted(members.begin(), members.end()) &&
          std::adjacent_find(members.begin(), members.end()) == members.end() &&
-         std::is_sorted(layout.down.begin(), layout.down.end());
+         std::is_sorted(layout.down.begin(), layout.down.end()) &&
+         (layout.member_ids.empty() || layout.member_ids.size() == members.size());
 }
 
 layout_vote refusal() { return {}; }
+
+/// A new member identity: random, never 0 (0 names no identity in a layout).
+uint64_t draw_member_identity() {
+  std::random_device device;
+  std::uniform_int_distribution<uint64_t> any(1);
+  return any(device);
+}
 
 /// A node this one took over and has not told yet proposes the layout its own view wants: one
 /// in which it serves its slots again, while its copies miss what was acknowledged meanwhile.
@@ -163,22 +171,36 @@ bool proposal_wanted(cluster_manager_self self) {
 void start_layout_register(cluster_manager_self self, std::vector<std::string> founders) {
   auto& st = self->state;
   const auto& me = st.view->self().name;
+  acceptor_state start;
   if (const auto& saved = st.options.layout_votes.saved) {
-    st.acceptor = std::make_unique<layout_acceptor>(me, *saved);
-    return;
+    start = *saved;
+  } else {
+    std::sort(founders.begin(), founders.end());
+    founders.erase(std::unique(founders.begin(), founders.end()), founders.end());
+    start.installed.members = std::move(founders);
   }
-  std::sort(founders.begin(), founders.end());
-  founders.erase(std::unique(founders.begin(), founders.end()), founders.end());
-  acceptor_state genesis;
-  genesis.installed.members = std::move(founders);
-  st.acceptor = std::make_unique<layout_acceptor>(me, std::move(genesis));
+  const bool drawn = start.identity == 0;
+  if (drawn) start.identity = draw_member_identity();
+  st.view->set_voter(start.identity);
+  st.acceptor = std::make_unique<layout_acceptor>(me, std::move(start));
+  if (!drawn) return;
+  save_vote(self);
+  // Without a saved vote this node may have voted before under another identity (a lost
+  // file): it votes again only once a layout names this one.
+  component_log("cluster")->info(
+      "{}: this node votes as member identity {:016x} once a layout names it",
+      st.options.layout_votes.saved ? "the saved layout vote names no member identity"
+                                    : "no saved layout vote",
+      st.acceptor->state().identity);
 }
 
 void leave_solo_history(cluster_manager_self self) {
   auto& st = self->state;
   const auto& members = st.acceptor->installed().members;
   if (members.size() != 1 || members.front() != st.view->self().name) return;
-  st.acceptor = std::make_unique<layout_acceptor>(st.view->self().name);
+  acceptor_state fresh;
+  fresh.identity = st.acceptor->state().identity;  // the same node and disk
+  st.acceptor = std::make_unique<layout_acceptor>(st.view->self().name, std::move(fresh));
   st.proposal.reset();
   st.view->follow(std::nullopt);  // until the cluster's layout is learned
   save_vote(self);

@@ -16,17 +16,17 @@ namespace {
 using json = nlohmann::json;
 
 json layout_json(const agreed_layout& layout) {
-  return {{"Epoch", layout.epoch},
-          {"Members", layout.members},
-          {"Owners", layout.owners},
-          {"Replicas", layout.replicas},
-          {"Down", layout.down}};
+  return {{"Epoch", layout.epoch},          {"Members", layout.members},
+          {"MemberIds", layout.member_ids}, {"Owners", layout.owners},
+          {"Replicas", layout.replicas},    {"Down", layout.down}};
 }
 
 agreed_layout layout_from(const json& j) {
   agreed_layout layout;
   layout.epoch = j.at("Epoch").get<uint64_t>();
   layout.members = j.at("Members").get<std::vector<std::string>>();
+  // Files written before member identities named none: any identity of each name votes.
+  layout.member_ids = j.value("MemberIds", std::vector<uint64_t>{});
   layout.owners = j.at("Owners").get<std::vector<std::string>>();
   layout.replicas = j.at("Replicas").get<std::vector<std::vector<std::string>>>();
   layout.down = j.at("Down").get<std::vector<std::string>>();
@@ -64,8 +64,10 @@ std::string layout_path_for(std::string config_path) {
 }
 
 std::string render_layout_state(const acceptor_state& state) {
-  json root = {
-      {"Installed", layout_json(state.installed)}, {"Promised", nullptr}, {"Accepted", nullptr}};
+  json root = {{"Identity", state.identity},
+               {"Installed", layout_json(state.installed)},
+               {"Promised", nullptr},
+               {"Accepted", nullptr}};
   if (state.promised) root["Promised"] = ballot_json(*state.promised);
   if (state.accepted)
     root["Accepted"] = {{"Ballot", ballot_json(state.accepted->first)},
@@ -77,6 +79,8 @@ std::variant<acceptor_state, std::string> parse_layout_state(const std::string& 
   try {
     const auto root = json::parse(text);
     acceptor_state state;
+    // 0 in a file written before identities: the node draws one and saves it.
+    state.identity = root.value("Identity", uint64_t{0});
     state.installed = layout_from(root.at("Installed"));
     if (!root.at("Promised").is_null()) state.promised = ballot_from(root.at("Promised"));
     if (const auto& accepted = root.at("Accepted"); !accepted.is_null())

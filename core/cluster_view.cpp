@@ -121,6 +121,12 @@ bool cluster_view::set_leaving() {
   return true;
 }
 
+void cluster_view::set_voter(uint64_t identity) {
+  if (nodes_.front().voter == identity) return;
+  nodes_.front().voter = identity;
+  ++nodes_.front().version;
+}
+
 bool cluster_view::holds(int slot) const {
   const auto s = static_cast<std::size_t>(slot);
   const auto& replicas = replicas_[s];
@@ -263,11 +269,18 @@ void cluster_view::follow(std::optional<agreed_layout> agreed) {
 agreed_layout cluster_view::wanted_layout() const {
   agreed_layout layout;
   const auto r = rank_nodes();
+  std::vector<std::pair<std::string, uint64_t>> members;
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    layout.members.push_back(nodes_[i].name);
-    if (r.rank_of[i] != none && !serving(i)) layout.down.push_back(nodes_[i].name);
+    const auto& name = nodes_[i].name;
+    const uint64_t known = nodes_[i].voter;
+    members.emplace_back(name, known != 0 || !followed_ ? known : followed_->identity_of(name));
+    if (r.rank_of[i] != none && !serving(i)) layout.down.push_back(name);
   }
-  std::sort(layout.members.begin(), layout.members.end());
+  std::sort(members.begin(), members.end());
+  for (auto& [name, identity] : members) {
+    layout.members.push_back(std::move(name));
+    layout.member_ids.push_back(identity);
+  }
   std::sort(layout.down.begin(), layout.down.end());
   layout.owners.resize(slot_count);
   layout.replicas.resize(slot_count);

@@ -62,6 +62,8 @@ class cluster_view {
   std::size_t suspecting(const std::string& target) const;
   /// This node starts handing its slots over (graceful leave); true when that changed.
   bool set_leaving();
+  /// The identity this node votes under in the layout register (node_info::voter).
+  void set_voter(uint64_t identity);
 
   /// Whether this node serves `slot` or holds its replica.
   bool holds(int slot) const;
@@ -82,8 +84,9 @@ class cluster_view {
   /// The name of the node serving `slot` (every slot has one).
   const std::string& owner_name(std::size_t slot) const { return nodes_[owners_[slot]].name; }
 
-  /// The layout this view derives, by name, with every node of the view as a member: what
-  /// this node proposes to the layout register (docs/cluster.md, "Layout epochs"). Epoch 0.
+  /// The layout this view derives, by name, with every node of the view as a member under the
+  /// identity it reported (or, not known yet, the one the followed layout names): what this
+  /// node proposes to the layout register (docs/cluster.md, "Layout epochs"). Epoch 0.
   agreed_layout wanted_layout() const;
 
   /// From now on owners() and replicas() (and each node's HashRange) are `agreed`'s, not the

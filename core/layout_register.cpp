@@ -4,6 +4,19 @@
 
 namespace ovo {
 
+bool agreed_layout::has_member(const std::string& name, uint64_t identity) const {
+  const auto it = std::lower_bound(members.begin(), members.end(), name);
+  if (it == members.end() || *it != name) return false;
+  const auto index = static_cast<std::size_t>(it - members.begin());
+  return index >= member_ids.size() || member_ids[index] == 0 || member_ids[index] == identity;
+}
+
+uint64_t agreed_layout::identity_of(const std::string& name) const {
+  const auto it = std::lower_bound(members.begin(), members.end(), name);
+  const auto index = static_cast<std::size_t>(it - members.begin());
+  return it != members.end() && *it == name && index < member_ids.size() ? member_ids[index] : 0;
+}
+
 layout_acceptor::layout_acceptor(std::string self, acceptor_state saved)
     : self_(std::move(self)), state_(std::move(saved)) {}
 
@@ -19,8 +32,9 @@ std::optional<layout_vote> layout_acceptor::cannot_vote(uint64_t epoch) const {
     vote.what = layout_vote::kind::behind;
     return vote;
   }
-  // Epoch installed + 1 is voted on by the installed layout's members only.
-  if (!std::binary_search(installed.members.begin(), installed.members.end(), self_)) {
+  // Epoch installed + 1 is voted on by the installed layout's members only, each under the
+  // identity it names: a node that lost its votes must not vote again in an epoch it voted in.
+  if (!installed.has_member(self_, state_.identity)) {
     vote.what = layout_vote::kind::refused;
     return vote;
   }

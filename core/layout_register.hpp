@@ -18,9 +18,13 @@ namespace ovo {
 struct agreed_layout {
   /// 0: nothing agreed yet (the members then are the ones bootstrapping epoch 1).
   uint64_t epoch = 0;
-  /// Who votes on the next epoch (sorted identities: a member that lost its stable storage
-  /// comes back under a new one and votes only once a layout names it again).
+  /// Who votes on the next epoch (sorted names) and, in the same order, the identity each votes
+  /// under: the one drawn when its stable storage was created (acceptor_state::identity). A
+  /// member that lost its storage comes back under a new identity and votes only once a layout
+  /// names that one. 0, or no list at all: any identity of that name (the founders of the first
+  /// epoch, a node whose identity the proposer did not know yet).
   std::vector<std::string> members;
+  std::vector<uint64_t> member_ids;
   /// Per slot: the owner's name ("" none) and the replica holders' names.
   std::vector<std::string> owners;
   std::vector<std::vector<std::string>> replicas;
@@ -29,9 +33,13 @@ struct agreed_layout {
 
   /// The same slots, holders and members (the epoch aside): nothing to agree on.
   bool same_layout(const agreed_layout& other) const {
-    return members == other.members && owners == other.owners && replicas == other.replicas &&
-           down == other.down;
+    return members == other.members && member_ids == other.member_ids && owners == other.owners &&
+           replicas == other.replicas && down == other.down;
   }
+  /// Whether `name`, voting under `identity`, is a member.
+  bool has_member(const std::string& name, uint64_t identity) const;
+  /// The identity `name` is a member under (0: any, or not a member).
+  uint64_t identity_of(const std::string& name) const;
   bool operator==(const agreed_layout& other) const {
     return epoch == other.epoch && same_layout(other);
   }
@@ -70,6 +78,8 @@ struct layout_vote {
 /// What an acceptor must remember across a restart, written to stable storage before any vote
 /// it grants is sent (a vote forgotten is what could let two values win one epoch).
 struct acceptor_state {
+  /// The identity this acceptor votes under, drawn when its storage was created (never 0).
+  uint64_t identity = 0;
   /// The newest layout known chosen.
   agreed_layout installed;
   /// The highest ballot promised in the epoch after it, and what was accepted there.
@@ -81,7 +91,8 @@ struct acceptor_state {
 /// and vote in the epoch after it.
 class layout_acceptor {
  public:
-  /// `self`: this acceptor's identity as members name it (it votes only where it is one).
+  /// `self`: this acceptor's name as members name it; it votes only where a layout names it
+  /// with `saved.identity` (or with any identity).
   layout_acceptor(std::string self, acceptor_state saved = {});
 
   layout_vote prepare(uint64_t epoch, const ballot& b);

@@ -33,6 +33,10 @@ struct node_info {
   /// The members this node's own links do not reach right now: a node's slots are taken over
   /// only when a majority of the members cannot reach it (docs/cluster.md, "Partitions").
   std::vector<std::string> unreachable;
+  /// The identity it votes under in the layout register (its vote file's; 0 until known): a
+  /// node whose vote file was lost comes back under a new one (docs/cluster.md, "Layout
+  /// epochs").
+  uint64_t voter = 0;
 };
 
 }  // namespace ovo

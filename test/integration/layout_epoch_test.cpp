@@ -58,3 +58,37 @@ TEST_CASE("a node whose saved layout vote cannot be read does not start and says
   CHECK(result.exit_code == 2);
   CHECK(result.output.find("not a saved layout vote") != std::string::npos);
 }
+
+TEST_CASE(
+    "a node whose saved layout vote was lost comes back under a new member identity, is named "
+    "by a newer layout and then votes: with another node killed, it and the third agree an epoch") {
+  test_cluster c(3);
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  REQUIRE(within(10, [&] {
+    const auto agreed = c.layout_epoch(0);
+    return agreed > 0 && c.layout_epoch(1) == agreed && c.layout_epoch(2) == agreed;
+  }));
+  c.nodes[2]->stop(SIGKILL, 2s);
+  REQUIRE(c.failed_over({0, 1}, 2));
+  const auto before_return = c.layout_epoch(0);
+  std::filesystem::remove(c.nodes[2]->config_path() + ".layout");  // a new disk
+  c.restart(2);
+  CHECK(c.log_count({2}, "no saved layout vote: this node votes as member identity") == 1);
+  uint64_t named = 0;
+  REQUIRE(within(15, [&] {
+    named = c.layout_epoch(0);
+    return named > before_return && c.layout_epoch(1) == named && c.layout_epoch(2) == named;
+  }));
+  REQUIRE(c.converged({0, 1, 2}, 3));
+
+  // Node 1 alone is no majority of three: a newer epoch needs node 2's vote.
+  c.nodes[0]->stop(SIGKILL, 2s);
+  REQUIRE(c.failed_over({1, 2}, 0));
+  CHECK(within(10, [&] {
+    const auto now = c.layout_epoch(1);
+    return now > named && c.layout_epoch(2) == now;
+  }));
+  MESSAGE("epoch " << before_return << " before the return, " << named
+                   << " naming the new identity, " << c.layout_epoch(1)
+                   << " after the second kill");
+}

@@ -249,10 +249,14 @@ TEST_CASE("the layout vote file is named after the configuration, without its .t
   CHECK(ovo::layout_path_for(".temp") == ".temp.layout");  // nothing left to strip to
 }
 
-TEST_CASE("a saved layout vote reads back as it was, and a damaged one says why") {
+TEST_CASE(
+    "a saved layout vote reads back as it was with its member identities, a file from before "
+    "identities reads with none, and a damaged one says why") {
   ovo::acceptor_state state;
+  state.identity = 0xfedc'ba98'7654'3210u;  // above 2^63: kept exactly
   state.installed.epoch = 7;
   state.installed.members = {"a", "b"};
+  state.installed.member_ids = {state.identity, 42};
   state.installed.owners.assign(ovo::slot_count, "a");
   state.installed.replicas.assign(ovo::slot_count, {"b"});
   state.installed.down = {"c"};
@@ -263,11 +267,18 @@ TEST_CASE("a saved layout vote reads back as it was, and a damaged one says why"
   auto parsed = ovo::parse_layout_state(ovo::render_layout_state(state));
   REQUIRE(std::holds_alternative<ovo::acceptor_state>(parsed));
   const auto& back = std::get<ovo::acceptor_state>(parsed);
+  CHECK(back.identity == state.identity);
   CHECK(back.installed == state.installed);
   CHECK(back.promised == state.promised);
   REQUIRE(back.accepted);
   CHECK(back.accepted->first == ovo::ballot{3, "b"});
   CHECK(back.accepted->second == accepted);
+  auto older = ovo::parse_layout_state(
+      R"({"Installed":{"Epoch":2,"Members":["a"],"Owners":[],"Replicas":[],"Down":[]},)"
+      R"("Promised":null,"Accepted":null})");
+  REQUIRE(std::holds_alternative<ovo::acceptor_state>(older));
+  CHECK(std::get<ovo::acceptor_state>(older).identity == 0);  // the node draws one
+  CHECK(std::get<ovo::acceptor_state>(older).installed.member_ids.empty());
   auto damaged = ovo::parse_layout_state("{\"Installed\":{}}");
   REQUIRE(std::holds_alternative<std::string>(damaged));
   CHECK(std::get<std::string>(damaged).find("not a saved layout vote") == 0);

@@ -30,8 +30,11 @@ agreed_layout layout_of(std::vector<std::string> members, std::string owner, uin
 
 const std::vector<std::string> abc{"a", "b", "c"};
 
-/// An acceptor's saved state right after it installed `layout`: no promise, no vote.
-ovo::acceptor_state fresh(agreed_layout layout) { return {std::move(layout), {}, {}}; }
+/// An acceptor's saved state right after it installed `layout`: no promise, no vote; it votes
+/// under `identity`.
+ovo::acceptor_state fresh(agreed_layout layout, uint64_t identity = 1) {
+  return {identity, std::move(layout), {}, {}};
+}
 
 }  // namespace
 
@@ -103,9 +106,9 @@ TEST_CASE("an acceptor votes only on the epoch after its installed one, and only
   CHECK(a.prepare(3, {1, "b"}).what == layout_vote::kind::stale);
   CHECK(a.prepare(5, {1, "b"}).what == layout_vote::kind::behind);
   CHECK(a.prepare(4, {1, "b"}).what == layout_vote::kind::granted);
-  // A member that lost its state comes back under a new identity: not a voter.
-  layout_acceptor reborn("a-2", fresh(layout_of(abc, "a", 3)));
-  CHECK(reborn.prepare(4, {1, "b"}).what == layout_vote::kind::refused);
+  // Not a member at all.
+  layout_acceptor stranger("d", fresh(layout_of(abc, "a", 3)));
+  CHECK(stranger.prepare(4, {1, "b"}).what == layout_vote::kind::refused);
   // Votes of non-members do not count.
   layout_proposal proposal(layout_of(abc, "a", 3), {1, "b"}, layout_of(abc, "b"));
   layout_vote granted;
@@ -113,6 +116,30 @@ TEST_CASE("an acceptor votes only on the epoch after its installed one, and only
   CHECK(proposal.on_promise("x", granted) == step::wait);
   CHECK(proposal.on_promise("y", granted) == step::wait);
   CHECK(proposal.on_promise("a", granted) == step::wait);
+}
+
+TEST_CASE(
+    "a member that lost its saved state comes back under a new identity and votes only once a "
+    "layout names that identity") {
+  auto named = layout_of(abc, "a", 3);
+  named.member_ids = {11, 12, 13};  // a, b, c
+  layout_acceptor a("a", fresh(named, 11));
+  CHECK(a.prepare(4, {1, "b"}).what == layout_vote::kind::granted);
+  // Its file lost, "a" restarts knowing nothing and draws identity 21; it learns epoch 3 again.
+  layout_acceptor reborn("a", fresh(layout_of(abc, "a", 0), 21));
+  CHECK(reborn.learn(named));
+  CHECK(reborn.prepare(4, {2, "c"}).what == layout_vote::kind::refused);
+  CHECK(reborn.accept({2, "c"}, layout_of(abc, "c", 4)).what == layout_vote::kind::refused);
+  // Epoch 4, agreed by b and c, names the new identity: "a" votes on epoch 5.
+  auto renamed = layout_of(abc, "c", 4);
+  renamed.member_ids = {21, 12, 13};
+  CHECK(reborn.learn(renamed));
+  CHECK(reborn.prepare(5, {1, "b"}).what == layout_vote::kind::granted);
+  CHECK(renamed.identity_of("a") == 21);
+  CHECK(renamed.has_member("a", 21));
+  CHECK_FALSE(renamed.has_member("a", 11));
+  // No identities named (the founders of the first epoch): any identity of a member's name.
+  CHECK(layout_of(abc, "a", 0).has_member("a", 99));
 }
 
 TEST_CASE("an acceptor restored from its saved state keeps its promise and its vote") {
@@ -131,9 +158,10 @@ namespace {
 
 /// Five members, three of them proposing different layouts (some change the members), over a
 /// network that reorders, drops and duplicates every message; acceptors restart from their
-/// saved state. Checks the Paxos invariant from the acceptors' votes themselves: per epoch, at
-/// most one value is accepted by a majority of that epoch's voters, and every installed layout
-/// is that value.
+/// saved state, and some lose it (a new disk) and come back under a new identity, which the
+/// proposers' next layouts name (as gossip would tell them). Checks the Paxos invariant from
+/// every vote ever granted: per epoch, at most one value is accepted by a majority of that
+/// epoch's voters, and every installed layout is that value.
 struct simulation {
   struct message {
     enum class kind { prepare, promise, accept, accepted, commit } what;
@@ -156,13 +184,24 @@ struct simulation {
   std::map<std::pair<uint64_t, ballot>, std::pair<std::set<std::string>, agreed_layout>> votes;
   std::map<uint64_t, agreed_layout> chosen;             ///< epoch -> the value a majority accepted
   std::map<uint64_t, std::vector<std::string>> voters;  ///< epoch -> members of epoch - 1
+  std::map<std::string, uint64_t> identity;  ///< each node's current identity, as gossiped
+  uint64_t identities_drawn = 0;
   bool violated = false;
 
   explicit simulation(unsigned seed) : random(seed) {
-    const auto genesis = layout_of(names, "n0", 1);
+    for (const auto& name : names) identity[name] = ++identities_drawn;
+    auto genesis = layout_of(names, "n0", 1);
+    genesis.member_ids = ids_of(names);
     chosen[1] = genesis;
     for (const auto& name : names)
-      nodes.emplace(name, node{layout_acceptor(name, fresh(genesis)), std::nullopt, 0});
+      nodes.emplace(name,
+                    node{layout_acceptor(name, fresh(genesis, identity[name])), std::nullopt, 0});
+  }
+
+  std::vector<uint64_t> ids_of(const std::vector<std::string>& members) {
+    std::vector<uint64_t> ids;
+    for (const auto& name : members) ids.push_back(identity.at(name));
+    return ids;
   }
 
   bool chance(double p) { return std::uniform_real_distribution<>(0, 1)(random) < p; }
@@ -172,7 +211,9 @@ struct simulation {
     std::vector<std::string> members{"n0", "n1", "n2"};
     if (chance(0.5)) members.push_back("n3");
     if (chance(0.5)) members.push_back("n4");
-    return layout_of(members, proposer + "-" + std::to_string(random() % 4));
+    auto wanted = layout_of(members, proposer + "-" + std::to_string(random() % 4));
+    wanted.member_ids = ids_of(members);
+    return wanted;
   }
 
   void send(message m) { network.push_back(std::move(m)); }
@@ -274,6 +315,14 @@ struct simulation {
         n.acceptor = layout_acceptor(name, n.acceptor.state());
         n.proposal.reset();
       }
+      // A lost disk: the node starts over at epoch 0 under a new identity, its votes forgotten.
+      if (chance(0.002)) {
+        const auto& name = names[random() % names.size()];
+        auto& n = nodes.at(name);
+        identity[name] = ++identities_drawn;
+        n.acceptor = layout_acceptor(name, fresh(layout_of(names, "", 0), identity[name]));
+        n.proposal.reset();
+      }
       if (network.empty()) continue;
       const auto at = random() % network.size();
       auto m = network[at];
@@ -283,10 +332,12 @@ struct simulation {
     }
   }
 
-  /// Every installed layout is the value chosen for its epoch.
+  /// Every installed layout is the value chosen for its epoch (a node that lost its disk and
+  /// learned nothing since has installed none).
   bool installs_only_chosen() const {
     for (const auto& [name, n] : nodes) {
       const auto& installed = n.acceptor.installed();
+      if (installed.epoch == 0) continue;
       auto it = chosen.find(installed.epoch);
       if (it == chosen.end() || !(it->second == installed)) return false;
     }
@@ -296,7 +347,8 @@ struct simulation {
 
 }  // namespace
 
-TEST_CASE("under reordering, loss, duplicates and restarts no epoch ever has two layouts") {
+TEST_CASE(
+    "under reordering, loss, duplicates, restarts and lost disks no epoch ever has two layouts") {
   uint64_t epochs = 0;
   for (unsigned seed = 1; seed <= 200; ++seed) {
     simulation sim(seed);
