@@ -10,16 +10,9 @@
 
 using namespace ovo;
 using ovo::test::has_mail;
+using ovo::test::write_of;
 
 namespace {
-
-replica_write write_of(std::string key, std::string value, uint64_t clock) {
-  replica_write write;
-  write.record.key = std::move(key);
-  write.record.value = std::move(value);
-  write.version = {0, clock};
-  return write;
-}
 
 /// Brings the test's two nodes to where b installed a layout that a has not learned yet.
 struct b_ahead : ovo::test::two_nodes {
@@ -37,13 +30,9 @@ struct b_ahead : ovo::test::two_nodes {
 
   uint64_t epoch_of(const ovo::test::node_actors& node) { return node.routing->current()->epoch; }
 
-  /// What b's shard of `key` holds for it (read directly: b serves no reads for a's slots).
+  /// What b's shard of `key` holds for it, "<absent>" when nothing.
   std::string held_by_b(const std::string& key) {
-    auto shard_of_key = b.shards[shard_of_slot(slot_of(key), b.shards.size())];
-    mars.self->request(shard_of_key, caf::infinite, fetch_atom_v, key, false);
-    settle_until([&] { return has_mail(mars.self); });
-    auto stored = std::get<0>(extract<replica_write>(mars.self));
-    expect_on(mars, (replica_write), from(shard_of_key).to(mars.self));
+    const auto stored = b_copy_of(key);
     return stored.erase ? "<absent>" : stored.record.value;
   }
 };

@@ -185,6 +185,23 @@ std::string two_nodes::key_replicated_to_b() {
   });
 }
 
+replica_write write_of(std::string key, std::string value, uint64_t clock) {
+  replica_write write;
+  write.record.key = std::move(key);
+  write.record.value = std::move(value);
+  write.version = {0, clock};
+  return write;
+}
+
+replica_write two_nodes::b_copy_of(const std::string& key) {
+  auto shard_of_key = b.shards[shard_of_slot(slot_of(key), b.shards.size())];
+  mars.self->request(shard_of_key, caf::infinite, fetch_atom_v, key, false);
+  settle_until([&] { return has_mail(mars.self); });
+  auto stored = std::get<0>(extract<replica_write>(mars.self));
+  expect_on(mars, (replica_write), from(shard_of_key).to(mars.self));
+  return stored;
+}
+
 std::string two_nodes::key_b_keeps_once_joined() {
   const auto b_slots = balanced_layout(2).front();
   return first_key([&](std::size_t slot) {

@@ -66,6 +66,11 @@ node_info make_node(std::string name, std::string api_host, uint16_t api_port,
 /// A single-key command.
 command make_command(op kind, std::string key, std::string data = {});
 
+/// A replica write as a's shard sends it after a write: the key's new state, stamped with
+/// version {0, clock} (a holder installs only a newer version than its own; an unstamped one
+/// would install nothing).
+replica_write write_of(std::string key, std::string value, uint64_t clock = 1);
+
 /// Whether the actor has a message waiting (it is then in the scheduler's queue too).
 bool has_mail(caf_handle whom);
 
@@ -114,6 +119,9 @@ class two_nodes : public point_to_point_fixture<protocol_base_fixture> {
   std::string key_replicated_to_b();
   /// A key whose slot b keeps once a joined (b, the older node, gets the first block).
   std::string key_b_keeps_once_joined();
+
+  /// What b's shard of `key` holds for it, read directly (b serves no reads for a's slots).
+  replica_write b_copy_of(const std::string& key);
 
   std::shared_ptr<manual_clock> clock = std::make_shared<manual_clock>();
   node_actors a;
