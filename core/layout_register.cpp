@@ -4,17 +4,26 @@
 
 namespace ovo {
 
-bool agreed_layout::has_member(const std::string& name, uint64_t identity) const {
+namespace {
+
+/// Where `name` stands among the sorted `members`, or members.size() when it is none of them.
+std::size_t member_index(const std::vector<std::string>& members, const std::string& name) {
   const auto it = std::lower_bound(members.begin(), members.end(), name);
-  if (it == members.end() || *it != name) return false;
-  const auto index = static_cast<std::size_t>(it - members.begin());
-  return index >= member_ids.size() || member_ids[index] == 0 || member_ids[index] == identity;
+  return it != members.end() && *it == name ? static_cast<std::size_t>(it - members.begin())
+                                            : members.size();
+}
+
+}  // namespace
+
+bool agreed_layout::has_member(const std::string& name, uint64_t identity) const {
+  if (member_index(members, name) == members.size()) return false;
+  const uint64_t named = identity_of(name);
+  return named == 0 || named == identity;
 }
 
 uint64_t agreed_layout::identity_of(const std::string& name) const {
-  const auto it = std::lower_bound(members.begin(), members.end(), name);
-  const auto index = static_cast<std::size_t>(it - members.begin());
-  return it != members.end() && *it == name && index < member_ids.size() ? member_ids[index] : 0;
+  const auto index = member_index(members, name);
+  return index < member_ids.size() ? member_ids[index] : 0;
 }
 
 layout_acceptor::layout_acceptor(std::string self, acceptor_state saved)
