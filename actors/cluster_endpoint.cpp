@@ -71,9 +71,9 @@ cluster_endpoint_actor::behavior_type cluster_endpoint(
       [=](caf::update_atom atom, std::vector<node_info>& view) {
         return to_manager(atom, std::move(view));
       },
-      [=](migrate_atom atom, int slot, bool counters, bool last, uint64_t epoch,
+      [=](migrate_atom atom, int slot, bool counters, bool last, bool settled, uint64_t epoch,
           std::vector<replica_write>& writes) {
-        return to_manager(atom, slot, counters, last, epoch, std::move(writes));
+        return to_manager(atom, slot, counters, last, settled, epoch, std::move(writes));
       },
       [=](fetch_atom atom, std::string& key, bool counter) {
         return to_manager(atom, std::move(key), counter);

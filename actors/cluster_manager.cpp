@@ -325,6 +325,7 @@ caf::result<bool> learn_taken_over(self_ptr self, const std::string& taker,
   const auto& me = st.view->self().name;
   for (std::size_t slot = 0; slot < slot_count; ++slot)
     if (!owners[slot].empty() && owners[slot] != me) st.previous_owner[slot] = owners[slot];
+  st.takeover_owners = owners;
   st.bootstrapped = true;  // a peer's view, still to come, would say less
   distrust_held_slots(self, false);
   auto promise = self->make_response_promise<bool>();
@@ -630,7 +631,7 @@ cluster_manager_actor::behavior_type cluster_manager(
                                        self->state.options.dead_node_removal.count());
         forget(self, name);
       },
-      [self](migrate_atom, int slot, bool counters, bool last, uint64_t epoch,
+      [self](migrate_atom, int slot, bool counters, bool last, bool settled, uint64_t epoch,
              std::vector<replica_write>& writes) -> caf::result<bool> {
         if (from_taken_over(self))
           return caf::make_error(caf::sec::invalid_argument,
@@ -643,7 +644,8 @@ cluster_manager_actor::behavior_type cluster_manager(
                                      std::to_string(epoch) + ", this node installed " +
                                      std::to_string(self->state.acceptor->installed().epoch) +
                                      " (the sender was sent it)");
-        return receive_slot(self, slot, counters, last, std::move(writes));
+        return receive_slot(self, sender_name(self), slot, counters, last, settled,
+                            std::move(writes));
       },
       [self](takeover_atom, std::string& taker, std::vector<std::string>& owners, int64_t notice) {
         return learn_taken_over(self, taker, owners, notice);

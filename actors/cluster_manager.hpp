@@ -59,9 +59,17 @@ struct cluster_options {
 struct slot_arrival {
   bool open = false;
   uint8_t namespaces_left = 0;  ///< bit 0 objects, bit 1 counters: last chunk still awaited
-  std::size_t pulls_left = 0;   ///< pulls asked and not answered yet
-  bool pull_failed = false;     ///< one of them failed: pull again
-  uint64_t pull_round = 0;      ///< the round of the pulls out (answers to others are ignored)
+  /// The same bits: a last chunk of `served_by`'s whole copy arrived (receive_slot).
+  uint8_t settled_namespaces = 0;
+  /// What this node holds of the slot is distrusted (expect_new_slots): no source for others.
+  bool distrusted = false;
+  /// Set only for a window a takeover notice opened: the owner that notice named, whose whole
+  /// copy may drop what this node holds and nothing confirmed (docs/cluster.md, "What the
+  /// serving node no longer has is dropped"). Empty: nothing held here is dropped.
+  std::string served_by;
+  std::size_t pulls_left = 0;  ///< pulls asked and not answered yet
+  bool pull_failed = false;    ///< one of them failed: pull again
+  uint64_t pull_round = 0;     ///< the round of the pulls out (answers to others are ignored)
   std::chrono::steady_clock::time_point since;  ///< opened, or its last chunk or pull
 };
 
@@ -81,6 +89,10 @@ struct cluster_manager_state {
   std::array<std::string, slot_count> previous_owner;  ///< who served a slot before this node
   bool bootstrapped = false;  ///< previous_owner was set from the cluster's view on joining
   std::array<slot_arrival, slot_count> arrivals;
+  /// Per slot: this node's copy has everything acknowledged in the slot. Set when the slot's
+  /// data arrived (or nobody else could have any); cleared when a window opens, when one closes
+  /// because the slot is no longer this node's, and when the slot is dropped (copy_settled).
+  std::array<bool, slot_count> whole_copy{};
   std::chrono::steady_clock::time_point last_chunk;  ///< any slot's chunk received last
   bool arrival_check_scheduled = false;
   uint64_t pull_rounds = 0;        ///< rounds of pulls asked so far (each slot_arrival's is unique)
@@ -96,6 +108,9 @@ struct cluster_manager_state {
   /// Back from a minority: the slots it holds are reconciled as arrivals whose local copies may
   /// be stale (expect_new_slots).
   bool distrust_local_copies = false;
+  /// The owner of each slot a takeover notice named (learn_taken_over), kept until the windows
+  /// that notice distrusts are open (expect_new_slots); empty otherwise.
+  std::vector<std::string> takeover_owners;
   /// Peers this node took over under the majority rule (marked INACTIVE after their link
   /// stayed down): when the link returns, each is told so before it counts as serving again
   /// (tell_taken_over).

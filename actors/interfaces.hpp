@@ -282,12 +282,12 @@ using slot_holder_actor = caf::typed_actor<
     // slots whose data is still arriving; the accounted bytes stored (docs/memory.md).
     caf::replies_to<sizes_atom>::with<std::vector<uint32_t>, std::vector<uint32_t>, uint64_t,
                                       uint32_t, uint64_t>,
-    // (slot, target, complete?): see push_slot in slot_handlers.hpp.
-    caf::replies_to<push_atom, int, caf::strong_actor_ptr, bool>::with<uint64_t>,
+    // (slot, target, complete?, settled?): see push_slot in slot_handlers.hpp.
+    caf::replies_to<push_atom, int, caf::strong_actor_ptr, bool, bool>::with<uint64_t>,
     caf::replies_to<drop_atom, int>::with<uint64_t>,
     caf::reacts_to<expect_atom, std::vector<int>, bool>,
     // (slot, counters?, last?, entries): one chunk of one namespace of a slot's data.
-    caf::replies_to<migrate_atom, int, bool, bool, std::vector<replica_write>>::with<bool>,
+    caf::replies_to<migrate_atom, int, bool, bool, bool, std::vector<replica_write>>::with<bool>,
     // (key, counter?): the current state of one key.
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     // Anti-entropy: the digest of a slot (slot_digest.hpp), and its summary.
@@ -344,7 +344,7 @@ namespace ovo {
 
 /// The version of the peer protocol below: a node refuses a peer that introduces itself with
 /// another one. Bump it whenever a peer message or a type it carries changes.
-constexpr uint32_t cluster_protocol_version = 9;
+constexpr uint32_t cluster_protocol_version = 10;
 
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.
@@ -361,9 +361,11 @@ using cluster_peer_actor = caf::typed_actor<
     // (protocol version, the joiner's facts): the introduction; the answer is this node's view.
     caf::replies_to<caf::join_atom, uint32_t, node_info>::with<std::vector<node_info>>,
     caf::reacts_to<caf::update_atom, std::vector<node_info>>,
-    // Slot data (slot, counters, last part, sender's epoch, entries): refused like replica
-    // writes when stamped with an older epoch than the one installed here.
-    caf::replies_to<migrate_atom, int, bool, bool, uint64_t,
+    // Slot data (slot, counters, last part, settled, sender's epoch, entries): refused like
+    // replica writes when stamped with an older epoch than the one installed here. Settled: the
+    // sender had no arrival of the slot open when it dumped it, so its copy is whole
+    // (slot_handlers.hpp, push_namespace).
+    caf::replies_to<migrate_atom, int, bool, bool, bool, uint64_t,
                     std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     // (slot, requester): push this node's copy of the slot to the requester, answering the
@@ -445,7 +447,7 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<adopt_atom, object_record>::with<bool>,
     caf::replies_to<replicate_atom, replica_write>::with<bool>,
     caf::replies_to<caf::forward_atom, command>::with<reply>,
-    caf::replies_to<migrate_atom, int, bool, bool, std::vector<replica_write>>::with<bool>,
+    caf::replies_to<migrate_atom, int, bool, bool, bool, std::vector<replica_write>>::with<bool>,
     caf::replies_to<fetch_atom, std::string, bool>::with<replica_write>,
     caf::replies_to<digest_atom, int>::with<uint64_t>,
     caf::replies_to<summary_atom, int>::with<std::vector<key_version>>,

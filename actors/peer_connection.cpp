@@ -349,10 +349,10 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
       },
       [self](adopt_atom atom, object_record& record) { return relay<bool>(self, atom, record); },
       [self](caf::forward_atom atom, command& cmd) { return relay<reply>(self, atom, cmd); },
-      [self](migrate_atom atom, int slot, bool counters, bool last,
+      [self](migrate_atom atom, int slot, bool counters, bool last, bool settled,
              std::vector<replica_write>& writes) {
         auto epoch = epoch_now(self);
-        return relay<bool>(self, atom, slot, counters, last, epoch, writes);
+        return relay<bool>(self, atom, slot, counters, last, settled, epoch, writes);
       },
       [self](fetch_atom atom, std::string& key, bool counter) {
         return relay<replica_write>(self, atom, key, counter);

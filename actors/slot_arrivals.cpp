@@ -25,11 +25,16 @@ void schedule_check(cluster_manager_self self) {
 }
 
 /// Closes the windows of `slot` in its shard (an empty last chunk of each namespace).
-void close_windows(cluster_manager_self self, int slot) {
+/// `arrived`: the slot's data is here (else the slot is no longer this node's to wait for).
+/// `settled`: the namespaces (bits as in slot_arrival) whose data came from served_by's whole
+/// copy.
+void close_windows(cluster_manager_self self, int slot, bool arrived, uint8_t settled = 0) {
   self->state.arrivals[static_cast<std::size_t>(slot)] = slot_arrival{};
+  self->state.whole_copy[static_cast<std::size_t>(slot)] = arrived;
   for (const bool counters : {false, true})
     self->request(shard_for_slot(self, slot), defaults::migrate_timeout, migrate_atom_v, slot,
-                  counters, true, std::vector<replica_write>{})
+                  counters, true, (settled & namespace_bit(counters)) != 0,
+                  std::vector<replica_write>{})
         .then([](bool) {},
               [self, slot](caf::error& err) {
                 component_log("rebalance")
@@ -77,7 +82,7 @@ void pull(cluster_manager_self self, int slot, const std::vector<std::string>& s
                 return;
               }
               component_log("rebalance")->info("slot {} arrived (pulled)", slot);
-              close_windows(self, slot);
+              close_windows(self, slot, true, a.settled_namespaces);
             },
             [self, slot, source, round](caf::error& err) {
               component_log("rebalance")
@@ -98,9 +103,14 @@ void pull(cluster_manager_self self, int slot, const std::vector<std::string>& s
 void expect_new_slots(cluster_manager_self self) {
   auto& st = self->state;
   const bool distrust = st.distrust_local_copies;
+  const auto notice_owners = st.takeover_owners;
   // While the layout this node serves by has it down (taken over, not agreed back yet), its own
   // slots come back only with a later layout: their windows must open distrusted then.
-  if (!st.view->self_down()) st.distrust_local_copies = false;
+  if (!st.view->self_down()) {
+    st.distrust_local_copies = false;
+    st.takeover_owners.clear();
+  }
+  const auto& me = st.view->self().name;
   std::vector<int> arriving;
   for (int slot = 0; slot < slot_count; ++slot) {
     const bool holds = st.view->holds(slot);
@@ -116,11 +126,20 @@ void expect_new_slots(cluster_manager_self self) {
   const auto now = steady::now();
   for (int slot : arriving) {
     auto& arrival = st.arrivals[static_cast<std::size_t>(slot)];
-    if (arrival.open) continue;  // still arriving from an earlier view: keep what it waits for
-    arrival = slot_arrival{};
-    arrival.open = true;
-    arrival.namespaces_left = both_namespaces;
-    arrival.since = now;
+    if (!arrival.open) {
+      arrival = slot_arrival{};
+      arrival.open = true;
+      arrival.namespaces_left = both_namespaces;
+      arrival.since = now;
+    }  // else still arriving from an earlier view: keep what it waits for
+    arrival.distrusted = arrival.distrusted || distrust;
+    // Only a takeover notice names who served the slot for certain. Back from a minority, the
+    // node a peer's view points to may itself be behind (it rejoined the majority a moment
+    // ago): its copy confirms what it holds, and drops nothing here.
+    const auto index = static_cast<std::size_t>(slot);
+    st.whole_copy[index] = false;
+    if (distrust && notice_owners.size() == slot_count && notice_owners[index] != me)
+      arrival.served_by = notice_owners[index];
   }
   schedule_check(self);
 }
@@ -158,7 +177,8 @@ void bootstrap_previous_owners(cluster_manager_self self, const std::vector<node
   }
 }
 
-caf::result<bool> receive_slot(cluster_manager_self self, int slot, bool counters, bool last,
+caf::result<bool> receive_slot(cluster_manager_self self, const std::string& sender, int slot,
+                               bool counters, bool last, bool settled,
                                std::vector<replica_write> writes) {
   auto& st = self->state;
   if (slot < 0 || slot >= slot_count) return caf::make_error(caf::sec::invalid_argument);
@@ -170,8 +190,15 @@ caf::result<bool> receive_slot(cluster_manager_self self, int slot, bool counter
   st.last_chunk = now;
   auto& arrival = st.arrivals[static_cast<std::size_t>(slot)];
   bool arrived = last;  // outside an arrival: closes nothing that is open
+  bool whole = false;
   if (arrival.open) {
     arrival.since = now;
+    // Only the whole copy of the node that served the slot may drop what is held here: any
+    // other copy (a node pulled because that one is unreachable, a pass by a node that got the
+    // slot since) may lack what was acknowledged.
+    if (last && settled && !arrival.served_by.empty() && sender == arrival.served_by)
+      arrival.settled_namespaces |= namespace_bit(counters);
+    whole = (arrival.settled_namespaces & namespace_bit(counters)) != 0;
     // While pulls are out, only their answers complete the slot: one sender's last chunk says
     // nothing about the others' copies.
     arrived = last && arrival.pulls_left == 0;
@@ -180,11 +207,12 @@ caf::result<bool> receive_slot(cluster_manager_self self, int slot, bool counter
       if (arrival.namespaces_left == 0) {
         component_log("rebalance")->debug("slot {} arrived", slot);
         arrival = slot_arrival{};
+        st.whole_copy[static_cast<std::size_t>(slot)] = true;
       }
     }
   }
   return self->delegate(shard_for_slot(self, slot), migrate_atom_v, slot, counters, arrived,
-                        std::move(writes));
+                        arrived && whole, std::move(writes));
 }
 
 void check_arrivals(cluster_manager_self self) {
@@ -196,7 +224,7 @@ void check_arrivals(cluster_manager_self self) {
     auto& arrival = st.arrivals[static_cast<std::size_t>(slot)];
     if (!arrival.open) continue;
     if (!st.view->holds(slot)) {  // no longer ours: nothing to wait for
-      close_windows(self, slot);
+      close_windows(self, slot, false);
       continue;
     }
     open = true;
@@ -206,7 +234,7 @@ void check_arrivals(cluster_manager_self self) {
     const auto sources = pull_sources(self, static_cast<std::size_t>(slot));
     if (sources.empty()) {
       if (st.view->nodes().size() == 1) {
-        close_windows(self, slot);  // alone: no other node can have data of it
+        close_windows(self, slot, true);  // alone: no other node can have data of it
       }
       continue;  // its holders are unreachable: wait for one of them
     }
@@ -219,6 +247,11 @@ void check_arrivals(cluster_manager_self self) {
   if (open) schedule_check(self);
 }
 
+bool copy_settled(cluster_manager_self self, int slot) {
+  const auto index = static_cast<std::size_t>(slot);
+  return self->state.whole_copy[index] && !self->state.arrivals[index].open;
+}
+
 caf::result<uint64_t> push_to_puller(cluster_manager_self self, int slot,
                                      const std::string& requester) {
   auto& st = self->state;
@@ -228,7 +261,8 @@ caf::result<uint64_t> push_to_puller(cluster_manager_self self, int slot,
   if (peer == st.peers.end())
     return caf::make_error(caf::sec::invalid_argument, "no connection to " + requester);
   return self->delegate(shard_for_slot(self, slot), push_atom_v, slot,
-                        caf::actor_cast<caf::strong_actor_ptr>(peer->second), true);
+                        caf::actor_cast<caf::strong_actor_ptr>(peer->second), true,
+                        copy_settled(self, slot));
 }
 
 }  // namespace ovo

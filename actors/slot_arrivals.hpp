@@ -24,10 +24,17 @@ void note_previous_owners(cluster_manager_self self);
 void bootstrap_previous_owners(cluster_manager_self self, const std::vector<node_info>& nodes);
 
 /// Stores one chunk of one namespace (objects, or counters) of a slot's entries sent by the
-/// node that held it, in the slot's shard; answers once they are stored. `last`: the sender's
-/// data of that namespace is complete.
-caf::result<bool> receive_slot(cluster_manager_self self, int slot, bool counters, bool last,
+/// node `sender` (its name, "" when unknown), in the slot's shard; answers once they are
+/// stored. `last`: the sender's data of that namespace is complete; `settled`: and whole
+/// (copy_settled there).
+caf::result<bool> receive_slot(cluster_manager_self self, const std::string& sender, int slot,
+                               bool counters, bool last, bool settled,
                                std::vector<replica_write> writes);
+
+/// Whether this node's copy of `slot` has everything acknowledged in it (whole_copy: its data
+/// arrived here and was not dropped since), so a receiver that distrusts its own copy may drop
+/// what this one lacks, if this node is the one it believes served the slot (receive_slot).
+bool copy_settled(cluster_manager_self self, int slot);
 
 /// Pulls the slots that wait too long (see above); runs every arrival_check_interval while a
 /// slot is arriving.

@@ -31,7 +31,11 @@ auto slot_sizes_handler(Self self) {
 struct namespace_push {
   int slot;
   bool counters;
-  bool complete;                       ///< the sender has the slot's full data (see push_slot)
+  bool complete;  ///< the sender has the slot's full data (see push_slot)
+  /// This node holds the slot and no arrival of it was open here when it was dumped: nothing
+  /// acknowledged is missing from it, so a receiver that distrusts its own copy may drop what
+  /// this one lacks.
+  bool settled;
   std::vector<replica_write> entries;  ///< dumped when the push started
   std::vector<std::size_t> ends;       ///< chunk_ends of entries
   std::size_t next = 0;                ///< the chunk to send
@@ -50,7 +54,7 @@ void send_chunk(Self self, const peer_connection_actor& peer, std::shared_ptr<na
   std::vector<replica_write> chunk(std::make_move_iterator(push->entries.begin() + begin),
                                    std::make_move_iterator(push->entries.begin() + end));
   self->request(peer, defaults::migrate_timeout, migrate_atom_v, push->slot, push->counters,
-                last && push->complete, std::move(chunk))
+                last && push->complete, last && push->complete && push->settled, std::move(chunk))
       .then(
           [self, peer, push, done, last, bytes](bool) mutable {
             if (self->state.metrics) self->state.metrics->slot_bytes_sent += bytes;
@@ -71,14 +75,17 @@ void send_chunk(Self self, const peer_connection_actor& peer, std::shared_ptr<na
 /// Sends one namespace of `slot`, dumped at the start, to `peer` chunk by chunk, one in flight
 /// at a time, then calls `done(entries sent, error)`.
 template <class Self, class Done>
-void push_namespace(Self self, int slot, bool counters, bool complete,
+void push_namespace(Self self, int slot, bool counters, bool complete, bool settled,
                     const peer_connection_actor& peer, Done done) {
   auto push = std::make_shared<namespace_push>();
   push->slot = slot;
   push->counters = counters;
   push->complete = complete;
   push->entries = self->state.in_namespace(
-      counters, [slot](auto& space, arrival_guard&) { return space.dump(slot); });
+      counters, [slot, settled, &push](auto& space, arrival_guard& arrivals) {
+        push->settled = settled && !arrivals.is_open(slot);
+        return space.dump(slot);
+      });
   push->ends = chunk_ends(push->entries, defaults::chunk_entries, defaults::chunk_bytes);
   send_chunk(self, peer, std::move(push), std::move(done));
 }
@@ -88,36 +95,41 @@ void push_namespace(Self self, int slot, bool counters, bool complete,
 /// here, so replica writes made meanwhile reach the receiver too; it keeps the newer version.
 /// `complete`: this node has everything acknowledged in the slot (it served the slot, or was
 /// asked for it), so the push ends the receiver's arrival; a node that merely has some of the
-/// slot's data sends it without ending anything.
+/// slot's data sends it without ending anything. `settled`: this node holds the slot and none
+/// of it is still arriving here (namespace_push::settled).
 template <class Self, class Done>
-void push_slot(Self self, int slot, bool complete, const peer_connection_actor& peer, Done done) {
-  push_namespace(self, slot, false, complete, peer,
-                 [self, slot, complete, peer, done](uint64_t objects, caf::error err) mutable {
-                   if (err) {
-                     done(0, std::move(err));
-                     return;
-                   }
-                   push_namespace(self, slot, true, complete, peer,
-                                  [objects, done](uint64_t counters, caf::error e) mutable {
-                                    done(objects + counters, std::move(e));
-                                  });
-                 });
+void push_slot(Self self, int slot, bool complete, bool settled, const peer_connection_actor& peer,
+               Done done) {
+  push_namespace(
+      self, slot, false, complete, settled, peer,
+      [self, slot, complete, settled, peer, done](uint64_t objects, caf::error err) mutable {
+        if (err) {
+          done(0, std::move(err));
+          return;
+        }
+        push_namespace(self, slot, true, complete, settled, peer,
+                       [objects, done](uint64_t counters, caf::error e) mutable {
+                         done(objects + counters, std::move(e));
+                       });
+      });
 }
 
-/// (push, slot, target, complete): push_slot to a peer connection, answering the entries sent.
+/// (push, slot, target, complete, settled): push_slot to a peer connection, answering the
+/// entries sent.
 template <class Self>
 auto slot_push_handler(Self self) {
-  return [self](push_atom, int slot, caf::strong_actor_ptr& target,
-                bool complete) -> caf::result<uint64_t> {
+  return [self](push_atom, int slot, caf::strong_actor_ptr& target, bool complete,
+                bool settled) -> caf::result<uint64_t> {
     auto peer = caf::actor_cast<peer_connection_actor>(target);
     if (!peer) return caf::make_error(caf::sec::invalid_argument, "no connection to push to");
     auto promise = self->template make_response_promise<uint64_t>();
-    push_slot(self, slot, complete, peer, [promise](uint64_t sent, caf::error err) mutable {
-      if (err)
-        promise.deliver(std::move(err));
-      else
-        promise.deliver(sent);
-    });
+    push_slot(self, slot, complete, settled, peer,
+              [promise](uint64_t sent, caf::error err) mutable {
+                if (err)
+                  promise.deliver(std::move(err));
+                else
+                  promise.deliver(sent);
+              });
     return promise;
   };
 }
@@ -142,7 +154,8 @@ auto slot_catch_up_handler(Self self) {
       keep_deletes_while_behind(st, slot);
       return;
     }
-    push_slot(self, slot, true, peer, [self, slot, holder](uint64_t sent, caf::error err) {
+    // The owner's own copy: settled unless the slot is still arriving here (push_namespace).
+    push_slot(self, slot, true, true, peer, [self, slot, holder](uint64_t sent, caf::error err) {
       if (err) {
         self->delayed_send(self, std::chrono::seconds(1), catch_up_atom_v, slot, holder);
         return;
@@ -201,28 +214,41 @@ auto slot_expect_handler(Self self) {
 
 /// Stores one arriving chunk of one namespace, except entries written here since the slot's
 /// data was announced. `last`: the namespace of the slot has arrived (the cluster manager says
-/// so once every source it waits for has sent its last chunk; slot_arrivals.hpp).
+/// so once every source it waits for has sent its last chunk; slot_arrivals.hpp). `settled`:
+/// that last chunk came from a whole copy, so where this shard distrusted its own copy, what
+/// nothing confirmed since is dropped (arrival_guard::confirmed).
 template <class Self>
 auto slot_migrate_handler(Self self) {
-  return
-      [self](migrate_atom, int slot, bool counters, bool last, std::vector<replica_write>& writes) {
-        std::size_t kept_local = 0;
-        self->state.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
-          for (const auto& write : writes)
-            if (!admit_copy(space, arrivals, write, false)) ++kept_local;
-          if (last && slot >= 0 && slot < slot_count && arrivals.is_open(slot)) {
-            arrivals.close(slot);
+  return [self](migrate_atom, int slot, bool counters, bool last, bool settled,
+                std::vector<replica_write>& writes) {
+    std::size_t kept_local = 0;
+    self->state.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
+      for (const auto& write : writes)
+        if (!admit_copy(space, arrivals, write, false)) ++kept_local;
+      if (last && slot >= 0 && slot < slot_count && arrivals.is_open(slot)) {
+        const bool distrusted = arrivals.distrusted(slot);
+        if (settled && distrusted)
+          if (const auto gone = space.drop_unconfirmed(
+                  slot, [&](std::string_view key) { return arrivals.confirmed(key); }))
             component_log("rebalance")
-                ->debug("slot {}: {} window closed by a last chunk", slot,
-                        counters ? "counter" : "object");
-          }
-        });
-        if (kept_local > 0)
-          component_log("rebalance")
-              ->debug("slot {}: {} of {} arriving {} kept the copy written here", slot, kept_local,
-                      writes.size(), counters ? "counters" : "objects");
-        return true;
-      };
+                ->info(
+                    "slot {}: dropped {} {} held here that the node which served the slot "
+                    "no longer has (deleted there while this node was away)",
+                    slot, gone, counters ? "counters" : "objects");
+        arrivals.close(slot);
+        component_log("rebalance")
+            ->debug("slot {}: {} window closed by a last chunk ({}, {})", slot,
+                    counters ? "counter" : "object",
+                    distrusted ? "copies here distrusted" : "copies here trusted",
+                    settled ? "from a whole copy" : "not known whole");
+      }
+    });
+    if (kept_local > 0)
+      component_log("rebalance")
+          ->debug("slot {}: {} of {} arriving {} kept the copy written here", slot, kept_local,
+                  writes.size(), counters ? "counters" : "objects");
+    return true;
+  };
 }
 
 /// The current state of one key or counter, for a node that took its slot over. If this node

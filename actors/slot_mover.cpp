@@ -2,6 +2,7 @@
 
 #include "actors/cluster_manager.hpp"
 #include "actors/fan_in.hpp"
+#include "actors/slot_arrivals.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
 #include "core/slot_layout.hpp"
@@ -55,10 +56,11 @@ void drop_if_not_held(self_ptr self, const slot_push& push, std::function<void()
   }
   const auto holders = holders_of_slot(self, push.slot);
   auto dropped = fan_in<uint64_t>::start(
-      holders.size(), [then, slot = push.slot](fan_in_result<uint64_t>& all) {
+      holders.size(), [self, then, slot = push.slot](fan_in_result<uint64_t>& all) {
         uint64_t entries = 0;
         for (auto n : all.values) entries += n;
         component_log("rebalance")->debug("dropped {} entries of slot {}", entries, slot);
+        self->state.whole_copy[static_cast<std::size_t>(slot)] = false;
         then();
       });
   for (std::size_t i = 0; i < holders.size(); ++i)
@@ -107,7 +109,8 @@ void push_slot(self_ptr self, const pass_ptr& p, const slot_push& push) {
         continue;
       }
       self->request(holder, defaults::migrate_timeout, push_atom_v, push.slot,
-                    caf::actor_cast<caf::strong_actor_ptr>(peer->second), push.complete)
+                    caf::actor_cast<caf::strong_actor_ptr>(peer->second), push.complete,
+                    push.complete && copy_settled(self, push.slot))
           .then(
               [p, pushed, index](uint64_t sent) {
                 p->entries_sent += sent;
@@ -197,6 +200,12 @@ void start_pass(self_ptr self) {
           return;
         }
         forget_lost_holders(st.mover);
+        // Copies this node distrusts (it was taken over, or is back from a minority, and its
+        // slots have not been reconciled yet) are no source for anyone: the slots were served
+        // elsewhere meanwhile, and handing them over would bring back what the cluster deleted
+        // since (its tombstones may be gone) or never acknowledged.
+        for (std::size_t slot = 0; slot < slot_count; ++slot)
+          if (st.distrust_local_copies || st.arrivals[slot].distrusted) (*has_data)[slot] = false;
         p->plan = plan_pushes(st.mover.last, p->now, me, *has_data);
         st.mover.pass_slots = p->plan.size();
         st.mover.pass_done = 0;

@@ -17,6 +17,13 @@ void arrival_guard::close(int slot) {
   w.distrust_local = false;
   decltype(w.written){}.swap(w.written);
   decltype(w.received){}.swap(w.received);
+  decltype(w.arrived){}.swap(w.arrived);
+}
+
+bool arrival_guard::confirmed(std::string_view key) const {
+  const auto& w = windows_[static_cast<std::size_t>(slot_of(key))];
+  const absl::string_view k(key.data(), key.size());
+  return w.written.contains(k) || w.received.contains(k) || w.arrived.contains(k);
 }
 
 bool arrival_guard::in_transit(std::string_view key, bool stored_here) const {
@@ -37,13 +44,17 @@ arrival_guard::admission arrival_guard::admit(std::string_view key, bool read_th
   if (!w.open) return admission::if_newer;
   const absl::string_view k(key.data(), key.size());
   if (w.written.contains(k)) return admission::refused;
-  if (!w.distrust_local || !read_through) return admission::if_newer;
+  if (!w.distrust_local) return admission::if_newer;
+  if (!read_through) {
+    w.arrived.emplace(k);
+    return admission::if_newer;
+  }
   return w.received.emplace(k).second ? admission::replaces : admission::if_newer;
 }
 
 std::size_t arrival_guard::remembered() const {
   std::size_t total = 0;
-  for (const auto& w : windows_) total += w.written.size() + w.received.size();
+  for (const auto& w : windows_) total += w.written.size() + w.received.size() + w.arrived.size();
   return total;
 }
 

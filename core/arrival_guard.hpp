@@ -49,6 +49,16 @@ class arrival_guard {
 
   /// Whether the window of `slot` is open (its data has not arrived).
   bool is_open(int slot) const { return windows_[static_cast<std::size_t>(slot)].open; }
+  /// Whether what is stored here for `slot` is distrusted (expect's `distrust_local`).
+  bool distrusted(int slot) const {
+    const auto& w = windows_[static_cast<std::size_t>(slot)];
+    return w.open && w.distrust_local;
+  }
+  /// In a distrusted window: whether `key` was confirmed since it opened, by the slot's data
+  /// (a chunk), a read-through or a write here. When the last chunk arrived, what is stored
+  /// here unconfirmed is a copy the node that served the slot no longer has: deleted there,
+  /// its tombstone maybe collected (docs/cluster.md, "Partitions").
+  bool confirmed(std::string_view key) const;
 
   /// Keys remembered over all slots (for tests and logs).
   std::size_t remembered() const;
@@ -59,6 +69,8 @@ class arrival_guard {
     bool distrust_local = false;
     absl::flat_hash_set<std::string> written;   ///< local writes: newer than any copy in transit
     absl::flat_hash_set<std::string> received;  ///< copies read through: trusted like local data
+    /// Distrusted windows only: keys the slot's data brought (kept or not).
+    absl::flat_hash_set<std::string> arrived;
   };
 
   std::array<window, slot_count> windows_;

@@ -181,6 +181,21 @@ std::size_t counter_space::drop(int slot) {
   return tables_.clear(slot);
 }
 
+std::size_t counter_space::drop_unconfirmed(
+    int slot, const std::function<bool(std::string_view)>& confirmed) {
+  auto& table = tables_[slot];
+  std::size_t dropped = 0;
+  for (auto it = table.begin(); it != table.end();) {
+    if (confirmed(it->first)) {
+      ++it;
+      continue;
+    }
+    erase(table, it++);
+    ++dropped;
+  }
+  return dropped;
+}
+
 int64_t counter_space::growth(const command& cmd) const {
   if (cmd.kind != op::counter_set && cmd.kind != op::counter_add) return 0;
   const auto& table = tables_[slot_of(cmd.key)];

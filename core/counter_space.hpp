@@ -10,6 +10,7 @@
 #include "core/tombstones.hpp"
 #include "core/version_clock.hpp"
 
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -59,6 +60,9 @@ class counter_space {
   void keep_deletes(int slot, bool keep) { tombstones_.keep(slot, keep); }
   /// Forgets a slot this node no longer holds; returns how many entries it held.
   std::size_t drop(int slot);
+  /// Removes the counters of `slot` that `confirmed` rejects, leaving no tombstone
+  /// (object_space::drop_unconfirmed); returns how many.
+  std::size_t drop_unconfirmed(int slot, const std::function<bool(std::string_view)>& confirmed);
 
   /// Entries per slot (expired ones not yet swept included).
   std::vector<uint32_t> slot_sizes() const { return tables_.sizes(); }

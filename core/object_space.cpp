@@ -252,6 +252,21 @@ std::size_t object_space::drop(int slot) {
   return tables_.clear(slot);
 }
 
+std::size_t object_space::drop_unconfirmed(int slot,
+                                           const std::function<bool(std::string_view)>& confirmed) {
+  auto& table = tables_[slot];
+  std::size_t dropped = 0;
+  for (auto it = table.begin(); it != table.end();) {
+    if (confirmed(it->key())) {
+      ++it;
+      continue;
+    }
+    erase(table, it++);  // absl: erasing keeps the other iterators valid
+    ++dropped;
+  }
+  return dropped;
+}
+
 int64_t object_space::growth(const command& cmd) const {
   const auto& table = tables_[slot_of(cmd.key)];
   const auto it = table.find(cmd.key);

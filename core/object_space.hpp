@@ -94,6 +94,10 @@ class object_space {
   void keep_deletes(int slot, bool keep) { tombstones_.keep(slot, keep); }
   /// Forgets a slot this node no longer holds; returns how many entries it held.
   std::size_t drop(int slot);
+  /// Removes the live entries of `slot` that `confirmed` rejects, leaving no tombstone (what a
+  /// distrusted copy held that the node serving the slot no longer has: arrival_guard); returns
+  /// how many.
+  std::size_t drop_unconfirmed(int slot, const std::function<bool(std::string_view)>& confirmed);
 
   /// Deletes remembered (for tests and status).
   std::size_t tombstone_count() const { return tombstones_.size(); }

@@ -3,6 +3,7 @@
 // Each scenario is judged by write_checker: no acknowledged write lost, copies identical
 // through every node, counters exact within their ambiguous answers.
 
+#include "core/slot_hash.hpp"
 #include "test/integration/netns_lab.hpp"
 #include "test/integration/test_cluster.hpp"
 #include "test/integration/write_checker.hpp"
@@ -324,4 +325,40 @@ TEST_CASE(
     std::this_thread::sleep_for(2s);
   }
   judge(c, token, checker);
+}
+
+TEST_CASE(
+    "partition: keys the majority deleted longer than a tombstone's retention (60 s) before the "
+    "heal stay deleted through every node: the returning node drops its stale copies") {
+  three_in_namespaces cluster(18);
+  auto& lab = cluster.lab;
+  auto& c = cluster.c;
+  REQUIRE(c.converged({0, 1, 2}, 3));
+  std::vector<std::string> deleted, kept;
+  for (int i = 0; i < 8; ++i) {
+    const auto key = c.key_owned_by(2, "away-" + std::to_string(i) + "-");
+    REQUIRE(c.put(0, key, "before the cut").status == 200);
+    (i % 2 == 0 ? deleted : kept).push_back(key);
+  }
+  lab.isolate(2);
+  REQUIRE(when(15, [&] { return c.value_of(0, kept.front()) == "before the cut"; }));
+  for (const auto& key : deleted)
+    REQUIRE(c.call(0, "DELETE", "/ovo/keystorage/" + key).status == 200);
+  // A delete's tombstone is collected 60 s after it (swept every 6 s).
+  std::this_thread::sleep_for(70s);
+  lab.heal();
+  REQUIRE(when(30, [&] { return c.converged({0, 1, 2}, 3); }));
+  REQUIRE(c.ready({0, 1, 2}, 30));  // every slot arrived
+  CHECK(c.log_count({2}, "no longer has (deleted there while this node was away)") >= 1);
+  for (int node = 0; node < 3; ++node) {
+    CAPTURE(node);
+    for (const auto& key : deleted) {
+      CAPTURE(key);
+      CAPTURE(ovo::slot_of(key));
+      CHECK(c.value_of(node, key) == "<404>");
+    }
+    for (const auto& key : kept) CHECK(c.value_of(node, key) == "before the cut");
+  }
+  auto verify = run_ovoctl({"--node", c.api_address(0), "--token-file", cluster.token, "verify"});
+  CHECK_MESSAGE(verify.exit_code == 0, verify.output);
 }

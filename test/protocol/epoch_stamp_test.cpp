@@ -70,7 +70,7 @@ CAF_TEST(replica_writes_stamped_with_an_older_epoch_are_refused_and_the_sender_i
 CAF_TEST(a_slot_push_stamped_with_an_older_epoch_is_refused_with_both_epochs_named) {
   const auto key = key_replicated_to_b();
   auto peer = peer_ab();
-  earth.self->request(peer, caf::infinite, migrate_atom_v, slot_of(key), false, true,
+  earth.self->request(peer, caf::infinite, migrate_atom_v, slot_of(key), false, true, true,
                       std::vector<replica_write>{write_of(key, "pushed", 1)});
   settle();
   auto refusal = std::get<0>(extract<caf::error>(earth.self));

@@ -72,4 +72,50 @@ CAF_TEST(an_acknowledgement_for_an_older_link_change_leaves_the_told_node_taken_
   CAF_CHECK_EQUAL(taker.taken_over.count("a"), 1u);
 }
 
+namespace {
+
+/// a holds `key` ("stale", written before), then learns from a notice that `owner` served every
+/// slot while it was cut off: the windows of a's slots open distrusted, naming `owner`.
+void stale_copy_then_notice(ovo::test::two_nodes& t, const std::string& key,
+                            const std::string& owner) {
+  auto shard = t.a.shards[shard_of_slot(slot_of(key), t.a.shards.size())];
+  t.earth.self->request(shard, caf::infinite, replicate_atom_v, write_of(key, "stale", 1));
+  t.settle();
+  expect_on(t.earth, (bool), from(shard).to(t.earth.self));
+  t.earth.self->request(t.a.manager, caf::infinite, takeover_atom_v, std::string("b"),
+                        std::vector<std::string>(slot_count, owner), notice);
+  t.settle();
+  expect_on(t.earth, (bool), from(t.a.manager).to(t.earth.self));
+  CAF_REQUIRE(t.manager_state(t.a).arrivals[static_cast<std::size_t>(slot_of(key))].open);
+}
+
+/// b sends a the last (empty) chunk of the objects of `key`'s slot, from a whole copy. a knows
+/// the sender's node as b's, as from b's own join (on the test network only b listens).
+void whole_last_chunk_from_b(ovo::test::two_nodes& t, const std::string& key) {
+  t.manager_state(t.a).peer_nodes[t.mars.sys.node()] = "b";
+  t.mars.self->request(t.a.manager, caf::infinite, migrate_atom_v, slot_of(key), false, true, true,
+                       t.a.routing->current()->epoch, std::vector<replica_write>{});
+  t.settle();
+  expect_on(t.mars, (bool), from(t.a.manager).to(t.mars.self).with(true));
+}
+
+}  // namespace
+
+CAF_TEST(the_whole_copy_of_the_owner_a_takeover_notice_named_drops_what_it_lacks) {
+  join();
+  const auto key = key_replicated_to_b();
+  stale_copy_then_notice(*this, key, "b");
+  CAF_CHECK_EQUAL(copy_of(a, key).record.value, "stale");
+  whole_last_chunk_from_b(*this, key);
+  CAF_CHECK(copy_of(a, key).erase);
+}
+
+CAF_TEST(a_whole_copy_from_a_node_the_notice_did_not_name_drops_nothing) {
+  join();
+  const auto key = key_replicated_to_b();
+  stale_copy_then_notice(*this, key, "c");  // c served the slot, b merely has a copy
+  whole_last_chunk_from_b(*this, key);
+  CAF_CHECK_EQUAL(copy_of(a, key).record.value, "stale");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

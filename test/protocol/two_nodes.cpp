@@ -193,12 +193,13 @@ replica_write write_of(std::string key, std::string value, uint64_t clock) {
   return write;
 }
 
-replica_write two_nodes::b_copy_of(const std::string& key) {
-  auto shard_of_key = b.shards[shard_of_slot(slot_of(key), b.shards.size())];
-  mars.self->request(shard_of_key, caf::infinite, fetch_atom_v, key, false);
-  settle_until([&] { return has_mail(mars.self); });
-  auto stored = std::get<0>(extract<replica_write>(mars.self));
-  expect_on(mars, (replica_write), from(shard_of_key).to(mars.self));
+replica_write two_nodes::copy_of(const node_actors& node, const std::string& key) {
+  auto& home = &node == &a ? earth : mars;
+  auto shard_of_key = node.shards[shard_of_slot(slot_of(key), node.shards.size())];
+  home.self->request(shard_of_key, caf::infinite, fetch_atom_v, key, false);
+  settle_until([&] { return has_mail(home.self); });
+  auto stored = std::get<0>(extract<replica_write>(home.self));
+  expect_on(home, (replica_write), from(shard_of_key).to(home.self));
   return stored;
 }
 

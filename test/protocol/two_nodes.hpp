@@ -120,8 +120,10 @@ class two_nodes : public point_to_point_fixture<protocol_base_fixture> {
   /// A key whose slot b keeps once a joined (b, the older node, gets the first block).
   std::string key_b_keeps_once_joined();
 
-  /// What b's shard of `key` holds for it, read directly (b serves no reads for a's slots).
-  replica_write b_copy_of(const std::string& key);
+  /// What `node`'s shard of `key` holds for it, read directly (no routing, no read-through).
+  replica_write copy_of(const node_actors& node, const std::string& key);
+  /// copy_of(b, key): b serves no reads for a's slots.
+  replica_write b_copy_of(const std::string& key) { return copy_of(b, key); }
 
   std::shared_ptr<manual_clock> clock = std::make_shared<manual_clock>();
   node_actors a;

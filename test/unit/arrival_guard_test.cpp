@@ -85,3 +85,34 @@ TEST_CASE("reopening a window that distrusts local copies forgets the local writ
   guard.expect(slot, true);  // ...then others served it (this node was in a minority)
   CHECK(guard.admit("k", true) == admission::replaces);  // their copy is taken
 }
+
+TEST_CASE(
+    "a distrusted window confirms the keys a chunk brought, read through or written here, and "
+    "forgets them when it closes, where a trusting window confirms nothing") {
+  ovo::arrival_guard guard;
+  const int slot = ovo::slot_of("chunked");
+  guard.expect(slot);
+  CHECK_FALSE(guard.distrusted(slot));
+  guard.admit("chunked", false);
+  CHECK_FALSE(guard.confirmed("chunked"));  // nothing is dropped after a trusting window
+  guard.close(slot);
+
+  guard.expect(slot, true);
+  CHECK(guard.distrusted(slot));
+  const auto in_slot = [&](const std::string& prefix) {
+    for (int i = 0;; ++i)
+      if (ovo::slot_of(prefix + std::to_string(i)) == slot) return prefix + std::to_string(i);
+  };
+  const auto read = in_slot("read-"), written = in_slot("written-"), stale = in_slot("stale-");
+  guard.admit("chunked", false);
+  guard.admit(read, true);
+  guard.note_write(written);
+  CHECK(guard.confirmed("chunked"));
+  CHECK(guard.confirmed(read));
+  CHECK(guard.confirmed(written));
+  CHECK_FALSE(guard.confirmed(stale));
+  guard.close(slot);
+  CHECK_FALSE(guard.distrusted(slot));
+  CHECK_FALSE(guard.confirmed("chunked"));
+  CHECK(guard.remembered() == 0);
+}

@@ -20,6 +20,16 @@ ovo::peer_connection_actor gone_peer(caf::actor_system& system) {
   return caf::actor_cast<ovo::peer_connection_actor>(gone);
 }
 
+/// `count` keys of one slot, named after `prefix`.
+std::vector<std::string> keys_of_one_slot(const std::string& prefix, std::size_t count) {
+  std::vector<std::string> keys;
+  const int slot = ovo::slot_of(prefix + "0");
+  for (int i = 0; keys.size() < count; ++i)
+    if (ovo::slot_of(prefix + std::to_string(i)) == slot)
+      keys.push_back(prefix + std::to_string(i));
+  return keys;
+}
+
 }  // namespace
 
 TEST_CASE_FIXTURE(moved_slots_fixture,
@@ -58,7 +68,7 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
   arrived.record.key = "elsewhere-counter";
   arrived.counter_value = 7;
   arrived.version = {0, 1};  // stamped by its owner; nothing is here yet
-  self->request(shard, 5s, ovo::migrate_atom_v, ovo::slot_of("elsewhere-counter"), true, true,
+  self->request(shard, 5s, ovo::migrate_atom_v, ovo::slot_of("elsewhere-counter"), true, true, true,
                 std::vector<ovo::replica_write>{arrived})
       .receive([](bool) {}, [](caf::error& e) { FAIL(to_string(e)); });
   CHECK(ask(shard, make(op::counter_add, "elsewhere-counter")).number == 12);
@@ -82,7 +92,7 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
   stale.record.value = "old";
   stale.version = {ovo::version_t::max_epoch, ~uint64_t{0} >> 1};
   const int slot = ovo::slot_of("written-here");
-  self->request(shard, 5s, ovo::migrate_atom_v, slot, false, true,
+  self->request(shard, 5s, ovo::migrate_atom_v, slot, false, true, true,
                 std::vector<ovo::replica_write>{stale})
       .receive([](bool) {}, [](caf::error& e) { FAIL(to_string(e)); });
   CHECK(ask(shard, make(op::get, "written-here")).data == "new");
@@ -118,4 +128,55 @@ TEST_CASE_FIXTURE(moved_slots_fixture,
 
   slots_owned_elsewhere(false);  // the first table: this node owns every slot
   CHECK(ask(shard, make(op::counter_add, "restarted-counter")).number == 5);
+}
+
+TEST_CASE_FIXTURE(moved_slots_fixture,
+                  "when a settled last chunk closes a distrusted window, what this node held that "
+                  "no chunk, read-through or write here confirmed is dropped (a delete the "
+                  "serving node no longer remembers), everything confirmed stays, and an "
+                  "unsettled last chunk drops nothing") {
+  const auto keys = keys_of_one_slot("away-", 5);
+  const auto &deleted_there = keys[0], &chunked = keys[1], &read = keys[2], &written = keys[3],
+             &counter = keys[4];
+  const int slot = ovo::slot_of(deleted_there);
+  slots_owned_elsewhere(false);  // this node serves the slot, then is taken over
+  for (const auto& key : {deleted_there, chunked, read, written})
+    REQUIRE(ask(shard, make(op::put, key, "from before")).code == status::ok);
+  REQUIRE(ask(shard, make(op::counter_add, counter)).number == 5);
+  REQUIRE(ask(shard, make(op::counter_add, deleted_there)).number == 5);
+  REQUIRE(ask_owner(make(op::put, read, "served meanwhile")).code == status::ok);
+
+  // Back: the slot arrives from the node that served it, and nothing here is trusted.
+  auto table = std::make_shared<ovo::routing_table>();
+  table->previous_owner.fill(caf::actor_cast<ovo::peer_connection_actor>(owner.cluster()));
+  routing->publish(std::move(table));
+  caf::anon_send(shard, ovo::expect_atom_v, std::vector<int>{slot}, true);
+  CHECK(ask(shard, make(op::get, read)).data == "served meanwhile");  // read through
+  REQUIRE(ask(shard, make(op::put, written, "written here")).code == status::ok);
+
+  caf::scoped_actor self{system};
+  auto chunk = [&](bool counters, bool settled, ovo::replica_write write) {
+    self->request(shard, 5s, ovo::migrate_atom_v, slot, counters, true, settled,
+                  std::vector<ovo::replica_write>{std::move(write)})
+        .receive([](bool) {}, [](caf::error& e) { FAIL(to_string(e)); });
+  };
+  ovo::replica_write object;
+  object.record = {chunked, "in the chunk", "", 0};
+  object.version = {0, 1};  // older than the copy here: kept as it is, but confirmed
+  chunk(false, true, object);
+  ovo::replica_write total;
+  total.counter = true;
+  total.record.key = counter;
+  total.counter_value = 5;
+  total.version = {0, 1};
+  // The counters' last chunk comes from a copy whose own arrival was still open: it closes the
+  // window but confirms no absence, so nothing is dropped.
+  chunk(true, false, total);
+
+  CHECK(ask(shard, make(op::get, deleted_there)).code == status::not_found);
+  CHECK(ask(shard, make(op::counter_get, deleted_there)).number == 5);
+  CHECK(ask(shard, make(op::get, chunked)).data == "from before");
+  CHECK(ask(shard, make(op::get, read)).data == "served meanwhile");
+  CHECK(ask(shard, make(op::get, written)).data == "written here");
+  CHECK(ask(shard, make(op::counter_get, counter)).number == 5);
 }
