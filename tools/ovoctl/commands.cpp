@@ -216,19 +216,34 @@ bool reaches(const std::vector<node_info>& view, const std::string& name) {
                      [&](const node_info& node) { return node.name == name && node.active; });
 }
 
+/// Whether `view` has `name` serving: reached, and holding slots unless it is a witness (under
+/// the majority rule a node reached is given slots only by the next agreed layout).
+bool serving_in(const std::vector<node_info>& view, const std::string& name) {
+  return std::any_of(view.begin(), view.end(), [&](const node_info& node) {
+    return node.name == name && node.active && (node.witness || !node.hash_range.empty());
+  });
+}
+
 /// What keeps node `name` (at `address`) from serving in the cluster of `seed`: a node the seed
-/// reaches that it does not reach, or that does not reach it yet. Empty once there is none:
-/// then every node forwards to it and hands it slot data without an error.
+/// reaches that it does not reach, or that does not reach it or give it its slots yet. Empty
+/// once there is none: then every node forwards to it and hands it slot data without an error.
 std::string not_yet_joined(admin_client& client, const std::string& address,
                            const std::string& name, const std::string& seed) {
+  auto not_serving = [&](const std::string& who, const std::vector<node_info>& view) {
+    if (!reaches(view, name)) return who + " does not reach " + name + " yet";
+    if (!serving_in(view, name))
+      return who + " has not agreed a layout giving " + name + " its slots yet";
+    return std::string{};
+  };
   const auto seen_by_seed = topology_at(client, seed);
-  if (!reaches(seen_by_seed, name)) return seed + " does not reach " + name + " yet";
+  if (auto why = not_serving(seed, seen_by_seed); !why.empty()) return why;
   const auto own_view = topology_at(client, address);
+  if (auto why = not_serving(name, own_view); !why.empty()) return why;
   for (const auto& node : seen_by_seed) {
     if (node.name == name || !node.active) continue;
     if (!reaches(own_view, node.name)) return name + " does not reach " + node.name + " yet";
-    if (!reaches(topology_at(client, api_address(node)), name))
-      return node.name + " does not reach " + name + " yet";
+    if (auto why = not_serving(node.name, topology_at(client, api_address(node))); !why.empty())
+      return why;
   }
   return {};
 }
