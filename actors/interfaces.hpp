@@ -305,10 +305,10 @@ using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::exten
     // (slot, holder): push the slot to a replica holder out of sync, then count it again.
     caf::reacts_to<catch_up_atom, int, std::string>,
     // (slot, inserts, after): a slice of a slot's keys for a listing, from where the previous
-    // one stopped (object_space::key_walk); answers the keys, where the next slice resumes,
-    // done? and whole? (object_space::key_slice).
-    caf::replies_to<keys_atom, int, uint64_t, uint64_t>::with<std::vector<std::string>, uint64_t,
-                                                              uint64_t, bool, bool>,
+    // one stopped (object_space::key_walk); answers the keys (packed_keys: bytes, ends), where
+    // the next slice resumes, done? and whole? (object_space::key_slice).
+    caf::replies_to<keys_atom, int, uint64_t, uint64_t>::with<std::string, std::vector<uint64_t>,
+                                                              uint64_t, uint64_t, bool, bool>,
     // (slot, repair?, settled): compare an owned slot with its replica holders (slot_verify.hpp).
     caf::replies_to<verify_atom, int, bool, uint64_t>::with<verify_report>>;
 

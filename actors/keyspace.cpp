@@ -4,6 +4,7 @@
 #include "actors/fan_in.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
+#include "core/packed_keys.hpp"
 #include "core/slot_hash.hpp"
 #include "core/slot_layout.hpp"
 #include "core/thread_priority.hpp"
@@ -43,13 +44,13 @@ void collect_keys(self_ptr self, std::shared_ptr<listing_walk> walk, Deliver del
   self->request(self->state.shards[walk->shard], defaults::node_query_timeout, keys_atom_v,
                 walk->slot, walk->inserts, walk->after)
       .then(
-          [self, walk, deliver](std::vector<std::string>& part, uint64_t inserts, uint64_t after,
-                                bool done, bool whole) {
+          [self, walk, deliver](std::string& bytes, std::vector<uint64_t>& ends, uint64_t inserts,
+                                uint64_t after, bool done, bool whole) {
             auto& keys = walk->keys;
             if (whole)  // the slot changed under its walk: this answer replaces its slices
               keys.erase(keys.begin() + static_cast<std::ptrdiff_t>(walk->slot_start), keys.end());
-            keys.insert(keys.end(), std::make_move_iterator(part.begin()),
-                        std::make_move_iterator(part.end()));
+            const packed_keys part{std::move(bytes), std::move(ends)};
+            for (std::size_t i = 0; i < part.size(); ++i) keys.emplace_back(part[i]);
             walk->inserts = inserts;
             walk->after = after;
             if (done) {

@@ -253,11 +253,15 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
       },
       slot_sizes_handler(self),
       [self](keys_atom, int slot, uint64_t inserts, uint64_t after)
-          -> caf::result<std::vector<std::string>, uint64_t, uint64_t, bool, bool> {
+          -> caf::result<std::string, std::vector<uint64_t>, uint64_t, uint64_t, bool, bool> {
         auto slice = self->state.objects->keys(slot, {inserts, static_cast<uintptr_t>(after)},
                                                defaults::listing_slice_keys);
-        return {std::move(slice.keys), slice.next.inserts, static_cast<uint64_t>(slice.next.after),
-                slice.done, slice.whole};
+        return {std::move(slice.keys.bytes),
+                std::move(slice.keys.ends),
+                slice.next.inserts,
+                static_cast<uint64_t>(slice.next.after),
+                slice.done,
+                slice.whole};
       },
       slot_push_handler(self),
       slot_catch_up_handler(self),

@@ -352,7 +352,7 @@ object_space::key_slice object_space::keys(int slot, const key_walk& from,
   auto it = table.begin();
   if (!slice.whole)
     while (it != table.end() && position(*it) <= from.after) ++it;
-  slice.keys.reserve(std::min(limit, table.size()));
+  slice.keys.ends.reserve(std::min(limit, table.size()));
   // Reading a key is a cache miss (its block); asking for the blocks a few entries ahead
   // overlaps the misses instead of waiting for each in turn.
   auto ahead = it;
@@ -361,7 +361,7 @@ object_space::key_slice object_space::keys(int slot, const key_walk& from,
   for (; it != table.end() && slice.keys.size() < limit; ++it) {
     if (ahead != table.end()) (ahead++)->prefetch();
     if (is_expired(deadline_of(*it), now)) continue;
-    slice.keys.emplace_back(it->key());
+    slice.keys.push_back(it->key());
     slice.next.after = position(*it);
   }
   if (slice.next.after == 0) slice.next.after = from.after;

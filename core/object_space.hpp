@@ -6,6 +6,7 @@
 #include "core/command.hpp"
 #include "core/expiry_heap.hpp"
 #include "core/object_record.hpp"
+#include "core/packed_keys.hpp"
 #include "core/slot_digest.hpp"
 #include "core/tables.hpp"
 #include "core/tombstones.hpp"
@@ -114,7 +115,7 @@ class object_space {
   /// One slice of a slot's live keys (GET /ovo/keys), so that a listing holds the shard for a
   /// bounded number of keys at a time.
   struct key_slice {
-    std::vector<std::string> keys;
+    packed_keys keys;
     key_walk next;       ///< where the next slice resumes
     bool done = false;   ///< the slot has no further keys
     bool whole = false;  ///< all the slot's keys, replacing the slices handed out before

@@ -298,7 +298,7 @@ std::vector<std::string> walk_slot0(ovo::object_space& space, std::size_t limit,
       out.clear();
     else
       CHECK(slice.keys.size() <= limit);
-    out.insert(out.end(), slice.keys.begin(), slice.keys.end());
+    for (std::size_t i = 0; i < slice.keys.size(); ++i) out.emplace_back(slice.keys[i]);
     if (slice.done) return out;
     at = slice.next;
     between();
