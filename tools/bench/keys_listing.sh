@@ -41,12 +41,16 @@ PY
 # median FILE: the median of the numbers in FILE, one a line.
 median() { sort -n "$1" | awk '{ t[NR] = $1 } END { printf "%.2f", t[int((NR + 1) / 2)] }'; }
 
-# p99_while COMMAND...: GET p99 (ms) while COMMAND runs in the background, its output kept in
-# $NODE_DIR/during.txt; COMMAND is stopped at the end of the window.
+# p99_while OUT COMMAND...: GET p99 (ms) while COMMAND runs in the background, its output kept
+# in $NODE_DIR/OUT; COMMAND and its children (a curl under way) are stopped at the end of the
+# window. One file per phase: a curl that outlived its loop once wrote into the next phase's.
 p99_while() {
-  "$@" >"$NODE_DIR/during.txt" &
+  local out=$NODE_DIR/$1
+  shift
+  "$@" >"$out" &
   lister=$!
   p99_ms
+  pkill -P "$lister" 2>/dev/null || true
   kill "$lister" 2>/dev/null || true
   wait "$lister" 2>/dev/null || true
   lister=
@@ -59,12 +63,12 @@ listings() {
 load_unique_keys "$NODE_PORT"
 idle_listing=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$NODE_PORT/ovo/keys")
 idle=$(p99_ms)
-with_keys=$(p99_while listings "$NODE_PORT")
-listing=$(median "$NODE_DIR/during.txt")
-listed=$(wc -l <"$NODE_DIR/during.txt")
-with_scan=$(p99_while scan_walks "$NODE_PORT")
-walk=$(median "$NODE_DIR/during.txt")
-walked=$(wc -l <"$NODE_DIR/during.txt")
+with_keys=$(p99_while listings.txt listings "$NODE_PORT")
+listing=$(median "$NODE_DIR/listings.txt")
+listed=$(wc -l <"$NODE_DIR/listings.txt")
+with_scan=$(p99_while scans.txt scan_walks "$NODE_PORT")
+walk=$(median "$NODE_DIR/scans.txt")
+walked=$(wc -l <"$NODE_DIR/scans.txt")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf 'keys %d; GET p99 %s ms idle; one listing %.2f s idle\n' "$(key_count "$NODE_PORT")" \
   "$idle" "$idle_listing"
