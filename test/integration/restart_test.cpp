@@ -55,6 +55,19 @@ increment_results increment_concurrently(test_cluster& c, int node, const std::s
   return all;
 }
 
+/// Waits (at most 10 s) until node `i`'s own view has all of the cluster's nodes ACTIVE: it
+/// reaches its peers (its slots' data may still be arriving).
+bool reaches_every_peer(test_cluster& c, int i) {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const auto view = c.view(i);
+    bool all = view.size() == static_cast<std::size_t>(c.size());
+    for (const auto& [name, node] : view) all = all && node.first == "ACTIVE";
+    if (all) return true;
+    std::this_thread::sleep_for(200ms);
+  }
+  return false;
+}
+
 /// Waits (at most 10 s) until every node reads `expected` for counter `key`.
 bool every_node_reads(test_cluster& c, const std::string& key, int64_t expected) {
   for (int attempt = 0; attempt < 50; ++attempt) {
@@ -91,7 +104,9 @@ TEST_CASE("increments through a node restarted from .temp continue from the surv
                                      << " answered 503");
   CHECK(alone.acknowledged == 0);
   CHECK(alone.unavailable == 20);
-  // Then, from the moment it reaches them, 4 clients at once through it.
+  // Then, from the moment it reaches them (its slots still arriving), 4 clients at once
+  // through it. Started before that, under load all 200 could answer 503 before it did.
+  REQUIRE(reaches_every_peer(c, 1));
   const auto joined = increment_concurrently(c, 1, key, 4, 50);
   MESSAGE("after: " << joined.acknowledged << " acknowledged, " << joined.unavailable
                     << " answered 503");
