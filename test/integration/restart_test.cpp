@@ -105,7 +105,7 @@ TEST_CASE("increments through a node restarted from .temp continue from the surv
   CHECK(alone.acknowledged == 0);
   CHECK(alone.unavailable == 20);
   // Then, from the moment it reaches them (its slots still arriving), 4 clients at once
-  // through it. Started before that, under load all 200 could answer 503 before it did.
+  // through it (started before that, all 200 could answer 503 before it reaches them).
   REQUIRE(reaches_every_peer(c, 1));
   const auto joined = increment_concurrently(c, 1, key, 4, 50);
   MESSAGE("after: " << joined.acknowledged << " acknowledged, " << joined.unavailable
