@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # GET latency while GET /ovo/keys lists every key of a big node, and while a scan walks them:
 # loads TOTAL keys (16-byte keys, 32-byte values), measures GET p99 idle, then while /ovo/keys is
-# fetched back to back, then while GET /ovo/scan walks the whole node back to back (count=1000),
-# each for the same window, and prints the p99s, their ratios to idle, and how long one listing
-# took on the idle node and under load, and one whole scan under load.
+# fetched back to back, idle again, then while GET /ovo/scan walks the whole node back to back
+# (count=1000), idle again, each for the same window, and prints the p99s, their ratios to the
+# mean of the idle windows around them, and how long one listing took on the idle node and under
+# load, and one whole scan under load. The idle p99 of one window can move by several times on a
+# shared machine; a ratio whose two idle windows differ by more than 1.5x is marked "(noisy)".
 #   tools/bench/keys_listing.sh    (TOTAL=1000000 WINDOW=10s; OVO_BIN=other/ovo to compare)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -62,17 +64,26 @@ listings() {
 
 load_unique_keys "$NODE_PORT"
 idle_listing=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$NODE_PORT/ovo/keys")
-idle=$(p99_ms)
+idle_before=$(p99_ms)
 with_keys=$(p99_while listings.txt listings "$NODE_PORT")
 listing=$(median "$NODE_DIR/listings.txt")
 listed=$(wc -l <"$NODE_DIR/listings.txt")
+idle_between=$(p99_ms)
 with_scan=$(p99_while scans.txt scan_walks "$NODE_PORT")
 walk=$(median "$NODE_DIR/scans.txt")
 walked=$(wc -l <"$NODE_DIR/scans.txt")
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-printf 'keys %d; GET p99 %s ms idle; one listing %.2f s idle\n' "$(key_count "$NODE_PORT")" \
-  "$idle" "$idle_listing"
-printf '  while /ovo/keys answers: %s ms (%sx); one listing %s s (median of %d)\n' \
-  "$with_keys" "$(ratio "$with_keys" "$idle")" "$listing" "$listed"
-printf '  while a scan walks every key: %s ms (%sx); one whole scan %s s (median of %d)\n' \
-  "$with_scan" "$(ratio "$with_scan" "$idle")" "$walk" "$walked"
+idle_after=$(p99_ms)
+# ratio P99 IDLE1 IDLE2: P99 over the mean of the idle windows around it, "(noisy)" when they
+# differ by more than 1.5x.
+ratio() {
+  awk -v a="$1" -v b="$2" -v c="$3" 'BEGIN {
+    printf "%.2fx", 2 * a / (b + c)
+    if (b > 1.5 * c || c > 1.5 * b) printf " (noisy)"
+  }'
+}
+printf 'keys %d; GET p99 idle %s, %s, %s ms (before, between, after); one listing %.2f s idle\n' \
+  "$(key_count "$NODE_PORT")" "$idle_before" "$idle_between" "$idle_after" "$idle_listing"
+printf '  while /ovo/keys answers: %s ms (%s); one listing %s s (median of %d)\n' \
+  "$with_keys" "$(ratio "$with_keys" "$idle_before" "$idle_between")" "$listing" "$listed"
+printf '  while a scan walks every key: %s ms (%s); one whole scan %s s (median of %d)\n' \
+  "$with_scan" "$(ratio "$with_scan" "$idle_between" "$idle_after")" "$walk" "$walked"
