@@ -183,17 +183,9 @@ std::size_t counter_space::drop(int slot) {
 
 std::size_t counter_space::drop_unconfirmed(
     int slot, const std::function<bool(std::string_view)>& confirmed) {
-  auto& table = tables_[slot];
-  std::size_t dropped = 0;
-  for (auto it = table.begin(); it != table.end();) {
-    if (confirmed(it->first)) {
-      ++it;
-      continue;
-    }
-    erase(table, it++);
-    ++dropped;
-  }
-  return dropped;
+  return tables_.erase_where(
+      slot, [&](const counter_map::value_type& entry) { return !confirmed(entry.first); },
+      [this](counter_map& table, counter_map::iterator at) { erase(table, at); });
 }
 
 int64_t counter_space::growth(const command& cmd) const {

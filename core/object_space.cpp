@@ -254,17 +254,9 @@ std::size_t object_space::drop(int slot) {
 
 std::size_t object_space::drop_unconfirmed(int slot,
                                            const std::function<bool(std::string_view)>& confirmed) {
-  auto& table = tables_[slot];
-  std::size_t dropped = 0;
-  for (auto it = table.begin(); it != table.end();) {
-    if (confirmed(it->key())) {
-      ++it;
-      continue;
-    }
-    erase(table, it++);  // absl: erasing keeps the other iterators valid
-    ++dropped;
-  }
-  return dropped;
+  return tables_.erase_where(
+      slot, [&](const stored_object& obj) { return !confirmed(obj.key()); },
+      [this](object_set& table, object_set::iterator at) { erase(table, at); });
 }
 
 int64_t object_space::growth(const command& cmd) const {

@@ -61,6 +61,24 @@ class per_slot {
     return dropped;
   }
 
+  /// Erases, through `erase(table, iterator)` (the owner's accounting erase), the entries of
+  /// `slot` that `drops(entry)` picks; returns how many. Abseil's erase keeps the other
+  /// iterators valid, so one walk does it.
+  template <class Drops, class Erase>
+  std::size_t erase_where(int slot, Drops drops, Erase erase) {
+    auto& table = (*this)[slot];
+    std::size_t dropped = 0;
+    for (auto it = table.begin(); it != table.end();) {
+      if (!drops(*it)) {
+        ++it;
+        continue;
+      }
+      erase(table, it++);
+      ++dropped;
+    }
+    return dropped;
+  }
+
   /// Entries of every slot, by slot.
   std::vector<uint32_t> sizes() const {
     std::vector<uint32_t> out;
