@@ -1,6 +1,7 @@
 #include "core/counter_space.hpp"
 
 #include "core/memory_cost.hpp"
+#include "core/slot_hash.hpp"
 
 #include <doctest/doctest.h>
 
@@ -120,4 +121,21 @@ TEST_CASE("a counter's accounted bytes come and go with it, its delete included"
   CHECK(f.counters.bytes() == cost::tombstone(25));
   f.counters.drop(ovo::slot_of("a-counter-named-at-length"));
   CHECK(f.counters.bytes() == 0);
+}
+
+TEST_CASE("drop_unconfirmed removes only the rejected counters of one slot, with their bytes") {
+  fixture f;
+  const auto bytes_empty = f.counters.bytes();
+  f.run(op::counter_add, "kept", 1);
+  const auto bytes_one = f.counters.bytes();
+  const int slot = ovo::slot_of("kept");
+  std::string gone;
+  for (int i = 0; gone.empty(); ++i)
+    if (ovo::slot_of("gone-" + std::to_string(i)) == slot) gone = "gone-" + std::to_string(i);
+  f.run(op::counter_add, gone, 2);
+  CHECK(f.counters.drop_unconfirmed(slot, [](std::string_view key) { return key == "kept"; }) == 1);
+  CHECK(f.run(op::counter_get, "kept").number == 1);
+  CHECK(f.run(op::counter_get, gone).code == status::not_found);
+  CHECK(f.counters.bytes() == bytes_one);  // no tombstone left for the dropped one
+  CHECK(bytes_one > bytes_empty);
 }
