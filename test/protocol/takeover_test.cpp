@@ -78,7 +78,7 @@ namespace {
 /// slot while it was cut off: the windows of a's slots open distrusted, naming `owner`.
 void stale_copy_then_notice(ovo::test::two_nodes& t, const std::string& key,
                             const std::string& owner) {
-  auto shard = t.a.shards[shard_of_slot(slot_of(key), t.a.shards.size())];
+  const auto& shard = t.a.shard_for(key);
   t.earth.self->request(shard, caf::infinite, replicate_atom_v, write_of(key, "stale", 1));
   t.settle();
   expect_on(t.earth, (bool), from(shard).to(t.earth.self));

@@ -185,6 +185,10 @@ std::string two_nodes::key_replicated_to_b() {
   });
 }
 
+const shard_actor& node_actors::shard_for(const std::string& key) const {
+  return shards[shard_of_slot(slot_of(key), shards.size())];
+}
+
 replica_write write_of(std::string key, std::string value, uint64_t clock) {
   replica_write write;
   write.record.key = std::move(key);
@@ -195,7 +199,7 @@ replica_write write_of(std::string key, std::string value, uint64_t clock) {
 
 replica_write two_nodes::copy_of(const node_actors& node, const std::string& key) {
   auto& home = &node == &a ? earth : mars;
-  auto shard_of_key = node.shards[shard_of_slot(slot_of(key), node.shards.size())];
+  const auto& shard_of_key = node.shard_for(key);
   home.self->request(shard_of_key, caf::infinite, fetch_atom_v, key, false);
   settle_until([&] { return has_mail(home.self); });
   auto stored = std::get<0>(extract<replica_write>(home.self));

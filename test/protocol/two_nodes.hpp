@@ -55,6 +55,9 @@ struct node_actors {
   cluster_manager_actor manager;
   cluster_endpoint_actor endpoint;
 
+  /// The shard that holds `key` on this node.
+  const shard_actor& shard_for(const std::string& key) const;
+
   /// Sends every actor an exit; the manager stops its peer connections, the endpoint follows.
   void stop() const;
 };
