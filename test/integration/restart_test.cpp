@@ -58,28 +58,23 @@ increment_results increment_concurrently(test_cluster& c, int node, const std::s
 /// Waits (at most 10 s) until node `i`'s own view has all of the cluster's nodes ACTIVE: it
 /// reaches its peers (its slots' data may still be arriving).
 bool reaches_every_peer(test_cluster& c, int i) {
-  for (int attempt = 0; attempt < 50; ++attempt) {
+  return within(10, [&] {
     const auto view = c.view(i);
     bool all = view.size() == static_cast<std::size_t>(c.size());
     for (const auto& [name, node] : view) all = all && node.first == "ACTIVE";
-    if (all) return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return false;
+    return all;
+  });
 }
 
 /// Waits (at most 10 s) until every node reads `expected` for counter `key`.
 bool every_node_reads(test_cluster& c, const std::string& key, int64_t expected) {
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    bool all = true;
-    for (int node = 0; node < c.size() && all; ++node) {
+  return within(10, [&] {
+    for (int node = 0; node < c.size(); ++node) {
       auto read = c.call(node, "GET", "/ovo/counters/" + key);
-      all = read.status == 200 && read.envelope()["Data"]["Value"] == expected;
+      if (read.status != 200 || read.envelope()["Data"]["Value"] != expected) return false;
     }
-    if (all) return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return false;
+    return true;
+  });
 }
 
 }  // namespace
