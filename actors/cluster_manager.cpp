@@ -4,6 +4,7 @@
 #include "actors/cluster_report.hpp"
 #include "actors/command_handlers.hpp"
 #include "actors/fan_in.hpp"
+#include "actors/lagging_holders.hpp"
 #include "actors/layout_agreement.hpp"
 #include "actors/peer_connection.hpp"
 #include "actors/peer_requests.hpp"
@@ -73,6 +74,9 @@ void publish_routing(self_ptr self) {
   for (const auto& node : nodes)
     if (2 * st.view->suspecting(node.name) > nodes.size())
       table->down_by_majority.push_back(node.name);
+  if (st.options.majority_rule && st.acceptor)
+    for (std::size_t slot = 0; slot < slot_count; ++slot)
+      table->agreed_lagging[slot] = st.acceptor->installed().lagging_of(slot);
   table->witness = st.view->self().witness;
   table->reads_in_minority = st.options.reads_in_minority;
   st.routing->publish(std::move(table));
@@ -114,6 +118,7 @@ void view_changed(self_ptr self) {
   for (const auto& node : st.view->nodes()) ensure_peer(self, node);
   // Before the new routing: the holders must know before the first request that uses it.
   expect_new_slots(self);
+  adopt_lagging_holders(self, false);
   note_previous_owners(self);
   publish_routing(self);
   self->delayed_send(self, defaults::rebalance_delay, rebalance_atom_v);
@@ -519,6 +524,8 @@ cluster_manager_actor::behavior_type cluster_manager(
   expect_new_slots(self);
   st.mover.last = holders_of(*st.view);
   st.owner_before.fill(st.view->self().name);
+  listen_to_lagging_reports(self);
+  adopt_lagging_holders(self, true);  // a restart owns what its saved layout gives it
   check_majority(self);  // with configured peers: a minority until enough of them are reached
   publish_routing(self);
   want_layout(self);  // alone: the first layout is this node's to agree
@@ -672,6 +679,9 @@ cluster_manager_actor::behavior_type cluster_manager(
         return push_to_puller(self, slot, requester);
       },
       [self](pull_atom) { check_arrivals(self); },
+      [self](lagging_atom, int slot, std::string& holder, bool lagging) {
+        lagging_reported(self, slot, holder, lagging);
+      },
       [self](rebalance_atom) { run_rebalance(self); },
       [self](leave_atom) { return leave(self); },
       [self](rebalance_atom, caf::get_atom) {

@@ -151,7 +151,7 @@ typename Inspector::result_type inspect(Inspector& f, ballot& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, agreed_layout& x) {
   return f(caf::meta::type_name("agreed_layout"), x.epoch, x.members, x.member_ids, x.owners,
-           x.replicas, x.down);
+           x.replicas, x.down, x.lagging);
 }
 
 template <class Inspector>
@@ -238,6 +238,11 @@ CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::reply>))
 CAF_ADD_ATOM(ovo, ovo, flush_atom, "flush")
 /// Bring a replica holder that left a slot's in-sync set up to date (a shard's own retry).
 CAF_ADD_ATOM(ovo, ovo, catch_up_atom, "catchup")
+/// Lagging replica holders, agreed (docs/cluster.md, "In-sync copies"): (slot, holder, lagging)
+/// a shard tells the cluster manager one fell out of sync or caught up; (slot, holder) the
+/// cluster manager tells a shard of a slot it now owns that the agreed layout lists it lagging;
+/// (cluster manager) where a shard sends its reports.
+CAF_ADD_ATOM(ovo, ovo, lagging_atom, "lagging")
 CAF_ADD_TYPE_ID(ovo, (ovo::key_version))
 CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::key_version>))
 CAF_ADD_TYPE_ID(ovo, (ovo::verify_report))
@@ -304,6 +309,10 @@ using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::exten
     caf::reacts_to<peers_atom, std::vector<caf::actor_addr>>,
     // (slot, holder): push the slot to a replica holder out of sync, then count it again.
     caf::reacts_to<catch_up_atom, int, std::string>,
+    // (cluster manager): where to report holders leaving or rejoining the in-sync set;
+    // (slot, holder): the agreed layout lists it lagging on a slot this node now owns.
+    caf::reacts_to<lagging_atom, caf::strong_actor_ptr>,
+    caf::reacts_to<lagging_atom, int, std::string>,
     // (slot, inserts, after): a slice of a slot's keys for a listing, from where the previous
     // one stopped (object_space::key_walk); answers the keys (packed_keys: bytes, ends), where
     // the next slice resumes, done? and whole? (object_space::key_slice).
@@ -344,7 +353,7 @@ namespace ovo {
 
 /// The version of the peer protocol below: a node refuses a peer that introduces itself with
 /// another one. Bump it whenever a peer message or a type it carries changes.
-constexpr uint32_t cluster_protocol_version = 10;
+constexpr uint32_t cluster_protocol_version = 11;
 
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.
@@ -420,7 +429,9 @@ using cluster_internal_actor = command_handler_actor::extend<
     // The periodic anti-entropy round (VerifyIntervalSeconds).
     caf::reacts_to<verify_atom>,
     // Look at the slots still arriving (slot_arrivals.hpp).
-    caf::reacts_to<pull_atom>>;
+    caf::reacts_to<pull_atom>,
+    // (slot, holder, lagging): a shard's holder of an owned slot fell out of sync or caught up.
+    caf::reacts_to<lagging_atom, int, std::string, bool>>;
 
 /// Holds the cluster view, publishes the routing table, serves what peers send, moves slots.
 using cluster_manager_actor =

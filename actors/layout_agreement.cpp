@@ -21,10 +21,12 @@ bool save_vote(cluster_manager_self self) {
 }
 
 /// A layout a peer sent: one owner and one holder list per slot, members and down sorted
-/// (looked up by binary search), members unique, and an identity per member or none.
+/// (looked up by binary search), members unique, an identity per member or none, and a
+/// lagging list per slot or none.
 bool well_formed(const agreed_layout& layout) {
   const auto& members = layout.members;
   return layout.owners.size() == slot_count && layout.replicas.size() == slot_count &&
+         (layout.lagging.empty() || layout.lagging.size() == slot_count) &&
          std::is_sorted(members.begin(), members.end()) &&
          std::adjacent_find(members.begin(), members.end()) == members.end() &&
          std::is_sorted(layout.down.begin(), layout.down.end()) &&

@@ -32,18 +32,22 @@ std::optional<reply> too_few_copies(const State& st, const routing_table* routin
                        std::to_string(routing->copies_needed) +
                        " copies this write needs are in sync (a replica holder is catching up); "
                        "nothing was written, retry");
-  // A holder that missed writes but that no majority reports down may be the copy the
-  // majority serves from if this node is the one cut off: a write acknowledged without it
-  // would then be lost (docs/cluster.md, "Partitions").
+  // A holder that missed writes may be the copy the majority serves from if this node is the
+  // one cut off: a write acknowledged without it would then be lost (docs/cluster.md,
+  // "Partitions"). Not once a majority reports it down, nor once the agreed layout lists it
+  // lagging: no failover promotes it then.
   if (routing->lagging_holders_block)
     for (const auto& name : names) {
       const auto& down = routing->down_by_majority;
+      const auto& agreed = routing->agreed_lagging[static_cast<std::size_t>(slot)];
       if (!st.in_sync.in_sync(slot, name) &&
-          std::find(down.begin(), down.end(), name) == down.end())
+          std::find(down.begin(), down.end(), name) == down.end() &&
+          std::find(agreed.begin(), agreed.end(), name) == agreed.end())
         return failure(status::unavailable,
                        "replica holder " + name +
-                           " missed writes and no majority reports it down (this node may be "
-                           "cut off from it); nothing was written, retry");
+                           " missed writes and is neither reported down by a majority nor "
+                           "agreed lagging yet (this node may be cut off from it); nothing "
+                           "was written, retry");
     }
   return std::nullopt;
 }
@@ -70,17 +74,32 @@ void keep_deletes_while_behind(State& st, int slot) {
   st.counters->keep_deletes(slot, behind);
 }
 
-/// `holder` missed a write to `slot`: it no longer counts as a copy until the shard caught it
-/// up (catch_up_atom, handled by the shard).
+/// Tells the cluster manager that `holder` fell out of sync on `slot` (`lagging`) or caught up,
+/// so that the agreed layout lists it while it lags (docs/cluster.md, "In-sync copies").
+template <class State>
+void report_lagging(const State& st, int slot, const std::string& holder, bool lagging) {
+  if (st.lagging_listener)
+    caf::anon_send(st.lagging_listener, lagging_atom_v, slot, holder, lagging);
+}
+
+/// `holder` no longer counts as a copy of `slot` until the shard caught it up (catch_up_atom,
+/// handled by the shard).
 template <class Self>
-void leave_in_sync_set(Self self, int slot, const std::string& holder, const std::string& why) {
-  if (self->state.metrics) ++self->state.metrics->lagging_writes;
+void take_out_of_sync(Self self, int slot, const std::string& holder, const std::string& why) {
   if (!self->state.in_sync.leave(slot, holder)) return;
   keep_deletes_while_behind(self->state, slot);
+  report_lagging(self->state, slot, holder, true);
   component_log("replication")
       ->warn("{} left the in-sync set of slot {} ({}); catching it up with a slot push", holder,
              slot, why);
   self->send(self, catch_up_atom_v, slot, holder);
+}
+
+/// `holder` missed a write to `slot`.
+template <class Self>
+void leave_in_sync_set(Self self, int slot, const std::string& holder, const std::string& why) {
+  if (self->state.metrics) ++self->state.metrics->lagging_writes;
+  take_out_of_sync(self, slot, holder, why);
 }
 
 /// Replicates the current state of `keys` (read from `space`, an object_space or counter_space)

@@ -30,6 +30,9 @@ struct shard_state {
   std::shared_ptr<const routing_holder> routing;  ///< which node owns a moved key's new slot
   /// The replica holders of this shard's slots that missed a write (this node owns them).
   in_sync_set in_sync;
+  /// The cluster manager: told of each holder leaving or rejoining `in_sync`, so the agreed
+  /// layout lists the lagging ones (none: a shard on its own, as in unit tests).
+  caf::actor lagging_listener;
   /// Per slot: until when writes are refused because another node took the slot over and read
   /// a key of it here before this node's view showed the change (slot_fetch_handler).
   std::array<int64_t, slot_count> fenced_until{};

@@ -152,6 +152,7 @@ auto slot_catch_up_handler(Self self) {
       // No longer a holder of the slot here: the layout's passes give the new ones their data.
       st.in_sync.rejoin(slot, holder);
       keep_deletes_while_behind(st, slot);
+      report_lagging(st, slot, holder, false);
       return;
     }
     // The owner's own copy: settled unless the slot is still arriving here (push_namespace).
@@ -162,10 +163,22 @@ auto slot_catch_up_handler(Self self) {
       }
       const bool rejoined = self->state.in_sync.rejoin(slot, holder);
       keep_deletes_while_behind(self->state, slot);
-      if (rejoined)
-        component_log("replication")
-            ->info("{} caught up on slot {} ({} entries) and is in sync again", holder, slot, sent);
+      if (!rejoined) return;
+      report_lagging(self->state, slot, holder, false);
+      component_log("replication")
+          ->info("{} caught up on slot {} ({} entries) and is in sync again", holder, slot, sent);
     });
+  };
+}
+
+/// (lagging, slot, holder): this node now owns `slot`, and the agreed layout lists `holder` as
+/// lagging on it (it missed writes the previous owner acknowledged without it): it counts as a
+/// copy again only once this shard caught it up.
+template <class Self>
+auto slot_lagging_handler(Self self) {
+  return [self](lagging_atom, int slot, std::string& holder) {
+    if (slot >= 0 && slot < slot_count)
+      take_out_of_sync(self, slot, holder, "the agreed layout lists it lagging");
   };
 }
 
@@ -205,6 +218,8 @@ auto slot_expect_handler(Self self) {
         // What is here is no reference to catch anyone up with: every holder counts as in
         // sync again (as for a new owner), and catch-up pushes of this copy stop.
         if (distrust_local && !st.in_sync.complete(slot)) {
+          for (const auto& holder : st.in_sync.out_of_sync(slot))
+            report_lagging(st, slot, holder, false);
           st.in_sync.reset(slot);
           keep_deletes_while_behind(st, slot);
         }

@@ -18,7 +18,8 @@ using json = nlohmann::json;
 json layout_json(const agreed_layout& layout) {
   return {{"Epoch", layout.epoch},          {"Members", layout.members},
           {"MemberIds", layout.member_ids}, {"Owners", layout.owners},
-          {"Replicas", layout.replicas},    {"Down", layout.down}};
+          {"Replicas", layout.replicas},    {"Down", layout.down},
+          {"Lagging", layout.lagging}};
 }
 
 agreed_layout layout_from(const json& j) {
@@ -30,6 +31,8 @@ agreed_layout layout_from(const json& j) {
   layout.owners = j.at("Owners").get<std::vector<std::string>>();
   layout.replicas = j.at("Replicas").get<std::vector<std::vector<std::string>>>();
   layout.down = j.at("Down").get<std::vector<std::string>>();
+  // Files written before lagging holders were agreed name none.
+  layout.lagging = j.value("Lagging", std::vector<std::vector<std::string>>{});
   return layout;
 }
 

@@ -213,16 +213,19 @@ void cluster_view::relayout() {
   for (auto& node : nodes_) node.hash_range.clear();
   const auto layout = balanced_layout(r.order.size());
   for (std::size_t rank = 0; rank < r.order.size(); ++rank) {
-    // A node that is down is stood in for by the holder of its replicas.
-    auto server = r.order[rank];
-    if (!serving(server)) {
-      const auto stand_ins = replica_holders_of(r, server);
-      server = stand_ins.empty() ? next_serving(r, rank) : stand_ins.front();
+    // A node that is down is stood in for by a holder of its replicas.
+    const auto ranked = r.order[rank];
+    std::vector<std::size_t> stand_ins;
+    auto fallback = ranked;
+    if (!serving(ranked)) {
+      stand_ins = replica_holders_of(r, ranked);
+      fallback = stand_ins.empty() ? next_serving(r, rank) : stand_ins.front();
     }
-    const auto replicas = replica_holders_of(r, server);
     for (int slot : layout[rank]) {
-      derived_owners_[static_cast<std::size_t>(slot)] = server;
-      derived_replicas_[static_cast<std::size_t>(slot)] = replicas;
+      const auto index = static_cast<std::size_t>(slot);
+      const auto server = stand_in_for(index, stand_ins, fallback);
+      derived_owners_[index] = server;
+      derived_replicas_[index] = replica_holders_of(r, server);
     }
   }
   owners_ = derived_owners_;
@@ -239,6 +242,19 @@ void cluster_view::relayout() {
     }
   for (std::size_t slot = 0; slot < slot_count; ++slot)
     nodes_[owners_[slot]].hash_range.push_back(static_cast<int>(slot));
+}
+
+std::size_t cluster_view::stand_in_for(std::size_t slot, const std::vector<std::size_t>& stand_ins,
+                                       std::size_t fallback) const {
+  if (!followed_) return fallback;
+  // The stand-in serving the slot already keeps it: moving it again (to a holder that has
+  // caught up since) would cost a second handover for nothing.
+  for (auto candidate : stand_ins)
+    if (nodes_[candidate].name == followed_->owners[slot]) return candidate;
+  // A holder the agreed layout lists as lagging misses writes the others acknowledged.
+  for (auto candidate : stand_ins)
+    if (!followed_->lags(slot, nodes_[candidate].name)) return candidate;
+  return fallback;
 }
 
 std::size_t cluster_view::index_of(const std::string& name) const {
@@ -284,11 +300,47 @@ agreed_layout cluster_view::wanted_layout() const {
   std::sort(layout.down.begin(), layout.down.end());
   layout.owners.resize(slot_count);
   layout.replicas.resize(slot_count);
+  layout.lagging.resize(slot_count);
+  static const std::vector<std::string> no_names;
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
-    layout.owners[slot] = nodes_[derived_owners_[slot]].name;
-    for (auto index : derived_replicas_[slot]) layout.replicas[slot].push_back(nodes_[index].name);
+    const auto& owner = nodes_[derived_owners_[slot]].name;
+    layout.owners[slot] = owner;
+    // Only the slot's owner knows who lags; every other node carries on what was agreed.
+    const bool owned_here =
+        owner == self().name && (!followed_ || followed_->owners[slot] == owner);
+    const auto& lagging = owned_here  ? own_lagging_[slot]
+                          : followed_ ? followed_->lagging_of(slot)
+                                      : no_names;
+    for (auto index : derived_replicas_[slot]) {
+      const auto& holder = nodes_[index].name;
+      layout.replicas[slot].push_back(holder);
+      if (std::find(lagging.begin(), lagging.end(), holder) != lagging.end())
+        layout.lagging[slot].push_back(holder);
+    }
   }
   return layout;
+}
+
+bool cluster_view::report_lagging(int slot, const std::string& holder, bool lagging) {
+  if (slot < 0 || slot >= slot_count) return false;
+  auto& names = own_lagging_[static_cast<std::size_t>(slot)];
+  const auto it = std::find(names.begin(), names.end(), holder);
+  if (lagging == (it != names.end())) return false;
+  if (lagging)
+    names.push_back(holder);
+  else
+    names.erase(it);
+  return true;
+}
+
+std::vector<std::string> cluster_view::adopt_lagging(int slot) {
+  const auto index = static_cast<std::size_t>(slot);
+  auto& names = own_lagging_[index];
+  names.clear();
+  if (!followed_) return names;
+  for (auto holder : replicas_[index])
+    if (followed_->lags(index, nodes_[holder].name)) names.push_back(nodes_[holder].name);
+  return names;
 }
 
 }  // namespace ovo

@@ -94,6 +94,16 @@ class cluster_view {
   /// falls back to the derived one. Nothing: back to the derived layout.
   void follow(std::optional<agreed_layout> agreed);
 
+  /// This node's shard reports that `holder` fell out of sync with this node's copy of `slot`
+  /// (`lagging`) or caught up again. While this node owns the slot in the followed layout and
+  /// in its own, these reports are the slot's lagging holders in wanted_layout; elsewhere the
+  /// followed layout's are carried on. True when that changed what this node reports.
+  bool report_lagging(int slot, const std::string& holder, bool lagging);
+  /// This node has just become the owner of `slot`: it takes over the followed layout's lagging
+  /// holders of the slot that still hold it (they missed writes its previous owner acknowledged
+  /// without them) and returns them; its shard must catch each up.
+  std::vector<std::string> adopt_lagging(int slot);
+
   /// nodes(), each shown INACTIVE where the followed layout has it down (GET /ovo/cluster: the
   /// layout this node serves by, not what its own links see).
   std::vector<node_info> served_nodes() const;
@@ -119,6 +129,11 @@ class cluster_view {
     std::vector<std::size_t> rank_of;
   };
   ranking rank_nodes() const;
+  /// Who serves `slot` of a node that does not serve: the one of its `stand_ins` (the holders
+  /// of its replicas) that serves it in the followed layout, else the first that layout does
+  /// not list as lagging on the slot, else `fallback`.
+  std::size_t stand_in_for(std::size_t slot, const std::vector<std::size_t>& stand_ins,
+                           std::size_t fallback) const;
   /// The first serving node at or after `rank` in join order.
   std::size_t next_serving(const ranking& r, std::size_t rank) const;
   /// Where node `index` keeps its replicas: its serving twins, else the next serving node.
@@ -139,6 +154,8 @@ class cluster_view {
   std::array<std::size_t, slot_count> derived_owners_{};
   std::array<std::vector<std::size_t>, slot_count> derived_replicas_{};
   std::optional<agreed_layout> followed_;
+  /// Per slot: the holders this node's shard reports out of sync (report_lagging).
+  std::array<std::vector<std::string>, slot_count> own_lagging_{};
 };
 
 }  // namespace ovo

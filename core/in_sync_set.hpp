@@ -53,6 +53,11 @@ class in_sync_set {
     out.clear();
   }
 
+  /// The holders of `slot` out of sync.
+  const std::vector<std::string>& out_of_sync(int slot) const {
+    return out_[static_cast<std::size_t>(slot)];
+  }
+
   /// Whether every replica holder of `slot` is in sync.
   bool complete(int slot) const { return out_[static_cast<std::size_t>(slot)].empty(); }
 

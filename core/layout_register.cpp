@@ -15,6 +15,27 @@ std::size_t member_index(const std::vector<std::string>& members, const std::str
 
 }  // namespace
 
+const std::vector<std::string>& agreed_layout::lagging_of(std::size_t slot) const {
+  static const std::vector<std::string> none;
+  return slot < lagging.size() ? lagging[slot] : none;
+}
+
+bool agreed_layout::lags(std::size_t slot, const std::string& holder) const {
+  const auto& names = lagging_of(slot);
+  return std::find(names.begin(), names.end(), holder) != names.end();
+}
+
+bool agreed_layout::same_layout(const agreed_layout& other) const {
+  if (!(members == other.members && member_ids == other.member_ids && owners == other.owners &&
+        replicas == other.replicas && down == other.down))
+    return false;
+  // No list and a list of empty ones say the same: nothing lags.
+  const auto slots = std::max(lagging.size(), other.lagging.size());
+  for (std::size_t slot = 0; slot < slots; ++slot)
+    if (lagging_of(slot) != other.lagging_of(slot)) return false;
+  return true;
+}
+
 bool agreed_layout::has_member(const std::string& name, uint64_t identity) const {
   if (member_index(members, name) == members.size()) return false;
   const uint64_t named = identity_of(name);

@@ -5,6 +5,7 @@
 // for epoch k. Plain logic, no messages: the cluster manager carries the prepares, accepts and
 // votes between nodes and keeps each acceptor's state on disk.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,12 +31,18 @@ struct agreed_layout {
   std::vector<std::vector<std::string>> replicas;
   /// Members whose slots others serve because they were taken over (sorted names).
   std::vector<std::string> down;
+  /// Per slot: the replica holders its owner reported out of sync (they missed writes and were
+  /// not caught up yet). No failover promotes one of them while another holder is in sync
+  /// (docs/cluster.md, "In-sync copies"). Empty: none lagging anywhere (layouts from before).
+  std::vector<std::vector<std::string>> lagging;
+
+  /// The holders of `slot` lagging in this layout.
+  const std::vector<std::string>& lagging_of(std::size_t slot) const;
+  /// Whether `holder` lags on `slot` in this layout.
+  bool lags(std::size_t slot, const std::string& holder) const;
 
   /// The same slots, holders and members (the epoch aside): nothing to agree on.
-  bool same_layout(const agreed_layout& other) const {
-    return members == other.members && member_ids == other.member_ids && owners == other.owners &&
-           replicas == other.replicas && down == other.down;
-  }
+  bool same_layout(const agreed_layout& other) const;
   /// Whether `name`, voting under `identity`, is a member.
   bool has_member(const std::string& name, uint64_t identity) const;
   /// The identity `name` is a member under (0: any, or not a member).

@@ -244,3 +244,93 @@ TEST_CASE("a followed agreed layout decides owners and holders, and the view's o
   view.set_active("b", false);
   CHECK(view.wanted_layout().down == std::vector<std::string>{"b"});
 }
+
+namespace {
+
+/// a (this view), b and c, every node the twin of both others (three copies of each slot), all
+/// reachable; b's twins are listed c first. Follows the layout it derives, with `lagging`.
+ovo::cluster_view three_copies(std::vector<std::vector<std::string>> lagging = {}) {
+  auto a = node("a", 100), b = node("b", 200), c = node("c", 300);
+  a.twins = {"b", "c"};
+  b.twins = {"c", "a"};
+  c.twins = {"a", "b"};
+  ovo::cluster_view view(a);
+  view.merge(b);
+  view.merge(c);
+  view.set_active("b", true);
+  view.set_active("c", true);
+  auto agreed = view.wanted_layout();
+  agreed.epoch = 2;
+  agreed.lagging = std::move(lagging);
+  view.follow(agreed);
+  return view;
+}
+
+constexpr std::size_t slot_of_b = 50;  // b owns 43-85
+
+}  // namespace
+
+TEST_CASE("a failover promotes the first holder the agreed layout does not list as lagging") {
+  auto in_sync = three_copies();
+  CHECK(in_sync.wanted_layout().replicas[slot_of_b] == std::vector<std::string>{"c", "a"});
+  in_sync.set_active("b", false);
+  CHECK(in_sync.wanted_layout().owners[slot_of_b] == "c");  // its first twin
+
+  std::vector<std::vector<std::string>> lagging(ovo::slot_count);
+  lagging[slot_of_b] = {"c"};
+  auto c_lags = three_copies(lagging);
+  c_lags.set_active("b", false);
+  const auto wanted = c_lags.wanted_layout();
+  CHECK(wanted.owners[slot_of_b] == "a");      // c missed writes b and a acknowledged
+  CHECK(wanted.owners[slot_of_b + 1] == "c");  // where c is in sync, it is still the first
+  // c still holds a copy of the slot (a's other twin, b, is down), and still lags on it.
+  CHECK(wanted.replicas[slot_of_b] == std::vector<std::string>{"c"});
+  CHECK(wanted.lagging[slot_of_b] == std::vector<std::string>{"c"});
+}
+
+TEST_CASE("when every holder lags the failover still promotes one rather than none") {
+  std::vector<std::vector<std::string>> lagging(ovo::slot_count);
+  lagging[slot_of_b] = {"c", "a"};
+  auto view = three_copies(lagging);
+  view.set_active("b", false);
+  CHECK(view.wanted_layout().owners[slot_of_b] == "c");
+}
+
+TEST_CASE(
+    "the wanted lagging holders are the owner's reports on its slots, the agreed ones elsewhere") {
+  std::vector<std::vector<std::string>> lagging(ovo::slot_count);
+  lagging[slot_of_b] = {"a"};
+  auto view = three_copies(lagging);
+  CHECK(view.wanted_layout().lagging[slot_of_b] == std::vector<std::string>{"a"});
+  CHECK(view.wanted_layout().lagging[0].empty());
+  CHECK(view.report_lagging(0, "c", true));
+  CHECK_FALSE(view.report_lagging(0, "c", true));  // no news
+  CHECK(view.wanted_layout().lagging[0] == std::vector<std::string>{"c"});
+  // A report on a slot this node does not own changes nothing wanted: b knows who lags there.
+  CHECK(view.report_lagging(static_cast<int>(slot_of_b), "c", true));
+  CHECK(view.wanted_layout().lagging[slot_of_b] == std::vector<std::string>{"a"});
+  CHECK(view.report_lagging(0, "c", false));
+  CHECK(view.wanted_layout().lagging[0].empty());
+  CHECK_FALSE(view.report_lagging(ovo::slot_count, "c", true));  // no such slot
+}
+
+TEST_CASE("a node that comes to own a slot adopts its agreed lagging holders that still hold it") {
+  std::vector<std::vector<std::string>> lagging(ovo::slot_count);
+  lagging[slot_of_b] = {"c"};
+  auto view = three_copies(lagging);
+  view.set_active("b", false);
+  auto agreed = view.wanted_layout();  // a owns b's slot now, c still lags on it
+  agreed.epoch = 3;
+  view.follow(agreed);
+  CHECK(view.nodes()[view.owners()[slot_of_b]].name == "a");
+  CHECK(view.adopt_lagging(static_cast<int>(slot_of_b)) == std::vector<std::string>{"c"});
+  CHECK(view.wanted_layout().lagging[slot_of_b] == std::vector<std::string>{"c"});
+  // Once its shard caught c up, a's report takes c off the list, and a keeps the slot: moving
+  // it to c, b's first twin, would be a second handover for nothing.
+  view.report_lagging(static_cast<int>(slot_of_b), "c", false);
+  agreed = view.wanted_layout();
+  CHECK(agreed.lagging[slot_of_b].empty());
+  agreed.epoch = 4;
+  view.follow(agreed);
+  CHECK(view.wanted_layout().owners[slot_of_b] == "a");
+}

@@ -38,6 +38,21 @@ ovo::acceptor_state fresh(agreed_layout layout, uint64_t identity = 1) {
 
 }  // namespace
 
+TEST_CASE("layouts differing only in a lagging holder differ, no lagging list equals empty ones") {
+  const auto plain = layout_of({"a", "b"}, "a");
+  auto empty_lists = plain;
+  empty_lists.lagging.resize(8);
+  CHECK(plain.same_layout(empty_lists));
+  CHECK(empty_lists.same_layout(plain));
+  auto one_lagging = empty_lists;
+  one_lagging.lagging[3] = {"b"};
+  CHECK_FALSE(plain.same_layout(one_lagging));
+  CHECK_FALSE(one_lagging.same_layout(empty_lists));
+  CHECK(one_lagging.lags(3, "b"));
+  CHECK_FALSE(one_lagging.lags(4, "b"));
+  CHECK_FALSE(plain.lags(3, "b"));
+}
+
 TEST_CASE("a proposal promised and accepted by a majority of the installed members is chosen") {
   const auto installed = layout_of(abc, "a", 4);
   std::map<std::string, layout_acceptor> acceptors;
