@@ -74,9 +74,8 @@ void publish_routing(self_ptr self) {
   for (const auto& node : nodes)
     if (2 * st.view->suspecting(node.name) > nodes.size())
       table->down_by_majority.push_back(node.name);
-  if (st.options.majority_rule && st.acceptor)
-    for (std::size_t slot = 0; slot < slot_count; ++slot)
-      table->agreed_lagging[slot] = st.acceptor->installed().lagging_of(slot);
+  for (int slot = 0; slot < slot_count; ++slot)
+    table->agreed_lagging[static_cast<std::size_t>(slot)] = lagging_not_waited_for(self, slot);
   table->witness = st.view->self().witness;
   table->reads_in_minority = st.options.reads_in_minority;
   st.routing->publish(std::move(table));
@@ -679,8 +678,8 @@ cluster_manager_actor::behavior_type cluster_manager(
         return push_to_puller(self, slot, requester);
       },
       [self](pull_atom) { check_arrivals(self); },
-      [self](lagging_atom, int slot, std::string& holder, bool lagging) {
-        lagging_reported(self, slot, holder, lagging);
+      [self](lagging_atom, int slot, std::string& holder, bool lagging, uint64_t departure) {
+        if (lagging_reported(self, slot, holder, lagging, departure)) publish_routing(self);
       },
       [self](rebalance_atom) { run_rebalance(self); },
       [self](leave_atom) { return leave(self); },

@@ -4,6 +4,7 @@
 #include "actors/routing_table.hpp"
 #include "actors/slot_mover.hpp"
 #include "core/cluster_view.hpp"
+#include "core/lag_report.hpp"
 
 #include <caf/io/middleman_actor.hpp>
 
@@ -128,6 +129,8 @@ struct cluster_manager_state {
   std::optional<layout_proposal> proposal;
   uint64_t layout_round = 0;
   bool proposal_due = false;
+  /// Per slot this node owns: the holders its shard reported out of sync (lagging_holders.hpp).
+  std::array<std::map<std::string, lag_report>, slot_count> lag_reports;
 };
 
 /// Everything that follows a change of the layout this node serves by (the layout register

@@ -238,10 +238,10 @@ CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::reply>))
 CAF_ADD_ATOM(ovo, ovo, flush_atom, "flush")
 /// Bring a replica holder that left a slot's in-sync set up to date (a shard's own retry).
 CAF_ADD_ATOM(ovo, ovo, catch_up_atom, "catchup")
-/// Lagging replica holders, agreed (docs/cluster.md, "In-sync copies"): (slot, holder, lagging)
-/// a shard tells the cluster manager one fell out of sync or caught up; (slot, holder) the
-/// cluster manager tells a shard of a slot it now owns that the agreed layout lists it lagging;
-/// (cluster manager) where a shard sends its reports.
+/// Lagging replica holders, agreed (docs/cluster.md, "Lagging holders are agreed"): (slot,
+/// holder, lagging, departure) a shard tells the cluster manager one fell out of sync or caught
+/// up; (slot, holder) the cluster manager tells a shard of a slot it now owns that the agreed
+/// layout lists it lagging; (cluster manager) where a shard sends its reports.
 CAF_ADD_ATOM(ovo, ovo, lagging_atom, "lagging")
 CAF_ADD_TYPE_ID(ovo, (ovo::key_version))
 CAF_ADD_TYPE_ID(ovo, (std::vector<ovo::key_version>))
@@ -430,8 +430,9 @@ using cluster_internal_actor = command_handler_actor::extend<
     caf::reacts_to<verify_atom>,
     // Look at the slots still arriving (slot_arrivals.hpp).
     caf::reacts_to<pull_atom>,
-    // (slot, holder, lagging): a shard's holder of an owned slot fell out of sync or caught up.
-    caf::reacts_to<lagging_atom, int, std::string, bool>>;
+    // (slot, holder, lagging, departure): a shard's holder of an owned slot fell out of sync
+    // (its departure from the in-sync set numbered `departure`) or caught up.
+    caf::reacts_to<lagging_atom, int, std::string, bool, uint64_t>>;
 
 /// Holds the cluster view, publishes the routing table, serves what peers send, moves slots.
 using cluster_manager_actor =

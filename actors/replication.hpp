@@ -40,9 +40,9 @@ std::optional<reply> too_few_copies(const State& st, const routing_table* routin
     for (const auto& name : names) {
       const auto& down = routing->down_by_majority;
       const auto& agreed = routing->agreed_lagging[static_cast<std::size_t>(slot)];
-      if (!st.in_sync.in_sync(slot, name) &&
-          std::find(down.begin(), down.end(), name) == down.end() &&
-          std::find(agreed.begin(), agreed.end(), name) == agreed.end())
+      const auto departure = st.in_sync.departure(slot, name);
+      if (departure != 0 && std::find(down.begin(), down.end(), name) == down.end() &&
+          std::find(agreed.begin(), agreed.end(), std::make_pair(name, departure)) == agreed.end())
         return failure(status::unavailable,
                        "replica holder " + name +
                            " missed writes and is neither reported down by a majority nor "
@@ -76,19 +76,22 @@ void keep_deletes_while_behind(State& st, int slot) {
 
 /// Tells the cluster manager that `holder` fell out of sync on `slot` (`lagging`) or caught up,
 /// so that the agreed layout lists it while it lags (docs/cluster.md, "In-sync copies").
+/// `departure`: the holder's departure from the in-sync set this is about.
 template <class State>
-void report_lagging(const State& st, int slot, const std::string& holder, bool lagging) {
+void report_lagging(const State& st, int slot, const std::string& holder, bool lagging,
+                    uint64_t departure) {
   if (st.lagging_listener)
-    caf::anon_send(st.lagging_listener, lagging_atom_v, slot, holder, lagging);
+    caf::anon_send(st.lagging_listener, lagging_atom_v, slot, holder, lagging, departure);
 }
 
 /// `holder` no longer counts as a copy of `slot` until the shard caught it up (catch_up_atom,
 /// handled by the shard).
 template <class Self>
 void take_out_of_sync(Self self, int slot, const std::string& holder, const std::string& why) {
-  if (!self->state.in_sync.leave(slot, holder)) return;
+  const auto departure = self->state.in_sync.leave(slot, holder);
+  if (departure == 0) return;
   keep_deletes_while_behind(self->state, slot);
-  report_lagging(self->state, slot, holder, true);
+  report_lagging(self->state, slot, holder, true, departure);
   component_log("replication")
       ->warn("{} left the in-sync set of slot {} ({}); catching it up with a slot push", holder,
              slot, why);
@@ -168,8 +171,16 @@ void replicate_then_deliver(Self self, const routing_table* routing, Space& spac
     auto request = self->request(s.holder, caf::infinite, replicate_atom_v, std::move(s.write));
     if (!s.counts) {
       // Out of sync already: it still gets the write (it will need it), nobody waits for it,
-      // and its catch-up push makes it a copy again.
-      std::move(request).then([](bool) {}, [](caf::error&) {});
+      // and its catch-up push makes it a copy again, unless the push's dump predates a write
+      // it failed.
+      std::move(request).then([](bool) {},
+                              [self, slot = s.slot, name = s.name](caf::error& err) {
+                                // Caught up since it was sent: out again, this write missing.
+                                if (self->state.in_sync.in_sync(slot, name))
+                                  leave_in_sync_set(self, slot, name, self->system().render(err));
+                                else
+                                  self->state.in_sync.missed(slot, name);
+                              });
       continue;
     }
     const auto i = index++;

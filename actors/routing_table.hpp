@@ -40,9 +40,11 @@ struct routing_table {
   /// off from it, so the slot takes no write until it caught up (replication.hpp).
   bool lagging_holders_block = false;
   std::vector<std::string> down_by_majority;
-  /// Per slot: the replica holders the agreed layout lists as lagging. No failover promotes
-  /// one while another holder is in sync, so a write need not wait for it to catch up.
-  std::array<std::vector<std::string>, slot_count> agreed_lagging;
+  /// Per slot: the replica holders out of sync that a write need not wait for, each with the
+  /// number of the departure from the in-sync set this holds for (in_sync_set::departure): the
+  /// agreed layout lists them lagging, and every later layout will until they caught up, so no
+  /// failover promotes them (lagging_holders.hpp).
+  std::array<std::vector<std::pair<std::string, uint64_t>>, slot_count> agreed_lagging;
   /// This node is a witness: it holds no data, so a command the layout would run here (no data
   /// node is ranked yet) is refused.
   bool witness = false;

@@ -136,38 +136,59 @@ auto slot_push_handler(Self self) {
 
 /// (catch_up, slot, holder): brings a replica holder that left the slot's in-sync set up to
 /// date with a slot push, then counts it as a copy again; retries every second while it is
-/// still a holder of the slot and cannot be reached.
+/// still a holder of the slot and cannot be reached, or while this copy is still arriving.
 template <class Self>
 auto slot_catch_up_handler(Self self) {
   return [self](catch_up_atom, int slot, std::string& holder) {
     auto& st = self->state;
     if (st.in_sync.in_sync(slot, holder)) return;
+    auto retry = [self, slot, holder] {
+      self->delayed_send(self, std::chrono::seconds(1), catch_up_atom_v, slot, holder);
+    };
     const auto table = st.routing ? st.routing->current() : nullptr;
-    const auto index = static_cast<std::size_t>(slot);
-    peer_connection_actor peer;
-    if (table)
-      for (std::size_t i = 0; i < table->replica_names[index].size(); ++i)
-        if (table->replica_names[index][i] == holder) peer = table->replicas[index][i];
-    if (!peer) {
-      // No longer a holder of the slot here: the layout's passes give the new ones their data.
-      st.in_sync.rejoin(slot, holder);
-      keep_deletes_while_behind(st, slot);
-      report_lagging(st, slot, holder, false);
+    // A copy still arriving here (a restart, a return from a minority) is no reference to
+    // catch anyone up with: the push waits for it.
+    if (!table || st.object_arrivals.is_open(slot) || st.counter_arrivals.is_open(slot)) {
+      retry();
       return;
     }
-    // The owner's own copy: settled unless the slot is still arriving here (push_namespace).
-    push_slot(self, slot, true, true, peer, [self, slot, holder](uint64_t sent, caf::error err) {
-      if (err) {
-        self->delayed_send(self, std::chrono::seconds(1), catch_up_atom_v, slot, holder);
-        return;
-      }
-      const bool rejoined = self->state.in_sync.rejoin(slot, holder);
-      keep_deletes_while_behind(self->state, slot);
-      if (!rejoined) return;
-      report_lagging(self->state, slot, holder, false);
-      component_log("replication")
-          ->info("{} caught up on slot {} ({} entries) and is in sync again", holder, slot, sent);
-    });
+    const auto departure = st.in_sync.departure(slot, holder);
+    const auto misses = st.in_sync.misses(slot, holder);
+    const auto index = static_cast<std::size_t>(slot);
+    peer_connection_actor peer;
+    for (std::size_t i = 0; i < table->replica_names[index].size(); ++i)
+      if (table->replica_names[index][i] == holder) peer = table->replicas[index][i];
+    // No longer this node's slot (its owner catches its holders up), or no longer a holder of
+    // it (the layout's passes give the new ones their data).
+    if (remote_owner_in(table.get(), slot) || !peer) {
+      st.in_sync.rejoin(slot, holder, misses);
+      keep_deletes_while_behind(st, slot);
+      report_lagging(st, slot, holder, false, departure);
+      return;
+    }
+    push_slot(self, slot, true, true, peer,
+              [self, slot, holder, departure, misses, retry](uint64_t sent, caf::error err) {
+                if (err) {
+                  retry();
+                  return;
+                }
+                auto& st = self->state;
+                if (!st.in_sync.rejoin(slot, holder, misses)) {
+                  if (st.in_sync.departure(slot, holder) != departure) return;
+                  component_log("replication")
+                      ->info(
+                          "{} failed a write to slot {} after the catch-up push read the "
+                          "slot; pushing again",
+                          holder, slot);
+                  retry();
+                  return;
+                }
+                keep_deletes_while_behind(st, slot);
+                report_lagging(st, slot, holder, false, departure);
+                component_log("replication")
+                    ->info("{} caught up on slot {} ({} entries) and is in sync again", holder,
+                           slot, sent);
+              });
   };
 }
 
@@ -215,14 +236,6 @@ auto slot_expect_handler(Self self) {
       if (slot >= 0 && slot < slot_count) {
         st.object_arrivals.expect(slot, distrust_local);
         st.counter_arrivals.expect(slot, distrust_local);
-        // What is here is no reference to catch anyone up with: every holder counts as in
-        // sync again (as for a new owner), and catch-up pushes of this copy stop.
-        if (distrust_local && !st.in_sync.complete(slot)) {
-          for (const auto& holder : st.in_sync.out_of_sync(slot))
-            report_lagging(st, slot, holder, false);
-          st.in_sync.reset(slot);
-          keep_deletes_while_behind(st, slot);
-        }
       }
   };
 }

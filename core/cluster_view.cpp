@@ -251,9 +251,15 @@ std::size_t cluster_view::stand_in_for(std::size_t slot, const std::vector<std::
   // caught up since) would cost a second handover for nothing.
   for (auto candidate : stand_ins)
     if (nodes_[candidate].name == followed_->owners[slot]) return candidate;
-  // A holder the agreed layout lists as lagging misses writes the others acknowledged.
-  for (auto candidate : stand_ins)
-    if (!followed_->lags(slot, nodes_[candidate].name)) return candidate;
+  // A holder the agreed layout lists as lagging misses writes the others acknowledged; a node
+  // that held no copy has none of them.
+  const auto& holders = followed_->replicas[slot];
+  for (auto candidate : stand_ins) {
+    const auto& name = nodes_[candidate].name;
+    if (std::find(holders.begin(), holders.end(), name) != holders.end() &&
+        !followed_->lags(slot, name))
+      return candidate;
+  }
   return fallback;
 }
 

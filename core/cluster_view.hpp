@@ -130,8 +130,8 @@ class cluster_view {
   };
   ranking rank_nodes() const;
   /// Who serves `slot` of a node that does not serve: the one of its `stand_ins` (the holders
-  /// of its replicas) that serves it in the followed layout, else the first that layout does
-  /// not list as lagging on the slot, else `fallback`.
+  /// of its replicas) that serves it in the followed layout, else the first that layout names
+  /// a holder of the slot and does not list as lagging on it, else `fallback`.
   std::size_t stand_in_for(std::size_t slot, const std::vector<std::size_t>& stand_ins,
                            std::size_t fallback) const;
   /// The first serving node at or after `rank` in join order.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,10 +17,7 @@ namespace ovo {
 class in_sync_set {
  public:
   /// Whether `holder` counts as a copy of `slot`.
-  bool in_sync(int slot, const std::string& holder) const {
-    const auto& out = out_[static_cast<std::size_t>(slot)];
-    return std::find(out.begin(), out.end(), holder) == out.end();
-  }
+  bool in_sync(int slot, const std::string& holder) const { return !find(slot, holder); }
 
   /// The copies of `slot` in sync: the owner plus those of `holders` in sync.
   int copies(int slot, const std::vector<std::string>& holders) const {
@@ -28,45 +26,71 @@ class in_sync_set {
     return copies;
   }
 
-  /// `holder` leaves the set of `slot`; true when it was in it.
-  bool leave(int slot, const std::string& holder) {
-    if (!in_sync(slot, holder)) return false;
-    out_[static_cast<std::size_t>(slot)].push_back(holder);
+  /// `holder` leaves the set of `slot`. Gives the number of this departure (unique in this set,
+  /// never 0: the agreed layout's listing of the holder must be for this very departure,
+  /// docs/cluster.md "Lagging holders are agreed"), or 0 when it was out already.
+  uint64_t leave(int slot, const std::string& holder) {
+    if (!in_sync(slot, holder)) return 0;
+    out_[index(slot)].push_back({holder, ++departures_, 0});
     ++out_count_;
-    return true;
+    return departures_;
   }
 
-  /// `holder` is up to date again; true when it was out.
-  bool rejoin(int slot, const std::string& holder) {
-    auto& out = out_[static_cast<std::size_t>(slot)];
-    auto it = std::find(out.begin(), out.end(), holder);
-    if (it == out.end()) return false;
+  /// The number of `holder`'s current departure from the set of `slot`; 0 when it is in sync.
+  uint64_t departure(int slot, const std::string& holder) const {
+    const auto* entry = find(slot, holder);
+    return entry ? entry->departure : 0;
+  }
+
+  /// `holder`, out of sync, failed a write to `slot` too: a catch-up push that dumped the slot
+  /// before that write does not bring it up to date.
+  void missed(int slot, const std::string& holder) {
+    if (auto* entry = find(slot, holder)) ++entry->misses;
+  }
+  /// How many writes `holder` failed since it left (a catch-up push notes it when it starts).
+  uint64_t misses(int slot, const std::string& holder) const {
+    const auto* entry = find(slot, holder);
+    return entry ? entry->misses : 0;
+  }
+
+  /// `holder` is up to date again, unless it missed a write since `misses` were counted (then
+  /// it stays out); true when it rejoined.
+  bool rejoin(int slot, const std::string& holder, uint64_t misses) {
+    auto& out = out_[index(slot)];
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](const entry& e) { return e.holder == holder; });
+    if (it == out.end() || it->misses != misses) return false;
     out.erase(it);
     --out_count_;
     return true;
   }
 
-  /// Every holder of `slot` counts as in sync again.
-  void reset(int slot) {
-    auto& out = out_[static_cast<std::size_t>(slot)];
-    out_count_ -= out.size();
-    out.clear();
-  }
-
-  /// The holders of `slot` out of sync.
-  const std::vector<std::string>& out_of_sync(int slot) const {
-    return out_[static_cast<std::size_t>(slot)];
-  }
-
   /// Whether every replica holder of `slot` is in sync.
-  bool complete(int slot) const { return out_[static_cast<std::size_t>(slot)].empty(); }
+  bool complete(int slot) const { return out_[index(slot)].empty(); }
 
   /// (slot, holder) pairs out of sync.
   std::size_t out_count() const { return out_count_; }
 
  private:
-  std::array<std::vector<std::string>, slot_count> out_;
+  struct entry {
+    std::string holder;
+    uint64_t departure;
+    uint64_t misses;
+  };
+  static std::size_t index(int slot) { return static_cast<std::size_t>(slot); }
+  const entry* find(int slot, const std::string& holder) const {
+    const auto& out = out_[index(slot)];
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](const entry& e) { return e.holder == holder; });
+    return it == out.end() ? nullptr : &*it;
+  }
+  entry* find(int slot, const std::string& holder) {
+    return const_cast<entry*>(static_cast<const in_sync_set*>(this)->find(slot, holder));
+  }
+
+  std::array<std::vector<entry>, slot_count> out_;
   std::size_t out_count_ = 0;
+  uint64_t departures_ = 0;
 };
 
 }  // namespace ovo

@@ -3,6 +3,8 @@
 
 #include "core/layout_register.hpp"
 
+#include "core/lag_report.hpp"
+
 #include <doctest/doctest.h>
 
 #include <map>
@@ -376,4 +378,22 @@ TEST_CASE(
   // Progress, not only safety: proposals keep being chosen despite the faults.
   MESSAGE(epochs << " epochs chosen over 200 runs");
   CHECK(epochs > 200);
+}
+
+TEST_CASE(
+    "a lagging holder is not waited for only under a layout agreed after its report that lists "
+    "it") {
+  auto installed = layout_of({"a", "b", "c"}, "a", 5);
+  installed.lagging = {{"b"}};
+  const std::map<std::string, ovo::lag_report> reports{{"b", {7, 5}}};  // departure 7, at 5
+  // Epoch 5 was agreed before the report: a proposal of the owner's made before it may still
+  // win epoch 6 without b.
+  CHECK(ovo::lagging_not_waited_for(installed, 0, reports).empty());
+  installed.epoch = 6;
+  using pairs = std::vector<std::pair<std::string, uint64_t>>;
+  CHECK(ovo::lagging_not_waited_for(installed, 0, reports) == pairs{{"b", 7}});
+  installed.lagging = {{}};  // agreed after the report, but without b
+  CHECK(ovo::lagging_not_waited_for(installed, 0, reports).empty());
+  installed.lagging = {{"b"}};
+  CHECK(ovo::lagging_not_waited_for(installed, 0, {}).empty());  // listed, never reported here
 }
