@@ -236,6 +236,14 @@ auto slot_expect_handler(Self self) {
       if (slot >= 0 && slot < slot_count) {
         st.object_arrivals.expect(slot, distrust_local);
         st.counter_arrivals.expect(slot, distrust_local);
+        // What is here is no reference to catch anyone up with: no catch-up push of this copy,
+        // and every holder counts as a copy again. The cluster manager is not told, so the
+        // agreed layout keeps listing the ones it listed: conservative, as they may lack what
+        // others acknowledged while this node was away.
+        if (distrust_local && !st.in_sync.complete(slot)) {
+          st.in_sync.reset(slot);
+          keep_deletes_while_behind(st, slot);
+        }
       }
   };
 }

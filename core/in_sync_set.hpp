@@ -65,6 +65,13 @@ class in_sync_set {
     return true;
   }
 
+  /// Every holder of `slot` counts as in sync again.
+  void reset(int slot) {
+    auto& out = out_[index(slot)];
+    out_count_ -= out.size();
+    out.clear();
+  }
+
   /// Whether every replica holder of `slot` is in sync.
   bool complete(int slot) const { return out_[index(slot)].empty(); }
 

@@ -44,3 +44,17 @@ TEST_CASE("a holder that missed a write while being caught up stays out of sync"
   set.missed(5, "b");  // in sync: nothing to note
   CHECK(set.misses(5, "b") == 0);
 }
+
+TEST_CASE("resetting a slot counts every holder of it in sync again, other slots unchanged") {
+  ovo::in_sync_set set;
+  const std::vector<std::string> holders{"b", "c"};
+  set.leave(5, "b");
+  set.leave(5, "c");
+  set.leave(6, "b");
+  set.reset(5);
+  CHECK(set.complete(5));
+  CHECK(set.copies(5, holders) == 3);
+  CHECK(set.departure(5, "b") == 0);
+  CHECK_FALSE(set.complete(6));
+  CHECK(set.out_count() == 1);
+}
