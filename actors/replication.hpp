@@ -75,7 +75,8 @@ void keep_deletes_while_behind(State& st, int slot) {
 }
 
 /// Tells the cluster manager that `holder` fell out of sync on `slot` (`lagging`) or caught up,
-/// so that the agreed layout lists it while it lags (docs/cluster.md, "In-sync copies").
+/// so that the agreed layout lists it while it lags (docs/cluster.md, "Lagging holders are
+/// agreed").
 /// `departure`: the holder's departure from the in-sync set this is about.
 template <class State>
 void report_lagging(const State& st, int slot, const std::string& holder, bool lagging,

@@ -146,8 +146,8 @@ auto slot_catch_up_handler(Self self) {
       self->delayed_send(self, std::chrono::seconds(1), catch_up_atom_v, slot, holder);
     };
     const auto table = st.routing ? st.routing->current() : nullptr;
-    // A copy still arriving here (a restart, a return from a minority) is no reference to
-    // catch anyone up with: the push waits for it.
+    // A copy still arriving here (a restart: the agreed layout's lagging holders were adopted)
+    // is no reference to catch anyone up with: the push waits for it.
     if (!table || st.object_arrivals.is_open(slot) || st.counter_arrivals.is_open(slot)) {
       retry();
       return;
