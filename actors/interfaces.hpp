@@ -311,8 +311,10 @@ using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::exten
     caf::reacts_to<catch_up_atom, int, std::string>,
     // (cluster manager): where to report holders leaving or rejoining the in-sync set;
     // (slot, holder): the agreed layout lists it lagging on a slot this node now owns.
+    // (slot, holder, departure): its own timer, report the holder if still out since then.
     caf::reacts_to<lagging_atom, caf::strong_actor_ptr>,
     caf::reacts_to<lagging_atom, int, std::string>,
+    caf::reacts_to<lagging_atom, int, std::string, uint64_t>,
     // (slot, inserts, after): a slice of a slot's keys for a listing, from where the previous
     // one stopped (object_space::key_walk); answers the keys (packed_keys: bytes, ends), where
     // the next slice resumes, done? and whole? (object_space::key_slice).

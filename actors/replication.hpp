@@ -6,6 +6,7 @@
 #include "actors/fan_in.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/routing_table.hpp"
+#include "config/defaults.hpp"
 #include "core/logging.hpp"
 
 #include <algorithm>
@@ -92,7 +93,8 @@ void take_out_of_sync(Self self, int slot, const std::string& holder, const std:
   const auto departure = self->state.in_sync.leave(slot, holder);
   if (departure == 0) return;
   keep_deletes_while_behind(self->state, slot);
-  report_lagging(self->state, slot, holder, true, departure);
+  // Reported only if it is still out then (lag_report_handler).
+  self->delayed_send(self, defaults::lag_report_delay, lagging_atom_v, slot, holder, departure);
   component_log("replication")
       ->warn("{} left the in-sync set of slot {} ({}); catching it up with a slot push", holder,
              slot, why);

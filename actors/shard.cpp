@@ -266,6 +266,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
       slot_push_handler(self),
       slot_catch_up_handler(self),
       slot_lagging_handler(self),
+      lag_report_handler(self),
       [self](lagging_atom, caf::strong_actor_ptr& listener) {
         self->state.lagging_listener = caf::actor_cast<caf::actor>(listener);
       },

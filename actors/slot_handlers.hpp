@@ -154,6 +154,7 @@ auto slot_catch_up_handler(Self self) {
     }
     const auto departure = st.in_sync.departure(slot, holder);
     const auto misses = st.in_sync.misses(slot, holder);
+    const bool reported = st.in_sync.reported(slot, holder);
     const auto index = static_cast<std::size_t>(slot);
     peer_connection_actor peer;
     for (std::size_t i = 0; i < table->replica_names[index].size(); ++i)
@@ -163,7 +164,7 @@ auto slot_catch_up_handler(Self self) {
     if (remote_owner_in(table.get(), slot) || !peer) {
       st.in_sync.rejoin(slot, holder, misses);
       keep_deletes_while_behind(st, slot);
-      report_lagging(st, slot, holder, false, departure);
+      if (reported) report_lagging(st, slot, holder, false, departure);
       return;
     }
     push_slot(self, slot, true, true, peer,
@@ -173,6 +174,7 @@ auto slot_catch_up_handler(Self self) {
                   return;
                 }
                 auto& st = self->state;
+                const bool reported = st.in_sync.reported(slot, holder);
                 if (!st.in_sync.rejoin(slot, holder, misses)) {
                   if (st.in_sync.departure(slot, holder) != departure) return;
                   component_log("replication")
@@ -184,7 +186,7 @@ auto slot_catch_up_handler(Self self) {
                   return;
                 }
                 keep_deletes_while_behind(st, slot);
-                report_lagging(st, slot, holder, false, departure);
+                if (reported) report_lagging(st, slot, holder, false, departure);
                 component_log("replication")
                     ->info("{} caught up on slot {} ({} entries) and is in sync again", holder,
                            slot, sent);
@@ -200,6 +202,18 @@ auto slot_lagging_handler(Self self) {
   return [self](lagging_atom, int slot, std::string& holder) {
     if (slot >= 0 && slot < slot_count)
       take_out_of_sync(self, slot, holder, "the agreed layout lists it lagging");
+  };
+}
+
+/// (lagging, slot, holder, departure): lag_report_delay after `holder` left the in-sync set of
+/// `slot`: still out since that departure, it is reported to the cluster manager, to be listed
+/// as lagging in the agreed layout.
+template <class Self>
+auto lag_report_handler(Self self) {
+  return [self](lagging_atom, int slot, std::string& holder, uint64_t departure) {
+    auto& st = self->state;
+    if (st.in_sync.departure(slot, holder) == departure && st.in_sync.mark_reported(slot, holder))
+      report_lagging(st, slot, holder, true, departure);
   };
 }
 

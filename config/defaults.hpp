@@ -123,6 +123,11 @@ inline constexpr auto takeover_recheck = std::chrono::milliseconds(250);
 /// layout_vote_timeout counts for nothing, and a round without a majority by
 /// layout_round_timeout is given up and proposed again.
 inline constexpr auto layout_first_proposal = std::chrono::milliseconds(10);
+/// A replica holder still out of a slot's in-sync set this long after it left is reported to
+/// the cluster manager, to be listed as lagging in the agreed layout (docs/cluster.md,
+/// "Lagging holders are agreed"). Most departures (a replica write refused at a layout change)
+/// are caught up within milliseconds: listing each would cost two layout epochs.
+inline constexpr auto lag_report_delay = std::chrono::milliseconds(200);
 inline constexpr auto layout_other_proposal = std::chrono::milliseconds(250);
 inline constexpr auto layout_vote_timeout = std::chrono::milliseconds(1000);
 inline constexpr auto layout_round_timeout = std::chrono::milliseconds(2000);

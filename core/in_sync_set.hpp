@@ -31,7 +31,7 @@ class in_sync_set {
   /// docs/cluster.md "Lagging holders are agreed"), or 0 when it was out already.
   uint64_t leave(int slot, const std::string& holder) {
     if (!in_sync(slot, holder)) return 0;
-    out_[index(slot)].push_back({holder, ++departures_, 0});
+    out_[index(slot)].push_back({holder, ++departures_, 0, false});
     ++out_count_;
     return departures_;
   }
@@ -40,6 +40,20 @@ class in_sync_set {
   uint64_t departure(int slot, const std::string& holder) const {
     const auto* entry = find(slot, holder);
     return entry ? entry->departure : 0;
+  }
+
+  /// Marks `holder`'s current departure from the set of `slot` as reported lagging (to the
+  /// cluster manager); true when it was not yet.
+  bool mark_reported(int slot, const std::string& holder) {
+    auto* entry = find(slot, holder);
+    if (!entry || entry->reported) return false;
+    entry->reported = true;
+    return true;
+  }
+  /// Whether `holder`'s current departure from the set of `slot` was reported lagging.
+  bool reported(int slot, const std::string& holder) const {
+    const auto* entry = find(slot, holder);
+    return entry && entry->reported;
   }
 
   /// `holder`, out of sync, failed a write to `slot` too: a catch-up push that dumped the slot
@@ -83,6 +97,7 @@ class in_sync_set {
     std::string holder;
     uint64_t departure;
     uint64_t misses;
+    bool reported;
   };
   static std::size_t index(int slot) { return static_cast<std::size_t>(slot); }
   const entry* find(int slot, const std::string& holder) const {

@@ -58,3 +58,16 @@ TEST_CASE("resetting a slot counts every holder of it in sync again, other slots
   CHECK_FALSE(set.complete(6));
   CHECK(set.out_count() == 1);
 }
+
+TEST_CASE("a departure is reported lagging once, and a new departure starts unreported") {
+  ovo::in_sync_set set;
+  CHECK_FALSE(set.mark_reported(5, "b"));  // in sync: nothing to report
+  set.leave(5, "b");
+  CHECK_FALSE(set.reported(5, "b"));
+  CHECK(set.mark_reported(5, "b"));
+  CHECK_FALSE(set.mark_reported(5, "b"));
+  CHECK(set.reported(5, "b"));
+  set.rejoin(5, "b", 0);
+  set.leave(5, "b");
+  CHECK_FALSE(set.reported(5, "b"));
+}
