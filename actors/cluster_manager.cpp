@@ -11,6 +11,7 @@
 #include "actors/slot_arrivals.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
+#include "core/slot_hash.hpp"
 #include "core/slot_layout.hpp"
 
 #include <algorithm>
@@ -373,6 +374,7 @@ bool from_taken_over(self_ptr self) {
 /// installed here: its sender acts under a layout the cluster replaced (docs/cluster.md, "Epoch
 /// stamps"). That sender is sent the installed layout, so it learns it within a round trip
 /// instead of waiting for an announcement it may have missed (a link cut from the proposer).
+/// Whether its message is refused is placement_changed_since's call.
 bool stamped_behind(self_ptr self, uint64_t epoch) {
   auto& st = self->state;
   if (epoch >= st.acceptor->installed().epoch) return false;
@@ -389,6 +391,17 @@ bool stamped_behind(self_ptr self, uint64_t epoch) {
     announce_layout_to(self, peer->second);
   }
   return true;
+}
+
+/// Whether a replica write in `writes`, stamped with `epoch`, is for a slot whose owner or
+/// holders changed since that epoch: its sender may no longer own the slot, and a holder
+/// confirming the write would let it be acknowledged under a replaced layout.
+bool placement_changed_since(self_ptr self, uint64_t epoch,
+                             const std::vector<replica_write>& writes) {
+  const auto& placements = self->state.placements;
+  return std::any_of(writes.begin(), writes.end(), [&](const replica_write& write) {
+    return placements.changed_since(slot_of(write.record.key), epoch);
+  });
 }
 
 /// The link to `name` went up or down. Down: with the majority rule the node's slots are taken
@@ -560,10 +573,13 @@ cluster_manager_actor::behavior_type cluster_manager(
           self->send(peer, replicate_atom_v, batch, false);
           return;
         }
-        if (stamped_behind(self, epoch)) {
+        stamped_behind(self, epoch);
+        if (placement_changed_since(self, epoch, writes)) {
           component_log("replication")
-              ->debug("refused {} replica writes stamped with layout epoch {}", writes.size(),
-                      epoch);
+              ->debug(
+                  "refused {} replica writes stamped with layout epoch {}: the owner or "
+                  "holders of their slots changed since",
+                  writes.size(), epoch);
           self->send(peer, replicate_atom_v, batch, false);
           return;
         }
@@ -643,13 +659,14 @@ cluster_manager_actor::behavior_type cluster_manager(
           return caf::make_error(caf::sec::invalid_argument,
                                  "refused by " + self->state.view->self().name +
                                      ": it took the sender over and has not told it yet");
-        if (stamped_behind(self, epoch))
+        if (stamped_behind(self, epoch) && self->state.placements.changed_since(slot, epoch))
           return caf::make_error(caf::sec::invalid_argument,
                                  "refused by " + self->state.view->self().name +
                                      ": the sender serves by layout epoch " +
                                      std::to_string(epoch) + ", this node installed " +
                                      std::to_string(self->state.acceptor->installed().epoch) +
-                                     " (the sender was sent it)");
+                                     ", in which slot " + std::to_string(slot) +
+                                     " has another owner or holders (the sender was sent it)");
         return receive_slot(self, sender_name(self), slot, counters, last, settled,
                             std::move(writes));
       },

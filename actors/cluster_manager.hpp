@@ -5,6 +5,7 @@
 #include "actors/slot_mover.hpp"
 #include "core/cluster_view.hpp"
 #include "core/lag_report.hpp"
+#include "core/placement_epochs.hpp"
 
 #include <caf/io/middleman_actor.hpp>
 
@@ -122,6 +123,9 @@ struct cluster_manager_state {
   /// When each peer was last sent the installed layout because it stamped a message with an
   /// older epoch (stamped_behind): at most once per stale_stamp_retell.
   std::map<std::string, std::chrono::steady_clock::time_point> told_newer_layout;
+  /// Since which installed epoch each slot has its owner and holders: replica writes and slot
+  /// pushes stamped older than that are refused.
+  placement_epochs placements;
   slot_mover_state mover;
   /// The layout register (layout_agreement.hpp): this node's vote, its proposal under way,
   /// the last round it proposed in, and whether a proposal is due.

@@ -54,6 +54,7 @@ void installed_layout(cluster_manager_self self) {
   auto& st = self->state;
   save_vote(self);  // a restart that misses it learns it again from the peers
   const auto& layout = st.acceptor->installed();
+  st.placements.installed(layout);
   const auto& me = st.view->self().name;
   const auto owned = std::count(layout.owners.begin(), layout.owners.end(), me);
   component_log("cluster")->info("layout epoch {} agreed: {} members, {} slots owned here",
@@ -185,6 +186,7 @@ void start_layout_register(cluster_manager_self self, std::vector<std::string> f
   if (drawn) start.identity = draw_member_identity();
   st.view->set_voter(start.identity);
   st.acceptor = std::make_unique<layout_acceptor>(me, std::move(start));
+  st.placements.installed(st.acceptor->installed());
   if (!drawn) return;
   save_vote(self);
   // Without a saved vote this node may have voted before under another identity (a lost

@@ -1,6 +1,8 @@
 // Epoch stamps: a peer connection stamps its batches and slot pushes with the layout epoch its
 // node serves by. A holder that installed a newer layout refuses replica writes and slot pushes
-// stamped older, serves stamped forwards by its own layout, and sends the sender its layout.
+// stamped older when the slot's placement may have changed since, stores them when the newer
+// layouts only listed lagging holders, serves stamped forwards by its own layout, and sends the
+// sender its layout either way.
 
 #define CAF_SUITE protocol.epoch_stamp
 
@@ -14,14 +16,26 @@ using ovo::test::write_of;
 
 namespace {
 
-/// Brings the test's two nodes to where b installed a layout that a has not learned yet.
+/// Brings the test's two nodes to where b installed a layout that a has not learned yet. By
+/// default that is b's first layout, so every slot counts as placed since its epoch. With
+/// `only_lagging_listed`, both install a layout first and b then one more with the same
+/// placement and a lagging holder listed.
 struct b_ahead : ovo::test::two_nodes {
-  b_ahead() {
+  explicit b_ahead(bool only_lagging_listed = false) {
     join();
     auto newer = manager_state(b).view->wanted_layout();
     newer.epoch = std::max(manager_state(a).acceptor->installed().epoch,
                            manager_state(b).acceptor->installed().epoch) +
                   1;
+    if (only_lagging_listed) {
+      mars.self->send(a.manager, layout_atom_v, newer);
+      mars.self->send(b.manager, layout_atom_v, newer);
+      settle();
+      CAF_REQUIRE_EQUAL(manager_state(a).acceptor->installed().epoch, newer.epoch);
+      ++newer.epoch;
+      newer.lagging.resize(ovo::slot_count);
+      newer.lagging[static_cast<std::size_t>(slot_of(key_replicated_to_b()))] = {"b"};
+    }
     mars.self->send(b.manager, layout_atom_v, newer);
     settle();
     CAF_REQUIRE_EQUAL(manager_state(b).acceptor->installed().epoch, newer.epoch);
@@ -90,6 +104,29 @@ CAF_TEST(forwarded_commands_stamped_with_an_older_epoch_are_served_by_the_receiv
   settle();
   CAF_REQUIRE_EQUAL(sink->replies.size(), 1u);
   CAF_CHECK(sink->replies[0].code == status::ok);
+  CAF_CHECK(manager_state(b).told_newer_layout.count("a") == 1);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+namespace {
+
+struct b_ahead_by_a_lagging_list : b_ahead {
+  b_ahead_by_a_lagging_list() : b_ahead(true) {}
+};
+
+}  // namespace
+
+CAF_TEST_FIXTURE_SCOPE(lagging_list_stamp_tests, b_ahead_by_a_lagging_list)
+
+CAF_TEST(replica_writes_stamped_before_a_layout_that_only_listed_a_lagging_holder_are_stored) {
+  const auto key = key_replicated_to_b();
+  auto peer = peer_ab();
+  earth.self->request(peer, caf::infinite, replicate_atom_v, write_of(key, "kept", 1));
+  settle();
+  expect_on(earth, (bool), from(peer).to(earth.self).with(true));
+  CAF_CHECK_EQUAL(held_by_b(key), "kept");
+  CAF_CHECK(epoch_of(a) < epoch_of(b));
   CAF_CHECK(manager_state(b).told_newer_layout.count("a") == 1);
 }
 
