@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
 
 namespace ovo::test {
 namespace {
@@ -39,13 +41,21 @@ void must(const std::string& command) {
 netns_lab::netns_lab(int tag, int nodes) : tag_(tag), nodes_(nodes) {
   REQUIRE_MESSAGE((tag >= 1 && tag <= 250), "netns_lab tag out of range");
   // Another suite (another checkout) may be running the same test: without the lock, each
-  // would delete the other's namespaces as leftovers. Released when this process exits too.
+  // would delete the other's namespaces as leftovers. Released when this process exits too:
+  // close-on-exec, so that no node it starts holds it after a crash of the test.
   const auto lock_dir = std::filesystem::temp_directory_path() / "ovo-test-netns";
   std::filesystem::create_directories(lock_dir);
   const auto lock_path = (lock_dir / ("tag-" + std::to_string(tag_))).string();
-  lock_fd_ = ::open(lock_path.c_str(), O_CREAT | O_RDWR, 0644);
+  lock_fd_ = ::open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
   REQUIRE_MESSAGE(lock_fd_ >= 0, "cannot open " << lock_path);
-  REQUIRE_MESSAGE(::flock(lock_fd_, LOCK_EX) == 0, "cannot lock " << lock_path);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(150);
+  while (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    REQUIRE_MESSAGE(std::chrono::steady_clock::now() < give_up,
+                    lock_path << " is still locked after 150 s: another run of this test holds "
+                                 "it (fuser -v "
+                              << lock_path << " names the process)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   remove_everything();  // leftovers of a run that was killed
   const auto bridge = "ovo" + std::to_string(tag_) + "br";
   const auto subnet = "10.213." + std::to_string(tag_) + ".";
