@@ -374,7 +374,7 @@ bool from_taken_over(self_ptr self) {
 /// installed here: its sender acts under a layout the cluster replaced (docs/cluster.md, "Epoch
 /// stamps"). That sender is sent the installed layout, so it learns it within a round trip
 /// instead of waiting for an announcement it may have missed (a link cut from the proposer).
-/// Whether its message is refused is placement_changed_since's call.
+/// Whether its message is refused depends on the placement of its slots (placement_epochs).
 bool stamped_behind(self_ptr self, uint64_t epoch) {
   auto& st = self->state;
   if (epoch >= st.acceptor->installed().epoch) return false;
@@ -573,8 +573,7 @@ cluster_manager_actor::behavior_type cluster_manager(
           self->send(peer, replicate_atom_v, batch, false);
           return;
         }
-        stamped_behind(self, epoch);
-        if (placement_changed_since(self, epoch, writes)) {
+        if (stamped_behind(self, epoch) && placement_changed_since(self, epoch, writes)) {
           component_log("replication")
               ->debug(
                   "refused {} replica writes stamped with layout epoch {}: the owner or "

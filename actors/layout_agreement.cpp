@@ -205,6 +205,7 @@ void leave_solo_history(cluster_manager_self self) {
   acceptor_state fresh;
   fresh.identity = st.acceptor->state().identity;  // the same node and disk
   st.acceptor = std::make_unique<layout_acceptor>(st.view->self().name, std::move(fresh));
+  st.placements = {};  // the cluster's epochs may be lower than this node's own were
   st.proposal.reset();
   st.view->follow(std::nullopt);  // until the cluster's layout is learned
   save_vote(self);
