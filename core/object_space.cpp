@@ -314,19 +314,26 @@ std::vector<object_space::eviction> object_space::evict(std::size_t bytes,
 }
 
 object_space::scan_page object_space::scan(int slot, const std::string& after, std::size_t count,
-                                           const std::string& pattern) const {
+                                           const std::string& pattern) {
   const auto now = clock_->now_ms();
-  std::vector<std::string_view> candidates;
-  for (const auto& obj : tables_[slot])
-    if (!is_expired(deadline_of(obj), now) && obj.key() > after &&
-        (pattern.empty() || matches_glob(pattern, std::string(obj.key()))))
-      candidates.push_back(obj.key());
+  const auto& table = tables_[slot];
+  if (after.empty() || !scan_keys_.fresh_for(slot, now)) {
+    std::vector<std::string_view> live;
+    live.reserve(table.size());
+    for (const auto& obj : table)
+      if (!is_expired(deadline_of(obj), now)) live.push_back(obj.key());
+    scan_keys_.take(slot, now, std::move(live));
+  }
+  const auto& keys = scan_keys_.keys();
+  auto it = std::upper_bound(keys.begin(), keys.end(), std::string_view(after));
   scan_page page;
-  page.more = candidates.size() > count;
-  const auto taken = std::min(count, candidates.size());
-  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(taken),
-                    candidates.end());
-  for (std::size_t i = 0; i < taken; ++i) page.keys.emplace_back(candidates[i]);
+  for (; it != keys.end() && page.keys.size() < count; ++it) {
+    const auto here = table.find(*it);
+    if (here == table.end() || is_expired(deadline_of(*here), now)) continue;  // gone since
+    if (!pattern.empty() && !matches_glob(pattern, std::string(*it))) continue;
+    page.keys.emplace_back(*it);
+  }
+  page.more = it != keys.end();
   return page;
 }
 

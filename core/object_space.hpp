@@ -8,6 +8,7 @@
 #include "core/object_record.hpp"
 #include "core/packed_keys.hpp"
 #include "core/slot_digest.hpp"
+#include "core/sorted_keys.hpp"
 #include "core/tables.hpp"
 #include "core/tombstones.hpp"
 #include "core/version_clock.hpp"
@@ -127,13 +128,15 @@ class object_space {
   key_slice keys(int slot, const key_walk& from, std::size_t limit) const;
 
   /// A page of a scan (GET /ovo/scan): at most `count` live keys of `slot` after `after`, in
-  /// byte order, matching the glob `pattern` ("" = all); `more` when the slot has further ones.
+  /// byte order, matching the glob `pattern` ("" = all); `more` when the slot may have further
+  /// ones. A slot's first page (`after` "") takes its keys in order, the pages after it read
+  /// them (sorted_keys): a key present for the whole scan is in that copy, one added since may
+  /// be missing and one removed since is skipped.
   struct scan_page {
     std::vector<std::string> keys;
     bool more = false;
   };
-  scan_page scan(int slot, const std::string& after, std::size_t count,
-                 const std::string& pattern) const;
+  scan_page scan(int slot, const std::string& after, std::size_t count, const std::string& pattern);
 
  private:
   /// The live object under `key`, or nullptr; removes it when it has expired.
@@ -164,6 +167,7 @@ class object_space {
   std::string hand_key_;
   /// Inserts per slot, the only changes that move keys in a table: key walks check it.
   std::array<uint64_t, slot_count> inserts_{};
+  sorted_keys scan_keys_;  ///< the slot a scan walks, in order, between its pages
 };
 
 }  // namespace ovo

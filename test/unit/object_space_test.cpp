@@ -378,6 +378,34 @@ TEST_CASE("a scan pages through one slot's live keys in byte order, after a key,
   CHECK(matched.keys == std::vector<std::string>{live[0]});
 }
 
+TEST_CASE(
+    "a scan's later pages of a slot read the keys its first page took: every key present "
+    "throughout once, one removed since skipped, one added since missing until the copy is "
+    "taken again") {
+  fixture f;
+  const auto keys = slot0_keys("s", 30);
+  for (const auto& key : keys) f.put(key, "v");
+  std::vector<std::string> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  auto first = f.space.scan(0, "", 10, "");
+  CHECK(first.keys == std::vector<std::string>(sorted.begin(), sorted.begin() + 10));
+  CHECK(f.run(op::remove, sorted[15]).code == status::ok);
+  const auto added = slot0_keys("t", 1).front();  // after every "s" key in byte order
+  f.put(added, "v");
+  std::vector<std::string> seen = first.keys;
+  auto page = first;
+  while (page.more) {
+    page = f.space.scan(0, page.keys.back(), 10, "");
+    seen.insert(seen.end(), page.keys.begin(), page.keys.end());
+  }
+  std::vector<std::string> expected = sorted;
+  expected.erase(expected.begin() + 15);
+  CHECK(seen == expected);  // in order, each once, without the removed one nor the new one
+  // Past its age the copy is taken again, mid-slot too: the new key comes.
+  f.clock->advance_ms(ovo::sorted_keys::max_age_ms + 1);
+  CHECK(f.space.scan(0, sorted.back(), 10, "").keys == std::vector<std::string>{added});
+}
+
 TEST_CASE("accounted bytes grow and shrink exactly with objects and deletes") {
   fixture f;
   namespace cost = ovo::memory_cost;
