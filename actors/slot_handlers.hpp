@@ -134,6 +134,16 @@ auto slot_push_handler(Self self) {
   };
 }
 
+/// `holder` of `slot` is out of this shard's in-sync set no more (caught up, or no longer its
+/// business): deletes are kept only while another holder lags, and a departure reported
+/// lagging (`reported`, numbered `departure`) is reported over.
+template <class State>
+void counted_again(State& st, int slot, const std::string& holder, uint64_t departure,
+                   bool reported) {
+  keep_deletes_while_behind(st, slot);
+  if (reported) report_lagging(st, slot, holder, false, departure);
+}
+
 /// (catch_up, slot, holder): brings a replica holder that left the slot's in-sync set up to
 /// date with a slot push, then counts it as a copy again; retries every second while it is
 /// still a holder of the slot and cannot be reached, or while this copy is still arriving.
@@ -163,8 +173,7 @@ auto slot_catch_up_handler(Self self) {
     // it (the layout's passes give the new ones their data).
     if (remote_owner_in(table.get(), slot) || !peer) {
       st.in_sync.rejoin(slot, holder, misses);
-      keep_deletes_while_behind(st, slot);
-      if (reported) report_lagging(st, slot, holder, false, departure);
+      counted_again(st, slot, holder, departure, reported);
       return;
     }
     push_slot(self, slot, true, true, peer,
@@ -185,8 +194,7 @@ auto slot_catch_up_handler(Self self) {
                   retry();
                   return;
                 }
-                keep_deletes_while_behind(st, slot);
-                if (reported) report_lagging(st, slot, holder, false, departure);
+                counted_again(st, slot, holder, departure, reported);
                 component_log("replication")
                     ->info("{} caught up on slot {} ({} entries) and is in sync again", holder,
                            slot, sent);

@@ -70,11 +70,10 @@ class in_sync_set {
   /// `holder` is up to date again, unless it missed a write since `misses` were counted (then
   /// it stays out); true when it rejoined.
   bool rejoin(int slot, const std::string& holder, uint64_t misses) {
+    const auto* left = find(slot, holder);
+    if (!left || left->misses != misses) return false;
     auto& out = out_[index(slot)];
-    auto it =
-        std::find_if(out.begin(), out.end(), [&](const entry& e) { return e.holder == holder; });
-    if (it == out.end() || it->misses != misses) return false;
-    out.erase(it);
+    out.erase(out.begin() + (left - out.data()));
     --out_count_;
     return true;
   }
