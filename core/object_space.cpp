@@ -9,8 +9,25 @@
 namespace ovo {
 namespace {
 
-/// How many entries ahead a listing's walk asks for the objects' blocks (object_space::keys).
+/// How many entries ahead a listing's walk asks for the objects' blocks (walk_prefetching).
 constexpr std::size_t key_prefetch_distance = 8;
+
+/// Visits the objects of `table` from `it` until `visit` returns false (that object is not
+/// taken: the walk stops before it) and gives where it stopped. Reading a key is a cache miss
+/// (its block); asking for the blocks a few entries ahead overlaps the misses instead of
+/// waiting for each in turn.
+template <class Table, class Visit>
+typename Table::const_iterator walk_prefetching(const Table& table,
+                                                typename Table::const_iterator it, Visit visit) {
+  auto ahead = it;
+  for (std::size_t i = 0; i < key_prefetch_distance && ahead != table.end(); ++i, ++ahead)
+    ahead->prefetch();
+  for (; it != table.end(); ++it) {
+    if (ahead != table.end()) (ahead++)->prefetch();
+    if (!visit(*it)) break;
+  }
+  return it;
+}
 
 reply object_reply(std::string_view key, std::string_view value) {
   reply r;
@@ -320,8 +337,10 @@ object_space::scan_page object_space::scan(int slot, const std::string& after, s
   if (after.empty() || !scan_keys_.fresh_for(slot, now)) {
     std::vector<std::string_view> live;
     live.reserve(table.size());
-    for (const auto& obj : table)
+    walk_prefetching(table, table.begin(), [&](const stored_object& obj) {
       if (!is_expired(deadline_of(obj), now)) live.push_back(obj.key());
+      return true;
+    });
     scan_keys_.take(slot, now, std::move(live));
   }
   const auto& keys = scan_keys_.keys();
@@ -352,17 +371,14 @@ object_space::key_slice object_space::keys(int slot, const key_walk& from,
   if (!slice.whole)
     while (it != table.end() && position(*it) <= from.after) ++it;
   slice.keys.ends.reserve(std::min(limit, table.size()));
-  // Reading a key is a cache miss (its block); asking for the blocks a few entries ahead
-  // overlaps the misses instead of waiting for each in turn.
-  auto ahead = it;
-  for (std::size_t i = 0; i < key_prefetch_distance && ahead != table.end(); ++i, ++ahead)
-    ahead->prefetch();
-  for (; it != table.end() && slice.keys.size() < limit; ++it) {
-    if (ahead != table.end()) (ahead++)->prefetch();
-    if (is_expired(deadline_of(*it), now)) continue;
-    slice.keys.push_back(it->key());
-    slice.next.after = position(*it);
-  }
+  it = walk_prefetching(table, it, [&](const stored_object& obj) {
+    if (slice.keys.size() >= limit) return false;
+    if (!is_expired(deadline_of(obj), now)) {
+      slice.keys.push_back(obj.key());
+      slice.next.after = position(obj);
+    }
+    return true;
+  });
   if (slice.next.after == 0) slice.next.after = from.after;
   slice.done = it == table.end();
   return slice;
