@@ -151,7 +151,7 @@ typename Inspector::result_type inspect(Inspector& f, ballot& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, agreed_layout& x) {
   return f(caf::meta::type_name("agreed_layout"), x.epoch, x.members, x.member_ids, x.owners,
-           x.replicas, x.down, x.lagging);
+           x.replicas, x.down, x.lagging, x.arriving);
 }
 
 template <class Inspector>
@@ -355,7 +355,7 @@ namespace ovo {
 
 /// The version of the peer protocol below: a node refuses a peer that introduces itself with
 /// another one. Bump it whenever a peer message or a type it carries changes.
-constexpr uint32_t cluster_protocol_version = 11;
+constexpr uint32_t cluster_protocol_version = 12;
 
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.

@@ -22,11 +22,12 @@ bool save_vote(cluster_manager_self self) {
 
 /// A layout a peer sent: one owner and one holder list per slot, members and down sorted
 /// (looked up by binary search), members unique, an identity per member or none, and a
-/// lagging list per slot or none.
+/// lagging list and an arriving list per slot, or none.
 bool well_formed(const agreed_layout& layout) {
   const auto& members = layout.members;
   return layout.owners.size() == slot_count && layout.replicas.size() == slot_count &&
          (layout.lagging.empty() || layout.lagging.size() == slot_count) &&
+         (layout.arriving.empty() || layout.arriving.size() == slot_count) &&
          std::is_sorted(members.begin(), members.end()) &&
          std::adjacent_find(members.begin(), members.end()) == members.end() &&
          std::is_sorted(layout.down.begin(), layout.down.end()) &&
@@ -57,8 +58,11 @@ void installed_layout(cluster_manager_self self) {
   st.placements.installed(layout);
   const auto& me = st.view->self().name;
   const auto owned = std::count(layout.owners.begin(), layout.owners.end(), me);
-  component_log("cluster")->info("layout epoch {} agreed: {} members, {} slots owned here",
-                                 layout.epoch, layout.members.size(), owned);
+  int arriving = 0;
+  for (std::size_t slot = 0; slot < slot_count; ++slot) arriving += layout.arrives(slot, me);
+  component_log("cluster")->info(
+      "layout epoch {} agreed: {} members, {} slots owned here, {} held here still arriving",
+      layout.epoch, layout.members.size(), owned, arriving);
   if (st.proposal && st.proposal->epoch() <= layout.epoch) st.proposal.reset();
   // Under the majority rule the node serves by agreed layouts only; with PartitionPolicy
   // "available" every side serves by its own view, as it must to serve alone.

@@ -1,5 +1,6 @@
 #include "actors/slot_arrivals.hpp"
 
+#include "actors/layout_agreement.hpp"
 #include "actors/peer_requests.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
@@ -24,6 +25,12 @@ void schedule_check(cluster_manager_self self) {
   self->delayed_send(self, defaults::arrival_check_interval, pull_atom_v);
 }
 
+/// This node's copy of `slot` is no longer arriving (or no longer held): its proposals stop
+/// listing it as arriving there (docs/cluster.md, "Arriving holders are agreed").
+void note_arrived(cluster_manager_self self, int slot) {
+  if (self->state.view->note_arriving(slot, false)) want_layout(self);
+}
+
 /// Closes the windows of `slot` in its shard (an empty last chunk of each namespace).
 /// `arrived`: the slot's data is here (else the slot is no longer this node's to wait for).
 /// `settled`: the namespaces (bits as in slot_arrival) whose data came from served_by's whole
@@ -31,6 +38,7 @@ void schedule_check(cluster_manager_self self) {
 void close_windows(cluster_manager_self self, int slot, bool arrived, uint8_t settled = 0) {
   self->state.arrivals[static_cast<std::size_t>(slot)] = slot_arrival{};
   self->state.whole_copy[static_cast<std::size_t>(slot)] = arrived;
+  note_arrived(self, slot);
   for (const bool counters : {false, true})
     self->request(shard_for_slot(self, slot), defaults::migrate_timeout, migrate_atom_v, slot,
                   counters, true, (settled & namespace_bit(counters)) != 0,
@@ -126,6 +134,7 @@ void expect_new_slots(cluster_manager_self self) {
   const auto now = steady::now();
   for (int slot : arriving) {
     auto& arrival = st.arrivals[static_cast<std::size_t>(slot)];
+    st.view->note_arriving(slot, true);
     if (!arrival.open) {
       arrival = slot_arrival{};
       arrival.open = true;
@@ -208,6 +217,7 @@ caf::result<bool> receive_slot(cluster_manager_self self, const std::string& sen
         component_log("rebalance")->debug("slot {} arrived", slot);
         arrival = slot_arrival{};
         st.whole_copy[static_cast<std::size_t>(slot)] = true;
+        note_arrived(self, slot);
       }
     }
   }

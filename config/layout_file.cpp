@@ -19,7 +19,7 @@ json layout_json(const agreed_layout& layout) {
   return {{"Epoch", layout.epoch},          {"Members", layout.members},
           {"MemberIds", layout.member_ids}, {"Owners", layout.owners},
           {"Replicas", layout.replicas},    {"Down", layout.down},
-          {"Lagging", layout.lagging}};
+          {"Lagging", layout.lagging},      {"Arriving", layout.arriving}};
 }
 
 agreed_layout layout_from(const json& j) {
@@ -33,6 +33,8 @@ agreed_layout layout_from(const json& j) {
   layout.down = j.at("Down").get<std::vector<std::string>>();
   // Files written before lagging holders were agreed name none.
   layout.lagging = j.value("Lagging", std::vector<std::vector<std::string>>{});
+  // ... and those written before arriving holders were agreed, none arriving.
+  layout.arriving = j.value("Arriving", std::vector<std::vector<std::string>>{});
   return layout;
 }
 

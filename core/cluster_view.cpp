@@ -251,13 +251,14 @@ std::size_t cluster_view::stand_in_for(std::size_t slot, const std::vector<std::
   // caught up since) would cost a second handover for nothing.
   for (auto candidate : stand_ins)
     if (nodes_[candidate].name == followed_->owners[slot]) return candidate;
-  // A holder the agreed layout lists as lagging misses writes the others acknowledged; a node
-  // that held no copy has none of them.
+  // A holder the agreed layout lists as lagging misses writes the others acknowledged, one it
+  // lists as arriving may miss what was there before it held the slot; a node that held no
+  // copy has none of them.
   const auto& holders = followed_->replicas[slot];
   for (auto candidate : stand_ins) {
     const auto& name = nodes_[candidate].name;
     if (std::find(holders.begin(), holders.end(), name) != holders.end() &&
-        !followed_->lags(slot, name))
+        !followed_->lags(slot, name) && !followed_->arrives(slot, name))
       return candidate;
   }
   return fallback;
@@ -324,7 +325,21 @@ agreed_layout cluster_view::wanted_layout() const {
         layout.lagging[slot].push_back(holder);
     }
   }
+  if (followed_) list_arriving(layout);
   return layout;
+}
+
+void cluster_view::list_arriving(agreed_layout& layout) const {
+  layout.arriving.resize(slot_count);
+  for (std::size_t slot = 0; slot < slot_count; ++slot) {
+    auto arriving = [&](const std::string& name) {
+      if (!followed_->holds(slot, name)) return true;  // its copy starts arriving now
+      return name == self().name ? own_arriving_[slot] : followed_->arrives(slot, name);
+    };
+    if (arriving(layout.owners[slot])) layout.arriving[slot].push_back(layout.owners[slot]);
+    for (const auto& holder : layout.replicas[slot])
+      if (arriving(holder)) layout.arriving[slot].push_back(holder);
+  }
 }
 
 bool cluster_view::report_lagging(int slot, const std::string& holder, bool lagging) {
@@ -336,6 +351,14 @@ bool cluster_view::report_lagging(int slot, const std::string& holder, bool lagg
     names.push_back(holder);
   else
     names.erase(it);
+  return true;
+}
+
+bool cluster_view::note_arriving(int slot, bool arriving) {
+  if (slot < 0 || slot >= slot_count) return false;
+  auto& noted = own_arriving_[static_cast<std::size_t>(slot)];
+  if (noted == arriving) return false;
+  noted = arriving;
   return true;
 }
 

@@ -103,6 +103,12 @@ class cluster_view {
   /// holders of the slot that still hold it (they missed writes its previous owner acknowledged
   /// without them) and returns them; its shard must catch each up.
   std::vector<std::string> adopt_lagging(int slot);
+  /// This node's copy of `slot` started arriving (`arriving`) or has arrived. In wanted_layout
+  /// this node is listed arriving on a slot it holds while its copy arrives, or when the
+  /// followed layout did not have it hold the slot; every other node is listed where it did
+  /// not hold the slot in the followed layout, or where that layout lists it and it still
+  /// holds the slot. True when that changed what this node reports.
+  bool note_arriving(int slot, bool arriving);
 
   /// nodes(), each shown INACTIVE where the followed layout has it down (GET /ovo/cluster: the
   /// layout this node serves by, not what its own links see).
@@ -131,9 +137,11 @@ class cluster_view {
   ranking rank_nodes() const;
   /// Who serves `slot` of a node that does not serve: the one of its `stand_ins` (the holders
   /// of its replicas) that serves it in the followed layout, else the first that layout names
-  /// a holder of the slot and does not list as lagging on it, else `fallback`.
+  /// a holder of the slot and lists neither as lagging nor as arriving on it, else `fallback`.
   std::size_t stand_in_for(std::size_t slot, const std::vector<std::size_t>& stand_ins,
                            std::size_t fallback) const;
+  /// Fills `layout.arriving` (see note_arriving) for its owners and holders.
+  void list_arriving(agreed_layout& layout) const;
   /// The first serving node at or after `rank` in join order.
   std::size_t next_serving(const ranking& r, std::size_t rank) const;
   /// Where node `index` keeps its replicas: its serving twins, else the next serving node.
@@ -156,6 +164,8 @@ class cluster_view {
   std::optional<agreed_layout> followed_;
   /// Per slot: the holders this node's shard reports out of sync (report_lagging).
   std::array<std::vector<std::string>, slot_count> own_lagging_{};
+  /// Per slot: whether this node's copy is still arriving (note_arriving).
+  std::array<bool, slot_count> own_arriving_{};
 };
 
 }  // namespace ovo

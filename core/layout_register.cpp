@@ -25,14 +25,32 @@ bool agreed_layout::lags(std::size_t slot, const std::string& holder) const {
   return std::find(names.begin(), names.end(), holder) != names.end();
 }
 
+const std::vector<std::string>& agreed_layout::arriving_of(std::size_t slot) const {
+  static const std::vector<std::string> none;
+  return slot < arriving.size() ? arriving[slot] : none;
+}
+
+bool agreed_layout::arrives(std::size_t slot, const std::string& name) const {
+  const auto& names = arriving_of(slot);
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+bool agreed_layout::holds(std::size_t slot, const std::string& name) const {
+  if (slot >= owners.size() || slot >= replicas.size()) return false;
+  const auto& holders = replicas[slot];
+  return owners[slot] == name || std::find(holders.begin(), holders.end(), name) != holders.end();
+}
+
 bool agreed_layout::same_layout(const agreed_layout& other) const {
   if (!(members == other.members && member_ids == other.member_ids && owners == other.owners &&
         replicas == other.replicas && down == other.down))
     return false;
-  // No list and a list of empty ones say the same: nothing lags.
-  const auto slots = std::max(lagging.size(), other.lagging.size());
+  // No list and a list of empty ones say the same: nothing lags, nothing arrives.
+  const auto slots =
+      std::max({lagging.size(), other.lagging.size(), arriving.size(), other.arriving.size()});
   for (std::size_t slot = 0; slot < slots; ++slot)
-    if (lagging_of(slot) != other.lagging_of(slot)) return false;
+    if (lagging_of(slot) != other.lagging_of(slot) || arriving_of(slot) != other.arriving_of(slot))
+      return false;
   return true;
 }
 

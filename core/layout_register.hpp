@@ -35,11 +35,23 @@ struct agreed_layout {
   /// not caught up yet). No failover promotes one of them while another holder is in sync
   /// (docs/cluster.md, "In-sync copies"). Empty: none lagging anywhere (layouts from before).
   std::vector<std::vector<std::string>> lagging;
+  /// Per slot: the nodes holding it (owner or replica holders) whose copy may still be
+  /// arriving: each one that did not hold the slot in the layout before, until that node
+  /// itself reports its copy arrived. No failover promotes one of them while a holder neither
+  /// arriving nor lagging is left (docs/cluster.md, "Arriving holders are agreed"). Empty:
+  /// none arriving anywhere (layouts from before, PartitionPolicy "available").
+  std::vector<std::vector<std::string>> arriving;
 
   /// The holders of `slot` lagging in this layout.
   const std::vector<std::string>& lagging_of(std::size_t slot) const;
   /// Whether `holder` lags on `slot` in this layout.
   bool lags(std::size_t slot, const std::string& holder) const;
+  /// The nodes whose copy of `slot` may still be arriving in this layout.
+  const std::vector<std::string>& arriving_of(std::size_t slot) const;
+  /// Whether `name`'s copy of `slot` may still be arriving in this layout.
+  bool arrives(std::size_t slot, const std::string& name) const;
+  /// Whether `name` owns or holds a replica of `slot` in this layout.
+  bool holds(std::size_t slot, const std::string& name) const;
 
   /// The same slots, holders and members (the epoch aside): nothing to agree on.
   bool same_layout(const agreed_layout& other) const;

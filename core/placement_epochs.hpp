@@ -2,8 +2,8 @@
 // Since which layout epoch each slot has had the owner and replica holders it has now
 // (docs/cluster.md, "Epoch stamps"). A replica write or slot push stamped with an older epoch
 // is refused only when the slot's placement changed since that epoch: a layout that changed
-// nothing but lagging lists does not depose the sender, and refusing its writes would only take
-// holders out of sync, which reports them lagging, which is one more layout.
+// nothing but lagging or arriving lists does not depose the sender, and refusing its writes
+// would only take holders out of sync, which reports them lagging, which is one more layout.
 
 #include "core/layout_register.hpp"
 

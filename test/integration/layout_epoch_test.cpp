@@ -8,8 +8,12 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
 
 using namespace ovo::test;
 using namespace std::chrono_literals;
@@ -91,4 +95,53 @@ TEST_CASE(
   MESSAGE("epoch " << before_return << " before the return, " << named
                    << " naming the new identity, " << c.layout_epoch(1)
                    << " after the second kill");
+}
+
+namespace {
+
+/// How many of its slots node `i` said were still arriving when it installed each layout
+/// ("layout epoch N agreed: ..., K held here still arriving"), oldest first.
+std::vector<int> arriving_at_each_layout(test_cluster& c, int i) {
+  std::vector<int> counts;
+  std::istringstream lines(c.log_lines({i}, " held here still arriving"));
+  for (std::string line; std::getline(lines, line);) {
+    const auto end = line.rfind(" held here still arriving");
+    const auto start = line.rfind(", ", end);
+    if (end != std::string::npos && start != std::string::npos)
+      counts.push_back(std::stoi(line.substr(start + 2, end - start - 2)));
+  }
+  return counts;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a node that joins is listed arriving on the slots it is given until their data arrived, "
+    "then takes itself off: the layouts every node installs last list nothing arriving") {
+  test_cluster c(2);
+  REQUIRE(c.converged({0, 1}, 2));
+  for (int k = 0; k < 200; ++k)
+    REQUIRE(c.put(k % 2, "before-join-" + std::to_string(k), "v").status == 200);
+  const int joined = c.add_node();
+  REQUIRE(c.converged({0, 1, joined}, 3));
+  REQUIRE(c.ready({0, 1, joined}, 20));
+  // The layout that gave node2 its slots listed it arriving on them ...
+  const auto at_join = arriving_at_each_layout(c, joined);
+  REQUIRE_FALSE(at_join.empty());
+  CHECK(*std::max_element(at_join.begin(), at_join.end()) > 0);
+  // ... and once their data arrived, a later layout no longer did, on any node.
+  CHECK(within(10, [&] {
+    for (int i : {0, 1, joined}) {
+      const auto counts = arriving_at_each_layout(c, i);
+      if (counts.empty() || counts.back() != 0) return false;
+    }
+    return c.layouts_agreed({0, 1, joined});
+  }));
+  MESSAGE("node2's arriving slots at each layout it installed: " << [&] {
+    std::string text;
+    for (auto n : arriving_at_each_layout(c, joined)) text += std::to_string(n) + " ";
+    return text;
+  }());
+  for (int k = 0; k < 200; ++k)
+    CHECK(c.value_of(joined, "before-join-" + std::to_string(k)) == "v");
 }

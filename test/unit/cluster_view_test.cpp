@@ -232,7 +232,14 @@ TEST_CASE("a followed agreed layout decides owners and holders, and the view's o
   CHECK(view.find("b")->active);               // what this node's link sees...
   CHECK_FALSE(view.served_nodes()[1].active);  // ...and what it serves by
   CHECK(view.replicas()[127].empty());
-  CHECK(view.wanted_layout().same_layout(derived));  // what the view wants is unchanged
+  // What the view wants is unchanged, but b, which holds nothing in the followed layout, is
+  // listed arriving wherever it would hold a copy.
+  const auto wanted = view.wanted_layout();
+  CHECK(wanted.owners == derived.owners);
+  CHECK(wanted.replicas == derived.replicas);
+  CHECK(wanted.down == derived.down);
+  CHECK(wanted.arriving[0] == std::vector<std::string>{"b"});    // a's slot, b its replica
+  CHECK(wanted.arriving[127] == std::vector<std::string>{"b"});  // b's own, a held it
   // A slot naming a node this view does not know falls back to the view's own layout.
   agreed.owners[127] = "x";
   view.follow(agreed);
@@ -248,8 +255,10 @@ TEST_CASE("a followed agreed layout decides owners and holders, and the view's o
 namespace {
 
 /// a (this view), b and c, every node the twin of both others (three copies of each slot), all
-/// reachable; b's twins are listed c first. Follows the layout it derives, with `lagging`.
-ovo::cluster_view three_copies(std::vector<std::vector<std::string>> lagging = {}) {
+/// reachable; b's twins are listed c first. Follows the layout it derives, with `lagging` and
+/// `arriving`.
+ovo::cluster_view three_copies(std::vector<std::vector<std::string>> lagging = {},
+                               std::vector<std::vector<std::string>> arriving = {}) {
   auto a = node("a", 100), b = node("b", 200), c = node("c", 300);
   a.twins = {"b", "c"};
   b.twins = {"c", "a"};
@@ -262,6 +271,7 @@ ovo::cluster_view three_copies(std::vector<std::vector<std::string>> lagging = {
   auto agreed = view.wanted_layout();
   agreed.epoch = 2;
   agreed.lagging = std::move(lagging);
+  agreed.arriving = std::move(arriving);
   view.follow(agreed);
   return view;
 }
@@ -333,4 +343,58 @@ TEST_CASE("a node that comes to own a slot adopts its agreed lagging holders tha
   agreed.epoch = 4;
   view.follow(agreed);
   CHECK(view.wanted_layout().owners[slot_of_b] == "a");
+}
+
+TEST_CASE(
+    "a failover promotes the first holder the agreed layout lists as arriving only when every "
+    "holder arrives") {
+  std::vector<std::vector<std::string>> arriving(ovo::slot_count);
+  arriving[slot_of_b] = {"c"};
+  auto c_arrives = three_copies({}, arriving);
+  c_arrives.set_active("b", false);
+  const auto wanted = c_arrives.wanted_layout();
+  CHECK(wanted.owners[slot_of_b] == "a");      // c may miss what b held before c held it
+  CHECK(wanted.owners[slot_of_b + 1] == "c");  // where c's copy is whole, it is still the first
+  // c still holds the slot, and its copy is still arriving there.
+  CHECK(wanted.replicas[slot_of_b] == std::vector<std::string>{"c"});
+  CHECK(wanted.arriving[slot_of_b] == std::vector<std::string>{"c"});
+
+  arriving[slot_of_b] = {"c", "a"};
+  auto both_arrive = three_copies({}, arriving);
+  both_arrive.set_active("b", false);
+  CHECK(both_arrive.wanted_layout().owners[slot_of_b] == "c");
+}
+
+TEST_CASE(
+    "a node that did not hold a slot in the followed layout is listed arriving on it, and this "
+    "node takes itself off once it noted its copy arrived") {
+  auto view = three_copies();
+  auto agreed = view.wanted_layout();
+  CHECK(agreed.arriving[slot_of_b].empty());  // everyone held every slot in the followed layout
+  agreed.replicas[slot_of_b] = {"c"};         // a did not hold b's slot ...
+  agreed.replicas[0] = {"b"};                 // ... nor c a's
+  agreed.epoch = 3;
+  view.follow(agreed);
+  auto wanted = view.wanted_layout();
+  CHECK(wanted.arriving[slot_of_b] == std::vector<std::string>{"a"});
+  CHECK(wanted.arriving[0] == std::vector<std::string>{"c"});
+  CHECK(wanted.arriving[1].empty());
+
+  // Agreed so: the lists are carried on while a's copy arrives ...
+  wanted.epoch = 4;
+  view.follow(wanted);
+  CHECK(view.note_arriving(static_cast<int>(slot_of_b), true));
+  CHECK_FALSE(view.note_arriving(static_cast<int>(slot_of_b), true));  // no news
+  CHECK(view.wanted_layout().same_layout(wanted));
+  // ... and a takes only itself off: c's copy is c's to report.
+  CHECK(view.note_arriving(static_cast<int>(slot_of_b), false));
+  const auto arrived = view.wanted_layout();
+  CHECK(arrived.arriving[slot_of_b].empty());
+  CHECK(arrived.arriving[0] == std::vector<std::string>{"c"});
+  CHECK_FALSE(arrived.same_layout(wanted));
+  CHECK_FALSE(view.note_arriving(ovo::slot_count, true));  // no such slot
+
+  // Without a followed layout (PartitionPolicy "available") nothing is listed.
+  view.follow(std::nullopt);
+  CHECK(view.wanted_layout().arriving.empty());
 }

@@ -250,8 +250,8 @@ TEST_CASE("the layout vote file is named after the configuration, without its .t
 }
 
 TEST_CASE(
-    "a saved layout vote reads back as it was with its member identities and lagging holders, a "
-    "file from before identities reads with none, and a damaged one says why") {
+    "a saved layout vote reads back as it was with its member identities, lagging and arriving "
+    "holders, a file from before identities reads with none, and a damaged one says why") {
   ovo::acceptor_state state;
   state.identity = 0xfedc'ba98'7654'3210u;  // above 2^63: kept exactly
   state.installed.epoch = 7;
@@ -262,6 +262,8 @@ TEST_CASE(
   state.installed.down = {"c"};
   state.installed.lagging.resize(ovo::slot_count);
   state.installed.lagging[5] = {"b"};
+  state.installed.arriving.resize(ovo::slot_count);
+  state.installed.arriving[6] = {"a", "b"};
   state.promised = ovo::ballot{3, "b"};
   auto accepted = state.installed;
   accepted.epoch = 8;
@@ -282,6 +284,7 @@ TEST_CASE(
   CHECK(std::get<ovo::acceptor_state>(older).identity == 0);  // the node draws one
   CHECK(std::get<ovo::acceptor_state>(older).installed.member_ids.empty());
   CHECK(std::get<ovo::acceptor_state>(older).installed.lagging.empty());  // nothing lags
+  CHECK(std::get<ovo::acceptor_state>(older).installed.arriving.empty());
   auto damaged = ovo::parse_layout_state("{\"Installed\":{}}");
   REQUIRE(std::holds_alternative<std::string>(damaged));
   CHECK(std::get<std::string>(damaged).find("not a saved layout vote") == 0);

@@ -55,6 +55,28 @@ TEST_CASE("layouts differing only in a lagging holder differ, no lagging list eq
   CHECK_FALSE(plain.lags(3, "b"));
 }
 
+TEST_CASE(
+    "layouts differing only in an arriving holder differ, no arriving list equals empty ones, "
+    "and a holder is the owner or a replica holder") {
+  auto plain = layout_of({"a", "b"}, "a");
+  plain.replicas = {{"b"}};
+  auto empty_lists = plain;
+  empty_lists.arriving.resize(8);
+  CHECK(plain.same_layout(empty_lists));
+  CHECK(empty_lists.same_layout(plain));
+  auto one_arriving = empty_lists;
+  one_arriving.arriving[0] = {"b"};
+  CHECK_FALSE(plain.same_layout(one_arriving));
+  CHECK_FALSE(one_arriving.same_layout(empty_lists));
+  CHECK(one_arriving.arrives(0, "b"));
+  CHECK_FALSE(one_arriving.arrives(0, "a"));
+  CHECK_FALSE(one_arriving.arrives(9, "b"));  // past the lists
+  CHECK(plain.holds(0, "a"));
+  CHECK(plain.holds(0, "b"));
+  CHECK_FALSE(plain.holds(0, "c"));
+  CHECK_FALSE(plain.holds(1, "a"));  // no such slot in this layout
+}
+
 TEST_CASE("a proposal promised and accepted by a majority of the installed members is chosen") {
   const auto installed = layout_of(abc, "a", 4);
   std::map<std::string, layout_acceptor> acceptors;
