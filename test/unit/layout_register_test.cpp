@@ -38,43 +38,44 @@ ovo::acceptor_state fresh(agreed_layout layout, uint64_t identity = 1) {
   return {identity, std::move(layout), {}, {}};
 }
 
+/// Layouts differing only in one slot's `list` (lagging or arriving holders) differ, no list at
+/// all equals a list of empty ones, and `listed` finds the name on that slot only.
+void check_per_slot_list(std::vector<std::vector<std::string>> agreed_layout::*list,
+                         bool (agreed_layout::*listed)(std::size_t, const std::string&) const) {
+  const auto plain = layout_of({"a", "b"}, "a");
+  auto empty_lists = plain;
+  (empty_lists.*list).resize(8);
+  CHECK(plain.same_layout(empty_lists));
+  CHECK(empty_lists.same_layout(plain));
+  auto one_listed = empty_lists;
+  (one_listed.*list)[3] = {"b"};
+  CHECK_FALSE(plain.same_layout(one_listed));
+  CHECK_FALSE(one_listed.same_layout(empty_lists));
+  CHECK((one_listed.*listed)(3, "b"));
+  CHECK_FALSE((one_listed.*listed)(3, "a"));  // another name on that slot
+  CHECK_FALSE((one_listed.*listed)(4, "b"));
+  CHECK_FALSE((one_listed.*listed)(9, "b"));  // past the lists
+  CHECK_FALSE((plain.*listed)(3, "b"));
+}
+
 }  // namespace
 
 TEST_CASE("layouts differing only in a lagging holder differ, no lagging list equals empty ones") {
-  const auto plain = layout_of({"a", "b"}, "a");
-  auto empty_lists = plain;
-  empty_lists.lagging.resize(8);
-  CHECK(plain.same_layout(empty_lists));
-  CHECK(empty_lists.same_layout(plain));
-  auto one_lagging = empty_lists;
-  one_lagging.lagging[3] = {"b"};
-  CHECK_FALSE(plain.same_layout(one_lagging));
-  CHECK_FALSE(one_lagging.same_layout(empty_lists));
-  CHECK(one_lagging.lags(3, "b"));
-  CHECK_FALSE(one_lagging.lags(4, "b"));
-  CHECK_FALSE(plain.lags(3, "b"));
+  check_per_slot_list(&agreed_layout::lagging, &agreed_layout::lags);
 }
 
 TEST_CASE(
-    "layouts differing only in an arriving holder differ, no arriving list equals empty ones, "
-    "and a holder is the owner or a replica holder") {
-  auto plain = layout_of({"a", "b"}, "a");
-  plain.replicas = {{"b"}};
-  auto empty_lists = plain;
-  empty_lists.arriving.resize(8);
-  CHECK(plain.same_layout(empty_lists));
-  CHECK(empty_lists.same_layout(plain));
-  auto one_arriving = empty_lists;
-  one_arriving.arriving[0] = {"b"};
-  CHECK_FALSE(plain.same_layout(one_arriving));
-  CHECK_FALSE(one_arriving.same_layout(empty_lists));
-  CHECK(one_arriving.arrives(0, "b"));
-  CHECK_FALSE(one_arriving.arrives(0, "a"));
-  CHECK_FALSE(one_arriving.arrives(9, "b"));  // past the lists
-  CHECK(plain.holds(0, "a"));
-  CHECK(plain.holds(0, "b"));
-  CHECK_FALSE(plain.holds(0, "c"));
-  CHECK_FALSE(plain.holds(1, "a"));  // no such slot in this layout
+    "layouts differing only in an arriving holder differ, no arriving list equals empty ones") {
+  check_per_slot_list(&agreed_layout::arriving, &agreed_layout::arrives);
+}
+
+TEST_CASE("a slot's holders are its owner and its replica holders") {
+  auto layout = layout_of({"a", "b", "c"}, "a");
+  layout.replicas = {{"b"}};
+  CHECK(layout.holds(0, "a"));
+  CHECK(layout.holds(0, "b"));
+  CHECK_FALSE(layout.holds(0, "c"));
+  CHECK_FALSE(layout.holds(1, "a"));  // no such slot in this layout
 }
 
 TEST_CASE("a proposal promised and accepted by a majority of the installed members is chosen") {
