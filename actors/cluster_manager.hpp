@@ -128,11 +128,13 @@ struct cluster_manager_state {
   placement_epochs placements;
   slot_mover_state mover;
   /// The layout register (layout_agreement.hpp): this node's vote, its proposal under way,
-  /// the last round it proposed in, and whether a proposal is due.
+  /// the last round it proposed in, whether a proposal is due, and whether one is due for
+  /// copies that arrived (slot_arrivals.hpp).
   std::unique_ptr<layout_acceptor> acceptor;
   std::optional<layout_proposal> proposal;
   uint64_t layout_round = 0;
   bool proposal_due = false;
+  bool arrival_report_due = false;
   /// Per slot this node owns: the holders its shard reported out of sync (lagging_holders.hpp).
   std::array<std::map<std::string, lag_report>, slot_count> lag_reports;
 };

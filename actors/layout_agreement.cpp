@@ -227,6 +227,7 @@ void want_layout(cluster_manager_self self) {
 void propose_layout(cluster_manager_self self) {
   auto& st = self->state;
   st.proposal_due = false;
+  st.arrival_report_due = false;
   if (!proposal_wanted(self)) return;
   const ballot b{++st.layout_round, st.view->self().name};
   st.proposal.emplace(st.acceptor->installed(), b, st.view->wanted_layout());

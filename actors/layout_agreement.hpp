@@ -24,7 +24,8 @@ void leave_solo_history(cluster_manager_self self);
 /// view wants another layout than the installed one.
 void want_layout(cluster_manager_self self);
 
-/// (layout): the scheduled proposal is due.
+/// (layout): a proposal scheduled by want_layout, or by a copy that arrived (slot_arrivals.hpp),
+/// is due.
 void propose_layout(cluster_manager_self self);
 
 /// (layout, round): round `round` had no majority in time: given up, proposed again later.

@@ -1,6 +1,5 @@
 #include "actors/slot_arrivals.hpp"
 
-#include "actors/layout_agreement.hpp"
 #include "actors/peer_requests.hpp"
 #include "config/defaults.hpp"
 #include "core/logging.hpp"
@@ -26,9 +25,13 @@ void schedule_check(cluster_manager_self self) {
 }
 
 /// This node's copy of `slot` is no longer arriving (or no longer held): its proposals stop
-/// listing it as arriving there (docs/cluster.md, "Arriving holders are agreed").
+/// listing it as arriving there (docs/cluster.md, "Arriving holders are agreed"), the next one
+/// at most arrival_report_delay from now, with the other slots that arrived meanwhile.
 void note_arrived(cluster_manager_self self, int slot) {
-  if (self->state.view->note_arriving(slot, false)) want_layout(self);
+  auto& st = self->state;
+  if (!st.view->note_arriving(slot, false) || st.arrival_report_due) return;
+  st.arrival_report_due = true;
+  self->delayed_send(self, defaults::arrival_report_delay, layout_atom_v);
 }
 
 /// Closes the windows of `slot` in its shard (an empty last chunk of each namespace).

@@ -123,14 +123,18 @@ inline constexpr auto takeover_recheck = std::chrono::milliseconds(250);
 /// layout_vote_timeout counts for nothing, and a round without a majority by
 /// layout_round_timeout is given up and proposed again.
 inline constexpr auto layout_first_proposal = std::chrono::milliseconds(10);
+inline constexpr auto layout_other_proposal = std::chrono::milliseconds(250);
+inline constexpr auto layout_vote_timeout = std::chrono::milliseconds(1000);
+inline constexpr auto layout_round_timeout = std::chrono::milliseconds(2000);
 /// A replica holder still out of a slot's in-sync set this long after it left is reported to
 /// the cluster manager, to be listed as lagging in the agreed layout (docs/cluster.md,
 /// "Lagging holders are agreed"). Most departures (a replica write refused at a layout change)
 /// are caught up within milliseconds: listing each would cost two layout epochs.
 inline constexpr auto lag_report_delay = std::chrono::milliseconds(200);
-inline constexpr auto layout_other_proposal = std::chrono::milliseconds(250);
-inline constexpr auto layout_vote_timeout = std::chrono::milliseconds(1000);
-inline constexpr auto layout_round_timeout = std::chrono::milliseconds(2000);
+/// A node proposes to take itself off the arriving holders of the slots whose copies arrived
+/// (docs/cluster.md, "Arriving holders are agreed") this long after the first of them: a pass
+/// brings its slots one after another, and proposing each at once was one more epoch each.
+inline constexpr auto arrival_report_delay = std::chrono::milliseconds(500);
 /// A peer that stamps messages with an older layout epoch is sent the installed layout at most
 /// this often (docs/cluster.md, "Epoch stamps").
 inline constexpr auto stale_stamp_retell = std::chrono::milliseconds(200);
