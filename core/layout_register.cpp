@@ -13,32 +13,39 @@ std::size_t member_index(const std::vector<std::string>& members, const std::str
                                             : members.size();
 }
 
+/// The names a per-slot list (lagging or arriving holders) gives `slot`: none past its end,
+/// as in a layout from before that list.
+const std::vector<std::string>& names_at(const std::vector<std::vector<std::string>>& lists,
+                                         std::size_t slot) {
+  static const std::vector<std::string> none;
+  return slot < lists.size() ? lists[slot] : none;
+}
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 }  // namespace
 
 const std::vector<std::string>& agreed_layout::lagging_of(std::size_t slot) const {
-  static const std::vector<std::string> none;
-  return slot < lagging.size() ? lagging[slot] : none;
+  return names_at(lagging, slot);
 }
 
 bool agreed_layout::lags(std::size_t slot, const std::string& holder) const {
-  const auto& names = lagging_of(slot);
-  return std::find(names.begin(), names.end(), holder) != names.end();
+  return contains(lagging_of(slot), holder);
 }
 
 const std::vector<std::string>& agreed_layout::arriving_of(std::size_t slot) const {
-  static const std::vector<std::string> none;
-  return slot < arriving.size() ? arriving[slot] : none;
+  return names_at(arriving, slot);
 }
 
 bool agreed_layout::arrives(std::size_t slot, const std::string& name) const {
-  const auto& names = arriving_of(slot);
-  return std::find(names.begin(), names.end(), name) != names.end();
+  return contains(arriving_of(slot), name);
 }
 
 bool agreed_layout::holds(std::size_t slot, const std::string& name) const {
   if (slot >= owners.size() || slot >= replicas.size()) return false;
-  const auto& holders = replicas[slot];
-  return owners[slot] == name || std::find(holders.begin(), holders.end(), name) != holders.end();
+  return owners[slot] == name || contains(replicas[slot], name);
 }
 
 bool agreed_layout::same_layout(const agreed_layout& other) const {
