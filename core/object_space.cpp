@@ -334,7 +334,7 @@ object_space::scan_page object_space::scan(int slot, const std::string& after, s
                                            const std::string& pattern) {
   const auto now = clock_->now_ms();
   const auto& table = tables_[slot];
-  if (after.empty() || !scan_keys_.fresh_for(slot, now)) {
+  if (after.empty() || !scan_keys_.fresh_for(slot, now, after)) {
     std::vector<std::string_view> live;
     live.reserve(table.size());
     walk_prefetching(table, table.begin(), [&](const stored_object& obj) {
@@ -343,16 +343,16 @@ object_space::scan_page object_space::scan(int slot, const std::string& after, s
     });
     scan_keys_.take(slot, now, std::move(live));
   }
-  const auto& keys = scan_keys_.keys();
-  auto it = std::upper_bound(keys.begin(), keys.end(), std::string_view(after));
+  auto next = scan_keys_.first_after(after);
   scan_page page;
-  for (; it != keys.end() && page.keys.size() < count; ++it) {
-    const auto here = table.find(*it);
+  for (; next < scan_keys_.size() && page.keys.size() < count; ++next) {
+    const auto key = scan_keys_.at(next);
+    const auto here = table.find(key);
     if (here == table.end() || is_expired(deadline_of(*here), now)) continue;  // gone since
-    if (!pattern.empty() && !matches_glob(pattern, std::string(*it))) continue;
-    page.keys.emplace_back(*it);
+    if (!pattern.empty() && !matches_glob(pattern, std::string(key))) continue;
+    page.keys.emplace_back(key);
   }
-  page.more = it != keys.end();
+  page.more = next < scan_keys_.size();
   return page;
 }
 

@@ -129,9 +129,9 @@ class object_space {
 
   /// A page of a scan (GET /ovo/scan): at most `count` live keys of `slot` after `after`, in
   /// byte order, matching the glob `pattern` ("" = all); `more` when the slot may have further
-  /// ones. A slot's first page (`after` "") takes its keys in order, the pages after it read
-  /// them (sorted_keys): a key present for the whole scan is in that copy, one added since may
-  /// be missing and one removed since is skipped.
+  /// ones. A slot's first page (`after` "") copies its keys, and each page reads the copy in
+  /// byte order, ordering it only as far as it reads (sorted_keys): a key present for the whole
+  /// scan is in that copy, one added since may be missing and one removed since is skipped.
   struct scan_page {
     std::vector<std::string> keys;
     bool more = false;
