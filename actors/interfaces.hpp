@@ -85,6 +85,11 @@ typename Inspector::result_type inspect(Inspector& f, command& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, packed_keys& x) {
+  return f(caf::meta::type_name("packed_keys"), x.bytes, x.ends);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reply& x) {
   return f(caf::meta::type_name("reply"), x.code, x.kind, x.key, x.data, x.number, x.keys, x.nodes,
            x.message);
@@ -355,7 +360,7 @@ namespace ovo {
 
 /// The version of the peer protocol below: a node refuses a peer that introduces itself with
 /// another one. Bump it whenever a peer message or a type it carries changes.
-constexpr uint32_t cluster_protocol_version = 12;
+constexpr uint32_t cluster_protocol_version = 13;
 
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.

@@ -16,7 +16,7 @@ using self_ptr = keyspace_actor::stateful_pointer<keyspace_state>;
 
 /// Where a listing stands: the keys so far and the walk of the current slot.
 struct listing_walk {
-  std::vector<std::string> keys;
+  packed_keys keys;
   std::size_t shard = 0;       ///< the shard being listed
   int slot = 0;                ///< its slot being walked
   std::size_t slot_start = 0;  ///< where that slot's keys begin in `keys`
@@ -48,9 +48,8 @@ void collect_keys(self_ptr self, std::shared_ptr<listing_walk> walk, Deliver del
                                 uint64_t after, bool done, bool whole) {
             auto& keys = walk->keys;
             if (whole)  // the slot changed under its walk: this answer replaces its slices
-              keys.erase(keys.begin() + static_cast<std::ptrdiff_t>(walk->slot_start), keys.end());
-            const packed_keys part{std::move(bytes), std::move(ends)};
-            for (std::size_t i = 0; i < part.size(); ++i) keys.emplace_back(part[i]);
+              keys.truncate(walk->slot_start);
+            keys.append(packed_keys{std::move(bytes), std::move(ends)});
             walk->inserts = inserts;
             walk->after = after;
             if (done) {

@@ -84,8 +84,8 @@ reply scan_slot(shard_state& st, const command& cmd) {
   auto page = st.objects->scan(slot, cmd.new_key, static_cast<std::size_t>(cmd.value), cmd.data);
   reply answer;
   answer.kind = payload::scan;
-  answer.key =
-      next_scan_cursor(slot, page.keys.empty() ? cmd.new_key : page.keys.back(), page.more);
+  answer.key = next_scan_cursor(
+      slot, page.keys.empty() ? cmd.new_key : std::string(page.keys.back()), page.more);
   answer.keys = std::move(page.keys);
   return answer;
 }

@@ -3,6 +3,7 @@
 // both structs are plain data so they can also cross the network between nodes.
 
 #include "core/node_info.hpp"
+#include "core/packed_keys.hpp"
 #include "core/status.hpp"
 
 #include <cstdint>
@@ -105,7 +106,7 @@ struct reply {
   std::string key;
   std::string data;  ///< raw bytes for objects
   int64_t number = 0;
-  std::vector<std::string> keys;
+  packed_keys keys;
   std::vector<node_info> nodes;
   std::string message;  ///< human-readable cause for errors
 };

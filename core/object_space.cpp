@@ -350,7 +350,7 @@ object_space::scan_page object_space::scan(int slot, const std::string& after, s
     const auto here = table.find(key);
     if (here == table.end() || is_expired(deadline_of(*here), now)) continue;  // gone since
     if (!pattern.empty() && !matches_glob(pattern, std::string(key))) continue;
-    page.keys.emplace_back(key);
+    page.keys.push_back(key);
   }
   page.more = next < scan_keys_.size();
   return page;

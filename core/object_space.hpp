@@ -133,7 +133,7 @@ class object_space {
   /// byte order, ordering it only as far as it reads (sorted_keys): a key present for the whole
   /// scan is in that copy, one added since may be missing and one removed since is skipped.
   struct scan_page {
-    std::vector<std::string> keys;
+    packed_keys keys;
     bool more = false;
   };
   scan_page scan(int slot, const std::string& after, std::size_t count, const std::string& pattern);

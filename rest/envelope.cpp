@@ -28,9 +28,7 @@ void append_list(std::string& out, const Items& items, AppendItem append_item) {
   out += ']';
 }
 
-void append_string_item(std::string& out, const std::string& text) {
-  append_json_string(out, text);
-}
+void append_string_item(std::string& out, std::string_view text) { append_json_string(out, text); }
 
 void append_node(std::string& out, const node_info& node) {
   out += "{\"Name\":";
@@ -114,7 +112,7 @@ bool needs_escaping_or_check(char c) {
 /// otherwise grew through a score of reallocations.
 std::size_t expected_size(const reply& answer) {
   std::size_t bytes = 48 + answer.key.size() + answer.data.size() * 4 / 3;
-  for (const auto& key : answer.keys) bytes += key.size() + 3;  // quotes and comma
+  bytes += answer.keys.bytes.size() + 3 * answer.keys.size();  // quotes and commas
   return bytes;
 }
 

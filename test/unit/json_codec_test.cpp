@@ -229,7 +229,7 @@ TEST_CASE("envelopes match the protocol byte for byte") {
         R"({"Status":"error","Code":"101","Data":null})");
   ovo::reply listing;
   listing.kind = ovo::payload::keys;
-  listing.keys = {"plain", "q\"\\x\t", "", "\xc3\xbc"};
+  for (const char* key : {"plain", "q\"\\x\t", "", "\xc3\xbc"}) listing.keys.push_back(key);
   CHECK(ovo::encode_envelope(listing) ==
         R"({"Status":"done","Code":"0","Data":{"Keys":["plain","q\"\\x\u0009","",")"
         "\xc3\xbc\"]}}");

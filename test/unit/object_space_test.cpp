@@ -2,6 +2,7 @@
 
 #include "core/memory_cost.hpp"
 #include "core/slot_hash.hpp"
+#include "test/unit/key_strings.hpp"
 
 #include <doctest/doctest.h>
 
@@ -369,13 +370,13 @@ TEST_CASE("a scan pages through one slot's live keys in byte order, after a key,
   std::sort(live.begin(), live.end());
   const int slot = ovo::slot_of("scan0");
   auto first = f.space.scan(slot, "", 4, "");
-  CHECK(first.keys == std::vector<std::string>(live.begin(), live.begin() + 4));
+  CHECK(key_strings(first.keys) == std::vector<std::string>(live.begin(), live.begin() + 4));
   CHECK(first.more);
-  auto rest = f.space.scan(slot, first.keys.back(), 4, "");
-  CHECK(rest.keys == std::vector<std::string>(live.begin() + 4, live.end()));
+  auto rest = f.space.scan(slot, std::string(first.keys.back()), 4, "");
+  CHECK(key_strings(rest.keys) == std::vector<std::string>(live.begin() + 4, live.end()));
   CHECK_FALSE(rest.more);
   const auto matched = f.space.scan(slot, "", 10, live[0]);  // a glob without wildcards
-  CHECK(matched.keys == std::vector<std::string>{live[0]});
+  CHECK(key_strings(matched.keys) == std::vector<std::string>{live[0]});
 }
 
 TEST_CASE(
@@ -388,22 +389,24 @@ TEST_CASE(
   std::vector<std::string> sorted = keys;
   std::sort(sorted.begin(), sorted.end());
   auto first = f.space.scan(0, "", 10, "");
-  CHECK(first.keys == std::vector<std::string>(sorted.begin(), sorted.begin() + 10));
+  CHECK(key_strings(first.keys) == std::vector<std::string>(sorted.begin(), sorted.begin() + 10));
   CHECK(f.run(op::remove, sorted[15]).code == status::ok);
   const auto added = slot0_keys("t", 1).front();  // after every "s" key in byte order
   f.put(added, "v");
-  std::vector<std::string> seen = first.keys;
+  auto seen = key_strings(first.keys);
   auto page = first;
   while (page.more) {
-    page = f.space.scan(0, page.keys.back(), 10, "");
-    seen.insert(seen.end(), page.keys.begin(), page.keys.end());
+    page = f.space.scan(0, std::string(page.keys.back()), 10, "");
+    const auto keys = key_strings(page.keys);
+    seen.insert(seen.end(), keys.begin(), keys.end());
   }
   std::vector<std::string> expected = sorted;
   expected.erase(expected.begin() + 15);
   CHECK(seen == expected);  // in order, each once, without the removed one nor the new one
   // Past its age the copy is taken again, mid-slot too: the new key comes.
   f.clock->advance_ms(ovo::sorted_keys::max_age_ms + 1);
-  CHECK(f.space.scan(0, sorted.back(), 10, "").keys == std::vector<std::string>{added});
+  CHECK(key_strings(f.space.scan(0, sorted.back(), 10, "").keys) ==
+        std::vector<std::string>{added});
 }
 
 TEST_CASE("accounted bytes grow and shrink exactly with objects and deletes") {
