@@ -460,6 +460,73 @@ void join_seed(self_ptr self, const std::string& host, uint16_t port) {
                                link_options(st.options, st.routing));
 }
 
+/// Once every shard restarted its epochs (object_space::restart_epochs), contacts the seed and
+/// answers ovoctl; before that nothing of the other cluster may arrive here.
+void restart_epochs_then_join(self_ptr self, const std::string& host, uint16_t port,
+                              caf::typed_response_promise<bool> promise) {
+  const auto& shards = self->state.local.shards;
+  auto restarted = fan_in<bool>::start(shards.size(), [self, host, port,
+                                                       promise](fan_in_result<bool>& all) mutable {
+    if (!all.all_ok()) {
+      component_log("cluster")->error("a shard did not restart its epochs: {}", all.first_failure);
+      promise.deliver(caf::make_error(
+          caf::sec::request_timeout, "a shard did not restart its epochs (" + all.first_failure +
+                                         "); this node joined nothing yet, run ovoctl join again"));
+      return;
+    }
+    self->state.epochs_to_restart = false;
+    join_seed(self, host, port);
+    promise.deliver(true);
+  });
+  for (std::size_t i = 0; i < shards.size(); ++i)
+    self->request(shards[i], defaults::node_query_timeout, epochs_atom_v)
+        .then([restarted, i](bool) { restarted->value(i, true); },
+              [self, restarted, i](caf::error& err) {
+                restarted->failure(i, self->system().render(err));
+              });
+}
+
+/// ovoctl join on a node whose layouts it agreed alone (docs/cluster.md, "Joining another
+/// cluster"). It joins only empty: its keys would stay in the slots the cluster gives it and
+/// linger unserved in the others. Then it drops its own layouts, and its shards restart their
+/// epochs: epochs agreed elsewhere mean nothing in the cluster, and stamps above the cluster's
+/// would make this node's writes beat newer ones acknowledged by the cluster.
+void join_another_cluster(self_ptr self, const std::string& host, uint16_t port,
+                          caf::typed_response_promise<bool> promise) {
+  using counts = std::pair<uint64_t, uint64_t>;  // objects, counters
+  const auto& shards = self->state.local.shards;
+  auto counted = fan_in<counts>::start(
+      shards.size(), [self, host, port, promise](fan_in_result<counts>& all) mutable {
+        uint64_t objects = 0, counters = 0;
+        for (const auto& [o, c] : all.values) objects += o, counters += c;
+        if (!all.all_ok() || objects + counters > 0) {
+          const auto why =
+              all.all_ok()
+                  ? "this node holds data (keys: " + std::to_string(objects) +
+                        ", counters: " + std::to_string(counters) +
+                        ") and a node joins another cluster only empty; restart it without its "
+                        ".temp file (it starts empty) or delete them, then join"
+                  : "a shard did not say what it holds (" + all.first_failure + ")";
+          component_log("cluster")->warn("not joining the cluster of {}:{}: {}", host, port, why);
+          promise.deliver(caf::make_error(caf::sec::invalid_argument, why));
+          return;
+        }
+        if (agrees_alone(self)) leave_solo_history(self);  // not yet left by a join meanwhile
+        self->state.epochs_to_restart = true;
+        publish_routing(self);  // epoch 0 until the cluster's layout is learned
+        restart_epochs_then_join(self, host, port, promise);
+      });
+  for (std::size_t i = 0; i < shards.size(); ++i)
+    self->request(shards[i], defaults::node_query_timeout, caf::join_atom_v)
+        .then(
+            [counted, i](uint64_t objects, uint64_t counters) {
+              counted->value(i, {objects, counters});
+            },
+            [self, counted, i](caf::error& err) {
+              counted->failure(i, self->system().render(err));
+            });
+}
+
 /// A seed contacted by address (ovoctl join) answered with its view, whose first node is the
 /// seed itself: the connection by that name (view_changed spawned it) stands for the seed from
 /// now on. The seed's own connection goes, or the seed would count as two members.
@@ -716,10 +783,17 @@ cluster_manager_actor::behavior_type cluster_manager(
         }
         return true;
       },
-      [self](caf::join_atom, std::string& host, uint16_t port) {
-        leave_solo_history(self);
-        join_seed(self, host, port);
-        return true;
+      [self](caf::join_atom, std::string& host, uint16_t port) -> caf::result<bool> {
+        if (!agrees_alone(self) && !self->state.epochs_to_restart) {
+          join_seed(self, host, port);
+          return true;
+        }
+        auto promise = self->make_response_promise<bool>();
+        if (self->state.epochs_to_restart)
+          restart_epochs_then_join(self, host, port, promise);
+        else
+          join_another_cluster(self, host, port, promise);
+        return promise;
       },
       [self](layout_atom, uint64_t epoch, ballot& b) { return vote_on_prepare(self, epoch, b); },
       [self](layout_atom, ballot& b, agreed_layout& value) {

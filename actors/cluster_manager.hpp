@@ -90,6 +90,9 @@ struct cluster_manager_state {
   std::array<std::string, slot_count> owner_before;  ///< each slot's owner in the previous view
   std::array<std::string, slot_count> previous_owner;  ///< who served a slot before this node
   bool bootstrapped = false;  ///< previous_owner was set from the cluster's view on joining
+  /// This node left the layouts it agreed alone and its shards have not all restarted their
+  /// epochs yet (join_another_cluster): a repeated ovoctl join asks them again.
+  bool epochs_to_restart = false;
   std::array<slot_arrival, slot_count> arrivals;
   /// Per slot: this node's copy has everything acknowledged in the slot. Set when the slot's
   /// data arrived (or nobody else could have any); cleared when a window opens, when one closes

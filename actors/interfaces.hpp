@@ -274,6 +274,9 @@ CAF_ADD_TYPE_ID(ovo, (ovo::layout_vote))
 /// layout) asks to accept, (layout) announces a chosen one; (layout) alone to itself: time to
 /// propose, (layout, round) to itself: give up a round that got no majority in time.
 CAF_ADD_ATOM(ovo, ovo, layout_atom, "layout")
+/// This node leaves the layouts it agreed alone to join another cluster: its shards stamp
+/// what they hold with epoch 0 and serve by that cluster's epochs.
+CAF_ADD_ATOM(ovo, ovo, epochs_atom, "epochs")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
@@ -326,7 +329,11 @@ using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::exten
     caf::replies_to<keys_atom, int, uint64_t, uint64_t>::with<std::string, std::vector<uint64_t>,
                                                               uint64_t, uint64_t, bool, bool>,
     // (slot, repair?, settled): compare an owned slot with its replica holders (slot_verify.hpp).
-    caf::replies_to<verify_atom, int, bool, uint64_t>::with<verify_report>>;
+    caf::replies_to<verify_atom, int, bool, uint64_t>::with<verify_report>,
+    // Before this node joins another cluster: the objects and counters held (it joins only
+    // empty); then, once it left the layouts it agreed alone, restart its epochs.
+    caf::replies_to<caf::join_atom>::with<uint64_t, uint64_t>,
+    caf::replies_to<epochs_atom>::with<bool>>;
 
 /// Answers node-wide questions (key count, key list) by asking every shard.
 using keyspace_actor = command_handler_actor;

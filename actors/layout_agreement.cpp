@@ -202,10 +202,13 @@ void start_layout_register(cluster_manager_self self, std::vector<std::string> f
       st.acceptor->state().identity);
 }
 
+bool agrees_alone(cluster_manager_self self) {
+  const auto& members = self->state.acceptor->installed().members;
+  return members.size() == 1 && members.front() == self->state.view->self().name;
+}
+
 void leave_solo_history(cluster_manager_self self) {
   auto& st = self->state;
-  const auto& members = st.acceptor->installed().members;
-  if (members.size() != 1 || members.front() != st.view->self().name) return;
   acceptor_state fresh;
   fresh.identity = st.acceptor->state().identity;  // the same node and disk
   st.acceptor = std::make_unique<layout_acceptor>(st.view->self().name, std::move(fresh));

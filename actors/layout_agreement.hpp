@@ -16,8 +16,11 @@ namespace ovo {
 /// `founders` (this node and its configured peers) voting on the first layout.
 void start_layout_register(cluster_manager_self self, std::vector<std::string> founders);
 
-/// A node joining another cluster (ovoctl join) drops a history it made alone: nobody else
-/// voted in it. It learns the cluster's layouts from its seed.
+/// Whether the layouts this node installed were agreed by it alone (it is their only member).
+bool agrees_alone(cluster_manager_self self);
+
+/// A node joining another cluster (ovoctl join) drops the history it made alone (agrees_alone):
+/// nobody else voted in it. It learns the cluster's layouts from its seed.
 void leave_solo_history(cluster_manager_self self);
 
 /// The view changed, a layout was installed or a round ended: schedules a proposal when the

@@ -252,6 +252,17 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
         self->state.peers = std::move(peers);
       },
       slot_sizes_handler(self),
+      [self](caf::join_atom) -> caf::result<uint64_t, uint64_t> {
+        return {static_cast<uint64_t>(self->state.objects->size()),
+                static_cast<uint64_t>(self->state.counters->size())};
+      },
+      [self](epochs_atom) {
+        auto& st = self->state;
+        st.objects->restart_epochs();
+        st.counters->restart_epochs();
+        st.versions->restart_epochs();
+        return true;
+      },
       [self](keys_atom, int slot, uint64_t inserts, uint64_t after)
           -> caf::result<std::string, std::vector<uint64_t>, uint64_t, uint64_t, bool, bool> {
         auto slice = self->state.objects->keys(slot, {inserts, static_cast<uintptr_t>(after)},

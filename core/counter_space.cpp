@@ -181,6 +181,12 @@ std::size_t counter_space::drop(int slot) {
   return tables_.clear(slot);
 }
 
+void counter_space::restart_epochs() {
+  tombstones_.restart_epochs();
+  for (int slot = 0; slot < slot_count; ++slot)
+    for (auto& item : tables_[slot]) item.second.version.epoch = 0;
+}
+
 std::size_t counter_space::drop_unconfirmed(
     int slot, const std::function<bool(std::string_view)>& confirmed) {
   return tables_.erase_where(

@@ -60,6 +60,8 @@ class counter_space {
   void keep_deletes(int slot, bool keep) { tombstones_.keep(slot, keep); }
   /// Forgets a slot this node no longer holds; returns how many entries it held.
   std::size_t drop(int slot);
+  /// Gives every counter and delete held here epoch 0 (object_space::restart_epochs).
+  void restart_epochs();
   /// Removes the counters of `slot` that `confirmed` rejects, leaving no tombstone
   /// (object_space::drop_unconfirmed); returns how many.
   std::size_t drop_unconfirmed(int slot, const std::function<bool(std::string_view)>& confirmed);

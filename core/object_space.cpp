@@ -269,6 +269,12 @@ std::size_t object_space::drop(int slot) {
   return tables_.clear(slot);
 }
 
+void object_space::restart_epochs() {
+  tombstones_.restart_epochs();
+  for (int slot = 0; slot < slot_count; ++slot)
+    for (const auto& obj : tables_[slot]) obj.view().set_epoch(0);
+}
+
 std::size_t object_space::drop_unconfirmed(int slot,
                                            const std::function<bool(std::string_view)>& confirmed) {
   return tables_.erase_where(

@@ -96,6 +96,11 @@ class object_space {
   void keep_deletes(int slot, bool keep) { tombstones_.keep(slot, keep); }
   /// Forgets a slot this node no longer holds; returns how many entries it held.
   std::size_t drop(int slot);
+  /// Gives every object and delete held here epoch 0, keeping their clock parts: this node left
+  /// the layouts it agreed alone to join another cluster, whose epochs mean nothing next to
+  /// them, so that cluster's copies of the same keys win (docs/cluster.md, "Joining another
+  /// cluster").
+  void restart_epochs();
   /// Removes the live entries of `slot` that `confirmed` rejects, leaving no tombstone (what a
   /// distrusted copy held that the node serving the slot no longer has: arrival_guard); returns
   /// how many.

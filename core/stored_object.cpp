@@ -53,6 +53,10 @@ stored_object& stored_object::operator=(stored_object&& other) noexcept {
 
 stored_object::~stored_object() { std::free(block_); }
 
+void object_view::set_epoch(uint32_t epoch) const {
+  set_field(epoch_at, (field(epoch_at) & visited_bit) | std::min(epoch, version_t::max_epoch));
+}
+
 void object_view::set_visited(bool visited) const {
   const uint32_t v = field(epoch_at);
   set_field(epoch_at, visited ? (v | visited_bit) : (v & ~visited_bit));

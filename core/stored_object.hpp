@@ -27,6 +27,8 @@ class object_view {
   /// const object: the bit is not part of the key, so the hash set's order does not change.
   bool visited() const { return (field(epoch_at) & visited_bit) != 0; }
   void set_visited(bool visited) const;
+  /// Gives the version another epoch, keeping its clock part (object_space::restart_epochs).
+  void set_epoch(uint32_t epoch) const;
   /// The bytes of the heap block holding an object of these sizes (memory accounting).
   static std::size_t block_size(std::size_t key, std::size_t value, std::size_t collection,
                                 bool with_deadline) {

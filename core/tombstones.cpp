@@ -31,6 +31,11 @@ void tombstones::drop(int slot) {
   tables_.clear(slot);
 }
 
+void tombstones::restart_epochs() {
+  for (int slot = 0; slot < slot_count; ++slot)
+    for (auto& item : tables_[slot]) item.second.version.epoch = 0;
+}
+
 void tombstones::dump(int slot, bool counters, std::vector<replica_write>& out) const {
   for (const auto& [key, e] : tables_[slot]) {
     replica_write write;

@@ -38,6 +38,8 @@ class tombstones {
   void summarize(int slot, bool counters, std::vector<key_version>& out) const;
   /// Forgets a slot this node no longer holds.
   void drop(int slot);
+  /// Gives every delete remembered epoch 0 (object_space::restart_epochs).
+  void restart_epochs();
 
   /// While `keep` is set, the deletes of `slot` are not collected: a copy of the slot that is
   /// behind has yet to receive them, and without them would bring deleted keys back.

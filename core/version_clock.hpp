@@ -60,6 +60,9 @@ class version_clock {
 
   /// The layout epoch this node serves by from now on (it only grows).
   void serve_epoch(uint64_t epoch);
+  /// Serves by epoch 0 again, the one exception to "only grows": this node left the layouts it
+  /// agreed alone to join another cluster, and serves by that cluster's epochs from now on.
+  void restart_epochs() { epoch_ = 0; }
   uint32_t epoch() const { return epoch_; }
 
   static constexpr int tag_bits = 10, logical_bits = 12;

@@ -2,6 +2,7 @@
 // codes, an unreachable node.
 
 #include "core/base64.hpp"
+#include "core/slot_hash.hpp"
 #include "test/integration/test_cluster.hpp"
 
 #include <doctest/doctest.h>
@@ -32,13 +33,34 @@ json only_json(const run_result& result) {
   return lines.front();
 }
 
-/// Joins `late`, a node started alone, to `c`'s cluster with ovoctl join, node0 as the seed.
+/// "127.0.0.1:port" of the node-to-node API of `node` (its config holds the free port picked).
+std::string api_address_of(const node_process& node) {
+  const auto config = json::parse(read_file(node.config_path()));
+  return "127.0.0.1:" + std::to_string(config["ServerNode"]["Node"]["APIPort"].get<int>());
+}
+
+/// ovoctl join of `late`, a node started alone, to `c`'s cluster, node0 as the seed.
+run_result ovoctl_join(test_cluster& c, const node_process& late) {
+  const auto address = api_address_of(late);
+  return run_ovoctl({"--node", address, "join", address, "--seed", c.api_address(0)});
+}
+
+/// Joins `late` to `c`'s cluster (ovoctl_join), requiring that it succeeds.
 void join_through_ovoctl(test_cluster& c, const node_process& late) {
-  const auto config = json::parse(read_file(late.config_path()));
-  const auto address =
-      "127.0.0.1:" + std::to_string(config["ServerNode"]["Node"]["APIPort"].get<int>());
-  const auto join = run_ovoctl({"--node", address, "join", address, "--seed", c.api_address(0)});
+  const auto join = ovoctl_join(c, late);
   REQUIRE_MESSAGE(join.exit_code == 0, join.output);
+}
+
+/// The first `count` keys named k0, k1, ... whose slots node `name` owns in node 0's view.
+std::vector<std::string> keys_served_by(test_cluster& c, const std::string& name,
+                                        std::size_t count) {
+  const auto range = c.view(0)[name].second;
+  const std::set<int> slots(range.begin(), range.end());
+  REQUIRE_FALSE(slots.empty());
+  std::vector<std::string> keys;
+  for (int i = 0; keys.size() < count; ++i)
+    if (auto key = "k" + std::to_string(i); slots.count(ovo::slot_of(key))) keys.push_back(key);
+  return keys;
 }
 
 }  // namespace
@@ -198,11 +220,8 @@ TEST_CASE("ovoctl leave drains a node and stops it, rebalance and join work on a
   node_options alone;
   alone.name = "late";
   auto late = std::make_unique<node_process>(alone);
-  const auto config = json::parse(read_file(late->config_path()));  // holds its free API port
-  const auto late_address =
-      "127.0.0.1:" + std::to_string(config["ServerNode"]["Node"]["APIPort"].get<int>());
-  auto join =
-      run_ovoctl({"--node", late_address, "join", late_address, "--seed", c.api_address(0)});
+  const auto late_address = api_address_of(*late);
+  auto join = ovoctl_join(c, *late);
   CHECK_MESSAGE(join.exit_code == 0, join.output);
   // Joined means every node reaches it: it is ACTIVE and serving everywhere at once.
   for (int i : {0, 1}) {
@@ -278,4 +297,94 @@ TEST_CASE(
                                   R"({"Key":"after-seed-died","Data":"dg=="})");
   CHECK(put.status == 200);
   CHECK(late.log().find("no majority", log_before_kill) == std::string::npos);
+}
+
+TEST_CASE(
+    "ovoctl join refuses a node that holds keys or counters, saying how many: it stays alone "
+    "and serves them") {
+  test_cluster c(2);
+  REQUIRE(c.converged({0, 1}, 2));
+  node_options alone;
+  alone.name = "late";
+  node_process late(alone);
+  http_client client;
+  REQUIRE(client.request("PUT", late.url("/ovo/keystorage"), R"({"Key":"mine","Data":"dg=="})")
+              .status == 200);
+  REQUIRE(client.request("PUT", late.url("/ovo/counters"), R"({"Key":"hits","Value":5})").status ==
+          200);
+  const auto join = ovoctl_join(c, late);
+  CHECK(join.exit_code != 0);
+  CHECK_MESSAGE(join.output.find("holds data (keys: 1, counters: 1)") != std::string::npos,
+                join.output);
+  CHECK(client.get(late.url("/ovo/keystorage/mine")).status == 200);
+  CHECK(client.get(late.url("/ovo/counters/hits")).envelope()["Data"]["Value"] == 5);
+  CHECK(c.view(0).size() == 2);
+  CHECK(c.view(0).count("late") == 0);
+}
+
+TEST_CASE(
+    "a node that agreed layouts up to a higher epoch joins another cluster under the cluster's "
+    "epochs: the cluster's later writes of keys it wrote win on every copy after it died") {
+  test_cluster c(2);
+  REQUIRE(c.converged({0, 1}, 2));
+  REQUIRE(c.ready({0, 1}));
+  // A node that agreed 40 layouts alone, as one left over from another cluster would have: its
+  // saved vote says so, and it is started again from its .temp.
+  node_options alone;
+  alone.name = "late";
+  auto first_run = std::make_unique<node_process>(alone);
+  REQUIRE(first_run->stop(SIGTERM, 5s) == 0);
+  const auto vote_path = first_run->config_path() + ".layout";
+  auto vote = json::parse(read_file(vote_path));
+  vote["Installed"]["Epoch"] = 40;
+  write_file(vote_path, vote.dump());
+  node_options again;
+  again.port = first_run->port();
+  again.config_file = first_run->config_path() + ".temp";
+  auto late = std::make_unique<node_process>(again);
+  http_client client;
+  REQUIRE(within(10, [&] {
+    return gauge_in(client.get(late->url("/metrics")), "ovo_layout_epoch").value_or(0) >= 40;
+  }));
+  REQUIRE(c.layout_epoch(0) < 20);
+  // It served under epoch 40: reads on every shard, and a key written and deleted again, so it
+  // holds nothing but that delete when it joins.
+  for (int i = 0; i < 200; ++i)
+    REQUIRE(client.get(late->url("/ovo/keystorage/k" + std::to_string(i))).status == 404);
+  REQUIRE(
+      client.request("PUT", late->url("/ovo/keystorage"), R"({"Key":"k0","Data":"dg=="})").status ==
+      200);
+  REQUIRE(client.request("DELETE", late->url("/ovo/keystorage/k0")).status == 200);
+
+  join_through_ovoctl(c, *late);
+  REQUIRE(c.converged({0, 1}, 3));
+  REQUIRE(c.ready({0, 1}));
+  const auto keys = keys_served_by(c, "late", 20);
+  std::string lates;
+  ovo::append_base64(lates, "late's");
+  for (const auto& key : keys)
+    REQUIRE(client
+                .request("PUT", late->url("/ovo/keystorage"),
+                         R"({"Key":")" + key + R"(","Data":")" + lates + R"("})")
+                .status == 200);
+  late->stop(SIGKILL, 5s);
+  REQUIRE(within(15, [&] {
+    for (int node : {0, 1}) {
+      const auto entry = c.view(node)["late"];
+      if (entry.first != "INACTIVE" || !entry.second.empty()) return false;
+    }
+    return true;
+  }));
+  REQUIRE(c.ready({0, 1}));  // late's slots arrived at their new holders
+  for (const auto& key : keys) REQUIRE(c.put(0, key, "cluster's").status == 200);
+  for (const auto& key : keys)
+    for (int node : {0, 1}) CHECK(c.value_of(node, key) == "cluster's");
+  // Every copy is the cluster's write: none stamped by late's old epochs beat it. Verify leaves
+  // out writes younger than ReplicaTimeoutMs (2 s), still possibly on their way.
+  std::this_thread::sleep_for(2500ms);
+  const auto verify = run_ovoctl({"--node", c.api_address(0), "--json", "verify"});
+  REQUIRE_MESSAGE(verify.exit_code == 0, verify.output);
+  CHECK(verify.output.find("\"KeysDiffering\":0") != std::string::npos);
+  CHECK(late->log().find("joining another cluster: this node's own layouts are dropped") !=
+        std::string::npos);
 }

@@ -146,17 +146,12 @@ std::string test_cluster::value_of(int node, const std::string& key) {
       .value_or("<bad base64>");
 }
 
-namespace {
-
-/// The value of gauge `name` in a /metrics answer, or nothing.
 std::optional<uint64_t> gauge_in(const http_response& metrics, const std::string& name) {
   const auto line = "\n" + name + " ";
   const auto at = metrics.body.find(line);
   if (metrics.status != 200 || at == std::string::npos) return std::nullopt;
   return std::stoull(metrics.body.substr(at + line.size()));
 }
-
-}  // namespace
 
 uint64_t test_cluster::layout_epoch(int i) {
   return gauge_in(call(i, "GET", "/metrics"), "ovo_layout_epoch").value_or(0);

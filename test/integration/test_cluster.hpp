@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -117,6 +118,9 @@ bool within(double seconds, Condition condition) {
   }
   return condition();
 }
+
+/// The value of gauge `name` in a /metrics answer, or nothing.
+std::optional<uint64_t> gauge_in(const http_response& metrics, const std::string& name);
 
 /// The first `count` keys named `prefix`0, `prefix`1, ... whose slot is `slot`.
 std::vector<std::string> keys_in_slot(int slot, std::size_t count, const std::string& prefix);

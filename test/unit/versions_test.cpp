@@ -251,3 +251,48 @@ TEST_CASE(
   CHECK(counters.apply(total, true));
   CHECK(counters.snapshot("c").counter_value == 1271);
 }
+
+TEST_CASE(
+    "a node that restarts its epochs to join another cluster keeps its data and clock parts, "
+    "and the cluster's copies stamped under lower epochs then win: objects, deletes, counters") {
+  auto wall = std::make_shared<ovo::manual_clock>(1'700'000'000'000);
+  auto joiner_versions = std::make_shared<ovo::version_clock>(wall, 1);
+  joiner_versions->serve_epoch(40);  // agreed alone, or in a cluster gone since
+  ovo::object_space joiner{wall, joiner_versions, retention_ms};
+  ovo::counter_space joiner_counters{wall, joiner_versions, retention_ms};
+  REQUIRE(joiner.execute(two_holders::make(op::put, "k", "joiner's")).code == status::ok);
+  REQUIRE(joiner.execute(two_holders::make(op::put, "gone", "x")).code == status::ok);
+  REQUIRE(joiner.execute(two_holders::make(op::remove, "gone")).code == status::ok);
+  auto add = two_holders::make(op::counter_add, "c");
+  add.value = 100;
+  REQUIRE(joiner_counters.execute(add).code == status::ok);
+  const auto k_before = joiner.snapshot("k").version;
+  REQUIRE(k_before.epoch == 40);
+
+  // The cluster's writes of the same keys, earlier by the wall clock, under its epoch 3.
+  auto cluster_wall = std::make_shared<ovo::manual_clock>(1'699'999'000'000);
+  auto cluster_versions = std::make_shared<ovo::version_clock>(cluster_wall, 2);
+  cluster_versions->serve_epoch(3);
+  ovo::object_space cluster{cluster_wall, cluster_versions, retention_ms};
+  ovo::counter_space cluster_counters{cluster_wall, cluster_versions, retention_ms};
+  REQUIRE(cluster.execute(two_holders::make(op::put, "k", "cluster's")).code == status::ok);
+  REQUIRE(cluster.execute(two_holders::make(op::put, "gone", "kept")).code == status::ok);
+  add.value = 7;
+  REQUIRE(cluster_counters.execute(add).code == status::ok);
+  CHECK_FALSE(joiner.apply(cluster.snapshot("k")));  // before: epoch 40 beats the cluster's 3
+
+  joiner.restart_epochs();
+  joiner_counters.restart_epochs();
+  joiner_versions->restart_epochs();
+  CHECK(joiner.snapshot("k").version == version_t{0, k_before.clock});
+  CHECK(joiner.execute(two_holders::make(op::get, "k")).data == "joiner's");
+  CHECK(joiner.apply(cluster.snapshot("k")));
+  CHECK(joiner.execute(two_holders::make(op::get, "k")).data == "cluster's");
+  CHECK(joiner.apply(cluster.snapshot("gone")));  // the delete's tombstone no longer wins
+  CHECK(joiner.execute(two_holders::make(op::get, "gone")).data == "kept");
+  CHECK(joiner_counters.apply(cluster_counters.snapshot("c")));
+  CHECK(joiner_counters.snapshot("c").counter_value == 7);
+  // It serves by the cluster's epochs from now on.
+  joiner_versions->serve_epoch(3);
+  CHECK(joiner_versions->next().epoch == 3);
+}
