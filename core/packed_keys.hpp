@@ -31,6 +31,8 @@ struct packed_keys {
     ends.push_back(bytes.size());
   }
   void append(const packed_keys& more) {
+    bytes.reserve(bytes.size() + more.bytes.size());
+    ends.reserve(ends.size() + more.size());
     for (std::size_t i = 0; i < more.size(); ++i) push_back(more[i]);
   }
   /// Keeps the first `count` keys.

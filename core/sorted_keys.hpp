@@ -31,10 +31,12 @@ class sorted_keys {
   /// holding every key after `after`.
   bool fresh_for(int slot, int64_t now_ms, std::string_view after) const;
 
-  /// Where the first key after `after` is; keys up to `after` that are not in order yet are
-  /// dropped, so a later call must not ask for an earlier `after` (fresh_for says so).
+  /// Where the first key after `after` is. When `after` is past the ordered keys, the unordered
+  /// ones up to it are dropped, and `after` becomes a floor below which the copy is no longer
+  /// fresh (fresh_for).
   std::size_t first_after(std::string_view after);
 
+  /// How many keys the copy holds (fewer once first_after dropped some).
   std::size_t size() const { return keys_.size(); }
 
   /// The key at `index` (< size()) in byte order.

@@ -31,9 +31,7 @@ std::vector<std::string> read_after(ovo::sorted_keys& copy, const std::string& a
 
 }  // namespace
 
-TEST_CASE(
-    "a copy of 10,000 keys reads in byte order page by page, ordering past the pages read only "
-    "in batches") {
+TEST_CASE("a copy of 10,000 shuffled keys reads back in byte order in pages of 700, each once") {
   const shuffled_keys keys(10'000);
   ovo::sorted_keys copy;
   copy.take(3, 0, keys.views());
@@ -56,6 +54,8 @@ TEST_CASE(
   ovo::sorted_keys copy;
   copy.take(7, 1'000, keys.views());
   const auto& middle = keys.sorted[2'500];
+  CHECK(copy.first_after(middle) == 0);
+  CHECK(copy.size() == 2'499);  // the 2,501 keys up to the middle one are dropped
   CHECK(read_after(copy, middle) ==
         std::vector<std::string>(keys.sorted.begin() + 2'501, keys.sorted.end()));
   CHECK(copy.fresh_for(7, 1'000, middle));
@@ -75,4 +75,21 @@ TEST_CASE("an earlier key within the ordered part of a copy still finds every ke
   CHECK(read_after(copy, early) ==
         std::vector<std::string>(keys.sorted.begin() + 11, keys.sorted.end()));
   CHECK(read_after(copy, keys.sorted.back()).empty());
+}
+
+TEST_CASE(
+    "a key past the ordered part of a copy drops the unordered keys up to it and reads on in "
+    "order") {
+  const shuffled_keys keys(5'000);
+  ovo::sorted_keys copy;
+  copy.take(0, 0, keys.views());
+  CHECK(copy.at(0) == keys.sorted.front());  // orders a first batch of 1,024
+  const auto& past = keys.sorted[2'000];
+  const auto first = copy.first_after(past);
+  CHECK(first == ovo::sorted_keys::min_ordering_batch);  // the ordered batch stays
+  CHECK(copy.size() == first + 2'999);
+  CHECK(read_after(copy, past) ==
+        std::vector<std::string>(keys.sorted.begin() + 2'001, keys.sorted.end()));
+  CHECK_FALSE(copy.fresh_for(0, 0, keys.sorted[1'500]));
+  CHECK(copy.at(0) == keys.sorted.front());
 }
