@@ -78,6 +78,7 @@ void publish_routing(self_ptr self) {
   for (int slot = 0; slot < slot_count; ++slot)
     table->agreed_lagging[static_cast<std::size_t>(slot)] = lagging_not_waited_for(self, slot);
   table->witness = st.view->self().witness;
+  table->joining = st.joining;
   table->reads_in_minority = st.options.reads_in_minority;
   st.routing->publish(std::move(table));
 }
@@ -470,8 +471,8 @@ void restart_epochs_then_join(self_ptr self, const std::string& host, uint16_t p
     if (!all.all_ok()) {
       component_log("cluster")->error("a shard did not restart its epochs: {}", all.first_failure);
       promise.deliver(caf::make_error(
-          caf::sec::request_timeout, "a shard did not restart its epochs (" + all.first_failure +
-                                         "); this node joined nothing yet, run ovoctl join again"));
+          caf::sec::runtime_error, "a shard did not restart its epochs (" + all.first_failure +
+                                       "); this node joined nothing yet, run ovoctl join again"));
       return;
     }
     self->state.epochs_to_restart = false;
@@ -486,38 +487,59 @@ void restart_epochs_then_join(self_ptr self, const std::string& host, uint16_t p
               });
 }
 
+/// What a shard holds, as it answers holdings_atom.
+struct held_entries {
+  uint64_t objects = 0;
+  uint64_t counters = 0;
+};
+
+/// Why a node that agreed its layouts alone does not join now: it holds data, its layouts
+/// changed while it counted, or a shard did not answer; empty when it may.
+std::string reason_not_to_join(self_ptr self, const fan_in_result<held_entries>& held) {
+  if (!held.all_ok()) return "a shard did not say what it holds (" + held.first_failure + ")";
+  if (!agrees_alone(self))
+    return "this node's layouts changed while it counted what it holds (another node joined "
+           "it?); run ovoctl join again";
+  held_entries total;
+  for (const auto& shard : held.values) {
+    total.objects += shard.objects;
+    total.counters += shard.counters;
+  }
+  if (total.objects + total.counters == 0) return {};
+  return "this node holds data (keys: " + std::to_string(total.objects) +
+         ", counters: " + std::to_string(total.counters) +
+         ") and a node joins another cluster only empty; restart it without its .temp file (it "
+         "starts empty) or delete them, then join";
+}
+
 /// ovoctl join on a node whose layouts it agreed alone (docs/cluster.md, "Joining another
-/// cluster"). It joins only empty: its keys would stay in the slots the cluster gives it and
-/// linger unserved in the others. Then it drops its own layouts, and its shards restart their
-/// epochs: epochs agreed elsewhere mean nothing in the cluster, and stamps above the cluster's
-/// would make this node's writes beat newer ones acknowledged by the cluster.
+/// cluster"). It applies no command from now until a layout of the cluster names it, so what it
+/// holds is counted once and for all. It joins only empty: its keys would stay in the slots the
+/// cluster gives it and linger unserved in the others. Then it drops its own layouts, and its
+/// shards restart their epochs: epochs agreed elsewhere mean nothing in the cluster, and stamps
+/// above the cluster's would make this node's writes beat newer ones the cluster acknowledged.
 void join_another_cluster(self_ptr self, const std::string& host, uint16_t port,
                           caf::typed_response_promise<bool> promise) {
-  using counts = std::pair<uint64_t, uint64_t>;  // objects, counters
+  self->state.joining = true;
+  publish_routing(self);
   const auto& shards = self->state.local.shards;
-  auto counted = fan_in<counts>::start(
-      shards.size(), [self, host, port, promise](fan_in_result<counts>& all) mutable {
-        uint64_t objects = 0, counters = 0;
-        for (const auto& [o, c] : all.values) objects += o, counters += c;
-        if (!all.all_ok() || objects + counters > 0) {
-          const auto why =
-              all.all_ok()
-                  ? "this node holds data (keys: " + std::to_string(objects) +
-                        ", counters: " + std::to_string(counters) +
-                        ") and a node joins another cluster only empty; restart it without its "
-                        ".temp file (it starts empty) or delete them, then join"
-                  : "a shard did not say what it holds (" + all.first_failure + ")";
+  auto counted = fan_in<held_entries>::start(
+      shards.size(), [self, host, port, promise](fan_in_result<held_entries>& held) mutable {
+        if (const auto why = reason_not_to_join(self, held); !why.empty()) {
           component_log("cluster")->warn("not joining the cluster of {}:{}: {}", host, port, why);
+          self->state.joining = false;
+          publish_routing(self);
           promise.deliver(caf::make_error(caf::sec::invalid_argument, why));
           return;
         }
-        if (agrees_alone(self)) leave_solo_history(self);  // not yet left by a join meanwhile
+        leave_solo_history(self);
         self->state.epochs_to_restart = true;
-        publish_routing(self);  // epoch 0 until the cluster's layout is learned
+        // Published before the shards restart: none runs a command under the old epoch after.
+        publish_routing(self);
         restart_epochs_then_join(self, host, port, promise);
       });
   for (std::size_t i = 0; i < shards.size(); ++i)
-    self->request(shards[i], defaults::node_query_timeout, caf::join_atom_v)
+    self->request(shards[i], defaults::node_query_timeout, holdings_atom_v)
         .then(
             [counted, i](uint64_t objects, uint64_t counters) {
               counted->value(i, {objects, counters});
@@ -784,12 +806,17 @@ cluster_manager_actor::behavior_type cluster_manager(
         return true;
       },
       [self](caf::join_atom, std::string& host, uint16_t port) -> caf::result<bool> {
-        if (!agrees_alone(self) && !self->state.epochs_to_restart) {
+        auto& st = self->state;
+        if (!st.epochs_to_restart && !agrees_alone(self)) {
           join_seed(self, host, port);
           return true;
         }
+        if (!st.epochs_to_restart && st.joining)
+          return caf::make_error(caf::sec::invalid_argument,
+                                 "this node is counting what it holds for a join already; wait "
+                                 "for that join's answer");
         auto promise = self->make_response_promise<bool>();
-        if (self->state.epochs_to_restart)
+        if (st.epochs_to_restart)
           restart_epochs_then_join(self, host, port, promise);
         else
           join_another_cluster(self, host, port, promise);

@@ -90,8 +90,11 @@ struct cluster_manager_state {
   std::array<std::string, slot_count> owner_before;  ///< each slot's owner in the previous view
   std::array<std::string, slot_count> previous_owner;  ///< who served a slot before this node
   bool bootstrapped = false;  ///< previous_owner was set from the cluster's view on joining
-  /// This node left the layouts it agreed alone and its shards have not all restarted their
-  /// epochs yet (join_another_cluster): a repeated ovoctl join asks them again.
+  /// This node is joining another cluster (join_another_cluster) and has not installed a layout
+  /// of it naming it yet: it applies no command meanwhile (routing_table::joining).
+  bool joining = false;
+  /// It left the layouts it agreed alone and its shards have not all restarted their epochs
+  /// yet: a repeated ovoctl join asks them again.
   bool epochs_to_restart = false;
   std::array<slot_arrival, slot_count> arrivals;
   /// Per slot: this node's copy has everything acknowledged in the slot. Set when the slot's

@@ -277,6 +277,8 @@ CAF_ADD_ATOM(ovo, ovo, layout_atom, "layout")
 /// This node leaves the layouts it agreed alone to join another cluster: its shards stamp
 /// what they hold with epoch 0 and serve by that cluster's epochs.
 CAF_ADD_ATOM(ovo, ovo, epochs_atom, "epochs")
+/// How many objects and counters a shard holds.
+CAF_ADD_ATOM(ovo, ovo, holdings_atom, "holdings")
 CAF_END_TYPE_ID_BLOCK(ovo)
 
 namespace ovo {
@@ -332,7 +334,7 @@ using shard_actor = command_handler_actor::extend_with<slot_holder_actor>::exten
     caf::replies_to<verify_atom, int, bool, uint64_t>::with<verify_report>,
     // Before this node joins another cluster: the objects and counters held (it joins only
     // empty); then, once it left the layouts it agreed alone, restart its epochs.
-    caf::replies_to<caf::join_atom>::with<uint64_t, uint64_t>,
+    caf::replies_to<holdings_atom>::with<uint64_t, uint64_t>,
     caf::replies_to<epochs_atom>::with<bool>>;
 
 /// Answers node-wide questions (key count, key list) by asking every shard.

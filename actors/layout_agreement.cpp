@@ -64,6 +64,10 @@ void installed_layout(cluster_manager_self self) {
       "layout epoch {} agreed: {} members, {} slots owned here, {} held here still arriving",
       layout.epoch, layout.members.size(), owned, arriving);
   if (st.proposal && st.proposal->epoch() <= layout.epoch) st.proposal.reset();
+  if (st.joining && std::count(layout.members.begin(), layout.members.end(), me) > 0) {
+    st.joining = false;  // the routing table published below serves again
+    component_log("cluster")->info("joined: layout epoch {} names this node", layout.epoch);
+  }
   // Under the majority rule the node serves by agreed layouts only; with PartitionPolicy
   // "available" every side serves by its own view, as it must to serve alone.
   if (st.options.majority_rule) {

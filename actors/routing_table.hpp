@@ -48,6 +48,10 @@ struct routing_table {
   /// This node is a witness: it holds no data, so a command the layout would run here (no data
   /// node is ranked yet) is refused.
   bool witness = false;
+  /// This node is joining another cluster and has not installed a layout of it naming it yet: it
+  /// applies no command, since what it acknowledged meanwhile would be dropped or lose to the
+  /// cluster's copies (docs/cluster.md, "Joining another cluster").
+  bool joining = false;
 };
 
 /// One published table, kept alive by whoever acts on it (a write and its replicas use one).

@@ -119,6 +119,12 @@ void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Del
                     "key yet; nothing was changed, retry"));
     return;
   }
+  if (routing && routing->joining && !is_node_wide_op(cmd.kind)) {
+    deliver(failure(status::unavailable,
+                    "this node is joining another cluster and serves nothing until it installed a "
+                    "layout of that cluster; nothing was changed, retry"));
+    return;
+  }
   if (routing && routing->in_minority && (is_write_op(cmd.kind) || !routing->reads_in_minority)) {
     deliver(failure(status::unavailable,
                     "this node cannot reach a majority of the cluster's members (a network "
@@ -252,7 +258,7 @@ shard_actor::behavior_type shard(self_ptr self, uint32_t index, uint16_t version
         self->state.peers = std::move(peers);
       },
       slot_sizes_handler(self),
-      [self](caf::join_atom) -> caf::result<uint64_t, uint64_t> {
+      [self](holdings_atom) -> caf::result<uint64_t, uint64_t> {
         return {static_cast<uint64_t>(self->state.objects->size()),
                 static_cast<uint64_t>(self->state.counters->size())};
       },

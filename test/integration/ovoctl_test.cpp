@@ -33,6 +33,13 @@ json only_json(const run_result& result) {
   return lines.front();
 }
 
+/// The options of a node started alone, named `name`.
+node_options started_alone_as(const std::string& name) {
+  node_options alone;
+  alone.name = name;
+  return alone;
+}
+
 /// "127.0.0.1:port" of the node-to-node API of `node` (its config holds the free port picked).
 std::string api_address_of(const node_process& node) {
   const auto config = json::parse(read_file(node.config_path()));
@@ -217,9 +224,7 @@ TEST_CASE("ovoctl leave drains a node and stops it, rebalance and join work on a
   CHECK(c.wait_for_exact_placement({0, 1}, keys).empty());
 
   // A node started alone joins through ovoctl and takes its share.
-  node_options alone;
-  alone.name = "late";
-  auto late = std::make_unique<node_process>(alone);
+  auto late = std::make_unique<node_process>(started_alone_as("late"));
   const auto late_address = api_address_of(*late);
   auto join = ovoctl_join(c, *late);
   CHECK_MESSAGE(join.exit_code == 0, join.output);
@@ -250,9 +255,7 @@ TEST_CASE("a node started alone joins through ovoctl: every key reads right away
     keys.push_back("k" + std::to_string(i));
     REQUIRE(c.put(i % 2, keys.back(), "v-" + keys.back()).status == 200);
   }
-  node_options alone;
-  alone.name = "late";
-  node_process late(alone);
+  node_process late(started_alone_as("late"));
   join_through_ovoctl(c, late);
   // At once, before any pass moved the data: the slots late took are read from their
   // previous owners meanwhile, never answered as missing.
@@ -282,9 +285,7 @@ TEST_CASE(
     "third node are a majority and serve") {
   test_cluster c(2);
   REQUIRE(c.converged({0, 1}, 2));
-  node_options alone;
-  alone.name = "late";
-  node_process late(alone);
+  node_process late(started_alone_as("late"));
   join_through_ovoctl(c, late);
   REQUIRE(c.converged({0, 1}, 3));
   const auto log_before_kill = late.log().size();  // joining, it was a minority for a moment
@@ -304,14 +305,17 @@ TEST_CASE(
     "and serves them") {
   test_cluster c(2);
   REQUIRE(c.converged({0, 1}, 2));
-  node_options alone;
-  alone.name = "late";
-  node_process late(alone);
+  node_process late(started_alone_as("late"));
   http_client client;
   REQUIRE(client.request("PUT", late.url("/ovo/keystorage"), R"({"Key":"mine","Data":"dg=="})")
               .status == 200);
   REQUIRE(client.request("PUT", late.url("/ovo/counters"), R"({"Key":"hits","Value":5})").status ==
           200);
+  const auto epoch_of_late = [&] {
+    return gauge_in(client.get(late.url("/metrics")), "ovo_layout_epoch").value_or(0);
+  };
+  const auto epoch_alone = epoch_of_late();
+  REQUIRE(epoch_alone > 0);
   const auto join = ovoctl_join(c, late);
   CHECK(join.exit_code != 0);
   CHECK_MESSAGE(join.output.find("holds data (keys: 1, counters: 1)") != std::string::npos,
@@ -320,6 +324,32 @@ TEST_CASE(
   CHECK(client.get(late.url("/ovo/counters/hits")).envelope()["Data"]["Value"] == 5);
   CHECK(c.view(0).size() == 2);
   CHECK(c.view(0).count("late") == 0);
+  CHECK(epoch_of_late() == epoch_alone);  // its own layouts, not dropped
+}
+
+TEST_CASE(
+    "a node told to join a seed nobody answers at applies no command meanwhile (503, joining), "
+    "and joins the cluster when told a seed that answers") {
+  test_cluster c(2);
+  REQUIRE(c.converged({0, 1}, 2));
+  node_process late(started_alone_as("late"));
+  const auto address = api_address_of(late);
+  const auto nobody = "127.0.0.1:" + std::to_string(free_port());
+  const auto lost =
+      run_ovoctl({"--node", address, "--timeout", "2", "join", address, "--seed", nobody});
+  CHECK(lost.exit_code != 0);  // ovoctl waited for a join that cannot happen
+  http_client client;
+  const auto put = [&] {
+    return client.request("PUT", late.url("/ovo/keystorage"), R"({"Key":"k","Data":"dg=="})");
+  };
+  const auto refused = put();
+  CHECK(refused.status == 503);
+  CHECK(refused.header("X-Ovo-Error").find("joining another cluster") != std::string::npos);
+  CHECK(client.get(late.url("/ovo/keystorage/k")).status == 503);
+  join_through_ovoctl(c, late);
+  REQUIRE(c.converged({0, 1}, 3));
+  CHECK(within(5, [&] { return put().status == 200; }));
+  CHECK(c.value_of(0, "k") == "v");
 }
 
 TEST_CASE(
@@ -330,9 +360,7 @@ TEST_CASE(
   REQUIRE(c.ready({0, 1}));
   // A node that agreed 40 layouts alone, as one left over from another cluster would have: its
   // saved vote says so, and it is started again from its .temp.
-  node_options alone;
-  alone.name = "late";
-  auto first_run = std::make_unique<node_process>(alone);
+  auto first_run = std::make_unique<node_process>(started_alone_as("late"));
   REQUIRE(first_run->stop(SIGTERM, 5s) == 0);
   const auto vote_path = first_run->config_path() + ".layout";
   auto vote = json::parse(read_file(vote_path));
@@ -359,6 +387,9 @@ TEST_CASE(
   join_through_ovoctl(c, *late);
   REQUIRE(c.converged({0, 1}, 3));
   REQUIRE(c.ready({0, 1}));
+  CHECK(within(5, [&] {
+    return gauge_in(client.get(late->url("/metrics")), "ovo_layout_epoch") == c.layout_epoch(0);
+  }));
   const auto keys = keys_served_by(c, "late", 20);
   std::string lates;
   ovo::append_base64(lates, "late's");

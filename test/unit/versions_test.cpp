@@ -267,7 +267,11 @@ TEST_CASE(
   add.value = 100;
   REQUIRE(joiner_counters.execute(add).code == status::ok);
   const auto k_before = joiner.snapshot("k").version;
+  const auto gone_before = joiner.snapshot("gone").version;
+  const auto c_before = joiner_counters.snapshot("c").version;
   REQUIRE(k_before.epoch == 40);
+  REQUIRE(gone_before.epoch == 40);
+  REQUIRE(c_before.epoch == 40);
 
   // The cluster's writes of the same keys, earlier by the wall clock, under its epoch 3.
   auto cluster_wall = std::make_shared<ovo::manual_clock>(1'699'999'000'000);
@@ -286,6 +290,11 @@ TEST_CASE(
   joiner_versions->restart_epochs();
   CHECK(joiner.snapshot("k").version == version_t{0, k_before.clock});
   CHECK(joiner.execute(two_holders::make(op::get, "k")).data == "joiner's");
+  CHECK(joiner.snapshot("gone").erase);
+  CHECK(joiner.snapshot("gone").version == version_t{0, gone_before.clock});
+  CHECK(joiner_counters.snapshot("c").version == version_t{0, c_before.clock});
+  CHECK(joiner_counters.snapshot("c").counter_value == 100);
+  CHECK(joiner_versions->next().epoch == 0);
   CHECK(joiner.apply(cluster.snapshot("k")));
   CHECK(joiner.execute(two_holders::make(op::get, "k")).data == "cluster's");
   CHECK(joiner.apply(cluster.snapshot("gone")));  // the delete's tombstone no longer wins

@@ -256,7 +256,7 @@ void join(admin_client& client, const options& opts, const std::vector<std::stri
   const auto address = address_of(client, opts, words[1]);
   auto admin = client.connect(address);
   const auto name = client.call<std::string>(admin, 0ms, ping_atom_v);
-  client.call<bool>(admin, 0ms, caf::join_atom_v, seed_host, seed_port);
+  client.call<bool>(admin, long_operation, caf::join_atom_v, seed_host, seed_port);
   // Done when it and every node the seed reaches reach each other (bounded by the timeout).
   std::string missing;
   const auto deadline = std::chrono::steady_clock::now() + client.timeout();
