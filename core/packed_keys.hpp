@@ -30,9 +30,9 @@ struct packed_keys {
     bytes.append(key);
     ends.push_back(bytes.size());
   }
+  /// No reserve here: a listing appends a thousand slices, and a vector reserved to the exact
+  /// size each time is copied whole each time.
   void append(const packed_keys& more) {
-    bytes.reserve(bytes.size() + more.bytes.size());
-    ends.reserve(ends.size() + more.size());
     for (std::size_t i = 0; i < more.size(); ++i) push_back(more[i]);
   }
   /// Keeps the first `count` keys.
