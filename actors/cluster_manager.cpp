@@ -56,6 +56,7 @@ void publish_routing(self_ptr self) {
   const auto& nodes = st.view->nodes();
   for (std::size_t slot = 0; slot < slot_count; ++slot) {
     table->remote_owner[slot] = connection_to(self, st.view->owners()[slot]);
+    table->unplaced[slot] = st.view->unplaced(slot);
     for (auto index : st.view->replicas()[slot])
       if (auto twin = connection_to(self, index)) {
         table->replicas[slot].push_back(twin);

@@ -71,7 +71,11 @@ void installed_layout(cluster_manager_self self) {
   // Under the majority rule the node serves by agreed layouts only; with PartitionPolicy
   // "available" every side serves by its own view, as it must to serve alone.
   if (st.options.majority_rule) {
-    st.view->follow(layout);
+    for (const auto& name : st.view->follow(layout))
+      component_log("cluster")->info(
+          "{} serves again in layout epoch {}: its removal here is undone (the members that "
+          "reached it readmitted it)",
+          name, layout.epoch);
     for (const auto& name : layout.down) take_over_as_agreed(self, name);
   }
   // The routing table carries the epoch (stamped into versions and peer messages); this also

@@ -23,6 +23,9 @@ struct routing_table {
   std::array<std::vector<peer_connection_actor>, slot_count> replicas;
   /// Their names, in the same order (the in-sync set is kept by name).
   std::array<std::vector<std::string>, slot_count> replica_names;
+  /// Per slot: the installed layout places it on a node this one does not know yet (gossip
+  /// lags): nobody here serves it, so its commands are refused (cluster_view::unplaced).
+  std::array<bool, slot_count> unplaced{};
   /// The node that served the slot before this one took it over, while its data may still be
   /// on the way; invalid when unknown.
   std::array<peer_connection_actor, slot_count> previous_owner;

@@ -99,6 +99,15 @@ void count_read(node_metrics* metrics, const command& cmd, const reply& answer) 
     metrics->cache_misses.fetch_add(1, std::memory_order_relaxed);
 }
 
+/// Whether `cmd`'s key (or the key it moves to) is in a slot that `routing` leaves unplaced: this
+/// node's own view names an owner the cluster no longer chose, and serving by it would make two
+/// owners of the slot.
+bool touches_unplaced_slot(const routing_table& routing, const command& cmd) {
+  for (const auto* key : {&cmd.key, &cmd.new_key})
+    if (!key->empty() && routing.unplaced[static_cast<std::size_t>(slot_of(*key))]) return true;
+  return false;
+}
+
 template <class Deliver>
 void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Deliver deliver) {
   auto& objects = *self->state.objects;
@@ -130,6 +139,12 @@ void run(self_ptr self, const routing_snapshot& routing, const command& cmd, Del
                     "this node cannot reach a majority of the cluster's members (a network "
                     "partition?) and serves nothing until it does; nothing was changed, retry "
                     "through another node"));
+    return;
+  }
+  if (routing && !is_node_wide_op(cmd.kind) && touches_unplaced_slot(*routing, cmd)) {
+    deliver(failure(status::unavailable,
+                    "this node installed a layout that places this key's slot on a node it has "
+                    "not learned of yet; nothing was changed, retry"));
     return;
   }
   if (cmd.kind == op::scan) {

@@ -33,8 +33,10 @@ const node_info* cluster_view::find(const std::string& name) const {
 bool cluster_view::merge(const node_info& node) {
   if (node.name.empty() || node.name == self().name) return false;
   if (auto gone = departed_.find(node.name);
-      gone != departed_.end() && node.incarnation <= gone->second)
+      gone != departed_.end() && node.incarnation <= gone->second) {
+    departed_reports_[node.name] = node;
     return false;
+  }
   auto it = std::find_if(nodes_.begin(), nodes_.end(),
                          [&](const node_info& known) { return known.name == node.name; });
   if (it == nodes_.end()) {
@@ -68,6 +70,7 @@ bool cluster_view::readmit(const std::string& name, int64_t incarnation) {
   auto gone = departed_.find(name);
   if (gone == departed_.end() || incarnation < gone->second) return false;
   departed_.erase(gone);
+  departed_reports_.erase(name);
   return true;
 }
 
@@ -76,6 +79,7 @@ bool cluster_view::forget(const std::string& name) {
                          [&](const node_info& known) { return known.name == name; });
   if (it == nodes_.end()) return false;
   departed_[name] = it->incarnation;
+  departed_reports_.erase(name);
   connected_.erase(name);
   reported_active_.erase(name);
   nodes_.erase(it);
@@ -230,13 +234,17 @@ void cluster_view::relayout() {
   }
   owners_ = derived_owners_;
   replicas_ = derived_replicas_;
+  unplaced_.fill(false);
   if (followed_)
     for (std::size_t slot = 0; slot < slot_count; ++slot) {
       const auto owner = index_of(followed_->owners[slot]);
       std::vector<std::size_t> holders;
       for (const auto& name : followed_->replicas[slot])
         if (const auto holder = index_of(name); holder != none) holders.push_back(holder);
-      if (owner == none || holders.size() != followed_->replicas[slot].size()) continue;
+      if (owner == none || holders.size() != followed_->replicas[slot].size()) {
+        unplaced_[slot] = true;
+        continue;
+      }
       owners_[slot] = owner;
       replicas_[slot] = std::move(holders);
     }
@@ -284,9 +292,25 @@ bool cluster_view::self_down() const {
          std::binary_search(followed_->down.begin(), followed_->down.end(), self().name);
 }
 
-void cluster_view::follow(std::optional<agreed_layout> agreed) {
+std::vector<std::string> cluster_view::follow(std::optional<agreed_layout> agreed) {
   followed_ = std::move(agreed);
+  std::vector<std::string> let_back;
+  if (followed_)
+    for (const auto& name : followed_->members) {
+      auto gone = departed_.find(name);
+      if (gone == departed_.end() ||
+          std::binary_search(followed_->down.begin(), followed_->down.end(), name))
+        continue;
+      departed_.erase(gone);
+      let_back.push_back(name);
+      auto report = departed_reports_.find(name);
+      if (report == departed_reports_.end()) continue;  // the next report adds it
+      const auto node = std::move(report->second);
+      departed_reports_.erase(report);
+      merge(node);
+    }
   relayout();
+  return let_back;
 }
 
 agreed_layout cluster_view::wanted_layout() const {

@@ -46,7 +46,8 @@ class cluster_view {
   void set_down(const std::string& name);
 
   /// Removes a node that left for good; reports of it from peers that have not heard are
-  /// ignored until it comes back as a newer process. True when it was known.
+  /// ignored until it comes back as a newer process (or an agreed layout names it serving:
+  /// follow). True when it was known.
   bool forget(const std::string& name);
 
   /// Lets a forgotten node's process `incarnation` back in (it reached us again itself); true
@@ -91,8 +92,14 @@ class cluster_view {
 
   /// From now on owners() and replicas() (and each node's HashRange) are `agreed`'s, not the
   /// derived layout's: a slot's owner or holder named there but unknown here (gossip lags)
-  /// falls back to the derived one. Nothing: back to the derived layout.
-  void follow(std::optional<agreed_layout> agreed);
+  /// falls back to the derived one, and the slot is unplaced(). Nothing: back to the derived
+  /// layout. A forgotten node that `agreed` names serving is let back in (the members agreed
+  /// it is one again: its readmission reached others first), from the latest report of it a
+  /// peer sent meanwhile, if any; returns the names let back in.
+  std::vector<std::string> follow(std::optional<agreed_layout> agreed);
+  /// Whether the followed layout places `slot` on a node this view does not know: owners()
+  /// and replicas() then name the derived layout's nodes, which do not serve it.
+  bool unplaced(std::size_t slot) const { return unplaced_[slot]; }
 
   /// This node's shard reports that `holder` fell out of sync with this node's copy of `slot`
   /// (`lagging`) or caught up again. While this node owns the slot in the followed layout and
@@ -153,15 +160,18 @@ class cluster_view {
   /// reached from here yet that peers report ACTIVE (its slots do not fail over meanwhile).
   bool serving(std::size_t index) const;
 
-  std::map<std::string, int64_t> departed_;      ///< forgotten nodes: name -> last incarnation
-  std::set<std::string> connected_;              ///< nodes our own connection has reached
-  std::map<std::string, bool> reported_active_;  ///< the latest gossip about each node
+  std::map<std::string, int64_t> departed_;  ///< forgotten nodes: name -> last incarnation
+  std::map<std::string, node_info> departed_reports_;  ///< the latest report refused of each
+  std::set<std::string> connected_;                    ///< nodes our own connection has reached
+  std::map<std::string, bool> reported_active_;        ///< the latest gossip about each node
   std::array<std::size_t, slot_count> owners_{};
   std::array<std::vector<std::size_t>, slot_count> replicas_{};
   /// The layout derived from the view (what wanted_layout names), and the agreed one followed.
   std::array<std::size_t, slot_count> derived_owners_{};
   std::array<std::vector<std::size_t>, slot_count> derived_replicas_{};
   std::optional<agreed_layout> followed_;
+  /// Per slot: the followed layout names an owner or holder this view does not know.
+  std::array<bool, slot_count> unplaced_{};
   /// Per slot: the holders this node's shard reports out of sync (report_lagging).
   std::array<std::vector<std::string>, slot_count> own_lagging_{};
   /// Per slot: whether this node's copy is still arriving (note_arriving).

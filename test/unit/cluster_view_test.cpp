@@ -177,6 +177,52 @@ TEST_CASE("a forgotten node stays gone until a newer process of it reports") {
   CHECK(view.find("b") != nullptr);
 }
 
+TEST_CASE(
+    "a forgotten node an agreed layout names serving is back from the latest report of it, and "
+    "one it names down stays gone") {
+  ovo::cluster_view view(node("a", 100));
+  auto b = node("b", 200);
+  b.active = true;
+  view.merge(b);
+  view.set_active("b", true);
+  const auto with_b = view.wanted_layout();
+  CHECK(view.forget("b"));
+  b.version = 3;  // a peer that readmitted b reports it: refused here, kept
+  CHECK_FALSE(view.merge(b));
+  auto down = with_b;
+  down.epoch = 7;
+  down.down = {"b"};
+  down.owners.assign(ovo::slot_count, "a");
+  CHECK(view.follow(down).empty());  // e.g. chosen before this node forgot b
+  CHECK(view.find("b") == nullptr);
+  auto serving = with_b;
+  serving.epoch = 8;
+  CHECK(view.follow(serving) == std::vector<std::string>{"b"});
+  REQUIRE(view.find("b") != nullptr);
+  CHECK(view.find("b")->version == 3);
+  // Not reached from here yet, reported ACTIVE: it serves, as the layout has it.
+  CHECK(view.find("b")->hash_range.size() == 64);
+  CHECK(view.wanted_layout().down.empty());
+}
+
+TEST_CASE("a slot the followed layout places on a node the view does not know is unplaced") {
+  ovo::cluster_view view(node("a", 100));
+  view.merge(node("b", 200));
+  view.set_active("b", true);
+  auto agreed = view.wanted_layout();
+  agreed.epoch = 3;
+  view.follow(agreed);
+  CHECK_FALSE(view.unplaced(0));
+  agreed.owners[127] = "x";  // x joined; gossip about it has not come
+  agreed.replicas[0] = {"x"};
+  view.follow(agreed);
+  CHECK(view.unplaced(127));
+  CHECK(view.unplaced(0));
+  CHECK_FALSE(view.unplaced(1));
+  view.follow(std::nullopt);
+  CHECK_FALSE(view.unplaced(127));
+}
+
 TEST_CASE("a restarted node (same join time, later start) replaces the old report") {
   ovo::cluster_view view(node("a", 100));
   auto b = node("b", 200);
