@@ -82,8 +82,10 @@ cluster_endpoint_actor::behavior_type cluster_endpoint(
         return to_manager(atom, std::move(twin), add);
       },
       [=](digest_atom atom, int slot) { return to_manager(atom, slot); },
-      [=](takeover_atom atom, std::string& taker, std::vector<std::string>& owners,
-          int64_t notice) { return to_manager(atom, std::move(taker), std::move(owners), notice); },
+      [=](takeover_atom atom, std::string& taker, std::vector<std::string>& owners, uint64_t epoch,
+          int64_t notice) {
+        return to_manager(atom, std::move(taker), std::move(owners), epoch, notice);
+      },
       [=](takeover_atom atom, caf::ok_atom ok, std::string& told, int64_t notice) {
         return to_manager(atom, ok, std::move(told), notice);
       },

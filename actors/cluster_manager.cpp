@@ -163,14 +163,14 @@ void answer_query(self_ptr self, const command& cmd, Deliver deliver) {
   deliver(std::move(answer));
 }
 
-/// Others may have served this node's slots meanwhile (it was in a minority, or taken over):
-/// every slot it holds arrives again, read through to and pulled from the nodes that served
-/// it, whose copies replace the ones here (arrival_guard::admit). Who served them: with
-/// `ask_peers` the next view a peer sends tells; else the caller set previous_owner itself.
-void distrust_held_slots(self_ptr self, bool ask_peers = true) {
+/// Others may have served this node's slots meanwhile (it was in a minority): every slot it
+/// holds arrives again, read through to and pulled from the nodes that served it, whose copies
+/// replace the ones here (arrival_guard::admit). Who served them: the next view a peer sends
+/// tells (bootstrap_previous_owners).
+void distrust_held_slots(self_ptr self) {
   auto& st = self->state;
   st.held.fill(false);
-  if (ask_peers) st.bootstrapped = false;
+  st.bootstrapped = false;
   st.distrust_local_copies = true;
   view_changed(self);
 }
@@ -295,7 +295,7 @@ void tell_taken_over(self_ptr self, const std::string& name) {
     self->delayed_send(self, defaults::takeover_recheck, takeover_atom_v, name, change);
   };
   self->request(peer->second, defaults::peer_join_timeout, takeover_atom_v, st.view->self().name,
-                std::move(owners), change)
+                std::move(owners), st.acceptor->installed().epoch, change)
       .then(
           [retry](bool acknowledged) {
             if (!acknowledged) retry("its own link to this node is not up yet");
@@ -315,26 +315,39 @@ void learned_taken_over(self_ptr self, const std::string& name, int64_t notice) 
   if (st.view->set_active(name, true)) view_changed(self);
 }
 
-/// `taker` served this node's slots while it could not reach it: distrust_held_slots, reading
-/// each slot back from its owner in the taker's layout (`owners`): a peer's current view would
-/// not tell, as this node counts as serving there again. Answered once every shard has opened
-/// the new windows (a shard's mailbox keeps order), so no command runs on the old copies after
-/// the taker counts this node as serving again.
+/// `taker` served this node's slots while it could not reach it: the slots this node holds are
+/// read back from their owners, whose copies replace the ones here (arrival_guard::admit), by
+/// the newer of two layouts, the taker's (`owners`, epoch `taker_epoch`) and the one installed
+/// here. A peer's current view would not tell: there this node counts as serving again. A slot
+/// that newer layout has this node own stays as it is: the cluster agreed to give it back
+/// here, and this node's copy is the one writes since were acknowledged on (read back from the
+/// taker, whose serving ended with that layout, it undid them). Answered once every shard has
+/// opened the new windows (a shard's mailbox keeps order), so no command runs on the old
+/// copies after the taker counts this node as serving again.
 caf::result<bool> learn_taken_over(self_ptr self, const std::string& taker,
-                                   const std::vector<std::string>& owners, int64_t notice) {
+                                   const std::vector<std::string>& owners, uint64_t taker_epoch,
+                                   int64_t notice) {
   auto& st = self->state;
   if (owners.size() != slot_count)
     return caf::make_error(caf::sec::invalid_argument, "a takeover names an owner per slot");
+  const auto& installed = st.acceptor->installed();
+  const auto& newer = installed.epoch > taker_epoch && installed.owners.size() == slot_count
+                          ? installed.owners
+                          : owners;
   component_log("cluster")->warn(
       "{} served this node's slots while it could not reach this node: reading them back from "
-      "the nodes that served them (their copies replace the ones here)",
-      taker);
+      "the nodes that serve them by layout epoch {} (their copies replace the ones here)",
+      taker, std::max(installed.epoch, taker_epoch));
   const auto& me = st.view->self().name;
-  for (std::size_t slot = 0; slot < slot_count; ++slot)
-    if (!owners[slot].empty() && owners[slot] != me) st.previous_owner[slot] = owners[slot];
-  st.takeover_owners = owners;
+  for (std::size_t slot = 0; slot < slot_count; ++slot) {
+    if (newer[slot].empty() || newer[slot] == me) continue;
+    st.previous_owner[slot] = newer[slot];
+    st.held[slot] = false;  // arrives again, distrusted
+  }
+  st.takeover_owners = newer;
   st.bootstrapped = true;  // a peer's view, still to come, would say less
-  distrust_held_slots(self, false);
+  st.distrust_local_copies = true;
+  view_changed(self);
   auto promise = self->make_response_promise<bool>();
   auto opened = fan_in<bool>::start(
       st.local.shards.size(), [self, promise, taker, notice](fan_in_result<bool>& all) mutable {
@@ -759,9 +772,8 @@ cluster_manager_actor::behavior_type cluster_manager(
         return receive_slot(self, sender_name(self), slot, counters, last, settled,
                             std::move(writes));
       },
-      [self](takeover_atom, std::string& taker, std::vector<std::string>& owners, int64_t notice) {
-        return learn_taken_over(self, taker, owners, notice);
-      },
+      [self](takeover_atom, std::string& taker, std::vector<std::string>& owners, uint64_t epoch,
+             int64_t notice) { return learn_taken_over(self, taker, owners, epoch, notice); },
       [self](takeover_atom, caf::ok_atom, std::string& told, int64_t notice) {
         learned_taken_over(self, told, notice);
       },

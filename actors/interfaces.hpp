@@ -369,7 +369,7 @@ namespace ovo {
 
 /// The version of the peer protocol below: a node refuses a peer that introduces itself with
 /// another one. Bump it whenever a peer message or a type it carries changes.
-constexpr uint32_t cluster_protocol_version = 13;
+constexpr uint32_t cluster_protocol_version = 14;
 
 /// What a peer node sends this node's cluster: commands forwarded to the owner, replica writes
 /// and slot data, membership.
@@ -401,11 +401,13 @@ using cluster_peer_actor = caf::typed_actor<
     caf::replies_to<summary_atom, int>::with<std::vector<key_version>>,
     // A stepbrother asking to be taken as a twin (also how admin changes twins).
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
-    // (taker, owner of each slot in the taker's layout, notice): the taker served this node's
-    // slots while it could not reach it; answered once this node distrusts its copies of them
-    // (it reads them back from the nodes that served them, named in `owners`): true when it
-    // also sent the acknowledgement below through its own connection to the taker.
-    caf::replies_to<takeover_atom, std::string, std::vector<std::string>, int64_t>::with<bool>,
+    // (taker, owner of each slot in the taker's layout, that layout's epoch, notice): the taker
+    // served this node's slots while it could not reach it; answered once this node distrusts
+    // its copies of them (it reads them back from the nodes that serve them by the newer of the
+    // two layouts): true when it also sent the acknowledgement below through its own
+    // connection to the taker.
+    caf::replies_to<takeover_atom, std::string, std::vector<std::string>, uint64_t,
+                    int64_t>::with<bool>,
     // (ok, told node, notice): the acknowledgement, sent by the told node's connection after
     // every replica write and slot push it had gathered: the taker counts it as serving again
     // only then, so nothing applied before the notice is stored after it.
@@ -481,7 +483,8 @@ using peer_connection_actor = caf::typed_actor<
     caf::replies_to<summary_atom, int>::with<std::vector<key_version>>,
     caf::replies_to<pull_atom, int, std::string>::with<uint64_t>,
     caf::replies_to<twin_atom, std::string, bool>::with<bool>,
-    caf::replies_to<takeover_atom, std::string, std::vector<std::string>, int64_t>::with<bool>,
+    caf::replies_to<takeover_atom, std::string, std::vector<std::string>, uint64_t,
+                    int64_t>::with<bool>,
     // (ok, this node, notice): send what was gathered, then the acknowledgement of a takeover
     // notice (cluster_peer_actor); false while the peer is unreachable from here.
     caf::replies_to<takeover_atom, caf::ok_atom, std::string, int64_t>::with<bool>,

@@ -362,7 +362,8 @@ peer_connection_actor::behavior_type peer_connection(self_ptr self, std::string 
       },
       [self](digest_atom atom, int slot) { return relay<uint64_t>(self, atom, slot); },
       [self](takeover_atom atom, std::string& taker, std::vector<std::string>& owners,
-             int64_t notice) { return relay<bool>(self, atom, taker, owners, notice); },
+             uint64_t epoch,
+             int64_t notice) { return relay<bool>(self, atom, taker, owners, epoch, notice); },
       [self](layout_atom atom, uint64_t epoch, ballot& b) {
         return relay<layout_vote>(self, atom, epoch, b);
       },

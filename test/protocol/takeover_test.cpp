@@ -14,6 +14,8 @@
 #include "core/slot_layout.hpp"
 #include "test/protocol/two_nodes.hpp"
 
+#include <optional>
+
 using namespace ovo;
 using ovo::test::has_mail;
 using ovo::test::write_of;
@@ -21,6 +23,12 @@ using ovo::test::write_of;
 namespace {
 
 constexpr int64_t notice = 7;  ///< b's link change for a when it sent the notice
+
+/// The epoch of the layout `node` installed: a notice stamped with it names the owners of the
+/// layout a serves by.
+uint64_t installed_epoch(ovo::test::two_nodes& t, const ovo::test::node_actors& node) {
+  return t.manager_state(node).acceptor->installed().epoch;
+}
 
 }  // namespace
 
@@ -42,7 +50,7 @@ CAF_TEST(the_acknowledgement_follows_the_gathered_replica_writes_which_the_taker
   settle_until([&] { return connection_state(peer).replicas.gathered(); }, false);
 
   earth.self->request(a.manager, caf::infinite, takeover_atom_v, std::string("b"),
-                      std::vector<std::string>(slot_count, "b"), notice);
+                      std::vector<std::string>(slot_count, "b"), installed_epoch(*this, a), notice);
   settle();
 
   // a answered the notice once it had sent its acknowledgement through its connection, and
@@ -66,7 +74,7 @@ CAF_TEST(an_acknowledgement_for_an_older_link_change_leaves_the_told_node_taken_
   taker.links_up.insert("a");
   taker.link_changes["a"] = notice + 1;  // the link flapped after the notice was sent
   earth.self->request(a.manager, caf::infinite, takeover_atom_v, std::string("b"),
-                      std::vector<std::string>(slot_count, "b"), notice);
+                      std::vector<std::string>(slot_count, "b"), installed_epoch(*this, a), notice);
   settle();
   expect_on(earth, (bool), from(a.manager).to(earth.self).with(true));
   CAF_CHECK_EQUAL(taker.taken_over.count("a"), 1u);
@@ -74,19 +82,44 @@ CAF_TEST(an_acknowledgement_for_an_older_link_change_leaves_the_told_node_taken_
 
 namespace {
 
-/// a holds `key` ("stale", written before), then learns from a notice that `owner` served every
-/// slot while it was cut off: the windows of a's slots open distrusted, naming `owner`.
-void stale_copy_then_notice(ovo::test::two_nodes& t, const std::string& key,
-                            const std::string& owner) {
+/// a holds `key` ("stale", written before), then b tells it that by b's layout of epoch
+/// `taker_epoch` (by default the one a installed) `owner` serves every slot.
+void stale_copy_then_notice_naming(ovo::test::two_nodes& t, const std::string& key,
+                                   const std::string& owner,
+                                   std::optional<uint64_t> taker_epoch = std::nullopt) {
   const auto& shard = t.a.shard_for(key);
   t.earth.self->request(shard, caf::infinite, replicate_atom_v, write_of(key, "stale", 1));
   t.settle();
   expect_on(t.earth, (bool), from(shard).to(t.earth.self));
   t.earth.self->request(t.a.manager, caf::infinite, takeover_atom_v, std::string("b"),
-                        std::vector<std::string>(slot_count, owner), notice);
+                        std::vector<std::string>(slot_count, owner),
+                        taker_epoch.value_or(installed_epoch(t, t.a)), notice);
   t.settle();
   expect_on(t.earth, (bool), from(t.a.manager).to(t.earth.self));
+}
+
+/// stale_copy_then_notice_naming, where the notice names `owner` the server of every slot a
+/// holds: their windows open distrusted, naming `owner`.
+void stale_copy_then_notice(ovo::test::two_nodes& t, const std::string& key,
+                            const std::string& owner) {
+  stale_copy_then_notice_naming(t, key, owner);
   CAF_REQUIRE(t.manager_state(t.a).arrivals[static_cast<std::size_t>(slot_of(key))].open);
+}
+
+/// Whether a's copy of `key`'s slot arrives again, distrusted (read back from another node).
+bool distrusted_on_a(ovo::test::two_nodes& t, const std::string& key) {
+  const auto& arrival = t.manager_state(t.a).arrivals[static_cast<std::size_t>(slot_of(key))];
+  return arrival.open && arrival.distrusted;
+}
+
+/// A layout of `epoch` in which a owns every slot, b holding the replicas.
+agreed_layout everything_owned_by_a(uint64_t epoch) {
+  agreed_layout layout;
+  layout.epoch = epoch;
+  layout.members = {"a", "b"};
+  layout.owners.assign(slot_count, "a");
+  layout.replicas.assign(slot_count, {"b"});
+  return layout;
 }
 
 /// b sends a the last (empty) chunk of the objects of `key`'s slot, from a whole copy. a knows
@@ -116,6 +149,31 @@ CAF_TEST(a_whole_copy_from_a_node_the_notice_did_not_name_drops_nothing) {
   stale_copy_then_notice(*this, key, "c");  // c served the slot, b merely has a copy
   whole_last_chunk_from_b(*this, key);
   CAF_CHECK_EQUAL(copy_of(a, key).record.value, "stale");
+}
+
+CAF_TEST(a_slot_the_takers_layout_gives_back_to_the_told_node_is_not_read_back) {
+  // The cluster agreed to give the slot back to a, which has served it since: what writes were
+  // acknowledged on since is a's copy, and the taker's, read back, would undo them.
+  join();
+  const auto key = key_replicated_to_b();
+  stale_copy_then_notice_naming(*this, key, "a");
+  CAF_CHECK(!distrusted_on_a(*this, key));
+  CAF_CHECK_EQUAL(copy_of(a, key).record.value, "stale");
+}
+
+CAF_TEST(a_notice_from_a_taker_behind_the_told_node_is_read_by_the_told_nodes_newer_layout) {
+  // b's notice names b, by a layout older than the one a installed since, in which a owns
+  // every slot: a keeps its copies.
+  join();
+  const auto key = key_replicated_to_b();
+  const auto newer = installed_epoch(*this, a) + 50;
+  CAF_REQUIRE(manager_state(a).acceptor->learn(everything_owned_by_a(newer)));
+  stale_copy_then_notice_naming(*this, key, "b", newer - 1);
+  CAF_CHECK(!distrusted_on_a(*this, key));
+  CAF_CHECK_EQUAL(copy_of(a, key).record.value, "stale");
+  // The same notice by a layout newer than a's: a reads the slot back from b.
+  stale_copy_then_notice_naming(*this, key, "b", newer + 1);
+  CAF_CHECK(distrusted_on_a(*this, key));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
