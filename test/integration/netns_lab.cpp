@@ -119,6 +119,11 @@ void netns_lab::cut(int a, int b) {
   drop_rules(b, a, true);
 }
 
+void netns_lab::mend(int a, int b) {
+  drop_rules(a, b, false);
+  drop_rules(b, a, false);
+}
+
 void netns_lab::isolate(int a) {
   for (int b = 0; b < nodes_; ++b)
     if (b != a) cut(a, b);

@@ -29,6 +29,8 @@ class netns_lab {
 
   /// Cuts the traffic between nodes `a` and `b`, both ways.
   void cut(int a, int b);
+  /// Removes the cut between nodes `a` and `b` (made by cut or isolate), both ways.
+  void mend(int a, int b);
   /// Cuts node `a` from every other node (the driver still reaches it).
   void isolate(int a);
   /// Removes every cut.
