@@ -48,9 +48,13 @@ void log_failure(self_ptr self, const std::string& what, int slot, const caf::er
   component_log("rebalance")->warn("{} slot {} failed: {}", what, slot, self->system().render(err));
 }
 
-/// Drops `push.slot` here if this node still does not hold it (the view may have changed).
+/// Drops `push.slot` here if this node still does not hold it (the view may have changed). Not
+/// an unplaced slot: the view's own layout, which says it is not held here, is not the
+/// cluster's, which may say it is.
 void drop_if_not_held(self_ptr self, const slot_push& push, std::function<void()> then) {
-  if (!push.drop_after || self->state.view->holds(push.slot)) {
+  const auto& view = *self->state.view;
+  if (!push.drop_after || view.holds(push.slot) ||
+      view.unplaced(static_cast<std::size_t>(push.slot))) {
     then();
     return;
   }
