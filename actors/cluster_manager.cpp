@@ -526,6 +526,25 @@ std::string reason_not_to_join(self_ptr self, const fan_in_result<held_entries>&
          "starts empty) or delete them, then join";
 }
 
+/// Whether the node at `host:port` (its API address) is a member of this node's view.
+bool in_own_cluster(self_ptr self, const std::string& host, uint16_t port) {
+  const auto& nodes = self->state.view->nodes();
+  return std::any_of(nodes.begin(), nodes.end(), [&](const node_info& node) {
+    return node.api_host == host && node.api_port == port;
+  });
+}
+
+/// Why a member of a cluster of several members joins no other cluster: it would take its slots
+/// from a cluster that counts on them, and bring that cluster's epochs and keys into the other.
+std::string member_joins_only_alone(self_ptr self) {
+  const auto& members = self->state.acceptor->installed().members;
+  std::string names;
+  for (const auto& name : members) names += (names.empty() ? "" : ", ") + name;
+  return "this node is a member of a cluster of " + std::to_string(members.size()) + " (" + names +
+         ") and joins another cluster only alone: ovoctl leave it (it hands its slots over and "
+         "stops), delete its .temp and .layout files, start it without peers, then join";
+}
+
 /// ovoctl join on a node whose layouts it agreed alone (docs/cluster.md, "Joining another
 /// cluster"). It applies no command from now until a layout of the cluster names it, so what it
 /// holds is counted once and for all. It joins only empty: its keys would stay in the slots the
@@ -821,7 +840,17 @@ cluster_manager_actor::behavior_type cluster_manager(
       [self](caf::join_atom, std::string& host, uint16_t port) -> caf::result<bool> {
         auto& st = self->state;
         if (!st.epochs_to_restart && !agrees_alone(self)) {
-          join_seed(self, host, port);
+          if (st.acceptor->installed().members.size() > 1) {
+            if (in_own_cluster(self, host, port)) {
+              component_log("cluster")->info("{}:{} is a member of this node's own cluster already",
+                                             host, port);
+              return true;
+            }
+            const auto why = member_joins_only_alone(self);
+            component_log("cluster")->warn("not joining the cluster of {}:{}: {}", host, port, why);
+            return caf::make_error(caf::sec::invalid_argument, why);
+          }
+          join_seed(self, host, port);  // its own layouts dropped already: a join under way
           return true;
         }
         if (!st.epochs_to_restart && st.joining)

@@ -328,6 +328,27 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "ovoctl join refuses a member of a two-node cluster told to join another cluster, saying "
+    "why, and told a seed of its own cluster does nothing: both clusters stay as they were") {
+  test_cluster c(2);
+  REQUIRE(c.converged({0, 1}, 2));
+  node_process other(started_alone_as("other"));
+  const auto member = c.api_address(1);
+  const auto join = run_ovoctl({"--node", member, "join", member, "--seed", api_address_of(other)});
+  CHECK(join.exit_code != 0);
+  CHECK_MESSAGE(join.output.find("this node is a member of a cluster of 2 (node0, node1) and joins "
+                                 "another cluster only alone") != std::string::npos,
+                join.output);
+  const auto own = run_ovoctl({"--node", member, "join", member, "--seed", c.api_address(0)});
+  CHECK_MESSAGE(own.exit_code == 0, own.output);
+  // A join that went ahead would have merged the views within milliseconds.
+  std::this_thread::sleep_for(1s);
+  for (int i : {0, 1}) CHECK(c.view(i).size() == 2);
+  http_client client;
+  CHECK(client.get(other.url("/ovo/cluster")).envelope()["Data"].size() == 1);
+}
+
+TEST_CASE(
     "a node told to join a seed nobody answers at applies no command meanwhile (503, joining), "
     "and joins the cluster when told a seed that answers") {
   test_cluster c(2);
