@@ -256,8 +256,18 @@ auto slot_expect_handler(Self self) {
     auto& st = self->state;
     for (int slot : slots)
       if (slot >= 0 && slot < slot_count) {
-        st.object_arrivals.expect(slot, distrust_local);
-        st.counter_arrivals.expect(slot, distrust_local);
+        // The slot was given back: a window still open from when this node held it before, or
+        // entries kept since, date from then; the node that served it since may have built on
+        // them (a slot taken away and given back within one arrival lost a counter's
+        // increments acknowledged meanwhile, partition test with links healing 4 s apart).
+        for (const bool counters : {false, true})
+          st.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
+            if (!distrust_local &&
+                (arrivals.is_open(slot) || space.slot_sizes()[static_cast<std::size_t>(slot)] > 0))
+              arrivals.expect_again(slot);
+            else
+              arrivals.expect(slot, distrust_local);
+          });
         // What is here is no reference to catch anyone up with: no catch-up push of this copy,
         // and every holder counts as a copy again. The cluster manager is not told, so the
         // agreed layout keeps listing the ones it listed: conservative, as they may lack what

@@ -24,6 +24,13 @@ class arrival_guard {
   /// remembered so far is forgotten.
   void expect(int slot, bool distrust_local = false);
 
+  /// Opens the window of `slot` anew for a slot this node held before and is given back while it
+  /// still has entries of it or its earlier window is open: what is stored here may be older
+  /// than what the node that served the slot since holds, and what the earlier window
+  /// remembered is forgotten. Keys held here are read from the previous holder once more, and a
+  /// copy read there is installed if newer (a distrusted window stays distrusted).
+  void expect_again(int slot);
+
   /// Closes the slot's window: its data arrived, or the slot was dropped here. What it
   /// remembered no longer matters.
   void close(int slot);
@@ -67,6 +74,7 @@ class arrival_guard {
   struct window {
     bool open = false;
     bool distrust_local = false;
+    bool recheck_local = false;  ///< expect_again: held keys are read through, kept if newer
     absl::flat_hash_set<std::string> written;   ///< local writes: newer than any copy in transit
     absl::flat_hash_set<std::string> received;  ///< copies read through: trusted like local data
     /// Distrusted windows only: keys the slot's data brought (kept or not).

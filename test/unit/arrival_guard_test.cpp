@@ -116,3 +116,35 @@ TEST_CASE(
   CHECK_FALSE(guard.confirmed("chunked"));
   CHECK(guard.remembered() == 0);
 }
+
+TEST_CASE(
+    "a slot given back reads its held keys through once more and keeps the copy read if newer, "
+    "forgetting what its earlier window remembered") {
+  ovo::arrival_guard guard;
+  const int slot = ovo::slot_of("k");
+  guard.expect(slot);
+  guard.note_write("k");  // written while this node held the slot before
+  CHECK_FALSE(guard.in_transit("k", true));
+  guard.expect_again(slot);  // taken away, then given back: another node may have served it
+  CHECK(guard.in_transit("k", true));                    // held here, read through first
+  CHECK(guard.admit("k", true) == admission::if_newer);  // the newer version wins
+  CHECK_FALSE(guard.in_transit("k", true));              // once
+  CHECK_FALSE(guard.distrusted(slot));
+  CHECK(guard.admit("k", false) == admission::if_newer);  // a chunk: its version decides
+  guard.note_write("k");
+  CHECK(guard.admit("k", false) == admission::refused);  // written here since: newer
+  guard.close(slot);
+  CHECK_FALSE(guard.in_transit("k", true));
+}
+
+TEST_CASE("a distrusted window given back stays distrusted and forgets the keys read through") {
+  ovo::arrival_guard guard;
+  const int slot = ovo::slot_of("k");
+  guard.expect(slot, true);
+  CHECK(guard.admit("k", true) == admission::replaces);
+  CHECK_FALSE(guard.in_transit("k", true));
+  guard.expect_again(slot);
+  CHECK(guard.distrusted(slot));
+  CHECK(guard.in_transit("k", true));  // read through again, from the node that served it since
+  CHECK(guard.admit("k", true) == admission::replaces);
+}
