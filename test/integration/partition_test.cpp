@@ -202,15 +202,19 @@ TEST_CASE(
     REQUIRE(
         when(20, [&] { return c.view(0).count("node2") == 0 && c.view(1).count("node2") == 0; }));
     std::this_thread::sleep_for(2s);
-    const auto without_node2 = c.log_count({0, 1}, "agreed: 2 members");
+    const auto mended_at = steady::now();
     lab.mend(2, 0);
-    std::this_thread::sleep_for(4s);
+    REQUIRE(when(10, [&] { return c.view(0).count("node2") == 1; }));
+    // A proposal under way when node0 readmitted node2 may still be chosen; before node1 let
+    // node2 back in, one such layout was agreed about every 300 ms.
+    const auto without_node2 = c.log_count({0, 1}, "agreed: 2 members") + 1;
+    std::this_thread::sleep_until(mended_at + 4s);
     CHECK(c.log_count({1}, "node2 serves again in layout epoch") == 1);
     CHECK(c.view(1).count("node2") == 1);
     lab.heal();
     REQUIRE(when(30, [&] { return c.converged({0, 1, 2}, 3); }));
     std::this_thread::sleep_for(2s);
-    CHECK(c.log_count({0, 1}, "agreed: 2 members") == without_node2);
+    CHECK(c.log_count({0, 1}, "agreed: 2 members") <= without_node2);
   }
   judge(c, cluster.token, checker);
 }
