@@ -18,6 +18,15 @@ bool older(const node_info& report, const node_info& known) {
 
 bool newer(const node_info& report, const node_info& known) { return older(known, report); }
 
+/// Whether `layout` has `name` serving: not down, and owning or holding a slot. A member holding
+/// nothing may be leaving, or chosen before it was forgotten here.
+bool serves_in(const agreed_layout& layout, const std::string& name) {
+  if (std::binary_search(layout.down.begin(), layout.down.end(), name)) return false;
+  for (std::size_t slot = 0; slot < layout.owners.size(); ++slot)
+    if (layout.holds(slot, name)) return true;
+  return false;
+}
+
 }  // namespace
 
 cluster_view::cluster_view(node_info self, bool keep_replicas) : keep_replicas_(keep_replicas) {
@@ -298,9 +307,7 @@ std::vector<std::string> cluster_view::follow(std::optional<agreed_layout> agree
   if (followed_)
     for (const auto& name : followed_->members) {
       auto gone = departed_.find(name);
-      if (gone == departed_.end() ||
-          std::binary_search(followed_->down.begin(), followed_->down.end(), name))
-        continue;
+      if (gone == departed_.end() || !serves_in(*followed_, name)) continue;
       departed_.erase(gone);
       let_back.push_back(name);
       auto report = departed_reports_.find(name);

@@ -93,9 +93,9 @@ class cluster_view {
   /// From now on owners() and replicas() (and each node's HashRange) are `agreed`'s, not the
   /// derived layout's: a slot's owner or holder named there but unknown here (gossip lags)
   /// falls back to the derived one, and the slot is unplaced(). Nothing: back to the derived
-  /// layout. A forgotten node that `agreed` names serving is let back in (the members agreed
-  /// it is one again: its readmission reached others first), from the latest report of it a
-  /// peer sent meanwhile, if any; returns the names let back in.
+  /// layout. A forgotten node that `agreed` has serving (not down, holding slots) is let back
+  /// in (the members agreed it is one again: its readmission reached others first), from the
+  /// latest report of it a peer sent meanwhile, if any; returns the names let back in.
   std::vector<std::string> follow(std::optional<agreed_layout> agreed);
   /// Whether the followed layout places `slot` on a node this view does not know: owners()
   /// and replicas() then name the derived layout's nodes, which do not serve it.

@@ -178,8 +178,8 @@ TEST_CASE("a forgotten node stays gone until a newer process of it reports") {
 }
 
 TEST_CASE(
-    "a forgotten node an agreed layout names serving is back from the latest report of it, and "
-    "one it names down stays gone") {
+    "a forgotten node an agreed layout has serving is back from the latest report of it, and "
+    "one it has down or holding nothing stays gone") {
   ovo::cluster_view view(node("a", 100));
   auto b = node("b", 200);
   b.active = true;
@@ -194,6 +194,12 @@ TEST_CASE(
   down.down = {"b"};
   down.owners.assign(ovo::slot_count, "a");
   CHECK(view.follow(down).empty());  // e.g. chosen before this node forgot b
+  CHECK(view.find("b") == nullptr);
+  auto holding_nothing = with_b;
+  holding_nothing.epoch = 7;
+  holding_nothing.owners.assign(ovo::slot_count, "a");
+  holding_nothing.replicas.assign(ovo::slot_count, {});
+  CHECK(view.follow(holding_nothing).empty());  // e.g. b was leaving
   CHECK(view.find("b") == nullptr);
   auto serving = with_b;
   serving.epoch = 8;
