@@ -61,15 +61,22 @@ struct moved_slots_fixture {
   }
 
   /// Publishes a table in which this node owns every slot and each is still arriving from
-  /// `source`: the shard opens every slot's arrival window.
+  /// `source`: the shard opens every slot's arrival window (anew where one is open or the slot
+  /// has entries here: a slot given back).
   void slots_arriving_from(const ovo::peer_connection_actor& source) {
-    auto table = std::make_shared<ovo::routing_table>();
-    table->previous_owner.fill(source);
-    routing->publish(std::move(table));
+    previous_holder_is(source);
     std::vector<int> every_slot(ovo::slot_count);
     for (int slot = 0; slot < ovo::slot_count; ++slot)
       every_slot[static_cast<std::size_t>(slot)] = slot;
     caf::anon_send(shard, ovo::expect_atom_v, every_slot, false);
+  }
+
+  /// The slots still arriving are to be read from `source` from now on (the routing table
+  /// changed, the windows did not).
+  void previous_holder_is(const ovo::peer_connection_actor& source) {
+    auto table = std::make_shared<ovo::routing_table>();
+    table->previous_owner.fill(source);
+    routing->publish(std::move(table));
   }
 
   template <class Holder>
