@@ -155,6 +155,7 @@ void counter_space::set_deadline(const std::string& key, counter_entry& entry, i
 
 std::size_t counter_space::expire_due(std::size_t limit) {
   const auto now = clock_->now_ms();
+  tombstones_.collect(now);  // an idle shard forgets its deletes too (see the header)
   std::size_t dropped = 0;
   for (auto& item : deadlines_.pop_due(now, limit)) {
     auto& table = tables_[slot_of(item.key)];

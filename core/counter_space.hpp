@@ -41,7 +41,8 @@ class counter_space {
   int64_t growth(const command& cmd) const;
 
   /// Drops counters whose deadline has passed, at most `limit` queued deadlines' worth (the
-  /// shard's expiry batch); returns how many were dropped.
+  /// shard's expiry batch); returns how many were dropped. Also forgets the deletes past their
+  /// retention, as object_space::expire_due does.
   std::size_t expire_due(std::size_t limit);
 
   /// Whether counter `key` exists and is live.

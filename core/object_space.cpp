@@ -250,6 +250,7 @@ void object_space::summarize(int slot, std::vector<key_version>& out) {
 
 std::size_t object_space::expire_due(std::size_t limit) {
   const auto now = clock_->now_ms();
+  tombstones_.collect(now);  // an idle shard forgets its deletes too (see the header)
   std::size_t dropped = 0;
   for (; dropped < limit && !expiring_.empty(); ++dropped) {
     const auto due = expiring_.earliest();

@@ -74,7 +74,9 @@ class object_space {
   std::vector<eviction> evict(std::size_t bytes, const std::function<bool(int)>& evictable);
 
   /// Drops up to `limit` objects whose deadline has passed, earliest first; returns how many.
-  /// Bounded so that a wave of expiries never holds the shard for long.
+  /// Bounded so that a wave of expiries never holds the shard for long. Also forgets the
+  /// deletes past their retention when a sweep is due: commands do that too, but a shard no
+  /// command reaches would keep them, and send them with its slots, for ever.
   std::size_t expire_due(std::size_t limit);
 
   /// Objects in the expiry heap: exactly those stored with a deadline (for tests and status).

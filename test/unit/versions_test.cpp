@@ -186,6 +186,34 @@ TEST_CASE("tombstones travel with a slot's data and are collected after the rete
   CHECK(h.replica.tombstone_count() == 0);
 }
 
+TEST_CASE(
+    "the expiry sweep collects deletes past their retention, objects and counters, though no "
+    "command reaches the shard") {
+  // A shard nobody wrote to kept them for ever, and sent them with its slots: a node back from
+  // a minority then never learned that its copies of those keys were stale (partition test).
+  two_holders h;
+  h.write(op::put, "k", "v");
+  h.write(op::remove, "k");
+  auto counters =
+      ovo::counter_space{h.clock, std::make_shared<ovo::version_clock>(h.clock, 3), retention_ms};
+  auto counter_command = two_holders::make(op::counter_add, "c");
+  counter_command.value = 1;
+  REQUIRE(counters.execute(counter_command).code == status::ok);
+  REQUIRE(counters.execute(two_holders::make(op::counter_remove, "c")).code == status::ok);
+  REQUIRE(h.owner.tombstone_count() == 1);
+  REQUIRE(counters.dump(ovo::slot_of("c")).size() == 1);
+  h.clock->advance_ms(retention_ms - 1);
+  h.owner.expire_due(100);
+  counters.expire_due(100);
+  CHECK(h.owner.tombstone_count() == 1);
+  CHECK(counters.dump(ovo::slot_of("c")).size() == 1);
+  h.clock->advance_ms(retention_ms / 10 + 2);
+  CHECK(h.owner.expire_due(100) == 0);
+  CHECK(counters.expire_due(100) == 0);
+  CHECK(h.owner.tombstone_count() == 0);
+  CHECK(counters.dump(ovo::slot_of("c")).empty());
+}
+
 TEST_CASE("counters: an older total is refused, a delete's tombstone beats an older set") {
   auto clock = std::make_shared<ovo::manual_clock>(1'700'000'000'000);
   ovo::counter_space owner{clock, std::make_shared<ovo::version_clock>(clock, 1), retention_ms};
