@@ -326,7 +326,7 @@ TEST_CASE(
   // heal while the takeover is being decided, and links come back one by one, so for a moment
   // both sides may believe they serve the node's slots (until the taker told it).
   flap_node2(
-      18, 10, [](int flap) { return std::chrono::milliseconds(2000 + (flap * 443) % 4001); },
+      21, 10, [](int flap) { return std::chrono::milliseconds(2000 + (flap * 443) % 4001); },
       [](int flap) { return std::chrono::milliseconds(500 + (flap * 277) % 1501); });
 }
 
