@@ -99,7 +99,8 @@ TEST_CASE(
                                 << " lost, " << v.differing << " differing; counters exact "
                                 << v.counters_exact << " of " << v.counters << " ("
                                 << v.acknowledged_increments << " acknowledged increments, "
-                                << v.ambiguous_increments << " ambiguous)");
+                                << v.ambiguous_increments << " ambiguous)\n"
+                                << v.answers);
   CHECK_MESSAGE(v.lost == 0, v.problems);
   CHECK_MESSAGE(v.differing == 0, v.problems);
   CHECK_MESSAGE(v.counters_exact == v.counters, v.problems);

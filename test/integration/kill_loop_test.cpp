@@ -46,7 +46,7 @@ TEST_CASE(
                  << " lost, " << v.differing << " differing; " << v.counters_exact << " of "
                  << v.counters << " counters exact (" << v.acknowledged_increments
                  << " acknowledged increments, " << v.ambiguous_increments << " ambiguous)\n"
-                 << v.problems);
+                 << v.answers << v.problems);
   CHECK(v.keys == 120);
   CHECK(v.lost == 0);
   CHECK(v.differing == 0);

@@ -48,7 +48,8 @@ void judge_record(const write_checker& checker, const std::vector<std::string>& 
                                 << " lost, " << v.differing << " differing; counters exact "
                                 << v.counters_exact << " of " << v.counters << " ("
                                 << v.acknowledged_increments << " acknowledged increments, "
-                                << v.ambiguous_increments << " ambiguous)");
+                                << v.ambiguous_increments << " ambiguous)\n"
+                                << v.answers);
   CHECK_MESSAGE(v.lost == 0, v.problems);
   CHECK_MESSAGE(v.differing == 0, v.problems);
   CHECK_MESSAGE(v.counters_exact == v.counters, v.problems);

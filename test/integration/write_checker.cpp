@@ -66,6 +66,14 @@ void write_checker::counter_answered(const std::string& name, bool acknowledged,
   state.last_total = total;
 }
 
+void write_checker::answered(const std::string& node, long status) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& tally = answers_[node];
+  ++tally.requests;
+  tally.ok += status == 200 ? 1 : 0;
+  tally.unavailable += status == 503 ? 1 : 0;
+}
+
 namespace {
 
 /// The sequence number stored under `key` as read through `node` ("http://host:port"); -1
@@ -138,6 +146,12 @@ write_checker::verdict write_checker::check(const std::vector<std::string>& rest
     }
   }
   v.problems = problems.str();
+  std::ostringstream answers;
+  for (const auto& [node, tally] : answers_)
+    answers << node << ": " << tally.requests << " requests, " << tally.ok << " answered 200, "
+            << tally.unavailable << " 503, " << tally.requests - tally.ok - tally.unavailable
+            << " otherwise or not at all\n";
+  v.answers = answers.str();
   return v;
 }
 
@@ -158,6 +172,7 @@ checked_workload::checked_workload(write_checker& checker, std::vector<std::stri
         auto answer =
             client.request("PUT", node + "/ovo/keystorage",
                            json{{"Key", key}, {"Data", to_base64(std::to_string(value))}}.dump());
+        checker.answered(node, answer.status);
         if (answer.status == 200) checker.acknowledged(key, value, node);
       }
     });
@@ -171,6 +186,7 @@ checked_workload::checked_workload(write_checker& checker, std::vector<std::stri
         const auto& node = rest_urls[rng() % rest_urls.size()];
         auto answer = client.request("PUT", node + "/ovo/counters", body);
         const bool ok = answer.status == 200;
+        checker.answered(node, answer.status);
         checker.counter_answered(name, ok,
                                  ok ? answer.envelope()["Data"]["Value"].get<int64_t>() : 0, node);
       }

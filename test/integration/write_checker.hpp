@@ -25,12 +25,17 @@ class write_checker {
   /// answered 200 (`total` unused).
   void counter_answered(const std::string& name, bool acknowledged, int64_t total,
                         const std::string& node);
+  /// Any request through `node` got HTTP `status` (0: no answer), for the per-node tally.
+  void answered(const std::string& node, long status);
 
   struct verdict {
     int keys = 0, lost = 0, differing = 0;
     int counters = 0, counters_exact = 0;
     int64_t acknowledged_writes = 0, acknowledged_increments = 0, ambiguous_increments = 0;
     std::string problems;  ///< one line per key or counter that failed
+    /// Per node the requests sent through it: how many answered 200, 503, or otherwise
+    /// (no answer included), one line each ("http://host:port: N requests, ...").
+    std::string answers;
   };
 
   /// Reads every key and counter through each of `rest_urls` ("http://host:port") and judges.
@@ -57,6 +62,10 @@ class write_checker {
   mutable std::mutex mutex_;
   std::map<std::string, key_state> keys_;
   std::map<std::string, counter_state> counters_;
+  struct answer_tally {
+    int64_t requests = 0, ok = 0, unavailable = 0;
+  };
+  std::map<std::string, answer_tally> answers_;  ///< by node
 };
 
 /// Writers that each own `keys_per_writer` keys and write increasing sequence numbers to them,
