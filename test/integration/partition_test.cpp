@@ -40,21 +40,6 @@ std::optional<steady::time_point> when(double seconds, Condition condition) {
   return std::nullopt;
 }
 
-/// Judges the checker's record through the nodes at `urls`: every acknowledged write there,
-/// every copy read the same, every counter exact.
-void judge_record(const write_checker& checker, const std::vector<std::string>& urls) {
-  const auto v = checker.check(urls);
-  MESSAGE(v.acknowledged_writes << " acknowledged writes to " << v.keys << " keys: " << v.lost
-                                << " lost, " << v.differing << " differing; counters exact "
-                                << v.counters_exact << " of " << v.counters << " ("
-                                << v.acknowledged_increments << " acknowledged increments, "
-                                << v.ambiguous_increments << " ambiguous)\n"
-                                << v.answers);
-  CHECK_MESSAGE(v.lost == 0, v.problems);
-  CHECK_MESSAGE(v.differing == 0, v.problems);
-  CHECK_MESSAGE(v.counters_exact == v.counters, v.problems);
-}
-
 /// Judges the checker's record once the cluster is one again: every copy identical (ovoctl
 /// verify) and every acknowledged write there, through every node.
 void judge(test_cluster& c, const std::string& token_file, const write_checker& checker) {

@@ -3,6 +3,8 @@
 #include "core/base64.hpp"
 #include "test/integration/http_client.hpp"
 
+#include <doctest/doctest.h>
+
 #include <chrono>
 #include <ctime>
 #include <iomanip>
@@ -153,6 +155,19 @@ write_checker::verdict write_checker::check(const std::vector<std::string>& rest
             << " otherwise or not at all\n";
   v.answers = answers.str();
   return v;
+}
+
+void judge_record(const write_checker& checker, const std::vector<std::string>& urls) {
+  const auto v = checker.check(urls);
+  MESSAGE(v.acknowledged_writes << " acknowledged writes to " << v.keys << " keys: " << v.lost
+                                << " lost, " << v.differing << " differing; counters exact "
+                                << v.counters_exact << " of " << v.counters << " ("
+                                << v.acknowledged_increments << " acknowledged increments, "
+                                << v.ambiguous_increments << " ambiguous)\n"
+                                << v.answers);
+  CHECK_MESSAGE(v.lost == 0, v.problems);
+  CHECK_MESSAGE(v.differing == 0, v.problems);
+  CHECK_MESSAGE(v.counters_exact == v.counters, v.problems);
 }
 
 checked_workload::checked_workload(write_checker& checker, std::vector<std::string> rest_urls,

@@ -68,6 +68,11 @@ class write_checker {
   std::map<std::string, answer_tally> answers_;  ///< by node
 };
 
+/// Judges the checker's record through the nodes at `urls` (doctest checks): every
+/// acknowledged write there, every copy read the same, every counter exact; the verdict and
+/// the per-node answers go to the test's output.
+void judge_record(const write_checker& checker, const std::vector<std::string>& urls);
+
 /// Writers that each own `keys_per_writer` keys and write increasing sequence numbers to them,
 /// and one client per counter incrementing it, all through random nodes, until stop().
 class checked_workload {
