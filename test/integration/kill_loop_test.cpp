@@ -52,7 +52,8 @@ TEST_CASE(
   CHECK(v.differing == 0);
   CHECK(v.counters_exact == 2);
   if (v.counters_exact != 2)  // what moved the counters' slots, for the diagnosis
-    for (const char* counter : {"counter-0", "counter-1"}) {
+    for (const auto& counter :
+         {checked_workload::counter_name(0, 2), checked_workload::counter_name(1, 2)}) {
       const auto slot = "slot " + std::to_string(ovo::slot_of(counter)) + " ";
       MESSAGE(std::string(counter) << " (" << slot << "):\n" << c.log_lines({0, 1, 2}, slot));
     }

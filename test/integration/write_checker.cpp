@@ -1,7 +1,9 @@
 #include "test/integration/write_checker.hpp"
 
 #include "core/base64.hpp"
+#include "core/slot_hash.hpp"
 #include "test/integration/http_client.hpp"
+#include "test/integration/test_cluster.hpp"
 
 #include <doctest/doctest.h>
 
@@ -170,17 +172,29 @@ void judge_record(const write_checker& checker, const std::vector<std::string>& 
   CHECK_MESSAGE(v.counters_exact == v.counters, v.problems);
 }
 
+std::string checked_workload::name_in_slot(const std::string& prefix, int slot) {
+  return keys_in_slot(slot, 1, prefix + "-").front();
+}
+
+std::string checked_workload::counter_name(int n, int counters) {
+  return name_in_slot("counter-" + std::to_string(n), slot_count - 1 - n * slot_count / counters);
+}
+
 checked_workload::checked_workload(write_checker& checker, std::vector<std::string> rest_urls,
                                    int writers, int keys_per_writer, int counters) {
   // Bounded in time by stop() (the test's own deadline) and in count by the request rate.
   for (int w = 0; w < writers; ++w)
-    threads_.emplace_back([this, &checker, rest_urls, w, keys_per_writer] {
+    threads_.emplace_back([this, &checker, rest_urls, w, writers, keys_per_writer] {
       http_client client;
       std::mt19937 rng(static_cast<unsigned>(w));
-      std::vector<int64_t> seq(static_cast<std::size_t>(keys_per_writer), 0);
-      for (int i = 0; !stopping_; ++i) {
-        const auto k = static_cast<std::size_t>(i % keys_per_writer);
-        const auto key = "w" + std::to_string(w) + "-k" + std::to_string(k);
+      std::vector<std::string> keys;
+      for (int k = 0; k < keys_per_writer; ++k)
+        keys.push_back(name_in_slot("w" + std::to_string(w) + "-k" + std::to_string(k),
+                                    (k * writers + w) * slot_count / (writers * keys_per_writer)));
+      std::vector<int64_t> seq(keys.size(), 0);
+      for (std::size_t i = 0; !stopping_; ++i) {
+        const auto k = i % keys.size();
+        const auto& key = keys[k];
         const auto value = ++seq[k];
         checker.sent(key, value);
         const auto& node = rest_urls[rng() % rest_urls.size()];
@@ -192,10 +206,10 @@ checked_workload::checked_workload(write_checker& checker, std::vector<std::stri
       }
     });
   for (int n = 0; n < counters; ++n)
-    threads_.emplace_back([this, &checker, rest_urls, n] {
+    threads_.emplace_back([this, &checker, rest_urls, n, counters] {
       http_client client;
       std::mt19937 rng(static_cast<unsigned>(100 + n));
-      const auto name = "counter-" + std::to_string(n);
+      const auto name = counter_name(n, counters);
       const auto body = json{{"Key", name}, {"Value", 1}}.dump();
       while (!stopping_) {
         const auto& node = rest_urls[rng() % rest_urls.size()];
