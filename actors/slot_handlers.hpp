@@ -262,8 +262,7 @@ auto slot_expect_handler(Self self) {
         // increments acknowledged meanwhile, partition test with links healing 4 s apart).
         for (const bool counters : {false, true})
           st.in_namespace(counters, [&](auto& space, arrival_guard& arrivals) {
-            if (!distrust_local &&
-                (arrivals.is_open(slot) || space.slot_sizes()[static_cast<std::size_t>(slot)] > 0))
+            if (!distrust_local && (arrivals.is_open(slot) || space.slot_size(slot) > 0))
               arrivals.expect_again(slot);
             else
               arrivals.expect(slot, distrust_local);

@@ -69,6 +69,8 @@ class counter_space {
 
   /// Entries per slot (expired ones not yet swept included).
   std::vector<uint32_t> slot_sizes() const { return tables_.sizes(); }
+  /// Entries of one slot, as slot_sizes() counts them.
+  std::size_t slot_size(int slot) const { return tables_[slot].size(); }
 
   std::size_t size() const { return tables_.total_size(); }
 

@@ -113,6 +113,8 @@ class object_space {
 
   /// Entries per slot (expired ones not yet swept included).
   std::vector<uint32_t> slot_sizes() const { return tables_.sizes(); }
+  /// Entries of one slot, as slot_sizes() counts them.
+  std::size_t slot_size(int slot) const { return tables_[slot].size(); }
 
   std::size_t size() const { return tables_.total_size(); }
   /// Where a listing's walk of one slot stands between two slices (see keys).
